@@ -1,0 +1,119 @@
+// Command kb builds, checks, searches and serves a customer-support help center.
+//
+// main only sets up the process; run holds the logic so tests can call it.
+// Each command lives in its own file.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(exitCode(err, os.Stderr))
+}
+
+// Exit statuses.
+const (
+	exitOK       = 0
+	exitFindings = 1 // lint or readiness failures
+	exitUsage    = 2 // usage, config or input errors
+)
+
+// exitError carries an exit status; its message, if any, was not printed yet.
+type exitError struct {
+	code int
+	msg  string
+}
+
+func (e *exitError) Error() string { return e.msg }
+
+// usageError reports a usage problem (exit 2) with a hint.
+func usageError(format string, args ...any) error {
+	return &exitError{code: exitUsage, msg: fmt.Sprintf(format, args...)}
+}
+
+// silentExit ends with a status after the command printed its own report.
+func silentExit(code int) error { return &exitError{code: code} }
+
+func exitCode(err error, stderr io.Writer) int {
+	if err == nil {
+		return exitOK
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.msg != "" {
+			fmt.Fprintln(stderr, "kb: "+ee.msg)
+		}
+		return ee.code
+	}
+	if errors.Is(err, context.Canceled) {
+		fmt.Fprintln(stderr, "kb: interrupted")
+		return 130
+	}
+	fmt.Fprintln(stderr, "kb: "+err.Error())
+	return exitUsage
+}
+
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, args []string, stdout, stderr io.Writer) error
+}
+
+func commands() []command {
+	return []command{
+		{"build", "build the site into public/", runBuild},
+		{"version", "print kb's version", runVersion},
+	}
+}
+
+const usageText = `kb builds a customer-support help center from a folder of Markdown.
+
+Usage:
+  kb <command> [flags]
+
+Commands:
+%s
+Run "kb <command> --help" for a command's flags.
+`
+
+func usage(w io.Writer) {
+	var list string
+	for _, c := range commands() {
+		list += fmt.Sprintf("  %-9s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintf(w, usageText, list)
+}
+
+// run is kb's entry point: it dispatches to a command.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		usage(stderr)
+		return silentExit(exitUsage)
+	}
+	switch args[0] {
+	case "-h", "--help", "help":
+		if len(args) > 1 && args[0] == "help" {
+			return run(ctx, []string{args[1], "--help"}, stdout, stderr)
+		}
+		usage(stdout)
+		return nil
+	case "-v", "--version":
+		return runVersion(ctx, nil, stdout, stderr)
+	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			return c.run(ctx, args[1:], stdout, stderr)
+		}
+	}
+	return usageError("unknown command %q; run \"kb --help\" for the list", args[0])
+}

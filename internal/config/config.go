@@ -1,0 +1,411 @@
+// Package config reads site.yaml, the one configuration file of a kb site.
+//
+// Every key is optional; Default fills in what a site leaves out. Unknown keys
+// are errors (a typo in a key silently ignored is worse than a failed build),
+// and every error names site.yaml and the line. The file's keys:
+//
+//	title, description, base_url, language, support_url, copyright
+//	sections.<name>.{title, description, weight}
+//	markdown.unsafe              raw HTML in Markdown passes through when true
+//	feedback.endpoint            POST target of "Was this article helpful?"
+//	search.{index, log, synonyms}
+//	feeds.limit                  newest items per feed
+//	lint.{stale_after_days, max_grade, jargon, rules}
+//	ready.window_days            docs count as updated for a release within this many days before it
+//	support.{liaison, email, channels}
+//	limits.max_file_bytes        a content file larger than this stops the build
+//	params                       free-form values for templates
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// FileName is the name of the configuration file in a site's root folder.
+const FileName = "site.yaml"
+
+// Config is a parsed site.yaml.
+type Config struct {
+	Title       string             `yaml:"title"`
+	Description string             `yaml:"description"`
+	BaseURL     string             `yaml:"base_url"`
+	Language    string             `yaml:"language"`
+	SupportURL  string             `yaml:"support_url"`
+	Copyright   string             `yaml:"copyright"`
+	Sections    map[string]Section `yaml:"sections"`
+	Markdown    Markdown           `yaml:"markdown"`
+	Feedback    Feedback           `yaml:"feedback"`
+	Search      Search             `yaml:"search"`
+	Feeds       Feeds              `yaml:"feeds"`
+	Lint        Lint               `yaml:"lint"`
+	Ready       Ready              `yaml:"ready"`
+	Support     Support            `yaml:"support"`
+	Limits      Limits             `yaml:"limits"`
+	Params      map[string]any     `yaml:"params"`
+
+	// lines maps a dotted key path ("lint.rules.jargon") to its line in site.yaml.
+	lines map[string]int
+	// File is the path the configuration was read from, for messages.
+	File string `yaml:"-"`
+}
+
+// Section describes one content section (a folder under content/).
+type Section struct {
+	Title       string `yaml:"title"`
+	Description string `yaml:"description"`
+	Weight      int    `yaml:"weight"`
+}
+
+// Markdown holds rendering options.
+type Markdown struct {
+	Unsafe bool `yaml:"unsafe"`
+}
+
+// Feedback configures the "Was this article helpful?" control.
+type Feedback struct {
+	Endpoint string `yaml:"endpoint"`
+}
+
+// Search configures the bleve index and query analysis.
+type Search struct {
+	Index    string    `yaml:"index"`
+	Log      string    `yaml:"log"`
+	Synonyms []Synonym `yaml:"synonyms"`
+}
+
+// Synonym is one entry of search.synonyms. A YAML list ([sign in, log in])
+// is two-way: every term stands for every other. A string "bill => invoice,
+// payment" is one-way: a query for "bill" also finds "invoice" and "payment".
+type Synonym struct {
+	From   []string
+	To     []string
+	TwoWay bool
+}
+
+// Feeds configures the RSS, Atom and JSON feeds.
+type Feeds struct {
+	Limit int `yaml:"limit"`
+}
+
+// Lint configures the documentation checks.
+type Lint struct {
+	StaleAfterDays int               `yaml:"stale_after_days"`
+	MaxGrade       float64           `yaml:"max_grade"`
+	Jargon         Jargon            `yaml:"jargon"`
+	Rules          map[string]string `yaml:"rules"`
+}
+
+// Jargon is the lint.jargon list: terms to avoid, each with an optional plainer suggestion.
+type Jargon []JargonTerm
+
+// JargonTerm is one term of lint.jargon.
+type JargonTerm struct {
+	Term       string
+	Suggestion string
+}
+
+// Ready configures kb ready.
+type Ready struct {
+	WindowDays int `yaml:"window_days"`
+}
+
+// Support names the people and channels of the support team.
+type Support struct {
+	Liaison  string   `yaml:"liaison"`
+	Email    string   `yaml:"email"`
+	Channels []string `yaml:"channels"`
+}
+
+// Limits bounds what one input may cost.
+type Limits struct {
+	MaxFileBytes int64 `yaml:"max_file_bytes"`
+}
+
+// Error is a configuration error with its position in site.yaml.
+type Error struct {
+	File string
+	Line int
+	Msg  string
+}
+
+func (e *Error) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s", e.File, e.Msg)
+}
+
+// Default returns the configuration of a site without a site.yaml.
+func Default() *Config {
+	return &Config{
+		Title:    "Help Center",
+		Language: "en",
+		Sections: map[string]Section{},
+		Search:   Search{Index: ".kb/search.bleve", Log: ".kb/search-log.jsonl"},
+		Feeds:    Feeds{Limit: 50},
+		Lint:     Lint{StaleAfterDays: 365, MaxGrade: 9, Rules: map[string]string{}},
+		Ready:    Ready{WindowDays: 30},
+		Limits:   Limits{MaxFileBytes: 8 << 20},
+		File:     FileName,
+		lines:    map[string]int{},
+	}
+}
+
+// Load reads dir/site.yaml. A missing file gives the defaults.
+func Load(dir string) (*Config, error) {
+	path := filepath.Join(dir, FileName)
+	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return Default(), nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return Parse(FileName, data)
+}
+
+// Parse parses the bytes of a site.yaml; name is used in messages.
+func Parse(name string, data []byte) (*Config, error) {
+	c := Default()
+	c.File = name
+	data = bytes.TrimPrefix(data, []byte("\ufeff"))
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, yamlError(name, err)
+	}
+	if len(root.Content) == 0 {
+		return c, nil // empty file
+	}
+	doc := root.Content[0]
+	if doc.Kind != yaml.MappingNode {
+		return nil, &Error{File: name, Line: doc.Line, Msg: "site.yaml must be a mapping of keys to values"}
+	}
+	recordLines(doc, "", c.lines)
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(c); err != nil && !errors.Is(err, io.EOF) {
+		return nil, yamlError(name, err)
+	}
+	if err := c.validate(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Line returns the line of a dotted key path in site.yaml, or 0.
+func (c *Config) Line(path string) int { return c.lines[path] }
+
+// Errorf returns an Error at the line of the key path.
+func (c *Config) Errorf(path, format string, args ...any) error {
+	return &Error{File: c.File, Line: c.Line(path), Msg: fmt.Sprintf(format, args...)}
+}
+
+func (c *Config) validate() error {
+	if c.BaseURL != "" {
+		u, err := url.Parse(c.BaseURL)
+		if err != nil || u.Scheme == "" || u.Host == "" {
+			return c.Errorf("base_url", "base_url: %q is not an absolute URL (want https://help.example.com/)", c.BaseURL)
+		}
+		if !strings.HasSuffix(c.BaseURL, "/") {
+			c.BaseURL += "/"
+		}
+	}
+	if c.Feeds.Limit <= 0 {
+		return c.Errorf("feeds.limit", "feeds.limit: must be a positive number, got %d", c.Feeds.Limit)
+	}
+	if c.Lint.StaleAfterDays < 0 {
+		return c.Errorf("lint.stale_after_days", "lint.stale_after_days: must not be negative")
+	}
+	if c.Lint.MaxGrade <= 0 {
+		return c.Errorf("lint.max_grade", "lint.max_grade: must be a positive grade level, got %v", c.Lint.MaxGrade)
+	}
+	if c.Ready.WindowDays < 0 {
+		return c.Errorf("ready.window_days", "ready.window_days: must not be negative")
+	}
+	if c.Limits.MaxFileBytes <= 0 {
+		return c.Errorf("limits.max_file_bytes", "limits.max_file_bytes: must be a positive number of bytes")
+	}
+	for name := range c.Sections {
+		if !sectionName.MatchString(name) {
+			return c.Errorf("sections."+name, "sections: %q is not a valid section folder name (lowercase letters, digits, - and _)", name)
+		}
+	}
+	for _, p := range []struct{ key, v string }{{"search.index", c.Search.Index}, {"search.log", c.Search.Log}} {
+		if strings.TrimSpace(p.v) == "" {
+			return c.Errorf(p.key, "%s: must not be empty", p.key)
+		}
+	}
+	return nil
+}
+
+var sectionName = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
+
+// SectionTitle returns the display title of a section, from site.yaml or its folder name.
+func (c *Config) SectionTitle(name string) string {
+	if s, ok := c.Sections[name]; ok && s.Title != "" {
+		return s.Title
+	}
+	if name == "" {
+		return ""
+	}
+	t := strings.ReplaceAll(name, "-", " ")
+	return strings.ToUpper(t[:1]) + t[1:]
+}
+
+// AbsURL joins base_url and a site path ("/articles/x/"). Without a base_url it returns the path.
+func (c *Config) AbsURL(path string) string {
+	if c.BaseURL == "" {
+		return path
+	}
+	return strings.TrimSuffix(c.BaseURL, "/") + "/" + strings.TrimPrefix(path, "/")
+}
+
+// BasePath is the path part of base_url ("/" or "/help/"), where the site is mounted.
+func (c *Config) BasePath() string {
+	if c.BaseURL == "" {
+		return "/"
+	}
+	u, err := url.Parse(c.BaseURL)
+	if err != nil || u.Path == "" {
+		return "/"
+	}
+	return u.Path
+}
+
+// UnmarshalYAML accepts a list of terms or a map of term to suggestion.
+func (j *Jargon) UnmarshalYAML(n *yaml.Node) error {
+	*j = nil
+	switch n.Kind {
+	case yaml.SequenceNode:
+		for _, item := range n.Content {
+			if item.Kind != yaml.ScalarNode {
+				return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: lint.jargon: each entry must be a word or phrase", item.Line)}}
+			}
+			*j = append(*j, JargonTerm{Term: item.Value})
+		}
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			if v.Kind != yaml.ScalarNode {
+				return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: lint.jargon: the suggestion for %q must be text", v.Line, k.Value)}}
+			}
+			*j = append(*j, JargonTerm{Term: k.Value, Suggestion: v.Value})
+		}
+	case yaml.ScalarNode:
+		if n.Tag == "!!null" {
+			return nil
+		}
+		fallthrough
+	default:
+		return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: lint.jargon: want a list of terms or a map of term: suggestion", n.Line)}}
+	}
+	for _, t := range *j {
+		if strings.TrimSpace(t.Term) == "" {
+			return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: lint.jargon: empty term", n.Line)}}
+		}
+	}
+	return nil
+}
+
+// UnmarshalYAML accepts [a, b, c] (two-way) or "a => b, c" (one-way).
+func (s *Synonym) UnmarshalYAML(n *yaml.Node) error {
+	bad := func(msg string) error {
+		return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: search.synonyms: %s", n.Line, msg)}}
+	}
+	switch n.Kind {
+	case yaml.SequenceNode:
+		s.TwoWay = true
+		for _, item := range n.Content {
+			if item.Kind != yaml.ScalarNode || strings.TrimSpace(item.Value) == "" {
+				return bad("each term of a synonym group must be a non-empty word or phrase")
+			}
+			s.From = append(s.From, strings.TrimSpace(item.Value))
+		}
+		if len(s.From) < 2 {
+			return bad("a synonym group needs at least two terms")
+		}
+		s.To = s.From
+	case yaml.ScalarNode:
+		from, to, ok := strings.Cut(n.Value, "=>")
+		if !ok {
+			return bad(fmt.Sprintf("%q: want \"term => other, another\" or a list [term, other]", n.Value))
+		}
+		s.From = splitTerms(from)
+		s.To = splitTerms(to)
+		if len(s.From) == 0 || len(s.To) == 0 {
+			return bad(fmt.Sprintf("%q: both sides of => need a term", n.Value))
+		}
+	default:
+		return bad("want a list [term, other] or a string \"term => other\"")
+	}
+	return nil
+}
+
+func splitTerms(s string) []string {
+	var out []string
+	for _, t := range strings.Split(s, ",") {
+		if t = strings.TrimSpace(t); t != "" {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// recordLines walks a YAML mapping and stores the line of every key path.
+func recordLines(n *yaml.Node, prefix string, lines map[string]int) {
+	if n.Kind != yaml.MappingNode {
+		return
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		path := k.Value
+		if prefix != "" {
+			path = prefix + "." + k.Value
+		}
+		lines[path] = k.Line
+		recordLines(v, path, lines)
+	}
+}
+
+var yamlLine = regexp.MustCompile(`line (\d+): `)
+
+// yamlError turns a yaml.v3 error into one Error per message, with the line moved to the front.
+func yamlError(name string, err error) error {
+	var msgs []string
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		msgs = te.Errors
+	} else {
+		msgs = []string{strings.TrimPrefix(err.Error(), "yaml: ")}
+	}
+	var errs []error
+	for _, m := range msgs {
+		e := &Error{File: name}
+		if loc := yamlLine.FindStringSubmatchIndex(m); loc != nil {
+			e.Line, _ = strconv.Atoi(m[loc[2]:loc[3]])
+			m = m[:loc[0]] + m[loc[1]:]
+		}
+		m = strings.Replace(m, "in type config.", "in ", 1)
+		if strings.HasPrefix(m, "field ") && strings.Contains(m, " not found in ") {
+			f := strings.TrimPrefix(m, "field ")
+			f = f[:strings.Index(f, " not found")]
+			m = fmt.Sprintf("unknown key %q (see the site.yaml reference in README.md)", f)
+		}
+		e.Msg = m
+		errs = append(errs, e)
+	}
+	sort.SliceStable(errs, func(i, j int) bool { return errs[i].(*Error).Line < errs[j].(*Error).Line })
+	return errors.Join(errs...)
+}

@@ -1,0 +1,405 @@
+package content
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/BurntSushi/toml"
+	"github.com/adrg/frontmatter"
+	"gopkg.in/yaml.v3"
+)
+
+// normalize makes a file's bytes safe to parse without moving any line or
+// column a reader would count: BOM dropped, CRLF/CR → LF, NUL and invalid
+// UTF-8 → U+FFFD.
+func normalize(b []byte) []byte {
+	b = bytes.TrimPrefix(b, []byte("\ufeff"))
+	if bytes.IndexByte(b, '\r') >= 0 {
+		b = bytes.ReplaceAll(b, []byte("\r\n"), []byte("\n"))
+		b = bytes.ReplaceAll(b, []byte("\r"), []byte("\n"))
+	}
+	if bytes.IndexByte(b, 0) >= 0 {
+		b = bytes.ReplaceAll(b, []byte{0}, []byte("\uFFFD"))
+	}
+	if !utf8.Valid(b) {
+		b = bytes.ToValidUTF8(b, []byte("\uFFFD"))
+	}
+	return b
+}
+
+// capture receives the raw front matter from adrg/frontmatter; kb decodes it
+// itself so that it knows the line of every value.
+type capture struct {
+	format string
+	data   []byte
+}
+
+func captureAs(format string) frontmatter.UnmarshalFunc {
+	return func(data []byte, v any) error {
+		c := v.(*capture)
+		c.format = format
+		c.data = append([]byte(nil), data...)
+		return nil
+	}
+}
+
+var formats = []*frontmatter.Format{
+	frontmatter.NewFormat("---", "---", captureAs("yaml")),
+	frontmatter.NewFormat("---yaml", "---", captureAs("yaml")),
+	frontmatter.NewFormat("+++", "+++", captureAs("toml")),
+	frontmatter.NewFormat("---toml", "---", captureAs("toml")),
+	frontmatter.NewFormat(";;;", ";;;", captureAs("json")),
+	frontmatter.NewFormat("---json", "---", captureAs("json")),
+	{Start: "{", End: "}", Unmarshal: captureAs("json"), UnmarshalDelims: true, RequiresNewLine: true},
+}
+
+// split separates the front matter from the body. It returns the decoded
+// front matter as a YAML node (nil when the file has none), its format, the
+// body's offset in src, and the line the front-matter data starts on.
+func split(src []byte) (fm *yaml.Node, format string, bodyStart int, err error) {
+	var c capture
+	rest, err := frontmatter.Parse(bytes.NewReader(src), &c, formats...)
+	if err != nil {
+		return nil, "", 0, &Error{Pos: Pos{Line: 1}, Msg: "front matter: " + err.Error()}
+	}
+	first, firstLine := firstLine(src)
+	if c.format == "" {
+		if isDelimiter(first) {
+			return nil, "", 0, &Error{Pos: Pos{Line: firstLine, Col: 1}, Field: "",
+				Msg: fmt.Sprintf("front matter opened with %q is never closed: add a closing %q line after the last field", first, closing(first))}
+		}
+		return nil, "", 0, nil
+	}
+	bodyStart = len(src) - len(rest)
+	dataLine := firstLine + 1
+	if first == "{" {
+		dataLine = firstLine
+	}
+	node, err := decode(c.format, c.data, dataLine)
+	if err != nil {
+		return nil, "", 0, err
+	}
+	return node, c.format, bodyStart, nil
+}
+
+func firstLine(src []byte) (string, int) {
+	line := 1
+	for len(src) > 0 {
+		i := bytes.IndexByte(src, '\n')
+		l := src
+		if i >= 0 {
+			l, src = src[:i], src[i+1:]
+		} else {
+			src = nil
+		}
+		if t := strings.TrimSpace(string(l)); t != "" {
+			return t, line
+		}
+		line++
+	}
+	return "", line
+}
+
+func isDelimiter(s string) bool {
+	for _, f := range formats {
+		if f.Start == s && s != "{" {
+			return true
+		}
+	}
+	return false
+}
+
+func closing(start string) string {
+	for _, f := range formats {
+		if f.Start == start {
+			return f.End
+		}
+	}
+	return start
+}
+
+var yamlLineRE = regexp.MustCompile(`^(?:yaml: )?line (\d+): `)
+
+// decode parses front-matter data into a YAML node whose lines are file lines.
+func decode(format string, data []byte, dataLine int) (*yaml.Node, error) {
+	var doc yaml.Node
+	switch format {
+	case "yaml", "json":
+		if err := yaml.Unmarshal(data, &doc); err != nil {
+			msg := err.Error()
+			line := dataLine
+			if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
+				n, _ := strconv.Atoi(m[1])
+				line = dataLine + n - 1
+				msg = msg[len(m[0]):]
+			}
+			msg = strings.TrimPrefix(msg, "yaml: ")
+			return nil, &Error{Pos: Pos{Line: line, Col: 1}, Msg: "front matter is not valid " + strings.ToUpper(format) + ": " + msg}
+		}
+		shiftLines(&doc, dataLine-1)
+	case "toml":
+		var m map[string]any
+		if _, err := toml.Decode(string(data), &m); err != nil {
+			line, col := dataLine, 1
+			msg := err.Error()
+			var pe toml.ParseError
+			if errors.As(err, &pe) {
+				line = dataLine + pe.Position.Line - 1
+				col = pe.Position.Col
+				msg = pe.Message
+			}
+			return nil, &Error{Pos: Pos{Line: line, Col: col}, Msg: "front matter is not valid TOML: " + msg}
+		}
+		if err := doc.Encode(m); err != nil {
+			return nil, &Error{Pos: Pos{Line: dataLine}, Msg: "front matter: " + err.Error()}
+		}
+		doc = yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{&doc}}
+		placeTOML(&doc, data, dataLine)
+	}
+	if len(doc.Content) == 0 {
+		return &yaml.Node{Kind: yaml.MappingNode}, nil
+	}
+	root := doc.Content[0]
+	if root.Kind == yaml.ScalarNode && root.Tag == "!!null" {
+		return &yaml.Node{Kind: yaml.MappingNode}, nil
+	}
+	if root.Kind != yaml.MappingNode {
+		return nil, &Error{Pos: Pos{Line: root.Line, Col: root.Column}, Msg: "front matter must be a set of key: value fields"}
+	}
+	return root, nil
+}
+
+func shiftLines(n *yaml.Node, by int) {
+	n.Line += by
+	for _, c := range n.Content {
+		shiftLines(c, by)
+	}
+}
+
+var tomlKeyRE = regexp.MustCompile(`^\s*("?)([A-Za-z0-9_-]+)("?)\s*=`)
+var tomlTableRE = regexp.MustCompile(`^\s*\[\[?\s*([A-Za-z0-9_.-]+)\s*\]\]?`)
+
+// placeTOML gives TOML values the lines of their keys (the TOML decoder keeps
+// no positions): top-level keys and tables by scanning the text, their
+// contents the line of the key they belong to.
+func placeTOML(doc *yaml.Node, data []byte, dataLine int) {
+	lines := map[string]int{}
+	table := ""
+	for i, l := range strings.Split(string(data), "\n") {
+		if m := tomlTableRE.FindStringSubmatch(l); m != nil {
+			table = strings.SplitN(m[1], ".", 2)[0]
+			if _, ok := lines[table]; !ok {
+				lines[table] = dataLine + i
+			}
+			continue
+		}
+		if m := tomlKeyRE.FindStringSubmatch(l); m != nil && table == "" {
+			lines[m[2]] = dataLine + i
+		}
+	}
+	var set func(n *yaml.Node, line int)
+	set = func(n *yaml.Node, line int) {
+		n.Line, n.Column = line, 1
+		for _, c := range n.Content {
+			set(c, line)
+		}
+	}
+	root := doc.Content[0]
+	set(root, dataLine)
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if l, ok := lines[root.Content[i].Value]; ok {
+			set(root.Content[i], l)
+			set(root.Content[i+1], l)
+		}
+	}
+}
+
+// fields reads typed values out of a front-matter mapping, recording the
+// position of each and collecting kind errors.
+type fields struct {
+	file string
+	pos  map[string]Pos
+	errs []error
+	keys map[string]*yaml.Node // top-level key → value
+}
+
+func newFields(file string, root *yaml.Node) *fields {
+	f := &fields{file: file, pos: map[string]Pos{}, keys: map[string]*yaml.Node{}}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k, v := root.Content[i], root.Content[i+1]
+		f.keys[k.Value] = v
+		f.record(k.Value, k, v)
+	}
+	return f
+}
+
+// record stores positions for a key path and everything below it.
+func (f *fields) record(path string, k, v *yaml.Node) {
+	if v.Kind == yaml.AliasNode && v.Alias != nil {
+		v = v.Alias
+	}
+	if v.Kind == yaml.ScalarNode || k == nil {
+		f.pos[path] = Pos{Line: v.Line, Col: v.Column}
+	} else {
+		f.pos[path] = Pos{Line: k.Line, Col: k.Column}
+	}
+	switch v.Kind {
+	case yaml.SequenceNode:
+		for i, c := range v.Content {
+			f.record(path+"."+strconv.Itoa(i), nil, c)
+		}
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(v.Content); i += 2 {
+			f.record(path+"."+v.Content[i].Value, v.Content[i], v.Content[i+1])
+		}
+	}
+}
+
+func (f *fields) errorf(path string, format string, args ...any) {
+	f.errs = append(f.errs, &Error{File: f.file, Pos: f.pos[path], Field: path, Msg: path + ": " + fmt.Sprintf(format, args...)})
+}
+
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.MappingNode:
+		return "a set of fields"
+	}
+	switch n.Tag {
+	case "!!int", "!!float":
+		return "a number"
+	case "!!bool":
+		return "true/false"
+	}
+	return "text"
+}
+
+func deref(n *yaml.Node) *yaml.Node {
+	for n != nil && n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	return n
+}
+
+func isNull(n *yaml.Node) bool {
+	return n == nil || (n.Kind == yaml.ScalarNode && n.Tag == "!!null")
+}
+
+// str reads a text field; any scalar is accepted as its text.
+func (f *fields) str(path string, n *yaml.Node) string {
+	n = deref(n)
+	if isNull(n) {
+		return ""
+	}
+	if n.Kind != yaml.ScalarNode {
+		f.errorf(path, "want text, got %s", kindName(n))
+		return ""
+	}
+	return strings.TrimSpace(n.Value)
+}
+
+func (f *fields) strList(path string, n *yaml.Node) []string {
+	n = deref(n)
+	if isNull(n) {
+		return nil
+	}
+	if n.Kind != yaml.SequenceNode {
+		f.errorf(path, "want a list, like [%s], got %s", exampleFor(path), kindName(n))
+		return nil
+	}
+	out := make([]string, 0, len(n.Content))
+	for i, c := range n.Content {
+		if s := f.str(path+"."+strconv.Itoa(i), c); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func exampleFor(path string) string {
+	switch {
+	case strings.HasSuffix(path, "tags"):
+		return "billing, account"
+	case strings.HasSuffix(path, "docs"), strings.HasSuffix(path, "related"), strings.HasSuffix(path, "aliases"):
+		return "/articles/reset-your-password/"
+	}
+	return "one, two"
+}
+
+func (f *fields) boolean(path string, n *yaml.Node) bool {
+	n = deref(n)
+	if isNull(n) {
+		return false
+	}
+	if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
+		f.errorf(path, "want true or false, got %s %q", kindName(n), n.Value)
+		return false
+	}
+	return n.Value == "true" || n.Value == "True" || n.Value == "TRUE"
+}
+
+func (f *fields) date(path string, n *yaml.Node) time.Time {
+	n = deref(n)
+	if isNull(n) {
+		return time.Time{}
+	}
+	if n.Kind != yaml.ScalarNode {
+		f.errorf(path, "want a date (YYYY-MM-DD), got %s", kindName(n))
+		return time.Time{}
+	}
+	v := strings.TrimSpace(n.Value)
+	// TOML dates come back from the decoder as midnight timestamps.
+	v = strings.TrimSuffix(v, "T00:00:00Z")
+	t, err := time.Parse(DateLayout, v)
+	if err != nil {
+		f.errorf(path, "%q is not a date (want YYYY-MM-DD)", n.Value)
+		return time.Time{}
+	}
+	return t
+}
+
+// items reads a list of mappings with the given keys.
+func (f *fields) items(path string, n *yaml.Node, keys []string, each func(item map[string]*yaml.Node, itemPath string, pos Pos)) {
+	n = deref(n)
+	if isNull(n) {
+		return
+	}
+	if n.Kind != yaml.SequenceNode {
+		f.errorf(path, "want a list of entries with %s, got %s", strings.Join(keys, ", "), kindName(n))
+		return
+	}
+	for i, c := range n.Content {
+		c = deref(c)
+		ip := path + "." + strconv.Itoa(i)
+		if c.Kind != yaml.MappingNode {
+			f.errorf(ip, "want an entry with %s, got %s", strings.Join(keys, ", "), kindName(c))
+			continue
+		}
+		m := map[string]*yaml.Node{}
+		for j := 0; j+1 < len(c.Content); j += 2 {
+			k := c.Content[j].Value
+			if !contains(keys, k) {
+				f.errorf(ip+"."+k, "unknown field %q (want %s)", k, strings.Join(keys, ", "))
+				continue
+			}
+			m[k] = c.Content[j+1]
+		}
+		each(m, ip, Pos{Line: c.Line, Col: c.Column})
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}

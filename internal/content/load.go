@@ -1,0 +1,466 @@
+package content
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"regexp"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"unicode"
+
+	"github.com/octoacme/kb/internal/markdown"
+	"golang.org/x/text/unicode/norm"
+	"gopkg.in/yaml.v3"
+)
+
+// Dir is the folder of content files in a site.
+const Dir = "content"
+
+// Options configure Load and Parse.
+type Options struct {
+	// Markdown parses page bodies; required.
+	Markdown *markdown.Converter
+	// MaxFileBytes stops files larger than this (0: no limit).
+	MaxFileBytes int64
+}
+
+// Site is the result of loading a site's content.
+type Site struct {
+	// Pages are all pages that loaded, drafts included, sorted by File.
+	Pages []*Page
+	// Errors are the problems found, sorted by file and line.
+	Errors []*Error
+}
+
+// Load reads every .md file under content/ in fsys, which is rooted at the
+// site folder. Files and folders whose names start with "." or "_" are
+// skipped. Pages are parsed in parallel; a file that fails leaves an Error
+// and the rest still load.
+func Load(fsys fs.FS, opts Options) *Site {
+	var files []string
+	s := &Site{}
+	err := fs.WalkDir(fsys, Dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) && p == Dir {
+				return fs.SkipAll
+			}
+			s.Errors = append(s.Errors, &Error{File: p, Msg: "cannot read: " + unwrapPath(err)})
+			return nil
+		}
+		name := d.Name()
+		if p != Dir && (strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_")) {
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			s.Errors = append(s.Errors, &Error{File: p, Msg: "is a symbolic link; kb does not follow links in content/ (copy the file in instead)"})
+			return nil
+		}
+		if !d.IsDir() && strings.EqualFold(path.Ext(name), ".md") {
+			files = append(files, p)
+		}
+		return nil
+	})
+	if err != nil {
+		s.Errors = append(s.Errors, &Error{File: Dir, Msg: err.Error()})
+	}
+	sort.Strings(files)
+
+	pages := make([]*Page, len(files))
+	errs := make([][]*Error, len(files))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	workers := min(runtime.GOMAXPROCS(0), max(len(files), 1))
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				pages[i], errs[i] = readPage(fsys, files[i], opts)
+			}
+		}()
+	}
+	for i := range files {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for i := range files {
+		s.Errors = append(s.Errors, errs[i]...)
+		if pages[i] != nil {
+			s.Pages = append(s.Pages, pages[i])
+		}
+	}
+	s.Errors = append(s.Errors, CheckSite(s.Pages)...)
+	SortErrors(s.Errors)
+	return s
+}
+
+// SortErrors orders errors by file, line and column.
+func SortErrors(errs []*Error) {
+	sort.SliceStable(errs, func(i, j int) bool {
+		a, b := errs[i], errs[j]
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		if a.Pos.Line != b.Pos.Line {
+			return a.Pos.Line < b.Pos.Line
+		}
+		return a.Pos.Col < b.Pos.Col
+	})
+}
+
+func unwrapPath(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+func readPage(fsys fs.FS, file string, opts Options) (*Page, []*Error) {
+	if opts.MaxFileBytes > 0 {
+		if st, err := fs.Stat(fsys, file); err == nil && st.Size() > opts.MaxFileBytes {
+			return nil, []*Error{{File: file, Msg: fmt.Sprintf("is %d bytes, more than limits.max_file_bytes (%d); split the page or raise the limit in site.yaml", st.Size(), opts.MaxFileBytes)}}
+		}
+	}
+	data, err := fs.ReadFile(fsys, file)
+	if err != nil {
+		return nil, []*Error{{File: file, Msg: "cannot read: " + unwrapPath(err)}}
+	}
+	return Parse(file, data, opts)
+}
+
+// Parse reads one content file. file is its slash path from the site root
+// (content/articles/x.md), which decides its section, type and URL. A page
+// is returned unless the front matter cannot be read at all.
+func Parse(file string, data []byte, opts Options) (page *Page, errs []*Error) {
+	defer func() {
+		// Nothing a user writes may crash kb: a panic in a parser becomes an error.
+		if r := recover(); r != nil {
+			page = nil
+			errs = []*Error{{File: file, Pos: Pos{Line: 1}, Msg: fmt.Sprintf("cannot be parsed (internal error: %v); please report this file", r)}}
+		}
+	}()
+	src := normalize(data)
+	p := &Page{File: file, Source: src, fields: map[string]Pos{}}
+	node, format, bodyStart, err := split(src)
+	if err != nil {
+		e := err.(*Error)
+		e.File = file
+		return nil, []*Error{e}
+	}
+	p.Format, p.BodyStart = format, bodyStart
+	f := &fields{file: file, pos: map[string]Pos{}, keys: map[string]*yaml.Node{}}
+	if node != nil {
+		f = newFields(file, node)
+		if err := node.Decode(&p.Params); err != nil {
+			f.errs = append(f.errs, &Error{File: file, Pos: Pos{Line: node.Line}, Msg: "front matter: " + err.Error()})
+		}
+	}
+	p.fields = f.pos
+	p.fill(f)
+	p.place(f)
+	if opts.Markdown != nil {
+		doc, err := opts.Markdown.Convert(p.Body(), p.URL)
+		if err != nil {
+			f.errs = append(f.errs, &Error{File: file, Pos: Pos{Line: 1}, Msg: "cannot render: " + err.Error()})
+		}
+		p.Doc = doc
+	}
+	for _, e := range f.errs {
+		errs = append(errs, e.(*Error))
+	}
+	return p, errs
+}
+
+// fill reads the known fields.
+func (p *Page) fill(f *fields) {
+	k := f.keys
+	p.Title = f.str("title", k["title"])
+	p.Description = f.str("description", k["description"])
+	p.Updated = f.date("updated", k["updated"])
+	p.Tags = f.strList("tags", k["tags"])
+	p.Product = f.str("product", k["product"])
+	p.Draft = f.boolean("draft", k["draft"])
+	p.Aliases = f.strList("aliases", k["aliases"])
+	p.Related = f.strList("related", k["related"])
+	p.Prerequisites = f.strList("prerequisites", k["prerequisites"])
+	p.Errors = f.strList("errors", k["errors"])
+	if l := deref(k["lint"]); !isNull(l) {
+		if l.Kind != yaml.MappingNode {
+			f.errorf("lint", "want a set of fields, like {disable: [jargon]}, got %s", kindName(l))
+		} else {
+			for i := 0; i+1 < len(l.Content); i += 2 {
+				if l.Content[i].Value != "disable" {
+					f.errorf("lint."+l.Content[i].Value, "unknown field (want disable)")
+					continue
+				}
+				p.LintDisable = f.strList("lint.disable", l.Content[i+1])
+			}
+		}
+	}
+	if t := f.str("type", k["type"]); t != "" {
+		p.Type = Type(t)
+		if !contains([]string{"article", "faq", "troubleshooting", "release"}, t) {
+			f.errorf("type", "unknown type %q (want article, faq, troubleshooting or release)", t)
+		}
+	}
+	for i, tag := range p.Tags {
+		if TagSlug(tag) == "" {
+			f.errorf(fmt.Sprintf("tags.%d", i), "tag %q has no letters or digits", tag)
+		}
+	}
+	for i, a := range p.Aliases {
+		if !strings.HasPrefix(a, "/") || strings.Contains(a, "..") || strings.ContainsAny(a, "?#\\") {
+			f.errorf(fmt.Sprintf("aliases.%d", i), "%q is not a site path (want an old path like /old/reset-password/)", a)
+		}
+	}
+
+	_, hasVersion := k["version"]
+	_, hasFeatures := k["features"]
+	if p.Type == Release || (p.Type == "" && p.sectionType() == Release) || hasVersion || hasFeatures {
+		p.fillRelease(f)
+	}
+}
+
+func (p *Page) fillRelease(f *fields) {
+	k := f.keys
+	r := &ReleaseInfo{}
+	r.Version = f.str("version", k["version"])
+	r.Date = f.date("date", k["date"])
+	f.items("features", k["features"], []string{"title", "summary", "docs"}, func(m map[string]*yaml.Node, ip string, pos Pos) {
+		r.Features = append(r.Features, Feature{Title: f.str(ip+".title", m["title"]), Summary: f.str(ip+".summary", m["summary"]), Docs: f.strList(ip+".docs", m["docs"]), Pos: pos})
+	})
+	f.items("fixes", k["fixes"], []string{"title", "ticket"}, func(m map[string]*yaml.Node, ip string, pos Pos) {
+		r.Fixes = append(r.Fixes, Fix{Title: f.str(ip+".title", m["title"]), Ticket: f.str(ip+".ticket", m["ticket"]), Pos: pos})
+	})
+	f.items("known_issues", k["known_issues"], []string{"title", "workaround", "fix_expected", "docs"}, func(m map[string]*yaml.Node, ip string, pos Pos) {
+		ki := KnownIssue{Title: f.str(ip+".title", m["title"]), Workaround: f.str(ip+".workaround", m["workaround"]),
+			FixExpected: f.str(ip+".fix_expected", m["fix_expected"]), Docs: f.strList(ip+".docs", m["docs"]), Pos: pos}
+		if ki.FixExpected != "" {
+			if _, ok := ParseVersion(ki.FixExpected); !ok {
+				f.errorf(ip+".fix_expected", "%q is not a version (want a version like 3.7.1)", ki.FixExpected)
+			}
+		}
+		r.KnownIssues = append(r.KnownIssues, ki)
+	})
+	p.Release = r
+}
+
+// checkRelease reports what a release announcement must have; run after the type is known.
+func (p *Page) checkRelease(f *fields) {
+	if p.Type != Release {
+		return
+	}
+	r := p.Release
+	if r.Version == "" {
+		if _, ok := f.keys["version"]; !ok {
+			f.errs = append(f.errs, &Error{File: p.File, Pos: Pos{Line: 1, Col: 1}, Field: "version", Msg: "version: a release announcement needs a version (add version: \"1.2.0\" to the front matter)"})
+		}
+	} else if _, ok := ParseVersion(r.Version); !ok {
+		f.errorf("version", "%q is not a version (want a version like 3.7.0)", r.Version)
+	}
+	if r.Date.IsZero() {
+		if _, ok := f.keys["date"]; !ok {
+			f.errs = append(f.errs, &Error{File: p.File, Pos: Pos{Line: 1, Col: 1}, Field: "date", Msg: "date: a release announcement needs a release date (add date: YYYY-MM-DD to the front matter)"})
+		}
+	}
+}
+
+func (p *Page) sectionType() Type {
+	parts := strings.SplitN(strings.TrimPrefix(p.File, Dir+"/"), "/", 2)
+	if len(parts) == 2 {
+		if t, ok := sectionTypes[parts[0]]; ok {
+			return t
+		}
+	}
+	return Article
+}
+
+// place works out the section, type, slug and URL.
+func (p *Page) place(f *fields) {
+	rel := strings.TrimPrefix(p.File, Dir+"/")
+	dir, name := path.Split(rel)
+	dir = strings.TrimSuffix(dir, "/")
+	if dir != "" {
+		p.Section = strings.SplitN(dir, "/", 2)[0]
+	}
+	if p.Type == "" {
+		p.Type = p.sectionType()
+	}
+	if p.Type == Release && p.Release == nil {
+		p.fillRelease(f)
+	}
+	p.checkRelease(f)
+	slug := f.str("slug", f.keys["slug"])
+	if slug != "" {
+		if strings.ContainsAny(slug, "/\\") || slug == "." || slug == ".." {
+			f.errorf("slug", "%q must be a single path segment, without slashes", slug)
+			slug = ""
+		}
+	}
+	if slug == "" {
+		slug = strings.TrimSuffix(name, path.Ext(name))
+	}
+	p.Slug = Slugify(slug)
+	if p.Slug == "" {
+		e := &Error{File: p.File, Pos: Pos{Line: 1, Col: 1}, Msg: fmt.Sprintf("the slug %q has no letters or digits; set slug: in the front matter", slug)}
+		if f.keys["slug"] != nil {
+			e.Pos = f.pos["slug"]
+		}
+		f.errs = append(f.errs, e)
+		p.Slug = "page"
+	}
+	segs := []string{}
+	for _, s := range strings.Split(dir, "/") {
+		if s != "" {
+			segs = append(segs, Slugify(s))
+		}
+	}
+	segs = append(segs, p.Slug)
+	if strings.EqualFold(p.Slug, "index") && len(segs) > 1 {
+		segs = segs[:len(segs)-1]
+	}
+	p.URL = "/" + strings.Join(segs, "/") + "/"
+}
+
+// Slugify makes a URL path segment: Unicode NFC, lowercase, letters, digits,
+// "-", "_" and "." kept, spaces become "-", invisible and other characters
+// dropped. Two file names that differ only by case or normalisation give
+// the same slug, and so collide visibly instead of silently.
+func Slugify(s string) string {
+	s = norm.NFC.String(s)
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_' || r == '.':
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			dash = false
+			b.WriteRune(r)
+		case r == '-' || unicode.IsSpace(r):
+			dash = true
+		}
+	}
+	return strings.Trim(b.String(), ".")
+}
+
+// TagSlug is the URL segment of a tag page.
+func TagSlug(tag string) string { return Slugify(tag) }
+
+var versionRE = regexp.MustCompile(`^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:\.(\d+))?(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$`)
+
+// Version is a parsed release version.
+type Version struct {
+	Parts [4]int
+	Pre   string
+}
+
+// ParseVersion parses versions like 3.7, 3.7.1, v3.7.1-rc.1.
+func ParseVersion(s string) (Version, bool) {
+	m := versionRE.FindStringSubmatch(strings.TrimSpace(s))
+	if m == nil {
+		return Version{}, false
+	}
+	var v Version
+	for i := 0; i < 4; i++ {
+		if m[i+1] != "" {
+			n := 0
+			for _, c := range m[i+1] {
+				n = n*10 + int(c-'0')
+				if n > 1<<30 {
+					return Version{}, false
+				}
+			}
+			v.Parts[i] = n
+		}
+	}
+	v.Pre = m[5]
+	return v, true
+}
+
+// Compare orders versions: -1, 0 or 1. A pre-release sorts before its release.
+func (v Version) Compare(w Version) int {
+	for i := range v.Parts {
+		if v.Parts[i] != w.Parts[i] {
+			if v.Parts[i] < w.Parts[i] {
+				return -1
+			}
+			return 1
+		}
+	}
+	switch {
+	case v.Pre == w.Pre:
+		return 0
+	case v.Pre == "":
+		return 1
+	case w.Pre == "":
+		return -1
+	case v.Pre < w.Pre:
+		return -1
+	}
+	return 1
+}
+
+// CheckSite finds problems between pages: two pages (or aliases) with one URL,
+// two releases of one product with one version.
+func CheckSite(pages []*Page) []*Error {
+	var errs []*Error
+	urls := map[string]*Page{}
+	for _, p := range pages {
+		if q, ok := urls[p.URL]; ok {
+			errs = append(errs, &Error{File: p.File, Pos: p.slugPos(), Field: "slug",
+				Msg: fmt.Sprintf("has the URL %s, like %s; rename one file or set a different slug:", p.URL, q.File)})
+			continue
+		}
+		urls[p.URL] = p
+	}
+	for _, p := range pages {
+		for i, a := range p.Aliases {
+			a = "/" + strings.Trim(a, "/") + "/"
+			if q, ok := urls[a]; ok && q != p {
+				key := fmt.Sprintf("aliases.%d", i)
+				errs = append(errs, &Error{File: p.File, Pos: p.Field(key), Field: key,
+					Msg: fmt.Sprintf("%s: alias %s is already the URL of %s", key, a, q.File)})
+			}
+		}
+	}
+	versions := map[string]*Page{}
+	for _, p := range pages {
+		if p.Type != Release || p.Release == nil || p.Release.Version == "" {
+			continue
+		}
+		v, ok := ParseVersion(p.Release.Version)
+		if !ok {
+			continue
+		}
+		key := p.Product + "\x00" + fmt.Sprint(v)
+		if q, dup := versions[key]; dup {
+			product := p.Product
+			if product == "" {
+				product = "the site"
+			}
+			errs = append(errs, &Error{File: p.File, Pos: p.Field("version"), Field: "version",
+				Msg: fmt.Sprintf("version: %s of %s is also announced in %s; each release needs its own version", p.Release.Version, product, q.File)})
+			continue
+		}
+		versions[key] = p
+	}
+	return errs
+}
+
+func (p *Page) slugPos() Pos {
+	if pos, ok := p.fields["slug"]; ok {
+		return pos
+	}
+	return Pos{Line: 1, Col: 1}
+}

@@ -1,0 +1,169 @@
+package markdown
+
+import "html/template"
+
+// Document is everything kb needs from one parse of a page body. Offsets are
+// byte offsets into the body given to Convert; content.Page turns them into
+// file lines and columns.
+type Document struct {
+	HTML       template.HTML
+	Headings   []Heading
+	Links      []Link
+	Blocks     []Block
+	Lists      []List
+	Directives []Directive
+	// Words counts the words of prose (paragraphs, list items, headings; not code).
+	Words int
+}
+
+// Heading is one heading, with the ID its HTML element carries.
+type Heading struct {
+	Level  int
+	Text   string
+	ID     string
+	Offset int
+}
+
+// Link is a link or an image in the body. Autolinks are links too.
+type Link struct {
+	Dest   string
+	Text   string // link text, or an image's alt text
+	Image  bool
+	Offset int // where the link or image starts
+	// DestOffset is where the destination starts, or -1 when it is not
+	// literally in the source (reference links).
+	DestOffset int
+}
+
+// BlockKind says what a prose block is.
+type BlockKind uint8
+
+// Block kinds.
+const (
+	Paragraph BlockKind = iota
+	HeadingText
+	TableCell
+)
+
+// Block is the text of one paragraph, heading or table cell with markup,
+// code spans, URLs and raw HTML left out. Spans map its text back to the body.
+type Block struct {
+	Kind BlockKind
+	Text string
+	// Section is the index in Headings of the heading this block sits under, or -1.
+	Section int
+	// InList is true for paragraphs inside list items.
+	InList bool
+	Spans  []Span
+}
+
+// Span says that Text[At:At+Len] is the body's bytes [Offset:Offset+Len].
+type Span struct {
+	At, Offset, Len int
+}
+
+// Pos maps an index into the block's Text to a body offset, or -1.
+func (b *Block) Pos(i int) int {
+	for _, s := range b.Spans {
+		if i >= s.At && i < s.At+s.Len {
+			return s.Offset + i - s.At
+		}
+	}
+	return -1
+}
+
+// List is a list in the body.
+type List struct {
+	Ordered bool
+	Items   int
+	Offset  int
+	// Section is the index in Headings of the heading the list sits under, or -1.
+	Section int
+}
+
+// Directive is a kb-lint HTML comment: <!-- kb-lint-disable rule ... -->.
+type Directive struct {
+	// Kind is "disable", "enable" or "disable-next-line".
+	Kind   string
+	Rules  []string // empty means every rule
+	Offset int
+}
+
+// Question is an FAQ entry: a second-level heading ending in "?" and the text under it.
+type Question struct {
+	Heading Heading
+	// Answer is the plain text of the blocks under the question.
+	Answer string
+}
+
+// Questions returns the FAQ questions of the document.
+func (d *Document) Questions() []Question {
+	var qs []Question
+	for i, h := range d.Headings {
+		if h.Level != 2 || !isQuestion(h.Text) {
+			continue
+		}
+		q := Question{Heading: h}
+		var answer []byte
+		for _, b := range d.Blocks {
+			if b.Kind == HeadingText || !d.under(b.Section, i) {
+				continue
+			}
+			if len(answer) > 0 {
+				answer = append(answer, ' ')
+			}
+			answer = append(answer, b.Text...)
+		}
+		q.Answer = string(answer)
+		qs = append(qs, q)
+	}
+	return qs
+}
+
+// under reports whether heading index s is h2 index i or a deeper heading
+// inside i's section.
+func (d *Document) under(s, i int) bool {
+	for s > i {
+		if d.Headings[s].Level <= d.Headings[i].Level {
+			return false
+		}
+		s--
+	}
+	return s == i
+}
+
+// Under reports whether the block or list section s lies within heading i's section.
+func (d *Document) Under(s, i int) bool {
+	if s < 0 || i < 0 {
+		return false
+	}
+	return d.under(s, i)
+}
+
+func isQuestion(s string) bool {
+	for len(s) > 0 && (s[len(s)-1] == ' ' || s[len(s)-1] == '\t') {
+		s = s[:len(s)-1]
+	}
+	return len(s) > 0 && (s[len(s)-1] == '?' || hasSuffix(s, "？"))
+}
+
+func hasSuffix(s, suf string) bool { return len(s) >= len(suf) && s[len(s)-len(suf):] == suf }
+
+// PlainText joins the prose of the document: the text search indexes.
+func (d *Document) PlainText() string {
+	n := 0
+	for _, b := range d.Blocks {
+		n += len(b.Text) + 1
+	}
+	out := make([]byte, 0, n)
+	for _, b := range d.Blocks {
+		if b.Kind == HeadingText {
+			continue
+		}
+		if len(out) > 0 {
+			out = append(out, ' ')
+		}
+		out = append(out, b.Text...)
+	}
+	return string(out)
+}

@@ -1,0 +1,246 @@
+package markdown
+
+import (
+	"bytes"
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/yuin/goldmark/ast"
+	east "github.com/yuin/goldmark/extension/ast"
+)
+
+// extract walks a parsed document once: it sets heading IDs and fills d.
+func extract(doc ast.Node, src []byte, d *Document) {
+	ids := newIDs()
+	section := -1
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *ast.Heading:
+			b := inlineBlock(n, src, d, HeadingText)
+			// The ID and the displayed text include code spans; the prose block does not.
+			text := strings.Join(strings.Fields(plainText(n, src)), " ")
+			id := ids.generate(text)
+			n.SetAttributeString("id", []byte(id))
+			d.Headings = append(d.Headings, Heading{Level: n.Level, Text: text, ID: id, Offset: blockOffset(n)})
+			section = len(d.Headings) - 1
+			b.Section = section
+			d.addBlock(b)
+			return ast.WalkSkipChildren, nil
+		case *ast.Paragraph, *ast.TextBlock:
+			b := inlineBlock(n, src, d, Paragraph)
+			b.Section = section
+			b.InList = inList(n)
+			d.addBlock(b)
+			return ast.WalkSkipChildren, nil
+		case *east.TableCell:
+			b := inlineBlock(n, src, d, TableCell)
+			b.Section = section
+			d.addBlock(b)
+			return ast.WalkSkipChildren, nil
+		case *ast.List:
+			d.Lists = append(d.Lists, List{Ordered: n.IsOrdered(), Items: n.ChildCount(), Offset: blockOffset(n), Section: section})
+		case *ast.HTMLBlock:
+			var raw []byte
+			for i := 0; i < n.Lines().Len(); i++ {
+				seg := n.Lines().At(i)
+				raw = append(raw, seg.Value(src)...)
+			}
+			if n.HasClosure() {
+				raw = append(raw, n.ClosureLine.Value(src)...)
+			}
+			d.addDirectives(raw, blockOffset(n))
+			return ast.WalkSkipChildren, nil
+		case *ast.FencedCodeBlock, *ast.CodeBlock:
+			return ast.WalkSkipChildren, nil
+		}
+		return ast.WalkContinue, nil
+	})
+}
+
+func (d *Document) addBlock(b Block) {
+	if b.Kind != HeadingText && b.Kind != TableCell {
+		d.Words += countWords(b.Text)
+	}
+	if strings.TrimSpace(b.Text) == "" && b.Kind != HeadingText {
+		return
+	}
+	d.Blocks = append(d.Blocks, b)
+}
+
+func inList(n ast.Node) bool {
+	for p := n.Parent(); p != nil; p = p.Parent() {
+		if _, ok := p.(*ast.ListItem); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// blockOffset is where a block's first line starts in the source.
+func blockOffset(n ast.Node) int {
+	if n.Type() == ast.TypeBlock && n.Lines().Len() > 0 {
+		return n.Lines().At(0).Start
+	}
+	if p := n.Pos(); p >= 0 {
+		return p
+	}
+	for c := n.FirstChild(); c != nil; c = c.FirstChild() {
+		if o := blockOffset(c); o >= 0 {
+			return o
+		}
+	}
+	return -1
+}
+
+// inlineBlock collects the prose text of a block's inline children, and
+// records its links, images and directives on the way.
+func inlineBlock(n ast.Node, src []byte, d *Document, kind BlockKind) Block {
+	b := Block{Kind: kind, Section: -1}
+	var buf []byte
+	space := func() {
+		if len(buf) > 0 && buf[len(buf)-1] != ' ' {
+			buf = append(buf, ' ')
+		}
+	}
+	var walk func(n ast.Node)
+	walk = func(n ast.Node) {
+		for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+			switch c := c.(type) {
+			case *ast.Text:
+				seg := c.Segment
+				v := seg.Value(src)
+				b.Spans = append(b.Spans, Span{At: len(buf), Offset: seg.Start, Len: len(v)})
+				buf = append(buf, v...)
+				if c.SoftLineBreak() || c.HardLineBreak() {
+					space()
+				}
+			case *ast.String:
+				buf = append(buf, c.Value...)
+			case *ast.CodeSpan:
+				// Code is not prose: leave it out, but keep words apart.
+				space()
+			case *ast.AutoLink:
+				url := string(c.URL(src))
+				if c.AutoLinkType == ast.AutoLinkEmail && !strings.HasPrefix(strings.ToLower(url), "mailto:") {
+					url = "mailto:" + url
+				}
+				off := c.Pos()
+				d.Links = append(d.Links, Link{Dest: url, Text: string(c.Label(src)), Offset: off, DestOffset: off})
+				space()
+			case *ast.Link:
+				start := len(buf)
+				walk(c)
+				d.Links = append(d.Links, Link{Dest: string(c.Destination), Text: strings.TrimSpace(string(buf[start:])), Offset: c.Pos(), DestOffset: destOffset(src, c.Pos(), c.Destination)})
+			case *ast.Image:
+				alt := plainText(c, src)
+				d.Links = append(d.Links, Link{Dest: string(c.Destination), Text: alt, Image: true, Offset: c.Pos(), DestOffset: destOffset(src, c.Pos(), c.Destination)})
+				space()
+			case *ast.RawHTML:
+				var raw []byte
+				for i := 0; i < c.Segments.Len(); i++ {
+					seg := c.Segments.At(i)
+					raw = append(raw, seg.Value(src)...)
+				}
+				off := -1
+				if c.Segments.Len() > 0 {
+					off = c.Segments.At(0).Start
+				}
+				d.addDirectives(raw, off)
+			case *east.FootnoteLink, *east.FootnoteBacklink:
+				// a reference mark, not words
+			default:
+				walk(c)
+			}
+		}
+	}
+	walk(n)
+	b.Text = string(buf)
+	return b
+}
+
+// destOffset finds where a link destination is written after the link's start.
+func destOffset(src []byte, pos int, dest []byte) int {
+	if pos < 0 || pos >= len(src) || len(dest) == 0 {
+		return -1
+	}
+	rest := src[pos:]
+	i := bytes.Index(rest, []byte("]("))
+	if i < 0 {
+		return -1
+	}
+	j := bytes.Index(rest[i:], dest)
+	if j < 0 || j > len(dest)+64 {
+		return -1
+	}
+	return pos + i + j
+}
+
+// plainText is the text of a node's inline children, markup removed.
+func plainText(n ast.Node, src []byte) string {
+	var buf []byte
+	var walk func(n ast.Node)
+	walk = func(n ast.Node) {
+		for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+			switch c := c.(type) {
+			case *ast.Text:
+				buf = append(buf, c.Segment.Value(src)...)
+				if c.SoftLineBreak() || c.HardLineBreak() {
+					buf = append(buf, ' ')
+				}
+			case *ast.String:
+				buf = append(buf, c.Value...)
+			case *ast.CodeSpan:
+				buf = append(buf, plainText(c, src)...)
+			default:
+				walk(c)
+			}
+		}
+	}
+	walk(n)
+	return string(buf)
+}
+
+var directiveRE = regexp.MustCompile(`<!--\s*kb-lint-(disable-next-line|disable|enable)\b([^>]*?)-->`)
+
+func (d *Document) addDirectives(raw []byte, off int) {
+	for _, m := range directiveRE.FindAllSubmatchIndex(raw, -1) {
+		dir := Directive{Kind: string(raw[m[2]:m[3]]), Offset: -1}
+		if off >= 0 {
+			dir.Offset = off + m[0]
+		}
+		for _, r := range strings.FieldsFunc(string(raw[m[4]:m[5]]), func(r rune) bool { return r == ',' || unicode.IsSpace(r) }) {
+			dir.Rules = append(dir.Rules, r)
+		}
+		d.Directives = append(d.Directives, dir)
+	}
+}
+
+// countWords counts runs of letters and digits (with inner apostrophes and hyphens).
+func countWords(s string) int {
+	n := 0
+	in := false
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			if !in {
+				n++
+				in = true
+			}
+			continue
+		}
+		if in && (r == '\'' || r == '’' || r == '-') && i < len(s) {
+			next, _ := utf8.DecodeRuneInString(s[i:])
+			if unicode.IsLetter(next) || unicode.IsDigit(next) {
+				continue
+			}
+		}
+		in = false
+	}
+	return n
+}

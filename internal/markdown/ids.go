@@ -1,0 +1,49 @@
+package markdown
+
+import (
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// Slug turns heading text into an ID the way GitHub does: lowercase; keep
+// letters, digits, "-" and "_"; whitespace runs become one "-"; every other
+// character is dropped; repeated "-" collapse and the ends are trimmed.
+// Text with nothing left gives "section".
+func Slug(text string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(text) {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_':
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			dash = false
+			b.WriteRune(r)
+		case r == '-' || unicode.IsSpace(r):
+			dash = true
+		}
+	}
+	if b.Len() == 0 {
+		return "section"
+	}
+	return b.String()
+}
+
+// ids hands out unique IDs within one document.
+type ids struct {
+	used map[string]bool
+}
+
+func newIDs() *ids { return &ids{used: map[string]bool{}} }
+
+func (s *ids) generate(text string) string {
+	base := Slug(text)
+	id := base
+	for i := 1; s.used[id]; i++ {
+		id = base + "-" + strconv.Itoa(i)
+	}
+	s.used[id] = true
+	return id
+}

@@ -1,0 +1,132 @@
+// Package markdown is kb's one goldmark configuration.
+//
+// A Converter is built once per site and reused for every page. Convert parses
+// a page body once and returns a Document: the HTML and everything later steps
+// need from the same parse (headings with the IDs the HTML carries, links and
+// images with their byte offsets, prose blocks for lint and search, lists,
+// FAQ questions, lint directives), so that lint, search and feeds never parse
+// a file again.
+//
+// What the HTML gets, beyond CommonMark:
+//   - GFM: tables (wrapped in a keyboard-scrollable region), task lists,
+//     strikethrough, autolinks; and footnotes.
+//   - Heading IDs computed like GitHub's from the heading's text ("Can't sign
+//     in?" → "cant-sign-in"), unique per page with -1, -2 suffixes.
+//   - Code blocks highlighted by chroma with CSS classes, in <pre tabindex="0">.
+//   - GitHub callouts: a blockquote whose first line is [!NOTE], [!TIP],
+//     [!IMPORTANT], [!WARNING] or [!CAUTION] becomes a labelled callout box.
+//   - Images with loading="lazy", decoding="async", and width and height when
+//     the Options.ImageSize lookup knows them.
+//   - Raw HTML is escaped and shown as text, and HTML comments are dropped,
+//     unless Options.Unsafe is set.
+package markdown
+
+import (
+	"bytes"
+	"html/template"
+	"sync"
+
+	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/renderer/html"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+
+	highlighting "github.com/yuin/goldmark-highlighting/v2"
+)
+
+// Options configure a Converter.
+type Options struct {
+	// Unsafe passes raw HTML through (site.yaml markdown.unsafe).
+	Unsafe bool
+	// ImageSize returns the pixel size of a site image by its URL path
+	// ("/images/x.png"), for width and height attributes.
+	ImageSize func(path string) (w, h int, ok bool)
+	// BasePath is prefixed to root-relative link and image URLs when the
+	// site is not served from the root of its host ("/help/").
+	BasePath string
+}
+
+// Converter turns Markdown into Documents. It is safe for concurrent use.
+type Converter struct {
+	md   goldmark.Markdown
+	opts Options
+}
+
+// New returns a Converter configured once for a whole site.
+func New(opts Options) *Converter {
+	if opts.BasePath == "" {
+		opts.BasePath = "/"
+	}
+	c := &Converter{opts: opts}
+	var rendererOpts []renderer.Option
+	if opts.Unsafe {
+		rendererOpts = append(rendererOpts, html.WithUnsafe())
+	}
+	c.md = goldmark.New(
+		goldmark.WithExtensions(
+			// GFM = tables, strikethrough, linkify (autolinks), task lists.
+			extension.GFM,
+			// Footnotes are common in release notes ("[^1] applies to Business plans").
+			extension.Footnote,
+			// chroma classes, not inline styles: the theme's one CSS file carries
+			// light and dark colours, and CSP can forbid inline styles.
+			highlighting.NewHighlighting(
+				highlighting.WithFormatOptions(
+					chromahtml.WithClasses(true),
+					chromahtml.PreventSurroundingPre(true),
+				),
+				highlighting.WithWrapperRenderer(codeWrapper),
+			),
+		),
+		goldmark.WithParserOptions(
+			// IDs are set by our own pass from the heading's text (see ids.go),
+			// so that the ID does not depend on the heading's markup.
+			parser.WithASTTransformers(util.Prioritized(calloutTransformer{}, 100)),
+		),
+		goldmark.WithRendererOptions(append(rendererOpts,
+			renderer.WithNodeRenderers(util.Prioritized(&nodeRenderer{opts: &c.opts}, 10)))...,
+		),
+	)
+	return c
+}
+
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// Convert parses src once and renders it. pageURL ("/articles/x/") resolves
+// relative image paths for ImageSize. Convert never fails on any input; the
+// error is from the renderer's writer only.
+func (c *Converter) Convert(src []byte, pageURL string) (*Document, error) {
+	doc := c.md.Parser().Parse(text.NewReader(src))
+	d := &Document{}
+	extract(doc, src, d)
+	buf := bufPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer bufPool.Put(buf)
+	ctxRenderer := c.md.Renderer()
+	pageURLs.Store(doc, pageURL)
+	defer pageURLs.Delete(doc)
+	if err := ctxRenderer.Render(buf, src, doc); err != nil {
+		return nil, err
+	}
+	d.HTML = template.HTML(buf.String())
+	return d, nil
+}
+
+// pageURLs carries the page URL of a document being rendered to the image
+// renderer, which goldmark gives only the node.
+var pageURLs sync.Map
+
+func documentURL(n ast.Node) string {
+	for n.Parent() != nil {
+		n = n.Parent()
+	}
+	if v, ok := pageURLs.Load(n); ok {
+		return v.(string)
+	}
+	return "/"
+}

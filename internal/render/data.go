@@ -1,0 +1,404 @@
+package render
+
+import (
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"io"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/octoacme/kb/internal/content"
+	"github.com/octoacme/kb/internal/markdown"
+)
+
+// Data is what a layout renders.
+type Data struct {
+	Site *Site
+	// Kind is the layout's name: home, section, article, faq, …
+	Kind string
+	// Page is the content page of article, faq, troubleshooting and release layouts.
+	Page        *content.Page
+	Title       string
+	Description string
+	URL         string
+	Crumbs      []Crumb
+	Section     *Section
+	Tag         *Tag
+	// List is the page of entries a section layout shows.
+	List  []*content.Page
+	Pager *Pager
+	// TOC lists the h2 and h3 headings when there are three or more.
+	TOC []markdown.Heading
+	// Related are the page's related links, resolved.
+	Related []Ref
+	// ChangedIn are the releases whose features link to the page.
+	ChangedIn []*content.Page
+}
+
+// Crumb is one breadcrumb.
+type Crumb struct {
+	Title, URL string
+}
+
+// Pager describes the pages of a paginated list.
+type Pager struct {
+	Number, Total int
+	Prev, Next    string
+	Pages         []PagerLink
+}
+
+// PagerLink is one numbered page of a Pager.
+type PagerLink struct {
+	Number  int
+	URL     string
+	Current bool
+}
+
+// Ref is a resolved link: to a page of the site, or to anywhere else.
+type Ref struct {
+	Title string
+	URL   string
+	Page  *content.Page // nil for external links and unknown pages
+}
+
+// HeadTitle is the <title>: "Page – Section – Site".
+func (d *Data) HeadTitle() string {
+	site := d.Site.Config.Title
+	switch {
+	case d.Kind == "home":
+		return site
+	case d.Page != nil && d.Page.Section != "":
+		return d.Title + " – " + d.Site.Config.SectionTitle(d.Page.Section) + " – " + site
+	}
+	return d.Title + " – " + site
+}
+
+// Canonical is the page's absolute URL.
+func (d *Data) Canonical() string { return d.Site.Config.AbsURL(d.URL) }
+
+func (r *Renderer) base(kind, title, url string) *Data {
+	return &Data{Site: r.Site, Kind: kind, Title: title, URL: url, Description: r.Site.Config.Description}
+}
+
+func (r *Renderer) homeData() *Data {
+	d := r.base("home", r.Site.Config.Title, "/")
+	return d
+}
+
+func (r *Renderer) listData(kind, title, url string) *Data {
+	d := r.base(kind, title, url)
+	d.Crumbs = []Crumb{{Title: "Home", URL: "/"}, {Title: title, URL: url}}
+	return d
+}
+
+func (r *Renderer) sectionData(sec *Section, n, total int) *Data {
+	d := r.base("section", sec.Title, sec.URL)
+	if n > 1 {
+		d.URL = fmt.Sprintf("%spage/%d/", sec.URL, n)
+		d.Title = fmt.Sprintf("%s (page %d of %d)", sec.Title, n, total)
+	}
+	if sec.Description != "" {
+		d.Description = sec.Description
+	}
+	d.Section = sec
+	d.Crumbs = []Crumb{{Title: "Home", URL: "/"}, {Title: sec.Title, URL: sec.URL}}
+	lo, hi := (n-1)*PageSize, min(n*PageSize, len(sec.Pages))
+	d.List = sec.Pages[lo:hi]
+	if total > 1 {
+		p := &Pager{Number: n, Total: total}
+		urlOf := func(i int) string {
+			if i == 1 {
+				return sec.URL
+			}
+			return fmt.Sprintf("%spage/%d/", sec.URL, i)
+		}
+		if n > 1 {
+			p.Prev = urlOf(n - 1)
+		}
+		if n < total {
+			p.Next = urlOf(n + 1)
+		}
+		for i := 1; i <= total; i++ {
+			p.Pages = append(p.Pages, PagerLink{Number: i, URL: urlOf(i), Current: i == n})
+		}
+		d.Pager = p
+	}
+	return d
+}
+
+func (r *Renderer) pageData(p *content.Page) *Data {
+	d := r.base(string(p.Type), p.LinkTitle(), p.URL)
+	d.Page = p
+	if p.Description != "" {
+		d.Description = p.Description
+	}
+	d.Crumbs = []Crumb{{Title: "Home", URL: "/"}}
+	if sec := r.Site.Section(p.Section); sec != nil {
+		d.Section = sec
+		d.Crumbs = append(d.Crumbs, Crumb{Title: sec.Title, URL: sec.URL})
+	}
+	d.Crumbs = append(d.Crumbs, Crumb{Title: p.LinkTitle(), URL: p.URL})
+	if p.Doc != nil {
+		var toc []markdown.Heading
+		for _, h := range p.Doc.Headings {
+			if h.Level == 2 || h.Level == 3 {
+				toc = append(toc, h)
+			}
+		}
+		if len(toc) >= 3 {
+			d.TOC = toc
+		}
+	}
+	for _, l := range p.Related {
+		d.Related = append(d.Related, r.ref(l))
+	}
+	d.ChangedIn = r.Site.ChangedIn[p]
+	return d
+}
+
+// ref resolves a link for display: a page's title, or the link itself.
+func (r *Renderer) ref(link string) Ref {
+	if q, frag := r.Site.Resolve(link); q != nil {
+		ref := Ref{Title: q.LinkTitle(), URL: q.URL, Page: q}
+		if frag != "" {
+			ref.URL += "#" + frag
+			if q.Doc != nil {
+				for _, h := range q.Doc.Headings {
+					if h.ID == frag {
+						ref.Title = h.Text
+						if q.Type != content.FAQ {
+							ref.Title = q.LinkTitle() + ": " + h.Text
+						}
+					}
+				}
+			}
+		}
+		return ref
+	}
+	title := link
+	if u, err := url.Parse(link); err == nil && u.Host != "" {
+		title = u.Host + strings.TrimSuffix(u.Path, "/")
+	}
+	return Ref{Title: title, URL: link}
+}
+
+func (r *Renderer) funcs() template.FuncMap {
+	cfg := r.Site.Config
+	return template.FuncMap{
+		// rel makes a site path absolute to the host: it adds base_url's path.
+		"rel": func(p string) string {
+			if strings.HasPrefix(p, "/") && !strings.HasPrefix(p, "//") {
+				return strings.TrimSuffix(cfg.BasePath(), "/") + p
+			}
+			return p
+		},
+		"abs":   cfg.AbsURL,
+		"asset": func(p string) string { return strings.TrimSuffix(cfg.BasePath(), "/") + r.Asset(p) },
+		"date": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return t.Format("2 January 2006")
+		},
+		"isodate": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return t.Format(content.DateLayout)
+		},
+		"ref":       r.ref,
+		"typeLabel": func(t content.Type) string { return t.Label() },
+		"jsonld":    r.jsonLD,
+		"feedbackURL": func(d *Data, answer string) string {
+			return feedbackURL(cfg.SupportURL, cfg.AbsURL(d.URL), answer)
+		},
+		"knownIssueID": KnownIssueID,
+		"add":          func(a, b int) int { return a + b },
+		"slug":         markdown.Slug,
+		"releaseStats": releaseStats,
+		"isLatest": func(p *content.Page) bool {
+			for _, rel := range r.Site.Releases {
+				if rel.Product == p.Product {
+					return rel == p
+				}
+			}
+			return false
+		},
+		"newerRelease": func(p *content.Page) *content.Page {
+			for _, rel := range r.Site.Releases {
+				if rel.Product == p.Product {
+					if rel != p {
+						return rel
+					}
+					return nil
+				}
+			}
+			return nil
+		},
+		"issuesOf": func(p *content.Page) []*KnownIssue {
+			var out []*KnownIssue
+			for _, k := range r.Site.KnownIssues {
+				if k.Release == p {
+					out = append(out, k)
+				}
+			}
+			return out
+		},
+		"openIssues": func() []*KnownIssue {
+			var out []*KnownIssue
+			for _, k := range r.Site.KnownIssues {
+				if k.Open() {
+					out = append(out, k)
+				}
+			}
+			return out
+		},
+		"fixedIssues": func() []*KnownIssue {
+			var out []*KnownIssue
+			for _, k := range r.Site.KnownIssues {
+				if !k.Open() {
+					out = append(out, k)
+				}
+			}
+			return out
+		},
+		"releasesOf": func(product string) []*content.Page {
+			var out []*content.Page
+			for _, rel := range r.Site.Releases {
+				if rel.Product == product {
+					out = append(out, rel)
+				}
+			}
+			return out
+		},
+		"first": func(n int, list []*content.Page) []*content.Page {
+			if len(list) > n {
+				return list[:n]
+			}
+			return list
+		},
+		"feedsFor": r.feedsFor,
+		"tagSlug":  content.TagSlug,
+		"dict": func(kv ...any) (map[string]any, error) {
+			if len(kv)%2 != 0 {
+				return nil, fmt.Errorf("dict: want key, value pairs")
+			}
+			m := map[string]any{}
+			for i := 0; i < len(kv); i += 2 {
+				k, ok := kv[i].(string)
+				if !ok {
+					return nil, fmt.Errorf("dict: key %v is not a string", kv[i])
+				}
+				m[k] = kv[i+1]
+			}
+			return m, nil
+		},
+	}
+}
+
+// ReleaseStats counts what a release announcement lists.
+type ReleaseStats struct {
+	Features, Fixes, KnownIssues, OpenIssues int
+}
+
+func releaseStats(s *Site, p *content.Page) ReleaseStats {
+	st := ReleaseStats{}
+	if p.Release == nil {
+		return st
+	}
+	st.Features, st.Fixes, st.KnownIssues = len(p.Release.Features), len(p.Release.Fixes), len(p.Release.KnownIssues)
+	for _, k := range s.KnownIssues {
+		if k.Release == p && k.Open() {
+			st.OpenIssues++
+		}
+	}
+	return st
+}
+
+// feedsFor returns the feeds a page advertises: all feeds on list pages,
+// the release feeds (and its product's) on release pages.
+func (r *Renderer) feedsFor(d *Data) []Feed {
+	return r.Site.Feeds
+}
+
+// feedbackURL adds the page and the answer to the support URL, so that a
+// vote without a feedback endpoint still reaches someone.
+func feedbackURL(support, page, answer string) string {
+	u, err := url.Parse(support)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+		return support
+	}
+	q := u.Query()
+	q.Set("page", page)
+	q.Set("helpful", answer)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// jsonLD returns the structured data of a page: FAQPage for FAQs,
+// TechArticle for guides, WebSite for the home page.
+func (r *Renderer) jsonLD(d *Data) template.JS {
+	cfg := r.Site.Config
+	var v map[string]any
+	switch {
+	case d.Kind == "home":
+		v = map[string]any{"@context": "https://schema.org", "@type": "WebSite", "name": cfg.Title, "url": cfg.AbsURL("/"),
+			"potentialAction": map[string]any{"@type": "SearchAction", "target": cfg.AbsURL("/search/") + "?q={search_term_string}", "query-input": "required name=search_term_string"}}
+	case d.Page != nil && d.Page.Type == content.FAQ:
+		var qs []any
+		for _, q := range d.Page.Doc.Questions() {
+			qs = append(qs, map[string]any{"@type": "Question", "name": q.Heading.Text,
+				"acceptedAnswer": map[string]any{"@type": "Answer", "text": q.Answer}})
+		}
+		v = map[string]any{"@context": "https://schema.org", "@type": "FAQPage", "mainEntity": qs}
+	case d.Page != nil:
+		typ := "TechArticle"
+		if d.Page.Type == content.Release {
+			typ = "Article"
+		}
+		v = map[string]any{"@context": "https://schema.org", "@type": typ, "headline": d.Page.LinkTitle(),
+			"url": cfg.AbsURL(d.Page.URL), "publisher": map[string]any{"@type": "Organization", "name": cfg.Title}}
+		if d.Page.Description != "" {
+			v["description"] = d.Page.Description
+		}
+		if !d.Page.Date().IsZero() {
+			v["dateModified"] = d.Page.Date().Format(content.DateLayout)
+		}
+	default:
+		return ""
+	}
+	b, err := json.Marshal(v) // escapes <, > and & as \u003c…, safe inside <script>
+	if err != nil {
+		return ""
+	}
+	return template.JS(b)
+}
+
+func (r *Renderer) robots(w io.Writer) error {
+	_, err := fmt.Fprintf(w, "User-agent: *\nAllow: /\n\nSitemap: %s\n", r.Site.Config.AbsURL("/sitemap.xml"))
+	return err
+}
+
+func (r *Renderer) alias(w io.Writer, p *content.Page) error {
+	target := r.Site.Config.AbsURL(p.URL)
+	rel := strings.TrimSuffix(r.Site.Config.BasePath(), "/") + p.URL
+	lang := r.Site.Config.Language
+	_, err := fmt.Fprintf(w, `<!doctype html>
+<html lang="%s">
+<head>
+<meta charset="utf-8">
+<title>%s</title>
+<link rel="canonical" href="%s">
+<meta name="robots" content="noindex">
+<meta http-equiv="refresh" content="0; url=%s">
+</head>
+<body>
+<p>This page has moved to <a href="%s">%s</a>.</p>
+</body>
+</html>
+`, template.HTMLEscapeString(lang), template.HTMLEscapeString(p.LinkTitle()), template.HTMLEscapeString(target),
+		template.HTMLEscapeString(rel), template.HTMLEscapeString(rel), template.HTMLEscapeString(p.LinkTitle()))
+	return err
+}

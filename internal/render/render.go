@@ -1,0 +1,354 @@
+// Package render turns a Site into files: HTML pages through html/template
+// layouts, and the sitemap, robots.txt, 404 page, alias redirects and static
+// files beside them.
+//
+// Layouts are found by name in the theme (the site's layouts/ over the
+// embedded default): baseof.html is the page shell and defines the blocks
+// "main"; partials/*.html are shared pieces; every page picks one layout:
+//
+//	home.html          /
+//	section.html       /<section>/ (and /<section>/page/N/)
+//	releases.html      /releases/ (falls back to section.html)
+//	article.html, faq.html, troubleshooting.html, release.html
+//	                   a content page, by its type
+//	tags.html, tag.html      /tags/ and /tags/<tag>/
+//	known-issues.html  /known-issues/
+//	search.html        /search/
+//	404.html           /404.html
+//
+// A template sees a *Data: .Site (the *Site), .Page (the *content.Page of a
+// content page), .Kind, .Title, .URL and the lists its kind needs. CSS and
+// JavaScript under static/ are published under content-hashed names (use
+// {{asset "/css/kb.css"}}); other static files keep their paths. Output
+// goes through an Output, so the build writes to disk and the preview
+// server to memory; every file is deterministic.
+package render
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"path"
+	"regexp"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/octoacme/kb/internal/content"
+)
+
+// Output receives the files of a build. WriteFile is called from several
+// goroutines at once.
+type Output interface {
+	WriteFile(name string, data []byte) error
+}
+
+// Error is a template problem, with the layout file and line.
+type Error struct {
+	File string
+	Line int
+	Msg  string
+}
+
+func (e *Error) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s", e.File, e.Msg)
+}
+
+// PageSize is the number of entries on one page of a section list.
+const PageSize = 50
+
+// Renderer renders one Site with one Theme.
+type Renderer struct {
+	Site   *Site
+	theme  *Theme
+	tmpls  map[string]*template.Template
+	assets map[string]string // "/css/kb.css" → "/css/kb.0123abcd.css"
+	static map[string][]byte // fingerprinted files by output path
+}
+
+// layouts every theme must provide.
+var kinds = []string{"home", "section", "releases", "article", "faq", "troubleshooting", "release",
+	"tags", "tag", "known-issues", "search", "404"}
+
+// New parses the theme's templates for a site.
+func New(site *Site, theme *Theme) (*Renderer, error) {
+	r := &Renderer{Site: site, theme: theme, tmpls: map[string]*template.Template{},
+		assets: map[string]string{}, static: map[string][]byte{}}
+	if err := r.fingerprint(); err != nil {
+		return nil, err
+	}
+	base := template.New("baseof.html").Funcs(r.funcs())
+	src, err := fs.ReadFile(theme.Layouts, "baseof.html")
+	if err != nil {
+		return nil, &Error{File: theme.LayoutDir + "/baseof.html", Msg: "missing layout: every theme needs baseof.html, the page shell"}
+	}
+	if _, err := base.Parse(string(src)); err != nil {
+		return nil, r.templateError(err)
+	}
+	partials, _ := fs.Glob(theme.Layouts, "partials/*.html")
+	for _, p := range partials {
+		src, err := fs.ReadFile(theme.Layouts, p)
+		if err != nil {
+			return nil, &Error{File: theme.LayoutDir + "/" + p, Msg: err.Error()}
+		}
+		if _, err := base.New(p).Parse(string(src)); err != nil {
+			return nil, r.templateError(err)
+		}
+	}
+	for _, k := range kinds {
+		name := k + ".html"
+		src, err := fs.ReadFile(theme.Layouts, name)
+		if err != nil {
+			if k == "releases" {
+				continue // section.html serves
+			}
+			return nil, &Error{File: theme.LayoutDir + "/" + name, Msg: "missing layout: add " + name + " to layouts/ (or remove the override that hides the default)"}
+		}
+		t, err := base.Clone()
+		if err != nil {
+			return nil, err
+		}
+		if _, err := t.New(name).Parse(string(src)); err != nil {
+			return nil, r.templateError(err)
+		}
+		r.tmpls[k] = t
+	}
+	if r.tmpls["releases"] == nil {
+		r.tmpls["releases"] = r.tmpls["section"]
+	}
+	return r, nil
+}
+
+var tmplErrRE = regexp.MustCompile(`^(?:html/)?template: ([^:]+):(\d+)(?::\d+)?: (.*)$`)
+
+// templateError names the layout file and line of a template error.
+func (r *Renderer) templateError(err error) error {
+	msg := err.Error()
+	if m := tmplErrRE.FindStringSubmatch(msg); m != nil {
+		line, _ := strconv.Atoi(m[2])
+		return &Error{File: r.theme.LayoutDir + "/" + m[1], Line: line, Msg: m[3]}
+	}
+	msg = strings.TrimPrefix(strings.TrimPrefix(msg, "html/"), "template: ")
+	return &Error{File: r.theme.LayoutDir, Msg: msg}
+}
+
+// fingerprint hashes the theme's CSS and JavaScript.
+func (r *Renderer) fingerprint() error {
+	files, err := r.theme.staticFiles()
+	if err != nil {
+		return err
+	}
+	for _, f := range files {
+		if !isFingerprinted(f) {
+			continue
+		}
+		data, err := fs.ReadFile(r.theme.Static, f)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(data)
+		ext := path.Ext(f)
+		out := strings.TrimSuffix(f, ext) + "." + hex.EncodeToString(sum[:4]) + ext
+		r.assets["/"+f] = "/" + out
+		r.static[out] = data
+	}
+	return nil
+}
+
+// Asset returns the published URL path of a static file.
+func (r *Renderer) Asset(p string) string {
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p
+	}
+	if a, ok := r.assets[p]; ok {
+		return a
+	}
+	return p
+}
+
+// Job renders one output file.
+type Job struct {
+	Path   string // slash path in the output: "articles/x/index.html"
+	Render func(w io.Writer) error
+	// Page is the content page the file shows, if any.
+	Page *content.Page
+}
+
+// Jobs lists every file of the site but the static ones, in a fixed order.
+func (r *Renderer) Jobs() []Job {
+	s := r.Site
+	var jobs []Job
+	add := func(p string, page *content.Page, f func(w io.Writer) error) {
+		jobs = append(jobs, Job{Path: p, Page: page, Render: f})
+	}
+	html := func(kind string, d *Data) func(io.Writer) error {
+		return func(w io.Writer) error { return r.execute(w, kind, d) }
+	}
+	add("index.html", nil, html("home", r.homeData()))
+	for _, p := range s.Pages {
+		add(strings.TrimPrefix(p.URL, "/")+"index.html", p, html(string(p.Type), r.pageData(p)))
+	}
+	for _, sec := range s.Sections {
+		kind := "section"
+		if sec.Name == "releases" {
+			kind = "releases"
+		}
+		pages := (len(sec.Pages) + PageSize - 1) / PageSize
+		for n := 1; n <= max(pages, 1); n++ {
+			d := r.sectionData(sec, n, max(pages, 1))
+			add(strings.TrimPrefix(d.URL, "/")+"index.html", nil, html(kind, d))
+		}
+	}
+	add("tags/index.html", nil, html("tags", r.listData("tags", "Tags", "/tags/")))
+	for _, t := range s.Tags {
+		d := r.listData("tag", "Pages tagged “"+t.Name+"”", t.URL)
+		d.Tag = t
+		d.Crumbs = []Crumb{{Title: "Home", URL: "/"}, {Title: "Tags", URL: "/tags/"}, {Title: t.Name, URL: t.URL}}
+		add(strings.TrimPrefix(t.URL, "/")+"index.html", nil, html("tag", d))
+	}
+	add("known-issues/index.html", nil, html("known-issues", r.listData("known-issues", "Known issues", "/known-issues/")))
+	add("search/index.html", nil, html("search", r.listData("search", "Search", "/search/")))
+	nf := r.listData("404", "Page not found", "/404.html")
+	nf.Crumbs = nil
+	add("404.html", nil, html("404", nf))
+	add("sitemap.xml", nil, r.sitemap)
+	add("robots.txt", nil, r.robots)
+	for _, p := range s.Pages {
+		for _, a := range p.Aliases {
+			p, a := p, strings.Trim(a, "/")
+			if a == "" {
+				continue
+			}
+			add(a+"/index.html", nil, func(w io.Writer) error { return r.alias(w, p) })
+		}
+	}
+	return jobs
+}
+
+// StaticFiles lists the static files to publish: output path → theme path
+// (or "" for fingerprinted files held in memory).
+func (r *Renderer) StaticFiles() (map[string]string, error) {
+	files, err := r.theme.staticFiles()
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	for _, f := range files {
+		if isFingerprinted(f) {
+			continue
+		}
+		out[f] = f
+	}
+	for p := range r.static {
+		out[p] = ""
+	}
+	return out, nil
+}
+
+// WriteStatic copies the static files to out.
+func (r *Renderer) WriteStatic(out Output) error {
+	files, err := r.StaticFiles()
+	if err != nil {
+		return err
+	}
+	names := make([]string, 0, len(files))
+	for n := range files {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		data := r.static[n]
+		if src := files[n]; src != "" {
+			if data, err = fs.ReadFile(r.theme.Static, src); err != nil {
+				return fmt.Errorf("static/%s: %w", src, unwrap(err))
+			}
+		}
+		if err := out.WriteFile(n, data); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// RenderAll writes every file of the site to out, pages in parallel.
+func (r *Renderer) RenderAll(out Output) error {
+	if err := r.WriteStatic(out); err != nil {
+		return err
+	}
+	jobs := r.Jobs()
+	seen := map[string]string{}
+	for _, j := range jobs {
+		by := "the site"
+		if j.Page != nil {
+			by = j.Page.File
+		}
+		if prev, dup := seen[j.Path]; dup {
+			return &Error{File: by, Msg: fmt.Sprintf("would write /%s, which %s also writes; change the slug or alias", j.Path, prev)}
+		}
+		seen[j.Path] = by
+	}
+	return RunJobs(jobs, out)
+}
+
+// RunJobs renders jobs in parallel and writes them; the first error wins.
+func RunJobs(jobs []Job, out Output) error {
+	var (
+		wg   sync.WaitGroup
+		mu   sync.Mutex
+		errs error
+		next = make(chan Job)
+	)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var buf bytes.Buffer
+			for j := range next {
+				buf.Reset()
+				err := j.Render(&buf)
+				if err == nil {
+					err = out.WriteFile(j.Path, append([]byte(nil), buf.Bytes()...))
+				}
+				if err != nil {
+					mu.Lock()
+					if errs == nil {
+						errs = err
+					}
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	for _, j := range jobs {
+		next <- j
+	}
+	close(next)
+	wg.Wait()
+	return errs
+}
+
+func (r *Renderer) execute(w io.Writer, kind string, d *Data) error {
+	t := r.tmpls[kind]
+	if t == nil {
+		return &Error{File: r.theme.LayoutDir + "/" + kind + ".html", Msg: "missing layout"}
+	}
+	if err := t.ExecuteTemplate(w, "baseof.html", d); err != nil {
+		e := r.templateError(err)
+		if d.Page != nil {
+			if te, ok := e.(*Error); ok {
+				te.Msg += " (rendering " + d.Page.File + ")"
+			}
+		}
+		return e
+	}
+	return nil
+}

@@ -1,0 +1,376 @@
+package render
+
+import (
+	"net/url"
+	"sort"
+	"strings"
+
+	"github.com/octoacme/kb/internal/config"
+	"github.com/octoacme/kb/internal/content"
+	"github.com/octoacme/kb/internal/markdown"
+)
+
+// Site is the published site as templates see it: the pages and every list,
+// index and cross-reference computed from them once.
+type Site struct {
+	Config *config.Config
+	// Pages are the published pages, sorted by URL.
+	Pages    []*content.Page
+	ByURL    map[string]*content.Page
+	Sections []*Section
+	Tags     []*Tag
+	// Releases are the release announcements, newest first.
+	Releases []*content.Page
+	// Products are the distinct products of the releases, sorted.
+	Products    []string
+	KnownIssues []*KnownIssue
+	// Backlinks maps a page to the pages that link to it (body, related or release docs).
+	Backlinks map[*content.Page][]*content.Page
+	// ChangedIn maps a doc page to the releases whose features link to it.
+	ChangedIn map[*content.Page][]*content.Page
+	// Feeds are the feeds the site publishes, for autodiscovery links.
+	Feeds []Feed
+}
+
+// Feed describes a published feed for <link rel="alternate"> and subscribe links.
+type Feed struct {
+	Title string
+	// Scope is "releases", "all" or "product:<name>".
+	Scope string
+	RSS   string
+	Atom  string
+	JSON  string
+}
+
+// Section is a content section and its pages.
+type Section struct {
+	Name        string
+	Title       string
+	Description string
+	URL         string
+	Pages       []*content.Page
+}
+
+// Tag is a tag and the pages that carry it.
+type Tag struct {
+	Name  string
+	Slug  string
+	URL   string
+	Pages []*content.Page
+}
+
+// KnownIssue is one known issue of a release, with its state today.
+type KnownIssue struct {
+	content.KnownIssue
+	ID      string
+	Release *content.Page
+	// FixedIn is the first later release of the same product whose version
+	// reaches FixExpected, or nil while the issue is open.
+	FixedIn *content.Page
+}
+
+// Open reports whether no release has fixed the issue yet.
+func (k *KnownIssue) Open() bool { return k.FixedIn == nil }
+
+// sectionOrder puts the four standard sections first.
+var sectionOrder = map[string]int{"articles": 1, "faq": 2, "troubleshooting": 3, "releases": 4}
+
+// NewSite builds the model of the published pages (drafts already removed).
+func NewSite(cfg *config.Config, pages []*content.Page) *Site {
+	s := &Site{Config: cfg, ByURL: map[string]*content.Page{},
+		Backlinks: map[*content.Page][]*content.Page{}, ChangedIn: map[*content.Page][]*content.Page{}}
+	s.Pages = append([]*content.Page(nil), pages...)
+	sort.Slice(s.Pages, func(i, j int) bool { return s.Pages[i].URL < s.Pages[j].URL })
+	for _, p := range s.Pages {
+		s.ByURL[p.URL] = p
+	}
+
+	sections := map[string]*Section{}
+	for name := range cfg.Sections {
+		sections[name] = s.newSection(name)
+	}
+	tags := map[string]*Tag{}
+	for _, p := range s.Pages {
+		if p.Section != "" {
+			sec := sections[p.Section]
+			if sec == nil {
+				sec = s.newSection(p.Section)
+				sections[p.Section] = sec
+			}
+			sec.Pages = append(sec.Pages, p)
+		}
+		seen := map[string]bool{}
+		for _, t := range p.Tags {
+			slug := content.TagSlug(t)
+			if slug == "" || seen[slug] {
+				continue
+			}
+			seen[slug] = true
+			tag := tags[slug]
+			if tag == nil {
+				tag = &Tag{Name: t, Slug: slug, URL: "/tags/" + slug + "/"}
+				tags[slug] = tag
+			}
+			tag.Pages = append(tag.Pages, p)
+		}
+		if p.Type == content.Release {
+			s.Releases = append(s.Releases, p)
+		}
+	}
+	for _, sec := range sections {
+		if len(sec.Pages) == 0 {
+			continue
+		}
+		if sec.Name == "releases" {
+			sortReleases(sec.Pages)
+		} else {
+			sort.SliceStable(sec.Pages, func(i, j int) bool { return lessTitle(sec.Pages[i], sec.Pages[j]) })
+		}
+		s.Sections = append(s.Sections, sec)
+	}
+	sort.Slice(s.Sections, func(i, j int) bool {
+		a, b := s.Sections[i], s.Sections[j]
+		wa, wb := cfg.Sections[a.Name].Weight, cfg.Sections[b.Name].Weight
+		if wa != wb {
+			return wa < wb
+		}
+		oa, ob := orderOf(a.Name), orderOf(b.Name)
+		if oa != ob {
+			return oa < ob
+		}
+		return a.Name < b.Name
+	})
+	for _, t := range tags {
+		sort.SliceStable(t.Pages, func(i, j int) bool { return lessTitle(t.Pages[i], t.Pages[j]) })
+		s.Tags = append(s.Tags, t)
+	}
+	sort.Slice(s.Tags, func(i, j int) bool { return s.Tags[i].Slug < s.Tags[j].Slug })
+	sortReleases(s.Releases)
+
+	products := map[string]bool{}
+	for _, r := range s.Releases {
+		products[r.Product] = true
+	}
+	for p := range products {
+		s.Products = append(s.Products, p)
+	}
+	sort.Strings(s.Products)
+
+	s.link()
+	s.knownIssues()
+	return s
+}
+
+func orderOf(name string) int {
+	if o, ok := sectionOrder[name]; ok {
+		return o
+	}
+	return 100
+}
+
+func (s *Site) newSection(name string) *Section {
+	c := s.Config.Sections[name]
+	return &Section{Name: name, Title: s.Config.SectionTitle(name), Description: c.Description, URL: "/" + name + "/"}
+}
+
+func lessTitle(a, b *content.Page) bool {
+	ta, tb := strings.ToLower(a.LinkTitle()), strings.ToLower(b.LinkTitle())
+	if ta != tb {
+		return ta < tb
+	}
+	return a.URL < b.URL
+}
+
+// sortReleases orders releases newest first: by date, then version, then URL.
+func sortReleases(rs []*content.Page) {
+	sort.SliceStable(rs, func(i, j int) bool {
+		a, b := rs[i], rs[j]
+		if !a.Date().Equal(b.Date()) {
+			return a.Date().After(b.Date())
+		}
+		va, _ := content.ParseVersion(a.Release.Version)
+		vb, _ := content.ParseVersion(b.Release.Version)
+		if c := va.Compare(vb); c != 0 {
+			return c > 0
+		}
+		return a.URL < b.URL
+	})
+}
+
+// Resolve finds the page an internal link points to. It accepts site paths
+// with or without the trailing slash, with a #fragment or ?query, and
+// returns the fragment. External and unknown links give nil.
+func (s *Site) Resolve(link string) (*content.Page, string) {
+	return Resolve(s.ByURL, link)
+}
+
+// Resolve looks up an internal link in a URL → page map (see Site.Resolve).
+func Resolve(byURL map[string]*content.Page, link string) (*content.Page, string) {
+	path, frag := SplitLink(link)
+	if path == "" {
+		return nil, frag
+	}
+	return byURL[path], frag
+}
+
+// SplitLink normalises an internal link to a page path ("/articles/x/") and
+// its fragment. External links, mailto: and the like give an empty path.
+func SplitLink(link string) (path, frag string) {
+	link = strings.TrimSpace(link)
+	if i := strings.IndexByte(link, '#'); i >= 0 {
+		link, frag = link[:i], link[i+1:]
+		if f, err := url.PathUnescape(frag); err == nil {
+			frag = f
+		}
+	}
+	if i := strings.IndexByte(link, '?'); i >= 0 {
+		link = link[:i]
+	}
+	if link == "" || !strings.HasPrefix(link, "/") || strings.HasPrefix(link, "//") {
+		return "", frag
+	}
+	if p, err := url.PathUnescape(link); err == nil {
+		link = p
+	}
+	link = strings.TrimSuffix(link, "index.html")
+	if !strings.HasSuffix(link, "/") {
+		link += "/"
+	}
+	return link, frag
+}
+
+// Links returns every internal link target of a page: body links, related
+// entries and a release's docs.
+func Links(p *content.Page) []string {
+	var out []string
+	if p.Doc != nil {
+		for _, l := range p.Doc.Links {
+			if !l.Image {
+				out = append(out, l.Dest)
+			}
+		}
+	}
+	out = append(out, p.Related...)
+	if p.Release != nil {
+		for _, f := range p.Release.Features {
+			out = append(out, f.Docs...)
+		}
+		for _, k := range p.Release.KnownIssues {
+			out = append(out, k.Docs...)
+		}
+	}
+	return out
+}
+
+func (s *Site) link() {
+	for _, p := range s.Pages {
+		seen := map[*content.Page]bool{p: true}
+		for _, l := range Links(p) {
+			if q, _ := s.Resolve(l); q != nil && !seen[q] {
+				seen[q] = true
+				s.Backlinks[q] = append(s.Backlinks[q], p)
+			}
+		}
+	}
+	for _, r := range s.Releases {
+		seen := map[*content.Page]bool{}
+		for _, f := range r.Release.Features {
+			for _, d := range f.Docs {
+				if q, _ := s.Resolve(d); q != nil && !seen[q] && q != r {
+					seen[q] = true
+					s.ChangedIn[q] = append(s.ChangedIn[q], r)
+				}
+			}
+		}
+	}
+	for _, list := range s.Backlinks {
+		sort.SliceStable(list, func(i, j int) bool { return lessTitle(list[i], list[j]) })
+	}
+}
+
+func (s *Site) knownIssues() {
+	for _, r := range s.Releases {
+		rv, _ := content.ParseVersion(r.Release.Version)
+		for _, ki := range r.Release.KnownIssues {
+			k := &KnownIssue{KnownIssue: ki, Release: r, ID: KnownIssueID(r, ki)}
+			if fv, ok := content.ParseVersion(ki.FixExpected); ok && ki.FixExpected != "" {
+				// Releases are newest first; the last match is the earliest fix.
+				for _, later := range s.Releases {
+					if later.Product != r.Product {
+						continue
+					}
+					lv, _ := content.ParseVersion(later.Release.Version)
+					if lv.Compare(rv) > 0 && lv.Compare(fv) >= 0 {
+						k.FixedIn = later
+					}
+				}
+			}
+			s.KnownIssues = append(s.KnownIssues, k)
+		}
+	}
+}
+
+// KnownIssueID is the stable anchor of a known issue on the known-issues page.
+func KnownIssueID(r *content.Page, ki content.KnownIssue) string {
+	return "ki-" + markdown.Slug(r.Release.Version+" "+ki.Title)
+}
+
+// OpenKnownIssues counts the known issues not fixed yet.
+func (s *Site) OpenKnownIssues() int {
+	n := 0
+	for _, k := range s.KnownIssues {
+		if k.Open() {
+			n++
+		}
+	}
+	return n
+}
+
+// Section returns the named section, or nil.
+func (s *Site) Section(name string) *Section {
+	for _, sec := range s.Sections {
+		if sec.Name == name {
+			return sec
+		}
+	}
+	return nil
+}
+
+// Popular returns up to n pages worth promoting on the home page: those with
+// front matter promoted: true first, then the pages most linked to.
+func (s *Site) Popular(n int) []*content.Page {
+	var list []*content.Page
+	for _, p := range s.Pages {
+		if p.Type != content.Release {
+			list = append(list, p)
+		}
+	}
+	score := func(p *content.Page) int {
+		sc := len(s.Backlinks[p])
+		if v, ok := p.Params["promoted"].(bool); ok && v {
+			sc += 1 << 20
+		}
+		return sc
+	}
+	sort.SliceStable(list, func(i, j int) bool {
+		a, b := score(list[i]), score(list[j])
+		if a != b {
+			return a > b
+		}
+		return lessTitle(list[i], list[j])
+	})
+	if len(list) > n {
+		list = list[:n]
+	}
+	return list
+}
+
+// PopularTags returns up to n tags, those with the most pages first.
+func (s *Site) PopularTags(n int) []*Tag {
+	list := append([]*Tag(nil), s.Tags...)
+	sort.SliceStable(list, func(i, j int) bool { return len(list[i].Pages) > len(list[j].Pages) })
+	if len(list) > n {
+		list = list[:n]
+	}
+	return list
+}

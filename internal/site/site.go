@@ -1,0 +1,264 @@
+// Package site builds a kb site: the pipeline from a site folder to a
+// published help center, as straight-line code.
+//
+//	site.yaml  ──config.Load──▶ Config
+//	content/   ──content.Load─▶ pages (front matter + one Markdown parse each)
+//	pages      ──render───────▶ HTML, lists, tags, 404, sitemap, robots, aliases
+//
+// Build writes into a temporary folder beside the output and swaps it in
+// only when everything succeeded, so a failed build leaves the previous
+// site untouched.
+package site
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/octoacme/kb/internal/config"
+	"github.com/octoacme/kb/internal/content"
+	"github.com/octoacme/kb/internal/markdown"
+	"github.com/octoacme/kb/internal/render"
+)
+
+// Options configure a build.
+type Options struct {
+	// Dir is the site folder (holding site.yaml, content/, layouts/, static/).
+	Dir string
+	// Out is the output folder; empty means Dir/public.
+	Out string
+	// Drafts includes pages marked draft: true.
+	Drafts bool
+	// Theme is the embedded default theme (layouts/ and static/).
+	Theme fs.FS
+	// Progress, when set, is told how far rendering has got.
+	Progress func(done, total int)
+}
+
+// Result describes a finished build.
+type Result struct {
+	Config  *config.Config
+	Out     string
+	Pages   int
+	ByType  map[content.Type]int
+	Drafts  int
+	Files   int64
+	Bytes   int64
+	Elapsed time.Duration
+}
+
+// InputError lists problems in the site's input: content, configuration or
+// templates. The CLI exits with status 2 for it.
+type InputError struct {
+	Errs []error
+}
+
+func (e *InputError) Error() string {
+	msgs := make([]string, len(e.Errs))
+	for i, err := range e.Errs {
+		msgs[i] = err.Error()
+	}
+	return strings.Join(msgs, "\n")
+}
+
+func inputErr(errs ...error) error { return &InputError{Errs: errs} }
+
+// Loaded is a site read from disk: its config, theme and parsed content.
+type Loaded struct {
+	Config  *config.Config
+	Theme   *render.Theme
+	Content *content.Site
+}
+
+// Load reads the configuration and every content file of a site folder.
+// Content errors are in Loaded.Content.Errors; a configuration error is returned.
+func Load(dir string, theme fs.FS) (*Loaded, error) {
+	st, err := os.Stat(dir)
+	if err != nil {
+		return nil, inputErr(fmt.Errorf("site folder %s: %w", dir, errors.Unwrap(err)))
+	}
+	if !st.IsDir() {
+		return nil, inputErr(fmt.Errorf("site folder %s is not a folder", dir))
+	}
+	cfg, err := config.Load(dir)
+	if err != nil {
+		return nil, inputErr(splitJoined(err)...)
+	}
+	siteFS := os.DirFS(dir)
+	th := render.NewTheme(siteFS, theme)
+	conv := markdown.New(markdown.Options{Unsafe: cfg.Markdown.Unsafe, ImageSize: th.ImageSizer(), BasePath: cfg.BasePath()})
+	cs := content.Load(siteFS, content.Options{Markdown: conv, MaxFileBytes: cfg.Limits.MaxFileBytes})
+	return &Loaded{Config: cfg, Theme: th, Content: cs}, nil
+}
+
+func splitJoined(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
+}
+
+// Published returns the pages a build publishes: all but drafts, unless drafts is set.
+func Published(pages []*content.Page, drafts bool) []*content.Page {
+	out := make([]*content.Page, 0, len(pages))
+	for _, p := range pages {
+		if !p.Draft || drafts {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// Build builds the site in opts.Dir into opts.Out.
+func Build(ctx context.Context, opts Options) (*Result, error) {
+	start := time.Now()
+	if opts.Out == "" {
+		opts.Out = filepath.Join(opts.Dir, "public")
+	}
+	if err := checkOutDir(opts.Dir, opts.Out); err != nil {
+		return nil, inputErr(err)
+	}
+	l, err := Load(opts.Dir, opts.Theme)
+	if err != nil {
+		return nil, err
+	}
+	if errs := l.Content.Errors; len(errs) > 0 {
+		out := make([]error, len(errs))
+		for i, e := range errs {
+			out[i] = e
+		}
+		return nil, inputErr(out...)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	pages := Published(l.Content.Pages, opts.Drafts)
+	s := render.NewSite(l.Config, pages)
+	r, err := render.New(s, l.Theme)
+	if err != nil {
+		return nil, inputErr(err)
+	}
+
+	st, err := newStage(opts.Out)
+	if err != nil {
+		return nil, err
+	}
+	committed := false
+	defer func() {
+		if !committed {
+			st.abort()
+		}
+	}()
+	out := &dirOutput{root: st.tmp}
+	var o render.Output = out
+	if opts.Progress != nil {
+		o = &progressOutput{Output: out, total: len(r.Jobs()), report: opts.Progress}
+	}
+	if err := r.RenderAll(o); err != nil {
+		var re *render.Error
+		if errors.As(err, &re) {
+			return nil, inputErr(err)
+		}
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := st.commit(); err != nil {
+		return nil, err
+	}
+	committed = true
+
+	res := &Result{Config: l.Config, Out: opts.Out, Pages: len(pages), ByType: map[content.Type]int{},
+		Files: out.files.Load(), Bytes: out.bytes.Load(), Elapsed: time.Since(start)}
+	for _, p := range pages {
+		res.ByType[p.Type]++
+	}
+	res.Drafts = len(l.Content.Pages) - len(pages)
+	return res, nil
+}
+
+type progressOutput struct {
+	render.Output
+	done   atomic.Int64
+	total  int
+	report func(done, total int)
+}
+
+func (p *progressOutput) WriteFile(name string, data []byte) error {
+	err := p.Output.WriteFile(name, data)
+	if strings.HasSuffix(name, ".html") {
+		p.report(int(p.done.Add(1)), p.total)
+	}
+	return err
+}
+
+// Summary is the one-line report of a build.
+func (r *Result) Summary() string {
+	var parts []string
+	names := map[content.Type][2]string{
+		content.Article:         {"how-to guide", "how-to guides"},
+		content.FAQ:             {"FAQ page", "FAQ pages"},
+		content.Troubleshooting: {"troubleshooting guide", "troubleshooting guides"},
+		content.Release:         {"release note", "release notes"},
+	}
+	types := make([]content.Type, 0, len(r.ByType))
+	for t := range r.ByType {
+		types = append(types, t)
+	}
+	sort.Slice(types, func(i, j int) bool { return typeOrder(types[i]) < typeOrder(types[j]) })
+	for _, t := range types {
+		n := r.ByType[t]
+		name := names[t]
+		w := name[1]
+		if n == 1 {
+			w = name[0]
+		}
+		parts = append(parts, fmt.Sprintf("%d %s", n, w))
+	}
+	drafts := ""
+	if r.Drafts > 0 {
+		drafts = fmt.Sprintf(", %d drafts skipped", r.Drafts)
+	}
+	return fmt.Sprintf("Built %d pages (%s%s): %d files, %s, in %s → %s",
+		r.Pages, strings.Join(parts, ", "), drafts, r.Files, humanBytes(r.Bytes), roundDuration(r.Elapsed), r.Out)
+}
+
+func typeOrder(t content.Type) int {
+	for i, x := range content.Types {
+		if x == t {
+			return i
+		}
+	}
+	return len(content.Types)
+}
+
+func humanBytes(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.0f KB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}
+
+func roundDuration(d time.Duration) string {
+	switch {
+	case d >= time.Second:
+		return d.Round(10 * time.Millisecond).String()
+	case d >= time.Millisecond:
+		return d.Round(time.Millisecond).String()
+	}
+	return d.String()
+}
+
+var _ io.Writer = (*os.File)(nil)

@@ -1,0 +1,1 @@
+// kb default theme script.
