@@ -260,17 +260,27 @@ func (p *Page) checkRelease(f *fields) {
 		return
 	}
 	r := p.Release
-	if r.Version == "" {
-		if _, ok := f.keys["version"]; !ok {
-			f.errs = append(f.errs, &Error{File: p.File, Pos: Pos{Line: 1, Col: 1}, Field: "version", Msg: "version: a release announcement needs a version (add version: \"1.2.0\" to the front matter)"})
+	// A missing or empty field is reported here, at its line when it is
+	// there; a field already reported as malformed is not reported twice.
+	missing := func(field, msg string) {
+		for _, e := range f.errs {
+			if ce, ok := e.(*Error); ok && ce.Field == field {
+				return
+			}
 		}
+		pos := Pos{Line: 1, Col: 1}
+		if _, ok := f.keys[field]; ok {
+			pos = f.pos[field]
+		}
+		f.errs = append(f.errs, &Error{File: p.File, Pos: pos, Field: field, Msg: msg})
+	}
+	if r.Version == "" {
+		missing("version", "version: a release announcement needs a version (add version: \"1.2.0\" to the front matter)")
 	} else if _, ok := ParseVersion(r.Version); !ok {
 		f.errorf("version", "%q is not a version (want a version like 3.7.0)", r.Version)
 	}
 	if r.Date.IsZero() {
-		if _, ok := f.keys["date"]; !ok {
-			f.errs = append(f.errs, &Error{File: p.File, Pos: Pos{Line: 1, Col: 1}, Field: "date", Msg: "date: a release announcement needs a release date (add date: YYYY-MM-DD to the front matter)"})
-		}
+		missing("date", "date: a release announcement needs a release date (add date: YYYY-MM-DD to the front matter)")
 	}
 }
 
