@@ -156,16 +156,20 @@ func decode(format string, data []byte, dataLine int) (*yaml.Node, error) {
 			}
 			return nil, &Error{Pos: Pos{Line: line, Col: col}, Msg: "front matter is not valid TOML: " + msg}
 		}
-		if err := doc.Encode(m); err != nil {
+		root := new(yaml.Node)
+		if err := root.Encode(m); err != nil {
 			return nil, &Error{Pos: Pos{Line: dataLine}, Msg: "front matter: " + err.Error()}
 		}
-		doc = yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{&doc}}
+		doc = yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{root}}
 		placeTOML(&doc, data, dataLine)
 	}
 	if len(doc.Content) == 0 {
 		return &yaml.Node{Kind: yaml.MappingNode}, nil
 	}
 	root := doc.Content[0]
+	if expandedSize(root, map[*yaml.Node]int{}) > maxValues {
+		return nil, &Error{Pos: Pos{Line: root.Line, Col: root.Column}, Msg: fmt.Sprintf("front matter expands to more than %d values through YAML aliases; write the values out instead", maxValues)}
+	}
 	if root.Kind == yaml.ScalarNode && root.Tag == "!!null" {
 		return &yaml.Node{Kind: yaml.MappingNode}, nil
 	}
@@ -173,6 +177,34 @@ func decode(format string, data []byte, dataLine int) (*yaml.Node, error) {
 		return nil, &Error{Pos: Pos{Line: root.Line, Col: root.Column}, Msg: "front matter must be a set of key: value fields"}
 	}
 	return root, nil
+}
+
+// maxValues bounds the values a front matter may expand to through YAML
+// aliases, so that a "billion laughs" document fails fast instead of
+// exhausting memory.
+const maxValues = 100000
+
+// expandedSize counts the values of n with aliases expanded, in linear time.
+func expandedSize(n *yaml.Node, memo map[*yaml.Node]int) int {
+	if n == nil {
+		return 0
+	}
+	if v, ok := memo[n]; ok {
+		return v
+	}
+	memo[n] = maxValues + 1 // a cycle counts as too big
+	size := 1
+	if n.Kind == yaml.AliasNode {
+		size = expandedSize(n.Alias, memo)
+	}
+	for _, c := range n.Content {
+		size += expandedSize(c, memo)
+		if size > maxValues {
+			break
+		}
+	}
+	memo[n] = size
+	return size
 }
 
 func shiftLines(n *yaml.Node, by int) {
@@ -239,12 +271,10 @@ func newFields(file string, root *yaml.Node) *fields {
 	return f
 }
 
-// record stores positions for a key path and everything below it.
+// record stores positions for a key path and everything below it. Aliases
+// are not followed: their expansion can be exponential (a YAML bomb).
 func (f *fields) record(path string, k, v *yaml.Node) {
-	if v.Kind == yaml.AliasNode && v.Alias != nil {
-		v = v.Alias
-	}
-	if v.Kind == yaml.ScalarNode || k == nil {
+	if v.Kind == yaml.ScalarNode || v.Kind == yaml.AliasNode || k == nil {
 		f.pos[path] = Pos{Line: v.Line, Col: v.Column}
 	} else {
 		f.pos[path] = Pos{Line: k.Line, Col: k.Column}

@@ -1,0 +1,160 @@
+package markdown
+
+import (
+	"strings"
+	"testing"
+)
+
+func convert(t *testing.T, opts Options, src string) *Document {
+	t.Helper()
+	d, err := New(opts).Convert([]byte(src), "/articles/x/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func TestHTML(t *testing.T) {
+	sizes := func(p string) (int, int, bool) {
+		if p == "/images/a.png" || p == "/articles/x/rel.png" {
+			return 800, 450, true
+		}
+		return 0, 0, false
+	}
+	for _, tc := range []struct {
+		name, src string
+		opts      Options
+		want      []string
+		not       []string
+	}{
+		{name: "heading ids like GitHub", src: "## Can't sign in?\n\n## Use `kb build` now\n\n## Can't sign in?\n",
+			want: []string{`<h2 id="cant-sign-in">`, `<h2 id="use-kb-build-now">`, `<h2 id="cant-sign-in-1">`}},
+		{name: "callout", src: "> [!WARNING]\n> Back up **first**.\n",
+			want: []string{`<div class="callout callout--warning" role="note">`, `<p class="callout__label">Warning</p>`, `<p>Back up <strong>first</strong>.</p>`},
+			not:  []string{"[!WARNING]", "<blockquote>"}},
+		{name: "callout marker alone", src: "> [!tip]\n\n> plain quote\n",
+			want: []string{`callout--tip`, "<blockquote>"}},
+		{name: "not a callout", src: "> [!NOTE] text on the same line\n", want: []string{"<blockquote>"}, not: []string{"callout"}},
+		{name: "raw html escaped", src: "Hi <script>alert(1)</script> there\n\n<div onclick=\"x()\">block</div>\n\n<!-- a comment -->\n",
+			want: []string{"&lt;script&gt;alert(1)&lt;/script&gt;", "&lt;div onclick=&quot;x()&quot;&gt;block&lt;/div&gt;"},
+			not:  []string{"<script>", "<div onclick", "a comment"}},
+		{name: "raw html unsafe", src: "Hi <b>bold</b>\n", opts: Options{Unsafe: true}, want: []string{"<b>bold</b>"}},
+		{name: "dangerous links", src: "[x](javascript:alert(1)) ![y](data:text/html,boo)\n",
+			want: []string{`<a href="">x</a>`, `<img src="" alt="y"`}},
+		{name: "table wrapped", src: "| a | b |\n|---|---|\n| 1 | 2 |\n",
+			want: []string{`<div class="table-wrap" role="region" aria-label="Table" tabindex="0">`, "<th>a</th>", "</table>\n</div>"}},
+		{name: "code highlighted", src: "```bash\necho \"hi\"\n```\n",
+			want: []string{`<pre class="chroma" tabindex="0" data-lang="bash"><code class="language-bash">`, `<span class="nb">echo</span>`}},
+		{name: "code plain", src: "```\n<b>x</b>\n```\n", want: []string{`<pre class="chroma" tabindex="0"><code>&lt;b&gt;x&lt;/b&gt;`}},
+		{name: "image size", src: "![Shot](/images/a.png) ![Rel](rel.png) ![None](/images/none.png)\n", opts: Options{ImageSize: sizes},
+			want: []string{`<img src="/images/a.png" alt="Shot" width="800" height="450" loading="lazy" decoding="async">`,
+				`<img src="rel.png" alt="Rel" width="800" height="450"`, `<img src="/images/none.png" alt="None" loading="lazy"`}},
+		{name: "base path", src: "[a](/articles/y/) [b](//cdn.example/x) ![c](/images/a.png)\n", opts: Options{BasePath: "/help/"},
+			want: []string{`href="/help/articles/y/"`, `href="//cdn.example/x"`, `src="/help/images/a.png"`}},
+		{name: "gfm", src: "- [x] done\n- [ ] todo\n\n~~old~~ https://example.com\n\nText[^1]\n\n[^1]: Note.\n",
+			want: []string{`type="checkbox"`, "<del>old</del>", `<a href="https://example.com">`, `class="footnotes"`}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := convert(t, tc.opts, tc.src)
+			html := string(d.HTML)
+			for _, w := range tc.want {
+				if !strings.Contains(html, w) {
+					t.Errorf("missing %q in\n%s", w, html)
+				}
+			}
+			for _, n := range tc.not {
+				if strings.Contains(html, n) {
+					t.Errorf("unexpected %q in\n%s", n, html)
+				}
+			}
+		})
+	}
+}
+
+func TestExtract(t *testing.T) {
+	src := "# Title\n\nUse **Settings** and `code words` at https://x.example/y.\n\n" +
+		"## Steps\n\n1. Open [the page](/articles/y/#top).\n2. Click.\n\n   ![Alt text](/images/a.png)\n\n" +
+		"```text\nnot prose [link](/nope/)\n```\n\n<!-- kb-lint-disable jargon, readability -->\n\n" +
+		"## Is it free?\n\nYes, it is.\n\n### Details\n\nMore.\n\n## Next\n\nEnd <!-- kb-lint-disable-next-line -->\n"
+	d := convert(t, Options{}, src)
+	var ids []string
+	for _, h := range d.Headings {
+		ids = append(ids, h.ID)
+	}
+	if got := strings.Join(ids, " "); got != "title steps is-it-free details next" {
+		t.Errorf("heading ids = %q", got)
+	}
+	if len(d.Links) != 3 {
+		t.Fatalf("links = %+v", d.Links)
+	}
+	if l := d.Links[1]; l.Dest != "/articles/y/#top" || l.Text != "the page" || src[l.Offset] != '[' || src[l.DestOffset:l.DestOffset+4] != "/art" {
+		t.Errorf("link = %+v", l)
+	}
+	if l := d.Links[2]; !l.Image || l.Text != "Alt text" || src[l.Offset:l.Offset+2] != "![" {
+		t.Errorf("image = %+v", l)
+	}
+	if len(d.Lists) != 1 || !d.Lists[0].Ordered || d.Lists[0].Items != 2 || d.Lists[0].Section != 1 {
+		t.Errorf("lists = %+v", d.Lists)
+	}
+	if len(d.Directives) != 2 || d.Directives[0].Kind != "disable" || strings.Join(d.Directives[0].Rules, ",") != "jargon,readability" ||
+		d.Directives[1].Kind != "disable-next-line" || len(d.Directives[1].Rules) != 0 {
+		t.Errorf("directives = %+v", d.Directives)
+	}
+	for _, b := range d.Blocks {
+		if strings.Contains(b.Text, "code words") || strings.Contains(b.Text, "x.example") || strings.Contains(b.Text, "not prose") {
+			t.Errorf("code or URL in prose block %q", b.Text)
+		}
+	}
+	// Spans map prose back to the source.
+	for _, b := range d.Blocks {
+		if i := strings.Index(b.Text, "Settings"); i >= 0 {
+			if off := b.Pos(i); src[off:off+8] != "Settings" {
+				t.Errorf("Pos maps Settings to %q", src[off:off+8])
+			}
+		}
+	}
+	qs := d.Questions()
+	if len(qs) != 1 || qs[0].Heading.ID != "is-it-free" || qs[0].Answer != "Yes, it is. More." {
+		t.Errorf("questions = %+v", qs)
+	}
+}
+
+func TestSlug(t *testing.T) {
+	for in, want := range map[string]string{
+		"How do I change my email address?": "how-do-i-change-my-email-address",
+		"Can't sign in?":                    "cant-sign-in",
+		"  Étape 2 — Vérifier  ":            "étape-2-vérifier",
+		"???":                               "section",
+		"snake_case and-dash":               "snake_case-and-dash",
+		"日本語の見出し":                           "日本語の見出し",
+	} {
+		if got := Slug(in); got != want {
+			t.Errorf("Slug(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func FuzzConvert(f *testing.F) {
+	f.Add("# T\n\n> [!NOTE]\n> x\n\n| a |\n|---|\n| b |\n")
+	f.Add("[a](</x y>) ![b][ref]\n\n[ref]: /img.png\n")
+	f.Add("<!-- kb-lint-disable -->\n```go\nfunc(){}\n```\n")
+	c := New(Options{})
+	f.Fuzz(func(t *testing.T, src string) {
+		d, err := c.Convert([]byte(src), "/x/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range d.Links {
+			if l.Offset > len(src) || l.DestOffset > len(src) {
+				t.Fatalf("offset out of range: %+v", l)
+			}
+		}
+		for _, b := range d.Blocks {
+			for _, s := range b.Spans {
+				if s.Offset < 0 || s.Offset+s.Len > len(src) || b.Text[s.At:s.At+s.Len] != src[s.Offset:s.Offset+s.Len] {
+					t.Fatalf("span %+v does not match source", s)
+				}
+			}
+		}
+	})
+}
