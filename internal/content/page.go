@@ -87,8 +87,8 @@ type Page struct {
 	Section string
 	Slug    string
 	// URL is the page's path on the site: /articles/x/.
-	URL string
-	Type    Type
+	URL  string
+	Type Type
 
 	Title         string
 	Description   string
