@@ -428,8 +428,13 @@ func CheckSite(pages []*Page) []*Error {
 	urls := map[string]*Page{}
 	for _, p := range pages {
 		if q, ok := urls[p.URL]; ok {
-			errs = append(errs, &Error{File: p.File, Pos: p.slugPos(), Field: "slug",
-				Msg: fmt.Sprintf("has the URL %s, like %s; rename one file or set a different slug:", p.URL, q.File)})
+			// Blame the page whose slug field made the clash, else the later file.
+			a, b := p, q
+			if q.HasField("slug") && !p.HasField("slug") {
+				a, b = q, p
+			}
+			errs = append(errs, &Error{File: a.File, Pos: a.slugPos(), Field: "slug",
+				Msg: fmt.Sprintf("has the URL %s, like %s; rename one file or set a different slug:", a.URL, b.File)})
 			continue
 		}
 		urls[p.URL] = p

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 )
 
@@ -96,6 +97,12 @@ func checkOutDir(siteDir, out string) error {
 	}
 	if rel, err := filepath.Rel(absOut, absSite); err == nil && filepath.IsLocal(rel) {
 		return fmt.Errorf("--out %s contains the site folder; kb replaces the output folder on every build, so choose a folder of its own, like public", out)
+	}
+	if rel, err := filepath.Rel(absSite, absOut); err == nil && filepath.IsLocal(rel) {
+		switch strings.SplitN(filepath.ToSlash(rel), "/", 2)[0] {
+		case "content", "layouts", "static", ".kb":
+			return fmt.Errorf("--out %s is inside the site's own %s folder; choose a folder of its own, like public", out, strings.SplitN(filepath.ToSlash(rel), "/", 2)[0])
+		}
 	}
 	for _, name := range []string{"site.yaml", "content", "go.mod"} {
 		if _, err := os.Stat(filepath.Join(absOut, name)); err == nil {

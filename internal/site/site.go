@@ -226,7 +226,10 @@ func (r *Result) Summary() string {
 	}
 	drafts := ""
 	if r.Drafts > 0 {
-		drafts = fmt.Sprintf(", %d drafts skipped", r.Drafts)
+		drafts = fmt.Sprintf("; %d draft left out", r.Drafts)
+		if r.Drafts > 1 {
+			drafts = fmt.Sprintf("; %d drafts left out", r.Drafts)
+		}
 	}
 	return fmt.Sprintf("Built %d pages (%s%s): %d files, %s, in %s → %s",
 		r.Pages, strings.Join(parts, ", "), drafts, r.Files, humanBytes(r.Bytes), roundDuration(r.Elapsed), r.Out)
