@@ -72,6 +72,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"build", "build the site into public/", runBuild},
+		{"new", "write a new page that follows the documentation checklist", runNew},
 		{"version", "print kb's version", runVersion},
 	}
 }
