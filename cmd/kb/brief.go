@@ -1,0 +1,105 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	kb "github.com/octoacme/kb"
+	"github.com/octoacme/kb/internal/content"
+	"github.com/octoacme/kb/internal/release"
+	"github.com/octoacme/kb/internal/render"
+	"github.com/octoacme/kb/internal/site"
+)
+
+func runBrief(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	return runMessage("brief", `
+Write the internal support team briefing for a release, following the
+support readiness process's "Internal Support Team Briefing": the subject
+with the release name and date; new features with their benefit, support
+docs and the questions customers are expected to ask (the FAQ questions
+among the feature's docs); bug fixes; known issues with workaround and
+expected fix; action items dated from the release date; signed with
+site.yaml support.liaison.
+
+A field the briefing needs but the release lacks is reported with its file
+and line (exit status 1) instead of leaving a placeholder in the text.`, release.Brief, args, stdout, stderr)
+}
+
+func runAnnounce(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	return runMessage("announce", `
+Write the customer-facing release announcement, following the support
+readiness process's "Customer-Facing Release Announcement": subject,
+greeting, the value of the release (its description), what's new (each
+feature's benefit), how to get started (the how-to guides), known issues
+with their workarounds, and how to get help (site.yaml support_url and
+support.email).
+
+A field the announcement needs but the release lacks is reported with its
+file and line (exit status 1) instead of leaving a placeholder in the text.`, release.Announce, args, stdout, stderr)
+}
+
+func runMessage(name, about string, make func(*render.Site, *content.Page) (*release.Message, []release.Problem), args []string, stdout, stderr io.Writer) error {
+	fs := newFlags(name, name+" VERSION [flags]", about, stdout)
+	dir := siteFlag(fs)
+	product := fs.String("product", "", "the `product` of the release, when several products share the version")
+	format := fs.String("format", "markdown", "output `format`: markdown, text or html (a self-contained email body)")
+	if err := parse(fs, reorder(args)); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usageError("%s: want one release version, like: kb %s 3.7.0", name, name)
+	}
+	switch *format {
+	case "markdown", "text", "html":
+	default:
+		return usageError("%s: unknown --format %q (want markdown, text or html)", name, *format)
+	}
+	s, r, err := loadRelease(*dir, fs.Arg(0), *product, stderr)
+	if err != nil {
+		return err
+	}
+	msg, problems := make(s, r)
+	if len(problems) > 0 {
+		for _, p := range problems {
+			fmt.Fprintln(stderr, p)
+		}
+		fmt.Fprintf(stderr, "kb: %s: %d missing %s; fix the release announcement and run again\n", name, len(problems), plural(len(problems), "field", "fields"))
+		return silentExit(exitFindings)
+	}
+	return msg.Write(stdout, *format)
+}
+
+// loadRelease loads a site and finds a published release by version.
+func loadRelease(dir, version, product string, stderr io.Writer) (*render.Site, *content.Page, error) {
+	l, err := site.Load(dir, kb.Theme)
+	if err != nil {
+		return nil, nil, reportBuildError(err, stderr)
+	}
+	if len(l.Content.Errors) > 0 {
+		errs := make([]error, len(l.Content.Errors))
+		for i, e := range l.Content.Errors {
+			errs[i] = e
+		}
+		return nil, nil, reportBuildError(&site.InputError{Errs: errs}, stderr)
+	}
+	r, err := release.Find(l.Content.Pages, version, product)
+	if err != nil {
+		var ue *release.UsageError
+		if errors.As(err, &ue) {
+			return nil, nil, usageError("%s", ue.Msg)
+		}
+		return nil, nil, err
+	}
+	s := render.NewSite(l.Config, site.Published(l.Content.Pages, false))
+	return s, r, nil
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
