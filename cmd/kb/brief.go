@@ -102,4 +102,3 @@ func plural(n int, one, many string) string {
 	}
 	return many
 }
-
