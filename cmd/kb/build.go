@@ -41,6 +41,9 @@ whole build succeeded.`, stdout)
 		return reportBuildError(err, stderr)
 	}
 	if !*quiet {
+		for _, w := range res.Warnings {
+			fmt.Fprintln(stderr, "kb: warning:", w)
+		}
 		fmt.Fprintln(stdout, res.Summary())
 	}
 	return nil

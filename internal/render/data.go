@@ -317,10 +317,32 @@ func releaseStats(s *Site, p *content.Page) ReleaseStats {
 	return st
 }
 
-// feedsFor returns the feeds a page advertises: all feeds on list pages,
-// the release feeds (and its product's) on release pages.
+// feedsFor returns the feeds a page advertises, most relevant first: a
+// release page the release feed and its product's; the releases index and
+// the known-issues page the release feed and every product's; any other page
+// the feed of all content and the release feed.
 func (r *Renderer) feedsFor(d *Data) []Feed {
-	return r.Site.Feeds
+	var out []Feed
+	add := func(match func(f Feed) bool) {
+		for _, f := range r.Site.Feeds {
+			if match(f) {
+				out = append(out, f)
+			}
+		}
+	}
+	scope := func(s string) func(Feed) bool { return func(f Feed) bool { return f.Scope == s } }
+	switch {
+	case d.Page != nil && d.Page.Type == content.Release:
+		add(scope("releases"))
+		add(scope("product:" + d.Page.Product))
+	case d.Kind == "releases" || d.Kind == "known-issues" || (d.Section != nil && d.Section.Name == "releases"):
+		add(scope("releases"))
+		add(func(f Feed) bool { return strings.HasPrefix(f.Scope, "product:") })
+	default:
+		add(scope("all"))
+		add(scope("releases"))
+	}
+	return out
 }
 
 // feedbackURL adds the page and the answer to the support URL, so that a

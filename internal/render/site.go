@@ -294,14 +294,17 @@ func (s *Site) knownIssues() {
 		for _, ki := range r.Release.KnownIssues {
 			k := &KnownIssue{KnownIssue: ki, Release: r, ID: KnownIssueID(r, ki)}
 			if fv, ok := content.ParseVersion(ki.FixExpected); ok && ki.FixExpected != "" {
-				// Releases are newest first; the last match is the earliest fix.
+				// The fix is the lowest later version of the same product that
+				// reaches fix_expected (a 3.6.1 hotfix published after 3.7.0
+				// is where a fix expected in 3.6.1 shipped).
+				var best content.Version
 				for _, later := range s.Releases {
 					if later.Product != r.Product {
 						continue
 					}
 					lv, _ := content.ParseVersion(later.Release.Version)
-					if lv.Compare(rv) > 0 && lv.Compare(fv) >= 0 {
-						k.FixedIn = later
+					if lv.Compare(rv) > 0 && lv.Compare(fv) >= 0 && (k.FixedIn == nil || lv.Compare(best) < 0) {
+						k.FixedIn, best = later, lv
 					}
 				}
 			}

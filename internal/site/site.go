@@ -25,6 +25,7 @@ import (
 
 	"github.com/octoacme/kb/internal/config"
 	"github.com/octoacme/kb/internal/content"
+	"github.com/octoacme/kb/internal/feed"
 	"github.com/octoacme/kb/internal/markdown"
 	"github.com/octoacme/kb/internal/render"
 )
@@ -53,6 +54,8 @@ type Result struct {
 	Files   int64
 	Bytes   int64
 	Elapsed time.Duration
+	// Warnings are problems that did not stop the build, one sentence each.
+	Warnings []string
 }
 
 // InputError lists problems in the site's input: content, configuration or
@@ -142,6 +145,8 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	}
 	pages := Published(l.Content.Pages, opts.Drafts)
 	s := render.NewSite(l.Config, pages)
+	var feedWarning string
+	s.Feeds, feedWarning = feed.List(s)
 	r, err := render.New(s, l.Theme)
 	if err != nil {
 		return nil, inputErr(err)
@@ -169,6 +174,13 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		}
 		return nil, err
 	}
+	if err := feed.Write(o, r); err != nil {
+		var re *render.Error
+		if errors.As(err, &re) {
+			return nil, inputErr(err)
+		}
+		return nil, err
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -183,6 +195,9 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		res.ByType[p.Type]++
 	}
 	res.Drafts = len(l.Content.Pages) - len(pages)
+	if feedWarning != "" {
+		res.Warnings = append(res.Warnings, feedWarning)
+	}
 	return res, nil
 }
 

@@ -1,0 +1,535 @@
+// Package feed publishes a kb site's feeds in RSS 2.0, Atom 1.0 and JSON
+// Feed 1.1, built with github.com/gorilla/feeds.
+//
+// # Feeds
+//
+// Every feed comes in the three formats, side by side:
+//
+//	releases  /releases/feed.xml  /releases/feed.atom  /releases/feed.json
+//	          every release announcement, the newest release date first
+//	all       /feed.xml  /feed.atom  /feed.json
+//	          every page with a date (a release's date, or updated), the most
+//	          recently changed first: the help center's "what's new"
+//	product   /releases/<product>/feed.xml  …/feed.atom  …/feed.json
+//	          one per product, when the releases name more than one product
+//	          (<product> is the product name as a URL segment: "OctoAcme
+//	          Mobile" → octoacme-mobile); releases without a product are only
+//	          in the releases feed
+//
+// A feed holds the newest feeds.limit entries (site.yaml; 50 by default). A
+// feed that would be empty is not written, and pages do not advertise it.
+// Drafts never reach a feed, not even in a build with --drafts. A page
+// without a date (no updated) is left out of the all-content feed: it has no
+// time at which it changed.
+//
+// # Entries
+//
+//	id, link    the page's canonical URL: base_url + the page's path. It never
+//	            changes while the page keeps its URL, so a reader does not
+//	            show an edited page as new.
+//	title       the page's title
+//	summary     the page's description (RSS description, Atom summary, JSON
+//	            summary)
+//	content     the page's rendered body; for a release announcement its
+//	            narrative followed by the release notes exactly as the release
+//	            page shows them (features with links to their docs, fixes with
+//	            tickets, known issues with their status, workaround and
+//	            expected fix). Every relative URL in href, src, srcset, poster
+//	            and cite is resolved against the entry's URL, so links work in
+//	            a feed reader.
+//	published   a release's date (RSS pubDate, Atom published, JSON
+//	            date_published); other pages have none, and RSS uses updated
+//	updated     the later of the page's updated and a release's date (Atom
+//	            updated, JSON date_modified)
+//
+// A feed's own time (RSS pubDate and lastBuildDate, Atom updated) is the
+// newest entry's updated time; nothing reads the clock, so two builds of the
+// same input write byte-identical feeds. All dates are UTC midnights.
+//
+// # Absolute URLs
+//
+// Feeds are read away from the site, so every URL in them is absolute and
+// comes from base_url. A site without base_url publishes no feeds (and no
+// autodiscovery or subscribe links); List returns a warning for the build to
+// print. Guessing a host instead would publish feeds whose links and ids
+// point nowhere, and whose ids change once base_url is set, so subscribers
+// would see every entry twice.
+//
+// # Formats
+//
+// gorilla/feeds converts one feeds.Feed into each format; kb then corrects
+// what the converters leave out or get wrong:
+//
+//   - RSS 2.0: the channel gets its language, a generator, and an
+//     <atom:link rel="self">; gorilla's managingEditor (" (name)" without an
+//     e-mail address) is dropped. Full content is in content:encoded.
+//   - Atom 1.0: the feed id is the feed's own URL (gorilla uses the home page,
+//     which three feeds share), the feed has rel="alternate" and rel="self"
+//     links, xml:lang, an author (required when entries have none) and
+//     entries carry published.
+//   - JSON Feed 1.1: gorilla/feeds v1.2.0 writes the version
+//     "https://jsonfeed.org/version/1.1", but leaves out feed_url and
+//     language, writes the deprecated author next to authors, drops "items"
+//     from an empty feed, and copies the HTML summary RSS needs into the
+//     plain-text summary. kb marshals its own top-level object around
+//     gorilla's JSONItem values and fixes those fields.
+//
+// Text is escaped by each format's encoder (encoding/xml, encoding/json):
+// &, <, quotes, emoji and any script come out right. RSS descriptions and
+// Atom summaries are HTML, so a description is HTML-escaped once before it
+// is XML-escaped; characters XML 1.0 cannot carry (control characters) are
+// dropped from every format.
+package feed
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"html"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/gorilla/feeds"
+	"github.com/octoacme/kb/internal/content"
+	"github.com/octoacme/kb/internal/markdown"
+	"github.com/octoacme/kb/internal/render"
+)
+
+// The formats' file names and media types.
+const (
+	rssFile  = "feed.xml"
+	atomFile = "feed.atom"
+	jsonFile = "feed.json"
+
+	// JSONFeedVersion is the version URL of the JSON Feed the feeds follow.
+	JSONFeedVersion = "https://jsonfeed.org/version/1.1"
+	atomNS          = "http://www.w3.org/2005/Atom"
+	rssContentNS    = "http://purl.org/rss/1.0/modules/content/"
+	generator       = "kb"
+)
+
+// File is one written feed.
+type File struct {
+	// Path is the slash path in the output: "releases/feed.xml".
+	Path string
+	Data []byte
+}
+
+// plan is one feed: what it is called, where it goes and what it holds.
+type plan struct {
+	render.Feed
+	dir         string // output folder, "" or "releases/" or "releases/<slug>/"
+	description string
+	home        string // absolute URL of the page the feed is about
+	pages       []*content.Page
+}
+
+// List returns the feeds the site publishes, for Site.Feeds (autodiscovery
+// and subscribe links), in a fixed order: releases, all, then one per
+// product. Without base_url it returns no feeds and a warning to print.
+func List(s *render.Site) ([]render.Feed, string) {
+	if s.Config.BaseURL == "" {
+		for _, p := range s.Pages {
+			if !p.Draft {
+				return nil, "base_url is not set in site.yaml, so no RSS, Atom or JSON feeds were written (feeds need absolute URLs); set base_url: https://help.example.com/ to publish them"
+			}
+		}
+		return nil, ""
+	}
+	var out []render.Feed
+	for _, pl := range plans(s) {
+		out = append(out, pl.Feed)
+	}
+	return out, ""
+}
+
+// plans works out every feed of the site. It is deterministic: the same
+// site gives the same feeds in the same order.
+func plans(s *render.Site) []*plan {
+	if s.Config.BaseURL == "" {
+		return nil
+	}
+	cfg := s.Config
+	limit := cfg.Feeds.Limit
+	if limit <= 0 {
+		limit = 50
+	}
+	var releases, dated []*content.Page
+	for _, p := range s.Releases {
+		if !p.Draft && p.Release != nil {
+			releases = append(releases, p)
+		}
+	}
+	for _, p := range s.Pages {
+		if !p.Draft && !updated(p).IsZero() {
+			dated = append(dated, p)
+		}
+	}
+	sort.SliceStable(dated, func(i, j int) bool {
+		a, b := updated(dated[i]), updated(dated[j])
+		if !a.Equal(b) {
+			return a.After(b)
+		}
+		return dated[i].URL < dated[j].URL
+	})
+	first := func(ps []*content.Page) []*content.Page {
+		if len(ps) > limit {
+			return ps[:limit]
+		}
+		return ps
+	}
+	relHome := cfg.AbsURL("/")
+	if s.Section("releases") != nil {
+		relHome = cfg.AbsURL("/releases/")
+	}
+	relTitle := cfg.SectionTitle("releases")
+	if _, ok := cfg.Sections["releases"]; !ok {
+		relTitle = "Release notes"
+	}
+	relDesc := cfg.Sections["releases"].Description
+	if relDesc == "" {
+		relDesc = "Release announcements from " + cfg.Title + "."
+	}
+
+	var out []*plan
+	add := func(title, scope, dir, desc, home string, pages []*content.Page) {
+		if len(pages) == 0 {
+			return
+		}
+		out = append(out, &plan{
+			Feed: render.Feed{Title: title, Scope: scope,
+				RSS: "/" + dir + rssFile, Atom: "/" + dir + atomFile, JSON: "/" + dir + jsonFile},
+			dir: dir, description: desc, home: home, pages: first(pages),
+		})
+	}
+	add(cfg.Title+": "+relTitle, "releases", "releases/", relDesc, relHome, releases)
+	allDesc := cfg.Description
+	if allDesc == "" {
+		allDesc = "New and updated pages of " + cfg.Title + "."
+	}
+	add(cfg.Title+": Recent updates", "all", "", allDesc, cfg.AbsURL("/"), dated)
+
+	// One feed per product when the releases name several.
+	byProduct := map[string][]*content.Page{}
+	var products []string
+	for _, p := range releases {
+		if _, ok := byProduct[p.Product]; !ok {
+			products = append(products, p.Product)
+		}
+		byProduct[p.Product] = append(byProduct[p.Product], p)
+	}
+	if len(products) < 2 {
+		return out
+	}
+	sort.Strings(products)
+	slugs := map[string]bool{}
+	for _, product := range products {
+		if product == "" {
+			continue
+		}
+		slug := content.Slugify(product)
+		if slug == "" {
+			slug = "product"
+		}
+		for n, base := 2, slug; slugs[slug]; n++ {
+			slug = fmt.Sprintf("%s-%d", base, n)
+		}
+		slugs[slug] = true
+		home := relHome
+		if s.Section("releases") != nil {
+			home += "#product-" + productAnchor(product)
+		}
+		add(cfg.Title+": "+relTitle+" for "+product, "product:"+product, "releases/"+slug+"/",
+			product+" release announcements from "+cfg.Title+".", home, byProduct[product])
+	}
+	return out
+}
+
+// productAnchor is the id of a product's heading on the releases index
+// (layouts/releases.html: id="product-{{slug $product}}").
+func productAnchor(product string) string { return markdown.Slug(product) }
+
+// published is a release's date; other pages have none.
+func published(p *content.Page) time.Time {
+	if p.Type == content.Release && p.Release != nil {
+		return p.Release.Date
+	}
+	return time.Time{}
+}
+
+// updated is the later of the page's updated and a release's date.
+func updated(p *content.Page) time.Time {
+	u := p.Updated
+	if d := published(p); d.After(u) {
+		u = d
+	}
+	return u
+}
+
+// Files renders every feed of the site in every format. The renderer must be
+// the one the site's pages were rendered with: release entries reuse its
+// release-notes partial.
+func Files(r *render.Renderer) ([]File, error) {
+	s := r.Site
+	base, err := url.Parse(s.Config.BaseURL)
+	if err != nil || base.Scheme == "" || base.Host == "" {
+		return nil, nil // no base_url: no feeds (see List)
+	}
+	bodies := map[*content.Page]string{}
+	body := func(p *content.Page) (string, error) {
+		if b, ok := bodies[p]; ok {
+			return b, nil
+		}
+		h, err := r.ContentHTML(p)
+		if err != nil {
+			return "", err
+		}
+		abs := s.Config.AbsURL(p.URL)
+		u, err := url.Parse(abs)
+		if err != nil {
+			u = base
+		}
+		b := clean(Absolutize(string(h), u))
+		bodies[p] = b
+		return b, nil
+	}
+	var files []File
+	for _, pl := range plans(s) {
+		gf, err := pl.gorilla(s, body)
+		if err != nil {
+			return nil, err
+		}
+		rss, err := pl.rss(s, gf)
+		if err != nil {
+			return nil, err
+		}
+		atom, err := pl.atom(s, gf)
+		if err != nil {
+			return nil, err
+		}
+		js, err := pl.json(s, gf)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, File{pl.dir + rssFile, rss}, File{pl.dir + atomFile, atom}, File{pl.dir + jsonFile, js})
+	}
+	return files, nil
+}
+
+// Write renders the feeds and writes them to out. A page, alias or static
+// file that would take a feed's path is an error naming its file.
+func Write(out render.Output, r *render.Renderer) error {
+	files, err := Files(r)
+	if err != nil || len(files) == 0 {
+		return err
+	}
+	taken := map[string]string{} // output path, and every folder above it → who writes it
+	claim := func(p, by string) {
+		taken[p] = by
+		for i := strings.LastIndexByte(p, '/'); i > 0; i = strings.LastIndexByte(p[:i], '/') {
+			if _, ok := taken[p[:i]]; !ok {
+				taken[p[:i]] = by
+			}
+		}
+	}
+	for _, j := range r.Jobs() {
+		by := "the site"
+		if j.Page != nil {
+			by = j.Page.File
+		}
+		claim(j.Path, by)
+	}
+	static, err := r.StaticFiles()
+	if err != nil {
+		return err
+	}
+	for p, src := range static {
+		if src == "" {
+			src = p
+		}
+		claim(p, "static/"+src)
+	}
+	for _, f := range files {
+		if by, ok := taken[f.Path]; ok {
+			return &render.Error{File: by, Msg: fmt.Sprintf("takes the path /%s, where kb publishes a feed; rename the file or change its slug", f.Path)}
+		}
+	}
+	for _, f := range files {
+		if err := out.WriteFile(f.Path, f.Data); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// gorilla builds the format-neutral feed gorilla/feeds converts.
+func (pl *plan) gorilla(s *render.Site, body func(*content.Page) (string, error)) (*feeds.Feed, error) {
+	cfg := s.Config
+	gf := &feeds.Feed{
+		Title:       clean(pl.Title),
+		Link:        &feeds.Link{Href: pl.home, Rel: "alternate", Type: "text/html"},
+		Description: clean(pl.description),
+		Author:      &feeds.Author{Name: clean(cfg.Title)},
+		Id:          cfg.AbsURL(pl.Atom),
+		Copyright:   clean(cfg.Copyright),
+	}
+	for _, p := range pl.pages {
+		b, err := body(p)
+		if err != nil {
+			return nil, err
+		}
+		u := cfg.AbsURL(p.URL)
+		gf.Items = append(gf.Items, &feeds.Item{
+			Title:       clean(p.LinkTitle()),
+			Link:        &feeds.Link{Href: u, Rel: "alternate", Type: "text/html"},
+			Id:          u,
+			IsPermaLink: "true",
+			Description: html.EscapeString(clean(p.Description)),
+			Content:     b,
+			Created:     published(p),
+			Updated:     updated(p),
+		})
+		if up := updated(p); up.After(gf.Updated) {
+			gf.Updated = up
+		}
+	}
+	return gf, nil
+}
+
+// rssDoc is gorilla's RssFeedXml with the Atom namespace for atom:link.
+type rssDoc struct {
+	XMLName   xml.Name   `xml:"rss"`
+	Version   string     `xml:"version,attr"`
+	ContentNS string     `xml:"xmlns:content,attr"`
+	AtomNS    string     `xml:"xmlns:atom,attr"`
+	Channel   rssChannel `xml:"channel"`
+}
+
+// rssChannel is gorilla's channel plus <atom:link rel="self">.
+type rssChannel struct {
+	*feeds.RssFeed
+	Self rssSelf
+}
+
+type rssSelf struct {
+	XMLName xml.Name `xml:"atom:link"`
+	Href    string   `xml:"href,attr"`
+	Rel     string   `xml:"rel,attr"`
+	Type    string   `xml:"type,attr"`
+}
+
+func (pl *plan) rss(s *render.Site, gf *feeds.Feed) ([]byte, error) {
+	ch := (&feeds.Rss{Feed: gf}).RssFeed()
+	ch.Language = s.Config.Language
+	ch.ManagingEditor = "" // gorilla writes " (name)" when there is no e-mail address
+	ch.Generator = generator
+	doc := &rssDoc{Version: "2.0", ContentNS: rssContentNS, AtomNS: atomNS,
+		Channel: rssChannel{RssFeed: ch, Self: rssSelf{Href: s.Config.AbsURL(pl.RSS), Rel: "self", Type: "application/rss+xml"}}}
+	return marshalXML(doc)
+}
+
+// atomDoc is gorilla's AtomFeed with a self link, xml:lang and a generator.
+type atomDoc struct {
+	XMLName   xml.Name          `xml:"feed"`
+	Xmlns     string            `xml:"xmlns,attr"`
+	Lang      string            `xml:"xml:lang,attr,omitempty"`
+	Title     string            `xml:"title"`
+	ID        string            `xml:"id"`
+	Updated   string            `xml:"updated"`
+	Subtitle  string            `xml:"subtitle,omitempty"`
+	Rights    string            `xml:"rights,omitempty"`
+	Generator string            `xml:"generator,omitempty"`
+	Links     []feeds.AtomLink  `xml:"link"`
+	Author    *feeds.AtomAuthor `xml:"author"`
+	Entries   []*feeds.AtomEntry
+}
+
+func (pl *plan) atom(s *render.Site, gf *feeds.Feed) ([]byte, error) {
+	af := (&feeds.Atom{Feed: gf}).AtomFeed()
+	self := s.Config.AbsURL(pl.Atom)
+	doc := &atomDoc{Xmlns: atomNS, Lang: s.Config.Language, Title: af.Title, ID: self, Updated: af.Updated,
+		Subtitle: af.Subtitle, Rights: af.Rights, Generator: generator,
+		Links: []feeds.AtomLink{
+			{Href: pl.home, Rel: "alternate", Type: "text/html"},
+			{Href: self, Rel: "self", Type: "application/atom+xml"},
+		},
+		Author: af.Author, Entries: af.Entries}
+	for i, e := range doc.Entries {
+		if c := gf.Items[i].Created; !c.IsZero() {
+			e.Published = c.Format(time.RFC3339)
+		}
+	}
+	return marshalXML(doc)
+}
+
+// jsonFeed is a JSON Feed 1.1 top-level object; items are gorilla's.
+type jsonFeed struct {
+	Version     string              `json:"version"`
+	Title       string              `json:"title"`
+	HomePageURL string              `json:"home_page_url"`
+	FeedURL     string              `json:"feed_url"`
+	Description string              `json:"description,omitempty"`
+	Language    string              `json:"language,omitempty"`
+	Authors     []*feeds.JSONAuthor `json:"authors,omitempty"`
+	Items       []*feeds.JSONItem   `json:"items"`
+}
+
+func (pl *plan) json(s *render.Site, gf *feeds.Feed) ([]byte, error) {
+	jf := (&feeds.JSON{Feed: gf}).JSONFeed()
+	doc := &jsonFeed{Version: JSONFeedVersion, Title: jf.Title, HomePageURL: jf.HomePageUrl,
+		FeedURL: s.Config.AbsURL(pl.JSON), Description: jf.Description, Language: s.Config.Language,
+		Authors: []*feeds.JSONAuthor{{Name: gf.Author.Name, Url: s.Config.AbsURL("/")}},
+		Items:   jf.Items}
+	if doc.Items == nil {
+		doc.Items = []*feeds.JSONItem{}
+	}
+	for i, it := range doc.Items {
+		p := pl.pages[i]
+		it.Author, it.Authors = nil, nil  // the feed's authors cover every item
+		it.Summary = clean(p.Description) // plain text in JSON Feed, not RSS's HTML
+		it.Tags = append([]string(nil), p.Tags...)
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+func marshalXML(v any) ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteString(xml.Header)
+	enc := xml.NewEncoder(&b)
+	enc.Indent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	b.WriteByte('\n')
+	return b.Bytes(), nil
+}
+
+// clean drops the characters XML 1.0 cannot carry: control characters
+// other than tab and newline, unpaired surrogates, U+FFFE and U+FFFF.
+func clean(s string) string {
+	ok := func(r rune) bool {
+		return r == '\t' || r == '\n' || r == '\r' ||
+			(r >= 0x20 && r <= 0xD7FF) || (r >= 0xE000 && r <= 0xFFFD) || (r >= 0x10000 && r <= 0x10FFFF)
+	}
+	for _, r := range s {
+		if !ok(r) {
+			return strings.Map(func(r rune) rune {
+				if ok(r) {
+					return r
+				}
+				return -1
+			}, s)
+		}
+	}
+	return s
+}
