@@ -1,0 +1,242 @@
+package server
+
+import (
+	"fmt"
+	"log"
+	"net/http"
+	"net/url"
+	"path"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"sync/atomic"
+)
+
+// Handler serves the current snapshot of a built site, and the extra
+// endpoints of kb serve: /api/search, and in watch mode the live-reload
+// events and the lint overlay under /_kb/.
+type Handler struct {
+	site atomic.Pointer[Site]
+	// API serves /api/search when set.
+	API http.Handler
+	// Live, when set, injects the live-reload script into HTML pages and
+	// serves /_kb/ endpoints.
+	Live *Live
+	// FormAction lists extra origins forms may post to (the feedback endpoint).
+	FormAction []string
+	// Log receives recovered panics and errors; nil logs to the standard logger.
+	Log *log.Logger
+}
+
+// SetSite swaps in a new snapshot; requests in flight finish on the old one.
+func (h *Handler) SetSite(s *Site) { h.site.Store(s) }
+
+// Site returns the current snapshot.
+func (h *Handler) Site() *Site { return h.site.Load() }
+
+func (h *Handler) logf(format string, args ...any) {
+	if h.Log != nil {
+		h.Log.Printf(format, args...)
+		return
+	}
+	log.Printf(format, args...)
+}
+
+// ServeHTTP implements http.Handler.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			h.logf("kb serve: panic serving %s: %v\n%s", r.URL.Path, v, debug.Stack())
+			http.Error(w, "internal server error", http.StatusInternalServerError)
+		}
+	}()
+	h.securityHeaders(w)
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	p := r.URL.Path
+	switch {
+	case p == "/api/search" || strings.HasPrefix(p, "/api/"):
+		if h.API != nil && p == "/api/search" {
+			h.API.ServeHTTP(w, r)
+			return
+		}
+		http.Error(w, "not found", http.StatusNotFound)
+		return
+	case strings.HasPrefix(p, "/_kb/"):
+		if h.Live != nil {
+			h.Live.ServeHTTP(w, r)
+			return
+		}
+		http.Error(w, "not found", http.StatusNotFound)
+		return
+	}
+	h.serveFile(w, r)
+}
+
+// securityHeaders are sent with every response.
+func (h *Handler) securityHeaders(w http.ResponseWriter) {
+	hd := w.Header()
+	form := "'self'"
+	for _, o := range h.FormAction {
+		form += " " + o
+	}
+	hd.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; "+
+		"connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action "+form)
+	hd.Set("X-Content-Type-Options", "nosniff")
+	hd.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+	hd.Set("X-Frame-Options", "DENY")
+}
+
+// resolve maps a URL path to a file of the site, or says where to redirect.
+// It works on the decoded path and refuses anything that is not a clean,
+// relative path inside the site.
+func resolve(s *Site, p string) (name string, redirect string, ok bool) {
+	if !strings.HasPrefix(p, "/") || strings.ContainsAny(p, "\x00\\") {
+		return "", "", false
+	}
+	for _, seg := range strings.Split(p, "/") {
+		if seg == ".." || seg == "." {
+			return "", "", false
+		}
+	}
+	clean := path.Clean(p)
+	if clean != p && clean+"/" != p {
+		return "", "", false
+	}
+	if to, ok := s.Redirects[strings.TrimSuffix(p, "/")+"/"]; ok {
+		return "", to, true
+	}
+	rel := strings.TrimPrefix(p, "/")
+	if rel == "" || strings.HasSuffix(rel, "/") {
+		rel += "index.html"
+		if _, ok := s.Files[rel]; ok {
+			return rel, "", true
+		}
+		return "", "", false
+	}
+	if _, ok := s.Files[rel]; ok {
+		return rel, "", true
+	}
+	if _, ok := s.Files[rel+"/index.html"]; ok {
+		return "", p + "/", true // clean URLs: /articles/x → /articles/x/
+	}
+	return "", "", false
+}
+
+func (h *Handler) serveFile(w http.ResponseWriter, r *http.Request) {
+	s := h.site.Load()
+	if s == nil {
+		http.Error(w, "the site is still building; reload in a moment", http.StatusServiceUnavailable)
+		return
+	}
+	name, redirect, ok := resolve(s, r.URL.Path)
+	if redirect != "" {
+		u := url.URL{Path: redirect, RawQuery: r.URL.RawQuery}
+		http.Redirect(w, r, u.String(), http.StatusMovedPermanently)
+		return
+	}
+	status := http.StatusOK
+	if !ok {
+		name, status = "404.html", http.StatusNotFound
+		if _, has := s.Files[name]; !has {
+			http.Error(w, "page not found", http.StatusNotFound)
+			return
+		}
+	}
+	f := s.Files[name]
+	hd := w.Header()
+	hd.Set("Content-Type", f.ContentType)
+	if status == http.StatusOK {
+		hd.Set("ETag", f.ETag)
+		hd.Set("Last-Modified", f.ModTime.Format(http.TimeFormat))
+		hd.Set("Cache-Control", cacheControl(name, h.Live != nil))
+		if notModified(r, f) {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+	}
+	data := f.Data
+	if h.Live != nil && strings.HasSuffix(name, ".html") {
+		data = h.Live.inject(data)
+	}
+	hd.Add("Vary", "Accept-Encoding")
+	if f.Compressible() && acceptsGzip(r) && len(data) == len(f.Data) {
+		data = f.Gzip()
+		hd.Set("Content-Encoding", "gzip")
+	}
+	hd.Set("Content-Length", fmt.Sprint(len(data)))
+	w.WriteHeader(status)
+	if r.Method != http.MethodHead {
+		w.Write(data)
+	}
+}
+
+// cacheControl: hashed assets forever, the rest revalidated.
+func cacheControl(name string, live bool) string {
+	if live {
+		return "no-cache"
+	}
+	if isHashed(name) {
+		return "public, max-age=31536000, immutable"
+	}
+	return "public, max-age=300, must-revalidate"
+}
+
+func isHashed(name string) bool {
+	base := path.Base(name)
+	parts := strings.Split(base, ".")
+	if len(parts) < 3 {
+		return false
+	}
+	h := parts[len(parts)-2]
+	if len(h) < 8 {
+		return false
+	}
+	for _, c := range h {
+		if !strings.ContainsRune("0123456789abcdef", c) {
+			return false
+		}
+	}
+	return true
+}
+
+func notModified(r *http.Request, f *File) bool {
+	if inm := r.Header.Get("If-None-Match"); inm != "" {
+		for _, t := range strings.Split(inm, ",") {
+			t = strings.TrimSpace(t)
+			if t == f.ETag || t == "W/"+f.ETag || t == "*" {
+				return true
+			}
+		}
+		return false
+	}
+	if ims := r.Header.Get("If-Modified-Since"); ims != "" {
+		if t, err := http.ParseTime(ims); err == nil && !f.ModTime.After(t) {
+			return true
+		}
+	}
+	return false
+}
+
+func acceptsGzip(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+		enc, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.TrimSpace(enc) != "gzip" {
+			continue
+		}
+		q := strings.TrimSpace(params)
+		if v, ok := strings.CutPrefix(q, "q="); ok {
+			if f, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil && f == 0 {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
