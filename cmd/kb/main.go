@@ -73,6 +73,7 @@ func commands() []command {
 	return []command{
 		{"build", "build the site into public/", runBuild},
 		{"new", "write a new page that follows the documentation checklist", runNew},
+		{"search", "search the built site's index like a customer", runSearch},
 		{"brief", "write the support team briefing for a release", runBrief},
 		{"announce", "write the customer announcement for a release", runAnnounce},
 		{"version", "print kb's version", runVersion},

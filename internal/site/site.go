@@ -28,6 +28,7 @@ import (
 	"github.com/octoacme/kb/internal/feed"
 	"github.com/octoacme/kb/internal/markdown"
 	"github.com/octoacme/kb/internal/render"
+	"github.com/octoacme/kb/internal/search"
 )
 
 // Options configure a build.
@@ -56,6 +57,8 @@ type Result struct {
 	Elapsed time.Duration
 	// Warnings are problems that did not stop the build, one sentence each.
 	Warnings []string
+	// Search describes the search index written beside the site.
+	Search *search.Stats
 }
 
 // InputError lists problems in the site's input: content, configuration or
@@ -152,6 +155,15 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		return nil, inputErr(err)
 	}
 
+	// The search index builds in the background while pages render, into
+	// its own staging folder, and is swapped in after the site.
+	indexPath := search.IndexPath(opts.Dir, l.Config)
+	if err := search.CheckPath(indexPath, opts.Out); err != nil {
+		return nil, inputErr(l.Config.Errorf("search.index", "%v", err))
+	}
+	index := search.StageAsync(ctx, s.Pages, l.Config, indexPath)
+	defer index.Abort()
+
 	st, err := newStage(opts.Out)
 	if err != nil {
 		return nil, err
@@ -184,13 +196,20 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	indexStats, err := index.Wait()
+	if err != nil {
+		return nil, err
+	}
 	if err := st.commit(); err != nil {
 		return nil, err
 	}
 	committed = true
+	if err := index.Commit(); err != nil {
+		return nil, err
+	}
 
 	res := &Result{Config: l.Config, Out: opts.Out, Pages: len(pages), ByType: map[content.Type]int{},
-		Files: out.files.Load(), Bytes: out.bytes.Load(), Elapsed: time.Since(start)}
+		Files: out.files.Load(), Bytes: out.bytes.Load(), Elapsed: time.Since(start), Search: indexStats}
 	for _, p := range pages {
 		res.ByType[p.Type]++
 	}

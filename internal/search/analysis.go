@@ -1,0 +1,206 @@
+package search
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/analysis/token/porter"
+	"github.com/blevesearch/bleve/v2/registry"
+)
+
+// Stemmer names the stemmer of the text analyzer.
+type Stemmer string
+
+// The stemmers the text analyzer can use. DefaultStemmer was chosen on the
+// evaluation set (testdata/eval.json; figures in docs/search.md).
+const (
+	NoStemmer     Stemmer = "none"
+	PluralStemmer Stemmer = "plural" // bleve's stemmer_en_plural
+	PorterStemmer Stemmer = "porter" // bleve's porter filter
+)
+
+// DefaultStemmer is the stemmer kb builds indexes with.
+const DefaultStemmer = PluralStemmer
+
+// Stemmers lists every stemmer, for the evaluation.
+var Stemmers = []Stemmer{NoStemmer, PluralStemmer, PorterStemmer}
+
+// maxTokenRunes drops longer tokens (base64 blobs, hashes, minified junk).
+const maxTokenRunes = 40
+
+// token is one word of a text: its bytes in the text and its normalised form.
+type token struct {
+	Text       string // lowercased, apostrophes removed
+	Start, End int    // byte offsets in the input
+}
+
+// isWordRune reports whether r belongs to a word: a letter, a decimal digit
+// or a combining mark (so decomposed accents stay inside their word).
+func isWordRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
+}
+
+func isApostrophe(r rune) bool { return r == '\'' || r == '\u2019' }
+
+// tokenize splits text into words. It is the one tokenizer of kb's search,
+// deliberately small so that a JavaScript client can port it exactly:
+//
+//   - the input is read as UTF-8; an invalid byte is a separator;
+//   - a word is a run of letters, decimal digits and combining marks;
+//   - an apostrophe (' or U+2019) between two word runes is dropped and the
+//     word goes on: "can't" → "cant", "plan's" → "plans";
+//   - a "." between two decimal digits stays in the word: "3.7.0";
+//   - every other rune (space, punctuation, symbol, emoji, control) separates;
+//   - each rune is lowercased on its own (unicode.ToLower);
+//   - words longer than 40 runes are dropped.
+func tokenize(text string) []token {
+	var out []token
+	var b strings.Builder
+	start, runes := -1, 0
+	flush := func(end int) {
+		if start >= 0 && runes <= maxTokenRunes && b.Len() > 0 {
+			out = append(out, token{Text: b.String(), Start: start, End: end})
+		}
+		b.Reset()
+		start, runes = -1, 0
+	}
+	prev := rune(-1) // previous rune when it belongs to the current word
+	for i := 0; i < len(text); {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if r == utf8.RuneError && size <= 1 {
+			flush(i)
+			prev = -1
+			i += max(size, 1)
+			continue
+		}
+		switch {
+		case isWordRune(r):
+			if start < 0 {
+				start = i
+			}
+			b.WriteRune(unicode.ToLower(r))
+			runes++
+			prev = r
+		case start >= 0 && (isApostrophe(r) || r == '.') && i+size < len(text):
+			next, _ := utf8.DecodeRuneInString(text[i+size:])
+			if isApostrophe(r) && isWordRune(prev) && isWordRune(next) {
+				// dropped; the word goes on
+			} else if r == '.' && isDigit(prev) && isDigit(next) {
+				b.WriteByte('.')
+				runes++
+			} else {
+				flush(i)
+				prev = -1
+			}
+		default:
+			flush(i)
+			prev = -1
+		}
+		i += size
+	}
+	flush(len(text))
+	return out
+}
+
+func isDigit(r rune) bool { return r >= 0 && unicode.IsDigit(r) }
+
+// stopWords is kb's support-friendly stop list: articles, pronouns,
+// auxiliaries, conjunctions and the prepositions that carry no meaning.
+// It keeps what support queries depend on: negations (not, no, cant, dont,
+// wont, doesnt), question words (how, why, what, when, where, who, which)
+// and the particles of phrasal verbs (up, out, off, down, over).
+var stopWords = setOf(`a about above after again am an and are as at be because been being both but by
+can could did do does doing during each for from further had has have having he her here hers
+herself him himself his i id if im in into is it its itself ive just me might more most must my
+myself of on once only or other our ours ourselves shall she should so some such than that thats
+the their theirs them themselves then there theres these they this those through to too under
+until us very was we were while will with would you youd youll your youre yours yourself
+yourselves youve`)
+
+func setOf(words string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(words) {
+		m[w] = true
+	}
+	return m
+}
+
+// isStop reports whether a normalised token is a stop word.
+func isStop(t string) bool { return stopWords[t] }
+
+// stem returns the stem of a normalised, non-stop token.
+func (s Stemmer) stem(t string) string {
+	switch s {
+	case PluralStemmer:
+		return string(pluralFilter.Filter(analysis.TokenStream{{Term: []byte(t)}})[0].Term)
+	case PorterStemmer:
+		return string(porterFilter.Filter(analysis.TokenStream{{Term: []byte(t)}})[0].Term)
+	}
+	return t
+}
+
+var (
+	pluralFilter = en.NewEnglishPluralStemmerFilter()
+	porterFilter = porter.NewPorterStemmer()
+)
+
+// Analyzer names registered with bleve.
+const (
+	plainAnalyzer = "kb_plain" // tokenize + lowercase: no stop words, no stemming
+	textPrefix    = "kb_text_" // + stemmer: tokenize, lowercase, stop words, stem
+)
+
+func textAnalyzerName(s Stemmer) string { return textPrefix + string(s) }
+
+// kbAnalyzer adapts tokenize (and, for text fields, the stop list and a
+// stemmer) to bleve's Analyzer interface.
+type kbAnalyzer struct {
+	text    bool
+	stemmer Stemmer
+}
+
+func (a kbAnalyzer) Analyze(input []byte) analysis.TokenStream {
+	toks := tokenize(string(input))
+	out := make(analysis.TokenStream, 0, len(toks))
+	for i, t := range toks {
+		term := t.Text
+		if a.text {
+			if isStop(term) {
+				continue
+			}
+			term = a.stemmer.stem(term)
+		}
+		out = append(out, &analysis.Token{Term: []byte(term), Start: t.Start, End: t.End,
+			Position: i + 1, Type: analysis.AlphaNumeric})
+	}
+	return out
+}
+
+// terms analyses text like the index does: the text analyzer's terms with
+// a stemmer, or the plain analyzer's terms.
+func (a kbAnalyzer) terms(text string) []string {
+	ts := a.Analyze([]byte(text))
+	out := make([]string, len(ts))
+	for i, t := range ts {
+		out[i] = string(t.Term)
+	}
+	return out
+}
+
+func init() {
+	register := func(name string, a kbAnalyzer) {
+		err := registry.RegisterAnalyzer(name, func(map[string]interface{}, *registry.Cache) (analysis.Analyzer, error) {
+			return a, nil
+		})
+		if err != nil {
+			panic(err) // a duplicate name is a programming error caught by every test
+		}
+	}
+	register(plainAnalyzer, kbAnalyzer{})
+	for _, s := range Stemmers {
+		register(textAnalyzerName(s), kbAnalyzer{text: true, stemmer: s})
+	}
+}

@@ -1,0 +1,166 @@
+package search
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/octoacme/kb/internal/content"
+)
+
+// doc is one search document before bleve maps it.
+type doc struct {
+	ID     string
+	Fields map[string]any
+}
+
+// codePattern finds error codes and ticket ids: AUTH-401, SYNC-009, OCTO-4809.
+var codePattern = regexp.MustCompile(`(?i)\b[a-z]{2,10}-[0-9]{2,6}\b`)
+
+// codes returns the lowercased codes in s.
+func codes(s string) []string {
+	var out []string
+	for _, m := range codePattern.FindAllString(s, -1) {
+		out = append(out, strings.ToLower(m))
+	}
+	return out
+}
+
+// normalize is the form of a whole message that errmsg stores and a pasted
+// message is compared with: its plain terms joined by single spaces.
+func normalize(s string) string {
+	return strings.Join(kbAnalyzer{}.terms(s), " ")
+}
+
+// documents turns published pages into search documents: one per page, and
+// one per FAQ question linking to the question's anchor. base is prefixed
+// to URLs (the path part of base_url, "/" for most sites).
+func documents(pages []*content.Page, base string) []doc {
+	base = strings.TrimSuffix(base, "/")
+	var out []doc
+	for _, p := range pages {
+		var headings []string
+		body := ""
+		if p.Doc != nil {
+			for _, h := range p.Doc.Headings {
+				headings = append(headings, h.Text)
+			}
+			body = p.Doc.PlainText()
+		}
+		if p.Release != nil {
+			body = joinNonEmpty(" ", body, releaseText(p.Release))
+		}
+		var errCodes, errMsgs []string
+		for _, e := range p.Errors {
+			errCodes = append(errCodes, codes(e)...)
+			n := normalize(e)
+			errMsgs = append(errMsgs, n)
+			// the message without its code: "your card was declined"
+			if loc := codePattern.FindStringIndex(e); loc != nil && loc[0] == 0 {
+				if rest := normalize(e[loc[1]:]); rest != "" && rest != n {
+					errMsgs = append(errMsgs, rest)
+				}
+			}
+		}
+		if p.Release != nil {
+			for _, f := range p.Release.Fixes {
+				errCodes = append(errCodes, codes(f.Ticket)...)
+			}
+		}
+		updated := ""
+		if !p.Updated.IsZero() {
+			updated = p.Updated.Format(content.DateLayout)
+		}
+		title := p.LinkTitle()
+		fields := map[string]any{
+			fTitle:       title,
+			fHeadings:    strings.Join(headings, "\n"),
+			fTags:        p.Tags,
+			fDescription: p.Description,
+			fBody:        body,
+			fErrors:      strings.Join(p.Errors, "\n"),
+			fWords:       wordsText(title, p.Description, headings, p.Tags, p.Errors),
+			fErrCode:     errCodes,
+			fErrMsg:      errMsgs,
+			fType:        string(p.Type),
+			fProduct:     p.Product,
+			fSection:     p.Section,
+			fURL:         base + p.URL,
+			fUpdated:     updated,
+		}
+		dropEmpty(fields)
+		out = append(out, doc{ID: p.URL, Fields: fields})
+		if p.Doc == nil || p.Type != content.FAQ {
+			continue
+		}
+		for _, q := range p.Doc.Questions() {
+			if q.Heading.ID == "" {
+				continue
+			}
+			out = append(out, doc{ID: p.URL + "#" + q.Heading.ID, Fields: dropEmpty(map[string]any{
+				fTitle:   q.Heading.Text,
+				fBody:    q.Answer,
+				fWords:   q.Heading.Text,
+				fTags:    p.Tags,
+				fType:    string(p.Type),
+				fProduct: p.Product,
+				fSection: p.Section,
+				fURL:     base + p.URL + "#" + q.Heading.ID,
+				fPage:    title,
+				fUpdated: updated,
+			})})
+		}
+	}
+	return out
+}
+
+// releaseText is the searchable text of a release's front matter.
+func releaseText(r *content.ReleaseInfo) string {
+	var parts []string
+	for _, f := range r.Features {
+		parts = append(parts, f.Title+".", f.Summary)
+	}
+	for _, f := range r.Fixes {
+		parts = append(parts, f.Title+".")
+	}
+	for _, k := range r.KnownIssues {
+		parts = append(parts, k.Title+".", k.Workaround)
+	}
+	return joinNonEmpty(" ", parts...)
+}
+
+func joinNonEmpty(sep string, parts ...string) string {
+	var out []string
+	for _, p := range parts {
+		if strings.TrimSpace(p) != "" {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, sep)
+}
+
+// wordsText joins the short fields that the plain words field indexes.
+func wordsText(title, description string, lists ...[]string) string {
+	parts := []string{title, description}
+	for _, l := range lists {
+		parts = append(parts, l...)
+	}
+	return joinNonEmpty("\n", parts...)
+}
+
+// dropEmpty removes empty strings and lists, which would otherwise index an
+// empty term (an empty product would show up as a facet value).
+func dropEmpty(fields map[string]any) map[string]any {
+	for k, v := range fields {
+		switch v := v.(type) {
+		case string:
+			if v == "" {
+				delete(fields, k)
+			}
+		case []string:
+			if len(v) == 0 {
+				delete(fields, k)
+			}
+		}
+	}
+	return fields
+}

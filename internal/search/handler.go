@@ -1,0 +1,195 @@
+package search
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unicode/utf8"
+
+	"github.com/octoacme/kb/internal/content"
+)
+
+// Handler serves the JSON search API:
+//
+//	GET /api/search?q=...&type=...&product=...&limit=...&prefix=1
+//
+// 200 → {"query", "total", "hits": [{"id", "title", "url", "type",
+// "product", "section", "page", "snippet", "score"}], "facets": {"type":
+// {...}, "product": {...}}, "corrected"}; snippets are HTML-escaped text
+// with <mark>. 400 → {"error": "..."} for a query over 256 characters or
+// 32 words, an unknown type, a limit outside 1–50, a bad prefix value or a
+// parameter that is not UTF-8. 503 when no index is loaded. prefix=1 treats
+// the last word as unfinished (search as you type).
+//
+// Every query with words and no hits is appended to the log (JSON lines:
+// time, query, filters, hits), unless prefix=1: those are keystrokes of a
+// query still being typed.
+type Handler struct {
+	// Now is the clock of the log; tests replace it.
+	Now func() time.Time
+
+	ix      atomic.Pointer[Index]
+	logPath string
+	mu      sync.Mutex // serialises log appends
+}
+
+// NewHandler returns the API handler for an index (nil: answers 503 until
+// SetIndex). logPath is the zero-result log; "" logs nothing.
+func NewHandler(ix *Index, logPath string) *Handler {
+	h := &Handler{Now: time.Now, logPath: logPath}
+	h.ix.Store(ix)
+	return h
+}
+
+// SetIndex switches to another index, after a rebuild; it does not close
+// the old one.
+func (h *Handler) SetIndex(ix *Index) { h.ix.Store(ix) }
+
+// apiHit is a hit as the API returns it.
+type apiHit struct {
+	ID      string  `json:"id"`
+	Title   string  `json:"title"`
+	URL     string  `json:"url"`
+	Type    string  `json:"type"`
+	Product string  `json:"product"`
+	Section string  `json:"section"`
+	Page    string  `json:"page,omitempty"`
+	Snippet string  `json:"snippet"`
+	Score   float64 `json:"score"`
+}
+
+type apiResponse struct {
+	Query     string   `json:"query"`
+	Total     uint64   `json:"total"`
+	Hits      []apiHit `json:"hits"`
+	Facets    Facets   `json:"facets"`
+	Corrected string   `json:"corrected"`
+}
+
+// logEntry is one line of the zero-result log.
+type logEntry struct {
+	Time    string            `json:"time"`
+	Query   string            `json:"query"`
+	Filters map[string]string `json:"filters"`
+	Hits    uint64            `json:"hits"`
+}
+
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"error": "use GET"})
+		return
+	}
+	params := r.URL.Query()
+	for k, vs := range params {
+		for _, v := range append(vs, k) {
+			if !utf8.ValidString(v) {
+				writeJSON(w, http.StatusBadRequest, map[string]string{"error": "parameters must be UTF-8 text"})
+				return
+			}
+		}
+	}
+	req := Request{Q: params.Get("q"), Type: params.Get("type"), Product: params.Get("product")}
+	if req.Type != "" && !knownType(req.Type) {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "unknown type " + strconv.Quote(req.Type) + ": want article, faq, troubleshooting or release"})
+		return
+	}
+	if utf8.RuneCountInString(req.Product) > 100 {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "product is too long"})
+		return
+	}
+	if s := params.Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > MaxLimit {
+			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "limit must be a whole number from 1 to 50"})
+			return
+		}
+		req.Limit = n
+	}
+	switch params.Get("prefix") {
+	case "", "0", "false":
+	case "1", "true":
+		req.Prefix = true
+	default:
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "prefix must be 1 or 0"})
+		return
+	}
+	ix := h.ix.Load()
+	if ix == nil {
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": "the search index is not built yet; run kb build"})
+		return
+	}
+	resp, err := ix.Search(r.Context(), req)
+	var qe *QueryError
+	switch {
+	case errors.As(err, &qe):
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": qe.Msg})
+		return
+	case err != nil:
+		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "search failed"})
+		return
+	}
+	out := apiResponse{Query: req.Q, Total: resp.Total, Hits: make([]apiHit, 0, len(resp.Hits)),
+		Facets: resp.Facets, Corrected: resp.Corrected}
+	for _, hit := range resp.Hits {
+		out.Hits = append(out.Hits, apiHit{ID: hit.ID, Title: hit.Title, URL: hit.URL, Type: hit.Type,
+			Product: hit.Product, Section: hit.Section, Page: hit.Page, Snippet: hit.Snippet, Score: hit.Score})
+	}
+	if resp.Total == 0 && !req.Prefix && len(tokenize(req.Q)) > 0 {
+		h.logZero(req)
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func knownType(t string) bool {
+	for _, x := range content.Types {
+		if string(x) == t {
+			return true
+		}
+	}
+	return false
+}
+
+// logZero appends a zero-result query to the log. A failure to log never
+// fails the search.
+func (h *Handler) logZero(req Request) {
+	if h.logPath == "" {
+		return
+	}
+	filters := map[string]string{}
+	if req.Type != "" {
+		filters["type"] = req.Type
+	}
+	if req.Product != "" {
+		filters["product"] = req.Product
+	}
+	line, err := json.Marshal(logEntry{Time: h.Now().UTC().Format(time.RFC3339), Query: req.Q, Filters: filters})
+	if err != nil {
+		return
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if err := os.MkdirAll(filepath.Dir(h.logPath), 0o755); err != nil {
+		return
+	}
+	f, err := os.OpenFile(h.logPath, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		return
+	}
+	_, _ = f.Write(append(line, '\n'))
+	_ = f.Close()
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}

@@ -1,0 +1,76 @@
+package search
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/octoacme/kb/internal/config"
+	"github.com/octoacme/kb/internal/content"
+	"github.com/octoacme/kb/internal/markdown"
+)
+
+// sampleRoot is the repository root, which holds the sample site.
+const sampleRoot = "../.."
+
+var (
+	sampleOnce  sync.Once
+	samplePages []*content.Page
+	sampleCfg   *config.Config
+	sampleErr   error
+)
+
+// loadSample loads the sample site's published pages and configuration.
+func loadSample(t testing.TB) ([]*content.Page, *config.Config) {
+	t.Helper()
+	sampleOnce.Do(func() {
+		cfg, err := config.Load(sampleRoot)
+		if err != nil {
+			sampleErr = err
+			return
+		}
+		conv := markdown.New(markdown.Options{BasePath: cfg.BasePath()})
+		cs := content.Load(os.DirFS(sampleRoot), content.Options{Markdown: conv, MaxFileBytes: cfg.Limits.MaxFileBytes})
+		for _, e := range cs.Errors {
+			sampleErr = e
+			return
+		}
+		for _, p := range cs.Pages {
+			if !p.Draft {
+				samplePages = append(samplePages, p)
+			}
+		}
+		sampleCfg = cfg
+	})
+	if sampleErr != nil {
+		t.Fatal(sampleErr)
+	}
+	return samplePages, sampleCfg
+}
+
+// buildIndex builds pages into a fresh index in a test folder and opens it.
+func buildIndex(t testing.TB, pages []*content.Page, cfg *config.Config, set Settings) *Index {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "search.bleve")
+	st, err := Stage(context.Background(), pages, cfg, path, set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	ix, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	return ix
+}
+
+// sampleIndex builds the sample site with the default settings.
+func sampleIndex(t testing.TB) *Index {
+	pages, cfg := loadSample(t)
+	return buildIndex(t, pages, cfg, Settings{})
+}

@@ -1,0 +1,379 @@
+package search
+
+import (
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// node is the query tree kb builds. It has three kinds of nodes: "or" (a
+// bleve disjunction: the sum of the matching children times matched/all),
+// "and" (a conjunction: the sum of its children, all required) and "term"
+// (one analysed term in one field, with a boost). The tree is small and
+// explicit so that a client without bleve can walk the same tree with
+// bleve's formula (see the package doc).
+type node struct {
+	Op    string  `json:"op"`
+	Field string  `json:"field,omitempty"`
+	Term  string  `json:"term,omitempty"`
+	Boost float64 `json:"boost,omitempty"`
+	Kids  []*node `json:"kids,omitempty"`
+}
+
+func termNode(field, term string, boost float64) *node {
+	return &node{Op: "term", Field: field, Term: term, Boost: boost}
+}
+
+// or returns a disjunction of kids; one kid stands for itself.
+func or(kids ...*node) *node {
+	switch len(kids) {
+	case 0:
+		return nil
+	case 1:
+		return kids[0]
+	}
+	return &node{Op: "or", Kids: kids}
+}
+
+func and(kids ...*node) *node {
+	if len(kids) == 1 {
+		return kids[0]
+	}
+	return &node{Op: "and", Kids: kids}
+}
+
+// bleve converts the tree to bleve queries.
+func (n *node) bleve() query.Query {
+	switch n.Op {
+	case "term":
+		q := query.NewTermQuery(n.Term)
+		q.SetField(n.Field)
+		q.SetBoost(n.Boost)
+		return q
+	case "and":
+		qs := make([]query.Query, len(n.Kids))
+		for i, k := range n.Kids {
+			qs[i] = k.bleve()
+		}
+		return query.NewConjunctionQuery(qs)
+	default:
+		qs := make([]query.Query, len(n.Kids))
+		for i, k := range n.Kids {
+			qs[i] = k.bleve()
+		}
+		return query.NewDisjunctionQuery(qs)
+	}
+}
+
+// leaves calls f for every term node.
+func (n *node) leaves(f func(*node)) {
+	if n == nil {
+		return
+	}
+	if n.Op == "term" {
+		f(n)
+		return
+	}
+	for _, k := range n.Kids {
+		k.leaves(f)
+	}
+}
+
+// Query limits: longer queries are refused with a QueryError.
+const (
+	MaxQueryRunes = 256
+	MaxQueryTerms = 32
+)
+
+// dictionary answers the questions query planning asks of the index.
+type dictionary interface {
+	// df returns how many documents have term in field (0: not there).
+	df(field, term string) uint64
+	// prefixed returns the terms of field that start with prefix, with their df.
+	prefixed(field, prefix string) []dictTerm
+	// fuzzy returns the terms of field within fuzziness edits of term that
+	// share its first rune.
+	fuzzy(field, term string, fuzziness int) []dictTerm
+}
+
+type dictTerm struct {
+	Term string
+	DF   uint64
+}
+
+// plan is an analysed query.
+type plan struct {
+	root *node
+	// corrected is the query with misspelled words replaced, or "".
+	corrected string
+	// marks are the terms a snippet highlights: analysed terms of the text
+	// fields and plain terms of the words field.
+	marks, plainMarks map[string]bool
+}
+
+// span is a run of query tokens that a synonym entry matched, or one token.
+type span struct {
+	from, to int      // token indexes [from, to)
+	alts     []string // the alternatives, each a phrase; alts[0] is what was typed
+}
+
+// maxExpansions bounds the completions of the last word.
+const maxExpansions = 8
+
+// planner builds query trees for one index.
+type planner struct {
+	text     kbAnalyzer // the index's text analyzer
+	synonyms *synonymTable
+	dict     dictionary
+}
+
+// plan analyses q and builds its tree. prefix treats the last word as
+// unfinished (search as you type). A query that analyses to nothing gives a
+// nil root.
+func (p *planner) plan(q string, prefix bool) (*plan, error) {
+	if !utf8.ValidString(q) {
+		q = strings.ToValidUTF8(q, " ")
+	}
+	if n := utf8.RuneCountInString(q); n > MaxQueryRunes {
+		return nil, &QueryError{Msg: "query is too long: at most 256 characters"}
+	}
+	toks := tokenize(q)
+	if len(toks) > MaxQueryTerms {
+		return nil, &QueryError{Msg: "query has too many words: at most 32"}
+	}
+	pl := &plan{marks: map[string]bool{}, plainMarks: map[string]bool{}}
+	if len(toks) == 0 {
+		return pl, nil
+	}
+	// The last word is unfinished when the query ends inside it.
+	open := prefix && toks[len(toks)-1].End == len(q)
+
+	// Typos: an unknown word is replaced by the nearest word of the index.
+	words := make([]string, len(toks))
+	changed := false
+	for i, t := range toks {
+		words[i] = t.Text
+		if open && i == len(toks)-1 && len(p.dict.prefixed(fWords, t.Text)) > 0 {
+			continue
+		}
+		if c := p.correct(t.Text); c != "" {
+			words[i] = c
+			changed = true
+		}
+	}
+	if changed {
+		var b strings.Builder
+		last := 0
+		for i, t := range toks {
+			b.WriteString(q[last:t.Start])
+			if words[i] != t.Text {
+				b.WriteString(words[i])
+			} else {
+				b.WriteString(q[t.Start:t.End])
+			}
+			last = t.End
+		}
+		b.WriteString(q[last:])
+		pl.corrected = b.String()
+	}
+
+	var kids []*node
+	spans := p.synonyms.match(words)
+	for _, sp := range spans {
+		var alts []*node
+		seen := map[string]bool{}
+		for i, phrase := range sp.alts {
+			boost := 1.0
+			if i > 0 {
+				boost = boostSynonym
+			}
+			terms := p.text.terms(phrase)
+			key := strings.Join(terms, " ")
+			if len(terms) == 0 || seen[key] {
+				continue
+			}
+			seen[key] = true
+			alts = append(alts, p.phrase(terms, boost, pl))
+		}
+		last := sp.to == len(words)
+		if open && last && sp.to-sp.from == 1 && len(sp.alts) == 1 {
+			for _, e := range p.expansions(words[len(words)-1]) {
+				terms := p.text.terms(e)
+				key := strings.Join(terms, " ")
+				if len(terms) == 0 || seen[key] {
+					continue
+				}
+				seen[key] = true
+				alts = append(alts, p.phrase(terms, boostPrefix, pl))
+			}
+		}
+		if g := or(alts...); g != nil {
+			kids = append(kids, g)
+		}
+	}
+	// Error codes and whole pasted messages match exactly, and first.
+	for _, c := range codes(q) {
+		kids = append(kids, termNode(fErrCode, c, boostErrExact))
+	}
+	if len(words) >= 3 {
+		kids = append(kids, termNode(fErrMsg, strings.Join(words, " "), boostErrExact))
+	}
+	if len(kids) == 0 || onlyErr(kids) {
+		// Only stop words: look them up in the unstemmed words field.
+		seen := map[string]bool{}
+		for _, w := range words {
+			if !seen[w] {
+				seen[w] = true
+				kids = append(kids, termNode(fWords, w, boostFallback))
+				pl.plainMarks[w] = true
+			}
+		}
+	}
+	pl.root = or(kids...)
+	return pl, nil
+}
+
+func onlyErr(kids []*node) bool {
+	for _, k := range kids {
+		if k.Op != "term" || (k.Field != fErrCode && k.Field != fErrMsg) {
+			return false
+		}
+	}
+	return true
+}
+
+// phrase is one alternative: every term in some text field.
+func (p *planner) phrase(terms []string, boost float64, pl *plan) *node {
+	var all []*node
+	for _, t := range terms {
+		pl.marks[t] = true
+		all = append(all, fieldsNode(t, boost))
+	}
+	return and(all...)
+}
+
+// expansions returns completions of an unfinished last word from the words
+// field: the most frequent first, at most maxExpansions.
+func (p *planner) expansions(w string) []string {
+	if utf8.RuneCountInString(w) < 2 {
+		return nil
+	}
+	ts := p.dict.prefixed(fWords, w)
+	sort.Slice(ts, func(i, j int) bool {
+		if ts[i].DF != ts[j].DF {
+			return ts[i].DF > ts[j].DF
+		}
+		return ts[i].Term < ts[j].Term
+	})
+	var out []string
+	for _, t := range ts {
+		if t.Term == w {
+			continue
+		}
+		out = append(out, t.Term)
+		if len(out) == maxExpansions {
+			break
+		}
+	}
+	return out
+}
+
+// fuzziness is bleve's "auto": no edits up to 2 runes, 1 up to 5, else 2.
+func fuzziness(w string) int {
+	switch n := utf8.RuneCountInString(w); {
+	case n <= 2:
+		return 0
+	case n <= 5:
+		return 1
+	}
+	return 2
+}
+
+// correct returns the nearest indexed word to an unknown word w, or "" when
+// w is known, is a stop word, holds a digit, or nothing is near enough.
+// Candidates share w's first rune and are within auto fuzziness; the nearest
+// wins (optimal string alignment distance), then the most frequent, then the
+// first in byte order.
+func (p *planner) correct(w string) string {
+	if isStop(w) || fuzziness(w) == 0 || strings.ContainsFunc(w, isDigit) || p.synonyms.known(w) {
+		return ""
+	}
+	stem := p.text.stemmer.stem(w)
+	if p.dict.df(fWords, w) > 0 {
+		return ""
+	}
+	for _, f := range textFields {
+		if p.dict.df(f.Name, stem) > 0 {
+			return ""
+		}
+	}
+	best, bestDist, bestDF := "", 99, uint64(0)
+	consider := func(cand string, dist int, df uint64) {
+		if dist < bestDist || dist == bestDist && (df > bestDF || df == bestDF && cand < best) {
+			best, bestDist, bestDF = cand, dist, df
+		}
+	}
+	k := fuzziness(w)
+	for _, c := range p.dict.fuzzy(fWords, w, k) {
+		if d := osaDistance(w, c.Term); d <= k && sameFirst(w, c.Term) {
+			consider(c.Term, d, c.DF)
+		}
+	}
+	if best == "" {
+		for _, c := range p.dict.fuzzy(fBody, stem, k) {
+			if d := osaDistance(stem, c.Term); d <= k && sameFirst(stem, c.Term) && !isStop(c.Term) {
+				consider(c.Term, d, c.DF)
+			}
+		}
+	}
+	return best
+}
+
+func sameFirst(a, b string) bool {
+	ra, _ := utf8.DecodeRuneInString(a)
+	rb, _ := utf8.DecodeRuneInString(b)
+	return ra == rb
+}
+
+// osaDistance is the optimal string alignment distance between a and b in
+// runes: insertions, deletions, substitutions and adjacent transpositions.
+func osaDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	n, m := len(ra), len(rb)
+	d := make([][]int, n+1)
+	for i := range d {
+		d[i] = make([]int, m+1)
+		d[i][0] = i
+	}
+	for j := 0; j <= m; j++ {
+		d[0][j] = j
+	}
+	for i := 1; i <= n; i++ {
+		for j := 1; j <= m; j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[n][m]
+}
+
+// fieldsNode looks one analysed term up in the text fields: an or of the
+// title, the middle fields (headings, tags, errors, description) and the
+// body. Nesting the middle fields keeps bleve's coord factor (matched/all)
+// from favouring pages merely for having more fields than an FAQ answer.
+func fieldsNode(t string, boost float64) *node {
+	var mid []*node
+	for _, f := range textFields[1 : len(textFields)-1] {
+		mid = append(mid, termNode(f.Name, t, f.Boost*boost))
+	}
+	return or(termNode(textFields[0].Name, t, textFields[0].Boost*boost), or(mid...),
+		termNode(textFields[len(textFields)-1].Name, t, textFields[len(textFields)-1].Boost*boost))
+}
