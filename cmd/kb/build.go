@@ -12,6 +12,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 
 	kb "github.com/octoacme/kb"
+	"github.com/octoacme/kb/internal/lint"
 	"github.com/octoacme/kb/internal/site"
 )
 
@@ -44,6 +45,7 @@ whole build succeeded.`, stdout)
 		for _, w := range res.Warnings {
 			fmt.Fprintln(stderr, "kb: warning:", w)
 		}
+		printFindings(stderr, res.Findings)
 		fmt.Fprintln(stdout, res.Summary())
 	}
 	return nil
@@ -68,6 +70,16 @@ func progress(w io.Writer) func(done, total int) {
 
 // reportBuildError prints a build failure, one problem a line, and picks the exit status.
 func reportBuildError(err error, stderr io.Writer) error {
+	var le *site.LintError
+	if errors.As(err, &le) {
+		n := printFindings(stderr, le.Findings)
+		noun := "errors"
+		if n == 1 {
+			noun = "error"
+		}
+		fmt.Fprintf(stderr, "kb: build stopped: %d lint %s; nothing was published and the previous output was left untouched (run \"kb lint\" for every finding)\n", n, noun)
+		return silentExit(exitFindings)
+	}
 	var ie *site.InputError
 	if errors.As(err, &ie) {
 		for _, e := range ie.Errs {
@@ -82,4 +94,19 @@ func reportBuildError(err error, stderr io.Writer) error {
 		return silentExit(exitUsage)
 	}
 	return err
+}
+
+// printFindings prints lint's errors and warnings, one a line, and returns
+// the number of errors. Notes are for kb lint.
+func printFindings(w io.Writer, findings []lint.Finding) int {
+	n := 0
+	for _, f := range findings {
+		if f.Level == lint.Error {
+			n++
+		}
+		if f.Level >= lint.Warning {
+			fmt.Fprintln(w, f)
+		}
+	}
+	return n
 }

@@ -72,6 +72,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"build", "build the site into public/", runBuild},
+		{"lint", "check pages against the documentation checklist", runLint},
 		{"new", "write a new page that follows the documentation checklist", runNew},
 		{"search", "search the built site's index like a customer", runSearch},
 		{"brief", "write the support team briefing for a release", runBrief},

@@ -26,6 +26,7 @@ import (
 	"github.com/octoacme/kb/internal/config"
 	"github.com/octoacme/kb/internal/content"
 	"github.com/octoacme/kb/internal/feed"
+	"github.com/octoacme/kb/internal/lint"
 	"github.com/octoacme/kb/internal/markdown"
 	"github.com/octoacme/kb/internal/render"
 	"github.com/octoacme/kb/internal/search"
@@ -59,6 +60,9 @@ type Result struct {
 	Warnings []string
 	// Search describes the search index written beside the site.
 	Search *search.Stats
+	// Findings are kb lint's warnings and notes on the published pages (an
+	// error stops the build with a *LintError).
+	Findings []lint.Finding
 }
 
 // InputError lists problems in the site's input: content, configuration or
@@ -146,6 +150,10 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	findings, err := checkLint(l, opts)
+	if err != nil {
+		return nil, err
+	}
 	pages := Published(l.Content.Pages, opts.Drafts)
 	s := render.NewSite(l.Config, pages)
 	var feedWarning string
@@ -214,6 +222,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		res.ByType[p.Type]++
 	}
 	res.Drafts = len(l.Content.Pages) - len(pages)
+	res.Findings = findings
 	if feedWarning != "" {
 		res.Warnings = append(res.Warnings, feedWarning)
 	}

@@ -1,0 +1,160 @@
+package lint
+
+import (
+	"bytes"
+	"fmt"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/octoacme/kb/internal/config"
+	"github.com/octoacme/kb/internal/markdown"
+)
+
+// jargon finds the terms of lint.jargon in prose. Terms and text are split
+// into words the same way (letters and digits, with inner apostrophes), so a
+// term matches whole words only, in any case; the words of a phrase may be
+// apart by spaces, line breaks or hyphens ("end user", "end-user").
+type jargon struct {
+	// byFirst maps a term's first word, lowercased, to its terms, longest first.
+	byFirst map[string][]jargonTerm
+}
+
+type jargonTerm struct {
+	words      []string
+	term       string
+	suggestion string
+}
+
+func newJargon(list config.Jargon) *jargon {
+	j := &jargon{byFirst: map[string][]jargonTerm{}}
+	for _, t := range list {
+		var words []string
+		for _, w := range splitWords(t.Term) {
+			words = append(words, strings.ToLower(t.Term[w.start:w.end]))
+		}
+		if len(words) == 0 {
+			continue
+		}
+		j.byFirst[words[0]] = append(j.byFirst[words[0]], jargonTerm{words: words, term: strings.TrimSpace(t.Term), suggestion: strings.TrimSpace(t.Suggestion)})
+	}
+	for _, ts := range j.byFirst {
+		sort.SliceStable(ts, func(a, b int) bool { return len(ts[a].words) > len(ts[b].words) })
+	}
+	return j
+}
+
+// word is a word's byte range in a text.
+type word struct{ start, end int }
+
+// splitWords finds the words of s: runs of letters, marks and digits, with
+// apostrophes inside (don't).
+func splitWords(s string) []word {
+	var out []word
+	start := -1
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if isWordRune(r) {
+			if start < 0 {
+				start = i
+			}
+			i += size
+			continue
+		}
+		if start >= 0 && (r == '\'' || r == '’') && i+size < len(s) {
+			if next, _ := utf8.DecodeRuneInString(s[i+size:]); isWordRune(next) {
+				i += size
+				continue
+			}
+		}
+		if start >= 0 {
+			out = append(out, word{start, i})
+			start = -1
+		}
+		i += size
+	}
+	if start >= 0 {
+		out = append(out, word{start, len(s)})
+	}
+	return out
+}
+
+func isWordRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
+}
+
+// check reports every jargon term in the page's prose blocks: paragraphs,
+// list items, headings and table cells. Code, URLs, raw HTML and front
+// matter are not in the blocks, so they are never checked.
+func (j *jargon) check(e *emitter) {
+	if len(j.byFirst) == 0 {
+		return
+	}
+	body := e.p.Body()
+	for bi := range e.p.Doc.Blocks {
+		b := &e.p.Doc.Blocks[bi]
+		words := splitWords(b.Text)
+		for i := 0; i < len(words); i++ {
+			first := strings.ToLower(b.Text[words[i].start:words[i].end])
+			terms, ok := j.byFirst[first]
+			if !ok {
+				continue
+			}
+			for _, t := range terms {
+				n := len(t.words)
+				if i+n > len(words) || !j.matches(b, body, words[i:i+n], t) {
+					continue
+				}
+				from, to := b.Pos(words[i].start), endOffset(b, words[i+n-1].end)
+				if from < 0 {
+					break
+				}
+				found := b.Text[words[i].start:words[i+n-1].end]
+				found = strings.Join(strings.Fields(found), " ")
+				msg := fmt.Sprintf("Avoid %q: customers may not know it; use a plainer word", found)
+				if t.suggestion != "" {
+					msg = fmt.Sprintf("Say %q instead of %q", t.suggestion, found)
+				}
+				e.body(RuleJargon, from, to, msg)
+				i += n - 1
+				break
+			}
+		}
+	}
+}
+
+// matches reports whether the words are the term's: the same words in any
+// case, apart only by spaces, line breaks or hyphens, and with no code span
+// between them in the source.
+func (j *jargon) matches(b *markdown.Block, body []byte, ws []word, t jargonTerm) bool {
+	for k, w := range ws {
+		if !strings.EqualFold(b.Text[w.start:w.end], t.words[k]) {
+			return false
+		}
+		if k == 0 {
+			continue
+		}
+		gap := b.Text[ws[k-1].end:w.start]
+		if strings.TrimFunc(gap, func(r rune) bool { return unicode.IsSpace(r) || r == '-' || r == '‐' }) != "" {
+			return false
+		}
+		from, to := b.Pos(ws[k-1].end-1), b.Pos(w.start)
+		if from >= 0 && to > from && to <= len(body) && bytes.IndexByte(body[from:to], '`') >= 0 {
+			return false // a code span was left out between the words
+		}
+	}
+	return true
+}
+
+// endOffset is the body offset just after the text ending at index end.
+func endOffset(b *markdown.Block, end int) int {
+	if end <= 0 {
+		return -1
+	}
+	_, size := utf8.DecodeLastRuneInString(b.Text[:end])
+	if o := b.Pos(end - size); o >= 0 {
+		return o + size
+	}
+	return -1
+}

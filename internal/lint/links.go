@@ -1,0 +1,234 @@
+package lint
+
+import (
+	"fmt"
+	"io/fs"
+	"net/url"
+	"path"
+	"strings"
+
+	"github.com/octoacme/kb/internal/content"
+	"github.com/octoacme/kb/internal/render"
+)
+
+// linkKind says where a link is written, which decides what it may point to.
+type linkKind uint8
+
+const (
+	bodyLink  linkKind = iota // a link in the body
+	bodyImage                 // an image in the body
+	entryLink                 // a related or docs entry in front matter: must be a page
+)
+
+// target is where an internal link leads.
+type target struct {
+	// external links are not checked.
+	external bool
+	// page is the content page the link leads to, if any.
+	page *content.Page
+	// problem says why the link is broken; empty when it works.
+	problem string
+}
+
+// resolve checks one link from page p. It never touches the network:
+// links with a scheme (https:, mailto:) or starting with // are external
+// and not checked, except links into the site's own base_url.
+func (c *checker) resolve(p *content.Page, dest string, kind linkKind) target {
+	d := strings.TrimSpace(dest)
+	if d == "" {
+		return target{problem: "the link has no destination"}
+	}
+	if base := c.cfg.BaseURL; base != "" && len(d) >= len(base) && strings.EqualFold(d[:len(base)], base) {
+		d = "/" + d[len(base):] // a link into the site itself, written as a full URL
+	} else if hasScheme(d) || strings.HasPrefix(d, "//") {
+		return target{external: true}
+	}
+	rawPath, frag := d, ""
+	if i := strings.IndexByte(rawPath, '#'); i >= 0 {
+		rawPath, frag = rawPath[:i], rawPath[i+1:]
+		if f, err := url.PathUnescape(frag); err == nil {
+			frag = f
+		}
+	}
+	if i := strings.IndexByte(rawPath, '?'); i >= 0 {
+		rawPath = rawPath[:i]
+	}
+	if rawPath == "" {
+		// #fragment (or ?query) alone: this page.
+		if kind == bodyImage {
+			return target{problem: fmt.Sprintf("the image %q names no file", dest)}
+		}
+		if frag == "" {
+			return target{page: p}
+		}
+		return c.anchor(p, p, frag, dest)
+	}
+	pth := rawPath
+	if u, err := url.PathUnescape(pth); err == nil {
+		pth = u
+	}
+	if strings.HasSuffix(strings.ToLower(pth), ".md") {
+		return c.sourceLink(p, pth, dest)
+	}
+	if !strings.HasPrefix(pth, "/") {
+		// Relative to the page's URL, as a browser resolves it.
+		pth = path.Join(p.URL, pth) + trailingSlash(pth)
+	}
+	if strings.Contains(pth, "\\") {
+		return target{problem: fmt.Sprintf("%q uses backslashes; URLs use forward slashes", dest)}
+	}
+	clean := path.Clean(pth)
+
+	// A file: static/ or one the build writes (sitemap.xml, feeds).
+	if ext := path.Ext(clean); ext != "" && ext != ".html" || kind == bodyImage {
+		if c.isStatic(clean) || c.generated[clean] {
+			if kind == entryLink {
+				return target{problem: fmt.Sprintf("%s is a file, not a page; related and docs entries must be pages", clean)}
+			}
+			return target{}
+		}
+		if kind == bodyImage {
+			return target{problem: fmt.Sprintf("image not found: there is no file static%s", clean)}
+		}
+		if ext != "" && ext != ".html" {
+			return target{problem: fmt.Sprintf("%s not found: no page or file under static/ has that path", clean)}
+		}
+	}
+	if c.generated[clean] {
+		return target{} // /404.html
+	}
+
+	pagePath, _ := render.SplitLink(clean)
+	if pagePath == "" {
+		pagePath = "/"
+	}
+	if q := c.published[pagePath]; q != nil {
+		return c.anchor(p, q, frag, dest)
+	}
+	if q := c.all[pagePath]; q != nil {
+		if !c.isPublished(p) {
+			return c.anchor(p, q, frag, dest) // a draft may link to drafts
+		}
+		return target{page: q, problem: fmt.Sprintf("%s is the draft %s, which is not published; link to it once it is", pagePath, q.File)}
+	}
+	if q := c.aliases[pagePath]; q != nil {
+		return c.anchor(p, q, frag, dest)
+	}
+	if c.generated[pagePath] {
+		if pagePath == "/known-issues/" && frag != "" && !c.kiAnchors[frag] {
+			return target{problem: fmt.Sprintf("/known-issues/ has no known issue with the ID %q", frag)}
+		}
+		return target{}
+	}
+	msg := fmt.Sprintf("no page has the URL %s", pagePath)
+	if s := c.suggestURL(pagePath); s != "" {
+		msg += fmt.Sprintf(" (did you mean %s?)", s)
+	}
+	return target{problem: msg}
+}
+
+// anchor checks a #fragment against the IDs page q's HTML carries.
+func (c *checker) anchor(from, q *content.Page, frag, dest string) target {
+	if frag == "" || hasAnchor(q, frag) {
+		return target{page: q}
+	}
+	where := q.URL
+	if q == from {
+		where = "this page"
+	}
+	msg := fmt.Sprintf("%s has no heading with the ID %q", where, frag)
+	if s := closestAnchor(q, frag); s != "" {
+		msg += fmt.Sprintf(" (did you mean #%s?)", s)
+	}
+	return target{page: q, problem: msg}
+}
+
+// hasAnchor reports whether q's HTML has an element with the ID: a heading
+// of its Markdown (with the ID the renderer gives it) or one of its layout's.
+func hasAnchor(q *content.Page, id string) bool {
+	if q.Doc != nil {
+		for _, h := range q.Doc.Headings {
+			if h.ID == id {
+				return true
+			}
+		}
+	}
+	for _, a := range render.TemplateAnchors(q) {
+		if a == id {
+			return true
+		}
+	}
+	return false
+}
+
+func closestAnchor(q *content.Page, id string) string {
+	best, bestD := "", max(3, len(id)/3)
+	if q.Doc == nil {
+		return ""
+	}
+	for _, h := range q.Doc.Headings {
+		if d := editDistance(id, h.ID); d < bestD {
+			best, bestD = h.ID, d
+		}
+	}
+	return best
+}
+
+// sourceLink explains a link to a Markdown file: the site has only pages.
+func (c *checker) sourceLink(p *content.Page, pth, dest string) target {
+	file := pth
+	if strings.HasPrefix(file, "/") {
+		file = path.Join(content.Dir, file)
+	} else {
+		file = path.Join(path.Dir(p.File), file)
+	}
+	if q := c.byFile[file]; q != nil {
+		return target{page: q, problem: fmt.Sprintf("%q links to the source file %s; link to its page %s instead", dest, q.File, q.URL)}
+	}
+	return target{problem: fmt.Sprintf("%q links to a Markdown file; link to the page's URL (like /articles/reset-your-password/) instead", dest)}
+}
+
+// suggestURL finds a page whose URL ends like the broken one.
+func (c *checker) suggestURL(p string) string {
+	seg := path.Base(strings.TrimSuffix(p, "/"))
+	if urls := c.bySlug[content.Slugify(seg)]; len(urls) == 1 {
+		return urls[0]
+	}
+	return ""
+}
+
+// isStatic reports whether the static overlay has a file at the site path.
+func (c *checker) isStatic(p string) bool {
+	if c.static == nil {
+		return false
+	}
+	name := strings.TrimPrefix(p, "/")
+	if name == "" || !fs.ValidPath(name) {
+		return false
+	}
+	st, err := fs.Stat(c.static, name)
+	return err == nil && !st.IsDir()
+}
+
+func trailingSlash(p string) string {
+	if strings.HasSuffix(p, "/") {
+		return "/"
+	}
+	return ""
+}
+
+// hasScheme reports whether a link starts with a URL scheme (https:, mailto:).
+func hasScheme(s string) bool {
+	for i := 0; i < len(s); i++ {
+		ch := s[i]
+		switch {
+		case ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z':
+		case (ch >= '0' && ch <= '9' || ch == '+' || ch == '-' || ch == '.') && i > 0:
+		case ch == ':' && i > 0:
+			return true
+		default:
+			return false
+		}
+	}
+	return false
+}

@@ -1,0 +1,422 @@
+package lint
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/octoacme/kb/internal/content"
+	"github.com/octoacme/kb/internal/markdown"
+)
+
+// Limits of the rules.
+const (
+	titleMax        = 70
+	titleMin        = 10
+	maxSections     = 8
+	maxWords        = 1500
+	readabilityMinW = 100
+)
+
+// checkPage runs the page-local rules on one page.
+func (c *checker) checkPage(p *content.Page) (res pageResult) {
+	defer func() {
+		// No input may crash kb: a bug in a rule becomes a finding.
+		if r := recover(); r != nil {
+			res = pageResult{findings: []Finding{{File: p.File, Line: 1, Col: 1, EndLine: 1, EndCol: 1, Rule: RuleFrontMatter, Level: Error,
+				Message: fmt.Sprintf("kb lint could not check this file (internal error: %v); please report it", r)}}}
+		}
+	}()
+	e := c.emitter(p)
+	c.title(e)
+	c.prerequisites(e)
+	c.lastUpdated(e)
+	res.targets = c.links(e)
+	c.images(e)
+	c.structure(e)
+	if c.on(RuleReadability) {
+		c.readability(e)
+	}
+	if c.on(RuleJargon) {
+		c.jargon.check(e)
+	}
+	c.release(e)
+	res.findings = e.out
+	return res
+}
+
+func (c *checker) title(e *emitter) {
+	p := e.p
+	if !c.on(RuleTitle) {
+		return
+	}
+	if strings.TrimSpace(p.Title) == "" {
+		msg := "the page has no title: add title: to the front matter, in the words customers search for"
+		if p.HasField("title") {
+			e.field(RuleTitle, "title", msg)
+		} else {
+			e.page(RuleTitle, msg)
+		}
+		return
+	}
+	n := utf8.RuneCountInString(p.Title)
+	switch {
+	case n > titleMax:
+		e.addLevel(RuleTitle, Warning, "title", fmt.Sprintf("the title is %d characters; keep it to %d so search results show it whole", n, titleMax))
+	case n < titleMin:
+		e.addLevel(RuleTitle, Warning, "title", fmt.Sprintf("the title is %d characters; a title under %d characters rarely matches what customers search for", n, titleMin))
+	}
+}
+
+// addLevel reports a field finding at a lower level than the rule's: the
+// rule's warning part. It stays off when the rule is off, and never rises
+// above the rule's level.
+func (e *emitter) addLevel(rule string, lv Level, path, msg string) {
+	n := len(e.out)
+	e.field(rule, path, msg)
+	if len(e.out) > n && lv < e.out[n].Level {
+		e.out[n].Level = lv
+	}
+}
+
+var prereqHeadings = []string{"prerequisites", "before you begin", "before you start"}
+
+func (c *checker) prerequisites(e *emitter) {
+	p := e.p
+	if !c.on(RulePrerequisites) || (p.Type != content.Article && p.Type != content.Troubleshooting) {
+		return
+	}
+	if len(p.Prerequisites) > 0 {
+		return
+	}
+	firstStep := -1
+	for _, l := range p.Doc.Lists {
+		if l.Ordered {
+			firstStep = l.Offset
+			break
+		}
+	}
+	for _, h := range p.Doc.Headings {
+		if !matchHeading(h.Text, prereqHeadings, false) {
+			continue
+		}
+		if firstStep >= 0 && h.Offset > firstStep {
+			e.body(RulePrerequisites, h.Offset, -1, fmt.Sprintf("the %q section comes after the first step (line %d); state prerequisites before the steps", h.Text, p.Pos(firstStep).Line))
+		}
+		return
+	}
+	msg := fmt.Sprintf("a %s states its prerequisites: add prerequisites: [...] to the front matter, or a \"Before you begin\" section before the first step", p.Type.Label())
+	msg = strings.Replace(msg, "How-to guide", "how-to guide", 1)
+	msg = strings.Replace(msg, "Troubleshooting", "troubleshooting guide", 1)
+	if p.HasField("prerequisites") {
+		e.field(RulePrerequisites, "prerequisites", msg)
+	} else {
+		e.page(RulePrerequisites, msg)
+	}
+}
+
+// matchHeading reports whether heading text is one of names (case and a
+// trailing colon ignored), or starts with one when prefix is set.
+func matchHeading(text string, names []string, prefix bool) bool {
+	t := strings.ToLower(strings.TrimSpace(strings.TrimRight(strings.TrimSpace(text), ":")))
+	for _, n := range names {
+		if t == n || prefix && strings.HasPrefix(t, n) {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *checker) lastUpdated(e *emitter) {
+	p := e.p
+	if !c.on(RuleLastUpdated) {
+		return
+	}
+	release := p.Type == content.Release && p.Release != nil
+	if p.Updated.IsZero() {
+		if release && !p.Release.Date.IsZero() && !p.HasField("updated") {
+			return // a release announcement is dated by its release date
+		}
+		if !p.HasField("updated") {
+			e.page(RuleLastUpdated, "the page has no last-updated date: add updated: YYYY-MM-DD to the front matter")
+		} else if v, ok := p.Params["updated"]; ok && v == nil {
+			e.field(RuleLastUpdated, "updated", "updated is empty: set it to the date you last checked the page, as YYYY-MM-DD")
+		}
+		// Otherwise the date did not parse, and content.Load's error says so.
+		return
+	}
+	u := p.Updated
+	if u.After(c.today.AddDate(0, 0, 1)) { // a day's grace for writers east of UTC
+		e.field(RuleLastUpdated, "updated", fmt.Sprintf("updated %s is in the future (today is %s)", u.Format(content.DateLayout), c.today.Format(content.DateLayout)))
+		return
+	}
+	days := c.cfg.Lint.StaleAfterDays
+	// Release announcements record what shipped; they do not go stale.
+	if days > 0 && !release && u.AddDate(0, 0, days).Before(c.today) {
+		age := int(c.today.Sub(u).Hours() / 24)
+		e.addLevel(RuleLastUpdated, Warning, "updated", fmt.Sprintf("last updated %s, %d days ago (more than lint.stale_after_days, %d): check the page against the product and update the date", u.Format(content.DateLayout), age, days))
+	}
+}
+
+// links checks body links and images, related entries and release docs,
+// and returns the content pages the page links to.
+func (c *checker) links(e *emitter) []*content.Page {
+	p := e.p
+	var targets []*content.Page
+	seen := map[*content.Page]bool{}
+	note := func(t target) {
+		if t.page != nil && t.problem == "" && !seen[t.page] {
+			seen[t.page] = true
+			targets = append(targets, t.page)
+		}
+	}
+	for _, l := range p.Doc.Links {
+		kind := bodyLink
+		if l.Image {
+			kind = bodyImage
+		}
+		t := c.resolve(p, l.Dest, kind)
+		note(t)
+		if t.problem != "" && !t.external && c.on(RuleBrokenLink) {
+			from, to := l.Offset, -1
+			if l.DestOffset >= 0 {
+				from, to = l.DestOffset, l.DestOffset+len(l.Dest)
+			}
+			what := "link"
+			if l.Image {
+				what = "image"
+			}
+			e.body(RuleBrokenLink, from, to, fmt.Sprintf("broken %s %s: %s", what, quoteDest(l.Dest), t.problem))
+		}
+	}
+	if p.Type != content.Release && len(p.Related) == 0 && c.on(RuleRelatedLinks) {
+		msg := "the page has no related links: add related: [/articles/…/] with the pages a reader needs next"
+		if p.HasField("related") {
+			e.field(RuleRelatedLinks, "related", msg)
+		} else {
+			e.page(RuleRelatedLinks, msg)
+		}
+	}
+	entries := func(rule, key string, list []string) {
+		for i, l := range list {
+			t := c.resolve(p, l, entryLink)
+			note(t)
+			if t.problem != "" && !t.external && c.on(rule) {
+				e.field(rule, key+"."+strconv.Itoa(i), fmt.Sprintf("%s entry %s: %s", strings.SplitN(key, ".", 2)[0], quoteDest(l), t.problem))
+			}
+		}
+	}
+	entries(RuleRelatedLinks, "related", p.Related)
+	if r := p.Release; r != nil {
+		for i, f := range r.Features {
+			entries(RuleReleaseDocs, fmt.Sprintf("features.%d.docs", i), f.Docs)
+		}
+		for i, k := range r.KnownIssues {
+			entries(RuleReleaseDocs, fmt.Sprintf("known_issues.%d.docs", i), k.Docs)
+		}
+	}
+	return targets
+}
+
+// linkTargets resolves a page's links only, for pages whose findings are not reported.
+func (c *checker) linkTargets(p *content.Page) []*content.Page {
+	var targets []*content.Page
+	seen := map[*content.Page]bool{}
+	add := func(l string, kind linkKind) {
+		if t := c.resolve(p, l, kind); t.page != nil && t.problem == "" && !seen[t.page] {
+			seen[t.page] = true
+			targets = append(targets, t.page)
+		}
+	}
+	for _, l := range p.Doc.Links {
+		if !l.Image {
+			add(l.Dest, bodyLink)
+		}
+	}
+	for _, l := range p.Related {
+		add(l, entryLink)
+	}
+	if r := p.Release; r != nil {
+		for _, f := range r.Features {
+			for _, l := range f.Docs {
+				add(l, entryLink)
+			}
+		}
+		for _, k := range r.KnownIssues {
+			for _, l := range k.Docs {
+				add(l, entryLink)
+			}
+		}
+	}
+	return targets
+}
+
+func quoteDest(d string) string {
+	if len(d) > 120 {
+		d = d[:117] + "..."
+	}
+	return strconv.Quote(d)
+}
+
+func (c *checker) images(e *emitter) {
+	p := e.p
+	images := 0
+	for _, l := range p.Doc.Links {
+		if !l.Image {
+			continue
+		}
+		images++
+		if strings.TrimSpace(l.Text) == "" && c.on(RuleImageAlt) {
+			e.body(RuleImageAlt, l.Offset, imageEnd(p, l), fmt.Sprintf("the image %s has no alt text: describe what it shows, like ![The Members page with Invite highlighted](…)", quoteDest(l.Dest)))
+		}
+	}
+	if images == 0 && p.Type == content.Article && c.on(RuleScreenshots) {
+		for _, l := range p.Doc.Lists {
+			if l.Ordered {
+				e.body(RuleScreenshots, l.Offset, -1, "the guide has numbered steps but no screenshot: add one where readers are most likely to get lost")
+				break
+			}
+		}
+	}
+}
+
+// imageEnd is the body offset after an image's closing parenthesis, or -1.
+func imageEnd(p *content.Page, l markdown.Link) int {
+	if l.DestOffset < 0 {
+		return -1
+	}
+	body := p.Body()
+	end := l.DestOffset + len(l.Dest)
+	for i := end; i < len(body) && i < end+512; i++ {
+		switch body[i] {
+		case ')':
+			return i + 1
+		case '\n':
+			return end
+		}
+	}
+	return end
+}
+
+var (
+	troubleshootingHeadings = []string{"troubleshoot", "common error", "common problem", "common issue"}
+	resolutionWords         = map[string]bool{"resolution": true, "resolutions": true, "resolve": true, "solution": true,
+		"solutions": true, "fix": true, "fixes": true, "fixing": true, "workaround": true}
+)
+
+// structure checks the troubleshooting and single-topic rules.
+func (c *checker) structure(e *emitter) {
+	p := e.p
+	d := p.Doc
+	if c.on(RuleTroubleshoot) {
+		switch p.Type {
+		case content.Article:
+			found := false
+			for _, h := range d.Headings {
+				if h.Level >= 2 && matchHeading(h.Text, troubleshootingHeadings, true) {
+					found = true
+					break
+				}
+			}
+			if !found {
+				e.page(RuleTroubleshoot, "the guide has no \"Troubleshooting\" or \"Common errors\" section: add one with the errors readers hit and how to fix them")
+			}
+		case content.Troubleshooting:
+			resolution, steps := false, false
+			for i, h := range d.Headings {
+				if !hasWord(h.Text, resolutionWords) {
+					continue
+				}
+				resolution = true
+				for _, l := range d.Lists {
+					if l.Ordered && d.Under(l.Section, i) {
+						steps = true
+					}
+				}
+			}
+			switch {
+			case !resolution:
+				e.page(RuleTroubleshoot, "the troubleshooting guide has no resolution section: add a \"Resolution\" heading with numbered steps that fix the problem")
+			case !steps:
+				e.page(RuleTroubleshoot, "the resolution section has no numbered steps: write the fix as a numbered list")
+			}
+		}
+	}
+	if c.on(RuleSingleTopic) {
+		if p.Type != content.FAQ {
+			n := 0
+			for _, h := range d.Headings {
+				if h.Level == 2 {
+					n++
+					if n == maxSections+1 {
+						e.body(RuleSingleTopic, h.Offset, -1, fmt.Sprintf("the page has %d second-level sections, more than %d: keep a page to one topic and split the rest into pages of their own", countLevel(d, 2), maxSections))
+					}
+				}
+			}
+		}
+		if d.Words > maxWords {
+			e.page(RuleSingleTopic, fmt.Sprintf("the page has %d words of prose, more than %d: keep a page to one topic and split the rest into pages of their own", d.Words, maxWords))
+		}
+	}
+}
+
+func countLevel(d *markdown.Document, level int) int {
+	n := 0
+	for _, h := range d.Headings {
+		if h.Level == level {
+			n++
+		}
+	}
+	return n
+}
+
+// hasWord reports whether text has one of the (lowercase) words.
+func hasWord(text string, words map[string]bool) bool {
+	for _, w := range strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return !unicode.IsLetter(r) }) {
+		if words[w] {
+			return true
+		}
+	}
+	return false
+}
+
+// release checks the features and known issues of a release announcement.
+func (c *checker) release(e *emitter) {
+	r := e.p.Release
+	if r == nil || e.p.Type != content.Release {
+		return
+	}
+	if c.on(RuleReleaseDocs) {
+		for i, f := range r.Features {
+			if len(f.Docs) == 0 {
+				key := fmt.Sprintf("features.%d.docs", i)
+				if !e.p.HasField(key) {
+					key = fmt.Sprintf("features.%d.title", i)
+				}
+				name := f.Title
+				if name == "" {
+					name = fmt.Sprintf("number %d", i+1)
+				}
+				e.field(RuleReleaseDocs, key, fmt.Sprintf("the feature %q links no doc page: add docs: [/articles/…/] with the pages that explain it", name))
+			}
+		}
+	}
+	if c.on(RuleKnownIssueWork) {
+		for i, k := range r.KnownIssues {
+			if strings.TrimSpace(k.Workaround) != "" {
+				continue
+			}
+			key := fmt.Sprintf("known_issues.%d.workaround", i)
+			if !e.p.HasField(key) {
+				key = fmt.Sprintf("known_issues.%d.title", i)
+			}
+			name := k.Title
+			if name == "" {
+				name = fmt.Sprintf("number %d", i+1)
+			}
+			e.field(RuleKnownIssueWork, key, fmt.Sprintf("the known issue %q has no workaround: add workaround: with what customers can do until it is fixed (or \"None yet\" and when to expect news)", name))
+		}
+	}
+}

@@ -1,0 +1,303 @@
+package lint
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+
+	"github.com/octoacme/kb/internal/markdown"
+)
+
+// textStats counts what the Flesch formulas need.
+type textStats struct {
+	words, sentences, syllables int
+}
+
+func (s *textStats) add(o textStats) {
+	s.words += o.words
+	s.sentences += o.sentences
+	s.syllables += o.syllables
+}
+
+// Grade is the Flesch–Kincaid grade level:
+// 0.39·(words/sentences) + 11.8·(syllables/words) − 15.59.
+func (s textStats) grade() float64 {
+	if s.words == 0 || s.sentences == 0 {
+		return 0
+	}
+	return 0.39*float64(s.words)/float64(s.sentences) + 11.8*float64(s.syllables)/float64(s.words) - 15.59
+}
+
+// ease is the Flesch reading ease:
+// 206.835 − 1.015·(words/sentences) − 84.6·(syllables/words).
+func (s textStats) ease() float64 {
+	if s.words == 0 || s.sentences == 0 {
+		return 0
+	}
+	return 206.835 - 1.015*float64(s.words)/float64(s.sentences) - 84.6*float64(s.syllables)/float64(s.words)
+}
+
+// abbreviations end in a period that does not end a sentence.
+var abbreviations = map[string]bool{"e.g": true, "i.e": true, "vs": true, "mr": true, "mrs": true, "ms": true,
+	"dr": true, "fig": true, "approx": true, "cf": true}
+
+// measure counts the words, sentences and syllables of one prose block. A
+// block is at least one sentence (a list item without a full stop is one);
+// inside it, ".", "!", "?" and "…" at the end of a word end a sentence.
+func measure(text string) textStats {
+	var s textStats
+	pending := 0 // words since the last sentence ended
+	for _, tok := range strings.Fields(text) {
+		word := strings.TrimFunc(tok, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+		if word != "" {
+			s.words++
+			pending++
+			s.syllables += wordSyllables(word)
+		}
+		tail := strings.TrimRight(tok, `"'”’)]*_`)
+		ends := false
+		if n := len(tail); n > 0 {
+			switch tail[n-1] {
+			case '.':
+				ends = !abbreviations[strings.ToLower(strings.TrimSuffix(strings.TrimLeft(tail, `"'“‘([*_`), "."))]
+			case '!', '?':
+				ends = true
+			default:
+				ends = strings.HasSuffix(tail, "…")
+			}
+		}
+		if ends && pending > 0 {
+			s.sentences++
+			pending = 0
+		}
+	}
+	if pending > 0 {
+		s.sentences++
+	}
+	return s
+}
+
+// wordSyllables counts the syllables of a word that may be hyphenated
+// (sign-in), a number, or an acronym.
+func wordSyllables(word string) int {
+	n := 0
+	for _, part := range strings.FieldsFunc(word, func(r rune) bool { return r == '-' || r == '/' || r == '–' }) {
+		n += partSyllables(part)
+	}
+	return max(n, 1)
+}
+
+func partSyllables(w string) int {
+	letters, digits, upper := 0, 0, 0
+	for _, r := range w {
+		switch {
+		case unicode.IsLetter(r):
+			letters++
+			if unicode.IsUpper(r) {
+				upper++
+			}
+		case unicode.IsDigit(r):
+			digits++
+		}
+	}
+	switch {
+	case letters == 0 && digits == 0:
+		return 0
+	case letters == 0:
+		return min(digits, 4) // "15" is fif-teen; long numbers are read in groups
+	case upper == letters && letters >= 2 && letters <= 5 && (letters <= 3 || !hasVowel(strings.ToLower(w))):
+		return letters + digits // an acronym read letter by letter: SSO, PDF, 2FA
+	}
+	return syllables(w)
+}
+
+// syllableExceptions are common words the rules below get wrong.
+var syllableExceptions = map[string]int{
+	"business": 2, "businesses": 3, "people": 2, "create": 2, "created": 3, "creates": 2, "creating": 3, "creation": 3,
+	"area": 3, "areas": 3, "idea": 3, "ideas": 3, "every": 2, "element": 3, "elements": 3, "hundred": 2,
+	"client": 2, "clients": 2, "quiet": 2, "being": 2, "science": 2, "experience": 4, "experiences": 5,
+	"react": 2, "maybe": 2, "recipe": 3, "poem": 2, "poems": 2, "fire": 1, "hour": 1, "hours": 1, "our": 1,
+	"naive": 2, "coordinate": 4, "cooperate": 4, "reuse": 2, "reopen": 3, "preview": 2, "previews": 2,
+	"simile": 3, "apostrophe": 4, "catastrophe": 4, "epitome": 4, "acme": 2, "someone": 2, "whereas": 2,
+	"real": 1, "via": 2, "science's": 2, "ion": 2, "lion": 2, "iota": 3, "dial": 2, "trial": 2, "trials": 2, "indeed": 2,
+}
+
+// syllables estimates the syllables of one word: vowel groups, less silent
+// endings, plus the splits English spells as one group (vi-de-o, ac-tu-al).
+func syllables(w string) int {
+	w = strings.Map(func(r rune) rune {
+		r = unicode.ToLower(r)
+		if r >= 'a' && r <= 'z' {
+			return r
+		}
+		switch r {
+		case 'é', 'è', 'ê', 'ë', 'á', 'à', 'â', 'ä', 'í', 'ì', 'î', 'ï', 'ó', 'ò', 'ô', 'ö', 'ú', 'ù', 'û', 'ü':
+			return 'e' // a vowel; which one does not matter here
+		}
+		if unicode.IsLetter(r) {
+			return 'x'
+		}
+		return -1
+	}, w)
+	if w == "" {
+		return 0
+	}
+	if n, ok := syllableExceptions[w]; ok {
+		return n
+	}
+	if len(w) <= 3 {
+		return 1
+	}
+	// Compounds whose first part ends in a silent e.
+	for _, pre := range []struct {
+		s string
+		n int
+	}{{"some", 1}, {"every", 2}, {"any", 2}} {
+		if strings.HasPrefix(w, pre.s) && len(w) > len(pre.s)+1 {
+			return pre.n + syllables(w[len(pre.s):])
+		}
+	}
+	// Suffixes that keep the root's silent e silent: safe-ly, state-ment.
+	for _, suf := range []string{"ment", "ness", "ful", "less", "ly"} {
+		if root := strings.TrimSuffix(w, suf); len(root) < len(w) && len(root) >= 3 && hasVowel(root) {
+			return syllables(root) + 1
+		}
+	}
+	if root, ok := strings.CutSuffix(w, "ing"); ok && len(root) >= 2 && hasVowel(root) {
+		return syllables(root) + 1
+	}
+	if root, ok := strings.CutSuffix(w, "ed"); ok {
+		if strings.HasSuffix(root, "t") || strings.HasSuffix(root, "d") {
+			return syllables(root) + 1 // want-ed, need-ed
+		}
+		if hasVowel(root) {
+			return syllables(root) // used, signed
+		}
+	}
+	if strings.HasSuffix(w, "es") {
+		root := w[:len(w)-1]
+		stem := w[:len(w)-2]
+		if strings.HasSuffix(stem, "s") || strings.HasSuffix(stem, "x") || strings.HasSuffix(stem, "z") ||
+			strings.HasSuffix(stem, "ch") || strings.HasSuffix(stem, "sh") || strings.HasSuffix(stem, "g") || strings.HasSuffix(stem, "c") {
+			return syllables(root) + 1 // chang-es, box-es
+		}
+		return syllables(root) // files, notes
+	}
+	if strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") && !strings.HasSuffix(w, "us") && !strings.HasSuffix(w, "is") {
+		return syllables(w[:len(w)-1])
+	}
+	// A final e is silent, except in a consonant + "le" (ta-ble) and in "ee".
+	if strings.HasSuffix(w, "e") && !strings.HasSuffix(w, "ee") {
+		n := len(w)
+		if !(w[n-2] == 'l' && n >= 3 && !isVowel(w, n-3)) {
+			w = w[:n-1]
+		}
+	}
+	return max(vowelGroups(w), 1)
+}
+
+// vowelGroups counts runs of vowels, splitting the pairs English usually
+// says as two syllables.
+func vowelGroups(w string) int {
+	n := 0
+	prev := false
+	for i := 0; i < len(w); i++ {
+		v := isVowel(w, i)
+		if v && (!prev || splitPair(w, i)) {
+			n++
+		}
+		prev = v
+	}
+	return n
+}
+
+// isVowel reports whether w[i] is sounded as a vowel: y at the start of a
+// word and u after q (or after g before a vowel) are consonants.
+func isVowel(w string, i int) bool {
+	if i < 0 || i >= len(w) {
+		return false
+	}
+	switch w[i] {
+	case 'a', 'e', 'i', 'o':
+		return true
+	case 'y':
+		// y is a consonant at the start and before a vowel: you, be-yond, play-er.
+		return i > 0 && (i+1 >= len(w) || strings.IndexByte("aeiou", w[i+1]) < 0)
+	case 'u':
+		if i > 0 && w[i-1] == 'q' {
+			return false
+		}
+		if i > 0 && w[i-1] == 'g' && i+1 < len(w) && strings.IndexByte("aeiouy", w[i+1]) >= 0 {
+			return false
+		}
+		return true
+	}
+	return false
+}
+
+// splitPair reports whether the vowel at i starts a new syllable although
+// a vowel precedes it: vid-e-o, ac-tu-al, me-di-um, ra-di-o, me-di-a.
+func splitPair(w string, i int) bool {
+	a, b := w[i-1], w[i]
+	before := byte(0)
+	if i >= 2 {
+		before = w[i-2]
+	}
+	switch {
+	case a == 'e' && b == 'o':
+		return true
+	case a == 'u' && b == 'a':
+		return true
+	case a == 'i' && b == 'u':
+		return true
+	case a == 'i' && b == 'o':
+		return strings.IndexByte("tscxgl", before) < 0 // not -tion, -sion, -gion, -lion
+	case a == 'i' && b == 'a':
+		return strings.IndexByte("tscgl", before) < 0 // not -tial, -cial, -lian
+	}
+	return false
+}
+
+func hasVowel(w string) bool {
+	for i := range len(w) {
+		if isVowel(w, i) {
+			return true
+		}
+	}
+	return false
+}
+
+// readability reports a page whose prose is harder than lint.max_grade, at
+// its hardest paragraph.
+func (c *checker) readability(e *emitter) {
+	var total textStats
+	var hardest *markdown.Block
+	hardestGrade := -100.0
+	for i := range e.p.Doc.Blocks {
+		b := &e.p.Doc.Blocks[i]
+		if b.Kind != markdown.Paragraph {
+			continue
+		}
+		s := measure(b.Text)
+		total.add(s)
+		if g := s.grade(); s.words >= 8 && g > hardestGrade && len(b.Spans) > 0 {
+			hardest, hardestGrade = b, g
+		}
+	}
+	if total.words < readabilityMinW {
+		return
+	}
+	g := total.grade()
+	max := c.cfg.Lint.MaxGrade
+	if g <= max {
+		return
+	}
+	msg := fmt.Sprintf("Flesch–Kincaid grade %.1f is above %g (lint.max_grade): %.1f words a sentence, %.2f syllables a word; use shorter sentences and plainer words",
+		g, max, float64(total.words)/float64(total.sentences), float64(total.syllables)/float64(total.words))
+	if hardest == nil {
+		e.page(RuleReadability, msg)
+		return
+	}
+	msg += fmt.Sprintf(", starting with this paragraph (grade %.1f)", hardestGrade)
+	e.body(RuleReadability, hardest.Spans[0].Offset, -1, msg)
+}

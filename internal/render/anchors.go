@@ -1,0 +1,56 @@
+package render
+
+import "github.com/octoacme/kb/internal/content"
+
+// TemplateAnchors lists the element IDs the default layouts give a content
+// page of p's type besides the IDs of its Markdown headings, so that a link
+// to /releases/3-7-0/#known-issues or /articles/x/#kb-related is known to
+// work. Keep it in step with layouts/*.html and layouts/partials/*.html; a
+// site with layouts of its own may emit more.
+func TemplateAnchors(p *content.Page) []string {
+	ids := []string{"main"} // baseof.html
+	if len(p.Related) > 0 {
+		ids = append(ids, "kb-related") // partials/related.html, on every type
+	}
+	switch p.Type {
+	case content.Article, content.Troubleshooting:
+		if p.Type == content.Troubleshooting && len(p.Errors) > 0 {
+			ids = append(ids, "kb-errors")
+		}
+		if len(p.Prerequisites) > 0 {
+			ids = append(ids, "kb-prerequisites")
+		}
+		ids = append(ids, "kb-feedback")
+	case content.FAQ:
+		if p.Doc != nil && len(p.Doc.Questions()) > 0 {
+			ids = append(ids, "kb-questions")
+		}
+		ids = append(ids, "kb-feedback")
+	case content.Release:
+		if r := p.Release; r != nil {
+			if len(r.Features) > 0 {
+				ids = append(ids, "whats-new")
+			}
+			if len(r.Fixes) > 0 {
+				ids = append(ids, "fixed")
+			}
+			if len(r.KnownIssues) > 0 {
+				ids = append(ids, "known-issues")
+				for _, ki := range r.KnownIssues {
+					ids = append(ids, KnownIssueID(p, ki))
+				}
+			}
+		}
+	}
+	return ids
+}
+
+// KnownIssuesAnchors lists the element IDs of the /known-issues/ page: one
+// per known issue of the site, and its two lists.
+func KnownIssuesAnchors(s *Site) []string {
+	ids := []string{"main", "kb-open-issues", "kb-fixed-issues"}
+	for _, k := range s.KnownIssues {
+		ids = append(ids, k.ID)
+	}
+	return ids
+}
