@@ -234,6 +234,9 @@ func (p *Page) fillRelease(f *fields) {
 	k := f.keys
 	r := &ReleaseInfo{}
 	r.Version = f.str("version", k["version"])
+	if p.Format == "toml" && isFloat(k["version"]) {
+		f.errorf("version", "write the version as text, version = \"%s\" (as a TOML number, 3.10 would read as 3.1)", r.Version)
+	}
 	r.Date = f.date("date", k["date"])
 	f.items("features", k["features"], []string{"title", "summary", "docs"}, func(m map[string]*yaml.Node, ip string, pos Pos) {
 		r.Features = append(r.Features, Feature{Title: f.str(ip+".title", m["title"]), Summary: f.str(ip+".summary", m["summary"]), Docs: f.strList(ip+".docs", m["docs"]), Pos: pos})
@@ -244,7 +247,9 @@ func (p *Page) fillRelease(f *fields) {
 	f.items("known_issues", k["known_issues"], []string{"title", "workaround", "fix_expected", "docs"}, func(m map[string]*yaml.Node, ip string, pos Pos) {
 		ki := KnownIssue{Title: f.str(ip+".title", m["title"]), Workaround: f.str(ip+".workaround", m["workaround"]),
 			FixExpected: f.str(ip+".fix_expected", m["fix_expected"]), Docs: f.strList(ip+".docs", m["docs"]), Pos: pos}
-		if ki.FixExpected != "" {
+		if p.Format == "toml" && isFloat(m["fix_expected"]) {
+			f.errorf(ip+".fix_expected", "write the version as text, fix_expected = \"%s\" (as a TOML number, 3.10 would read as 3.1)", ki.FixExpected)
+		} else if ki.FixExpected != "" {
 			if _, ok := ParseVersion(ki.FixExpected); !ok {
 				f.errorf(ip+".fix_expected", "%q is not a version (want a version like 3.7.1)", ki.FixExpected)
 			}
@@ -252,6 +257,13 @@ func (p *Page) fillRelease(f *fields) {
 		r.KnownIssues = append(r.KnownIssues, ki)
 	})
 	p.Release = r
+}
+
+// isFloat reports whether a front-matter value is a number with a fraction,
+// which TOML decodes without its trailing zeros.
+func isFloat(n *yaml.Node) bool {
+	n = deref(n)
+	return n != nil && n.Kind == yaml.ScalarNode && n.Tag == "!!float"
 }
 
 // checkRelease reports what a release announcement must have; run after the type is known.

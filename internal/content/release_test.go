@@ -260,3 +260,23 @@ func FuzzParseVersion(f *testing.F) {
 		}
 	})
 }
+
+func TestUnquotedVersion(t *testing.T) {
+	// YAML and JSON keep the text as written.
+	for _, src := range []string{"---\nversion: 3.10\ndate: 2026-01-02\n---\n", "{\n\"version\": 3.10, \"date\": \"2026-01-02\"\n}\n\nx\n"} {
+		p, errs := parseRelease(t, "content/releases/x.md", src)
+		if len(errs) > 0 || p.Release.Version != "3.10" {
+			t.Errorf("%q: version read as %q (%v), want the text as written", src, p.Release.Version, errs)
+		}
+	}
+	// TOML decodes a number, losing the trailing zero: an error, not 3.1.
+	_, errs := parseRelease(t, "content/releases/x.md", "+++\nversion = 3.10\ndate = 2026-01-02\n[[known_issues]]\ntitle = \"k\"\nfix_expected = 3.20\n+++\n")
+	SortErrors(errs)
+	if len(errs) != 2 || !strings.Contains(errs[0].Error(), `x.md:2: version: write the version as text`) ||
+		!strings.Contains(errs[1].Error(), `known_issues.0.fix_expected: write the version as text`) {
+		t.Errorf("TOML numeric versions: %v", errs)
+	}
+	if _, errs := parseRelease(t, "content/releases/x.md", "+++\nversion = 3\ndate = 2026-01-02\n+++\n"); len(errs) > 0 {
+		t.Errorf("version = 3: %v", errs)
+	}
+}

@@ -37,10 +37,12 @@
 //	            expected fix). Every relative URL in href, src, srcset, poster
 //	            and cite is resolved against the entry's URL, so links work in
 //	            a feed reader.
-//	published   a release's date (RSS pubDate, Atom published, JSON
-//	            date_published); other pages have none, and RSS uses updated
+//	published   a release's date (Atom published, JSON date_published, and
+//	            RSS pubDate in the release and product feeds); other pages
+//	            have none
 //	updated     the later of the page's updated and a release's date (Atom
-//	            updated, JSON date_modified)
+//	            updated, JSON date_modified, and RSS pubDate in the
+//	            all-content feed, which is ordered by it)
 //
 // A feed's own time (RSS pubDate and lastBuildDate, Atom updated) is the
 // newest entry's updated time; nothing reads the clock, so two builds of the
@@ -426,6 +428,13 @@ func (pl *plan) rss(s *render.Site, gf *feeds.Feed) ([]byte, error) {
 	ch.Language = s.Config.Language
 	ch.ManagingEditor = "" // gorilla writes " (name)" when there is no e-mail address
 	ch.Generator = generator
+	if pl.Scope == "all" {
+		// The all-content feed is ordered by change; RSS has one date per
+		// item, so it is the time of the change, as Atom's updated is.
+		for i, it := range ch.Items {
+			it.PubDate = gf.Items[i].Updated.Format(time.RFC1123Z)
+		}
+	}
 	doc := &rssDoc{Version: "2.0", ContentNS: rssContentNS, AtomNS: atomNS,
 		Channel: rssChannel{RssFeed: ch, Self: rssSelf{Href: s.Config.AbsURL(pl.RSS), Rel: "self", Type: "application/rss+xml"}}}
 	return marshalXML(doc)

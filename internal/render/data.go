@@ -219,21 +219,11 @@ func (r *Renderer) funcs() template.FuncMap {
 		"slug":         markdown.Slug,
 		"releaseStats": releaseStats,
 		"isLatest": func(p *content.Page) bool {
-			for _, rel := range r.Site.Releases {
-				if rel.Product == p.Product {
-					return rel == p
-				}
-			}
-			return false
+			return p.Release != nil && r.Site.latest(p.Product) == p
 		},
 		"newerRelease": func(p *content.Page) *content.Page {
-			for _, rel := range r.Site.Releases {
-				if rel.Product == p.Product {
-					if rel != p {
-						return rel
-					}
-					return nil
-				}
+			if l := r.Site.latest(p.Product); l != p {
+				return l
 			}
 			return nil
 		},

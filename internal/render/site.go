@@ -313,6 +313,24 @@ func (s *Site) knownIssues() {
 	}
 }
 
+// latest is the release of a product with the highest version, the newest
+// of equal versions: a 3.6.1 hotfix published after 3.7.0 is not the latest.
+// It is nil when the product has no release.
+func (s *Site) latest(product string) *content.Page {
+	var best *content.Page
+	var bv content.Version
+	for _, r := range s.Releases { // newest first
+		if r.Product != product {
+			continue
+		}
+		v, _ := content.ParseVersion(r.Release.Version)
+		if best == nil || v.Compare(bv) > 0 {
+			best, bv = r, v
+		}
+	}
+	return best
+}
+
 // KnownIssueID is the stable anchor of a known issue on the known-issues page.
 func KnownIssueID(r *content.Page, ki content.KnownIssue) string {
 	return "ki-" + markdown.Slug(r.Release.Version+" "+ki.Title)
