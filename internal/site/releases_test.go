@@ -371,6 +371,11 @@ func TestReleasesIndex(t *testing.T) {
 	if len(linksTo(doc, "/releases/feed.xml")) == 0 {
 		t.Error("no visible link to the release feed")
 	}
+	for _, product := range []string{"alpha", "beta"} {
+		if len(linksTo(doc, "/releases/"+product+"/feed.xml")) == 0 {
+			t.Errorf("no visible link to the %s feed", product)
+		}
+	}
 	alt := alternates(doc)
 	wantAlt := []string{"/releases/feed.xml", "/releases/feed.atom", "/releases/feed.json",
 		"/releases/alpha/feed.xml", "/releases/alpha/feed.atom", "/releases/alpha/feed.json",
