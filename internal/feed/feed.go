@@ -88,7 +88,6 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
-	"html"
 	"net/url"
 	"sort"
 	"strings"
@@ -389,7 +388,7 @@ func (pl *plan) gorilla(s *render.Site, body func(*content.Page) (string, error)
 			Link:        &feeds.Link{Href: u, Rel: "alternate", Type: "text/html"},
 			Id:          u,
 			IsPermaLink: "true",
-			Description: html.EscapeString(clean(p.Description)),
+			Description: htmlText.Replace(clean(p.Description)),
 			Content:     b,
 			Created:     published(p),
 			Updated:     updated(p),
@@ -400,6 +399,10 @@ func (pl *plan) gorilla(s *render.Site, body func(*content.Page) (string, error)
 	}
 	return gf, nil
 }
+
+// htmlText escapes text for an HTML element's content (RSS descriptions and
+// Atom html summaries are HTML); quotes need no escaping there.
+var htmlText = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 
 // rssDoc is gorilla's RssFeedXml with the Atom namespace for atom:link.
 type rssDoc struct {

@@ -480,7 +480,7 @@ func TestSpecialCharacters(t *testing.T) {
 		wantDesc := desc
 		if ft.ext != "json" {
 			// RSS descriptions and Atom html summaries are HTML: the text, escaped once.
-			wantDesc = html_escape(desc)
+			wantDesc = htmlEscape(desc)
 		}
 		if it.Description != wantDesc {
 			t.Errorf("%s: description\n%q\nwant\n%q", ft.ext, it.Description, wantDesc)
@@ -503,8 +503,8 @@ func TestSpecialCharacters(t *testing.T) {
 	}
 }
 
-func html_escape(s string) string {
-	r := strings.NewReplacer("&", "&amp;", "'", "&#39;", "<", "&lt;", ">", "&gt;", `"`, "&#34;")
+func htmlEscape(s string) string {
+	r := strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 	return r.Replace(s)
 }
 
