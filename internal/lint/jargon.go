@@ -48,8 +48,8 @@ func newJargon(list config.Jargon) *jargon {
 // word is a word's byte range in a text.
 type word struct{ start, end int }
 
-// splitWords finds the words of s: runs of letters, marks and digits, with
-// apostrophes inside (don't).
+// splitWords finds the words of s: runs of letters, marks, digits and
+// underscores (snake_case is one word), with apostrophes inside (don't).
 func splitWords(s string) []word {
 	var out []word
 	start := -1
@@ -81,7 +81,7 @@ func splitWords(s string) []word {
 }
 
 func isWordRune(r rune) bool {
-	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) || r == '_'
 }
 
 // check reports every jargon term in the page's prose blocks: paragraphs,

@@ -45,12 +45,17 @@ func TemplateAnchors(p *content.Page) []string {
 	return ids
 }
 
-// KnownIssuesAnchors lists the element IDs of the /known-issues/ page: one
-// per known issue of the site, and its two lists.
+// KnownIssuesAnchors lists the element IDs of the /known-issues/ page: its
+// lists and one per known issue of the site.
 func KnownIssuesAnchors(s *Site) []string {
-	ids := []string{"main", "kb-open-issues", "kb-fixed-issues"}
+	ids := []string{"main", "kb-open-issues"}
+	fixed := false
 	for _, k := range s.KnownIssues {
 		ids = append(ids, k.ID)
+		fixed = fixed || !k.Open()
+	}
+	if fixed {
+		ids = append(ids, "kb-fixed-issues")
 	}
 	return ids
 }
