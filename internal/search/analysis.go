@@ -58,17 +58,37 @@ func isApostrophe(r rune) bool { return r == '\'' || r == '\u2019' }
 //   - words longer than 40 runes are dropped.
 func tokenize(text string) []token {
 	var out []token
-	var b strings.Builder
+	var b []byte
 	start, runes := -1, 0
+	// simple: the word so far is text[start:i] as it is (ASCII lowercase
+	// letters, digits and kept dots), so no copy is needed.
+	simple := true
 	flush := func(end int) {
-		if start >= 0 && runes <= maxTokenRunes && b.Len() > 0 {
-			out = append(out, token{Text: b.String(), Start: start, End: end})
+		if start >= 0 && runes <= maxTokenRunes && runes > 0 {
+			t := token{Start: start, End: end}
+			if simple {
+				t.Text = text[start:end]
+			} else {
+				t.Text = string(b)
+			}
+			out = append(out, t)
 		}
-		b.Reset()
-		start, runes = -1, 0
+		b = b[:0]
+		start, runes, simple = -1, 0, true
 	}
 	prev := rune(-1) // previous rune when it belongs to the current word
 	for i := 0; i < len(text); {
+		c := text[i]
+		if c < utf8.RuneSelf && ('a' <= c && c <= 'z' || '0' <= c && c <= '9') {
+			if start < 0 {
+				start = i
+			}
+			b = append(b, c)
+			runes++
+			prev = rune(c)
+			i++
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(text[i:])
 		if r == utf8.RuneError && size <= 1 {
 			flush(i)
@@ -81,15 +101,16 @@ func tokenize(text string) []token {
 			if start < 0 {
 				start = i
 			}
-			b.WriteRune(unicode.ToLower(r))
+			b = utf8.AppendRune(b, unicode.ToLower(r))
+			simple = false
 			runes++
 			prev = r
 		case start >= 0 && (isApostrophe(r) || r == '.') && i+size < len(text):
 			next, _ := utf8.DecodeRuneInString(text[i+size:])
 			if isApostrophe(r) && isWordRune(prev) && isWordRune(next) {
-				// dropped; the word goes on
+				simple = false // dropped; the word goes on
 			} else if r == '.' && isDigit(prev) && isDigit(next) {
-				b.WriteByte('.')
+				b = append(b, '.')
 				runes++
 			} else {
 				flush(i)
@@ -166,15 +187,19 @@ func (a kbAnalyzer) Analyze(input []byte) analysis.TokenStream {
 	toks := tokenize(string(input))
 	out := make(analysis.TokenStream, 0, len(toks))
 	for i, t := range toks {
-		term := t.Text
-		if a.text {
-			if isStop(term) {
-				continue
-			}
-			term = a.stemmer.stem(term)
+		if a.text && isStop(t.Text) {
+			continue
 		}
-		out = append(out, &analysis.Token{Term: []byte(term), Start: t.Start, End: t.End,
+		out = append(out, &analysis.Token{Term: []byte(t.Text), Start: t.Start, End: t.End,
 			Position: i + 1, Type: analysis.AlphaNumeric})
+	}
+	if a.text {
+		switch a.stemmer {
+		case PluralStemmer:
+			out = pluralFilter.Filter(out)
+		case PorterStemmer:
+			out = porterFilter.Filter(out)
+		}
 	}
 	return out
 }

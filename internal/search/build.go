@@ -45,6 +45,8 @@ type Stats struct {
 type Settings struct {
 	Stemmer Stemmer // "" means DefaultStemmer
 	Scoring string  // bleve scoring model: "" means ScoringModel; "tf-idf" or "bm25"
+	// noStore leaves out stored fields, for the benchmark's size split.
+	noStore bool
 }
 
 func (s Settings) withDefaults() Settings {
@@ -164,6 +166,13 @@ func Stage(ctx context.Context, pages []*content.Page, cfg *config.Config, path 
 
 func writeIndex(ctx context.Context, dir, scratch string, docs []doc, set Settings) error {
 	m := newMapping(set.Stemmer, set.Scoring)
+	if set.noStore {
+		for _, dm := range m.DefaultMapping.Properties {
+			for _, fm := range dm.Fields {
+				fm.Store = false
+			}
+		}
+	}
 	if len(docs) == 0 {
 		// the offline builder cannot write an index without a segment
 		idx, err := bleve.NewUsing(dir, m, scorch.Name, scorch.Name, nil)

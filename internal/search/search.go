@@ -321,6 +321,7 @@ func (ix *Index) Search(ctx context.Context, req Request) (resp *Response, err e
 			}
 		}
 	}
+	stems := map[string]string{}
 	for _, h := range res.Hits {
 		hit := Hit{ID: h.ID, Score: h.Score, Title: str(h.Fields[fTitle]), URL: str(h.Fields[fURL]),
 			Type: str(h.Fields[fType]), Product: str(h.Fields[fProduct]), Section: str(h.Fields[fSection]),
@@ -329,7 +330,7 @@ func (ix *Index) Search(ctx context.Context, req Request) (resp *Response, err e
 			hit.Explanation = h.Expl
 		}
 		a := ix.pl.text
-		hit.Snippet = snippet(str(h.Fields[fBody]), a, pl.marks, pl.plainMarks)
+		hit.Snippet = snippet(str(h.Fields[fBody]), a, pl.marks, pl.plainMarks, stems)
 		if hit.Snippet == "" {
 			if d := str(h.Fields[fDescription]); d != "" {
 				hit.Snippet = markText(d, a, pl.marks, pl.plainMarks)

@@ -8,12 +8,28 @@ import (
 // snippetWords is the length of a snippet in words.
 const snippetWords = 28
 
+// maxSnippetScan bounds the bytes of a body a snippet is looked for in.
+const maxSnippetScan = 32 << 10
+
+// stemCached stems a word through a cache shared by the hits of a search.
+func stemCached(a kbAnalyzer, w string, cache map[string]string) string {
+	if s, ok := cache[w]; ok {
+		return s
+	}
+	s := a.stemmer.stem(w)
+	cache[w] = s
+	return s
+}
+
 // snippet returns about snippetWords words of text around the best cluster
 // of matches, HTML-escaped, with matched words in <mark>. The window with
 // the most distinct matched terms wins, then the one with the most matches,
 // then the first. Without any match it returns "" (callers fall back to the
 // description). A JavaScript client can port this as it is.
-func snippet(text string, a kbAnalyzer, marks, plainMarks map[string]bool) string {
+func snippet(text string, a kbAnalyzer, marks, plainMarks map[string]bool, stems map[string]string) string {
+	if len(text) > maxSnippetScan {
+		text = text[:maxSnippetScan]
+	}
 	toks := tokenize(text)
 	if len(toks) == 0 {
 		return ""
@@ -24,7 +40,7 @@ func snippet(text string, a kbAnalyzer, marks, plainMarks map[string]bool) strin
 		if plainMarks[t.Text] {
 			hit[i] = t.Text
 		} else if !isStop(t.Text) {
-			if s := a.stemmer.stem(t.Text); marks[s] {
+			if s := stemCached(a, t.Text, stems); marks[s] {
 				hit[i] = s
 			}
 		}

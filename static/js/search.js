@@ -1,0 +1,376 @@
+/* kb search UI: instant results in every search box and on /search/.
+ *
+ * kb.js loads this script on the first focus of an input[data-kb-search],
+ * and at once on the search page. Plain JavaScript, no framework.
+ *
+ * Backends. Results come from the first available backend, an object
+ *   { name: "api", search: function (params, signal) → Promise<result> }
+ * where params = { q, type, product, limit, prefix } and result is the
+ * JSON of GET /api/search: { query, total, hits: [{ id, title, url, type,
+ * product, page, snippet, score }], facets: { type: {}, product: {} },
+ * corrected }, snippets being escaped text with <mark>. A search() that
+ * rejects with { unavailable: true } hands over to the next backend; one
+ * that resolves { error } shows the message. The static index client can
+ * plug in with window.kbSearch.register(backend) (or by listing backends in
+ * window.kbSearchBackends before this script runs): registered backends
+ * come before the API.
+ */
+(function () {
+  "use strict";
+  var d = document;
+  if (window.kbSearch) return; // loaded twice
+  var meta = d.querySelector('meta[name="kb-search-script"]');
+  var API = (meta && meta.getAttribute("data-api")) || "/api/search";
+  var PAGE = (meta && meta.getAttribute("data-search-page")) || "/search/";
+  var TYPES = ["troubleshooting", "faq", "article", "release"];
+  var LABEL = { article: "How-to guide", faq: "FAQ", troubleshooting: "Troubleshooting", release: "Release notes" };
+  var GROUP = { article: "How-to guides", faq: "FAQ answers", troubleshooting: "Troubleshooting guides", release: "Release notes" };
+  var uid = 0;
+
+  function unavailable(why) { return { unavailable: true, why: why }; }
+
+  var apiBackend = {
+    name: "api",
+    search: function (p, signal) {
+      var qs = "q=" + encodeURIComponent(p.q) + "&limit=" + p.limit + (p.prefix ? "&prefix=1" : "") +
+        (p.type ? "&type=" + encodeURIComponent(p.type) : "") + (p.product ? "&product=" + encodeURIComponent(p.product) : "");
+      return fetch(API + "?" + qs, { headers: { Accept: "application/json" }, signal: signal }).then(function (res) {
+        var json = /json/.test(res.headers.get("Content-Type") || "");
+        if (res.status === 400 && json) return res.json().then(function (b) { return { error: b.error || "Bad query" }; });
+        if (!res.ok || !json) throw unavailable("HTTP " + res.status);
+        return res.json();
+      }, function (err) {
+        if (err && err.name === "AbortError") throw err;
+        throw unavailable("network");
+      });
+    }
+  };
+
+  var backends = (window.kbSearchBackends || []).concat([apiBackend]);
+  var dead = {};
+
+  // search asks the backends in order, skipping those that were unavailable.
+  function search(params, signal) {
+    var i = 0;
+    function next() {
+      while (i < backends.length && dead[backends[i].name]) i++;
+      if (i >= backends.length) return Promise.reject(unavailable("no backend"));
+      var b = backends[i];
+      return Promise.resolve().then(function () { return b.search(params, signal); }).catch(function (err) {
+        if (err && err.unavailable) { dead[b.name] = true; i++; return next(); }
+        throw err;
+      });
+    }
+    return next();
+  }
+
+  window.kbSearch = {
+    search: search,
+    register: function (b) { backends.unshift(b); delete dead[b.name]; }
+  };
+
+  // ---- rendering helpers ----------------------------------------------------
+
+  function el(tag, attrs, kids) {
+    var n = d.createElement(tag);
+    for (var k in attrs || {}) {
+      if (k === "text") n.textContent = attrs[k];
+      else if (attrs[k] != null) n.setAttribute(k, attrs[k]);
+    }
+    (kids || []).forEach(function (c) { if (c) n.appendChild(typeof c === "string" ? d.createTextNode(c) : c); });
+    return n;
+  }
+
+  var ENT = { "&amp;": "&", "&lt;": "<", "&gt;": ">", "&#34;": '"', "&quot;": '"', "&#39;": "'" };
+  function unescapeText(s) { return s.replace(/&(amp|lt|gt|quot|#34|#39);/g, function (m) { return ENT[m]; }); }
+
+  // snippetNode builds a snippet from escaped text with <mark>: only marks
+  // become elements; everything else is text, whatever the backend sent.
+  function snippetNode(s) {
+    var span = el("span", { "class": "kb-hit__snippet" });
+    String(s || "").split(/(<mark>|<\/mark>)/).reduce(function (marked, part) {
+      if (part === "<mark>") return true;
+      if (part === "</mark>") return false;
+      if (part) span.appendChild(marked ? el("mark", { text: unescapeText(part) }) : d.createTextNode(unescapeText(part)));
+      return marked;
+    }, false);
+    return span;
+  }
+
+  function hitNode(h, id) {
+    var metaText = LABEL[h.type] || h.type || "";
+    if (h.page) metaText += " · " + h.page;
+    var a = el("a", { href: h.url, tabindex: "-1", "class": "kb-hit__link" }, [
+      el("span", { "class": "kb-hit__title", text: h.title || h.url }),
+      el("span", { "class": "kb-hit__meta", text: metaText }),
+      h.snippet ? snippetNode(h.snippet) : null
+    ]);
+    return el("li", { role: "option", id: id, "aria-selected": "false", "class": "kb-hit kb-hit--" + (h.type || "other"), "data-url": h.url }, [a]);
+  }
+
+  // groupHits groups hits by type, groups ordered by their best hit.
+  function groupHits(hits) {
+    var groups = [], byType = {};
+    hits.forEach(function (h) {
+      var t = TYPES.indexOf(h.type) >= 0 ? h.type : "article";
+      if (!byType[t]) { byType[t] = { type: t, hits: [] }; groups.push(byType[t]); }
+      byType[t].hits.push(h);
+    });
+    return groups;
+  }
+
+  function plural(n, one, many) { return n + " " + (n === 1 ? one : many); }
+
+  // ---- the combobox: one per search box ---------------------------------------
+
+  function Combobox(input, opts) {
+    var self = this;
+    this.input = input;
+    this.opts = opts;
+    this.list = opts.list || el("ul", { "class": "kb-suggest", hidden: "" });
+    this.list.id = this.list.id || "kb-listbox-" + (++uid);
+    this.list.setAttribute("role", "listbox");
+    this.list.setAttribute("aria-label", "Search results");
+    if (!opts.list) {
+      input.parentNode.insertBefore(this.list, input.nextSibling);
+      input.form && input.form.setAttribute("data-kb-combobox", "");
+    }
+    this.live = opts.live || el("p", { "class": "visually-hidden", "aria-live": "polite", role: "status" });
+    if (!opts.live) input.parentNode.appendChild(this.live);
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-controls", this.list.id);
+    input.setAttribute("aria-expanded", "false");
+    this.active = -1;
+    this.timer = 0;
+    this.ctrl = null;
+    input.addEventListener("input", function () {
+      clearTimeout(self.timer);
+      self.timer = setTimeout(function () { self.run(true); }, 110);
+    });
+    input.addEventListener("keydown", function (e) { self.key(e); });
+    if (!opts.list) {
+      input.addEventListener("blur", function () { setTimeout(function () { self.close(); }, 150); });
+      input.addEventListener("focus", function () { if (self.input.value.trim() && self.list.children.length) self.open(); });
+    }
+    this.list.addEventListener("mousedown", function (e) { e.preventDefault(); }); // keep focus in the box
+  }
+
+  Combobox.prototype.options = function () { return Array.prototype.slice.call(this.list.querySelectorAll('[role="option"]')); };
+
+  Combobox.prototype.open = function () {
+    if (this.opts.list) return;
+    this.list.hidden = false;
+    this.input.setAttribute("aria-expanded", "true");
+  };
+
+  Combobox.prototype.close = function () {
+    this.setActive(-1);
+    if (this.opts.list) return;
+    this.list.hidden = true;
+    this.input.setAttribute("aria-expanded", "false");
+  };
+
+  Combobox.prototype.setActive = function (i) {
+    var opts = this.options();
+    if (this.active >= 0 && opts[this.active]) opts[this.active].setAttribute("aria-selected", "false");
+    this.active = i;
+    if (i >= 0 && opts[i]) {
+      opts[i].setAttribute("aria-selected", "true");
+      this.input.setAttribute("aria-activedescendant", opts[i].id);
+      if (opts[i].scrollIntoView) opts[i].scrollIntoView({ block: "nearest" });
+    } else this.input.removeAttribute("aria-activedescendant");
+  };
+
+  Combobox.prototype.key = function (e) {
+    var n = this.options().length;
+    switch (e.key) {
+      case "ArrowDown":
+        if (!n) return;
+        e.preventDefault();
+        this.open();
+        this.setActive(this.active + 1 >= n ? 0 : this.active + 1);
+        break;
+      case "ArrowUp":
+        if (!n) return;
+        e.preventDefault();
+        this.open();
+        this.setActive(this.active <= 0 ? n - 1 : this.active - 1);
+        break;
+      case "Enter":
+        var opt = this.options()[this.active];
+        if (opt) {
+          e.preventDefault();
+          var a = opt.querySelector("a");
+          if (a) location.href = a.href;
+        } else if (this.opts.onSubmit) {
+          e.preventDefault();
+          this.opts.onSubmit();
+        }
+        break;
+      case "Escape":
+        if (this.active >= 0 || (!this.opts.list && !this.list.hidden)) { e.preventDefault(); this.close(); }
+        else if (this.input.value) { e.preventDefault(); this.input.value = ""; this.run(true); }
+        break;
+    }
+  };
+
+  // run searches for the box's text; prefix: the last word is unfinished.
+  Combobox.prototype.run = function (prefix) {
+    var self = this, q = this.input.value;
+    if (this.ctrl) this.ctrl.abort();
+    if (!q.trim()) { this.render(null, q); return; }
+    var ctrl = this.ctrl = window.AbortController ? new AbortController() : null;
+    var params = { q: q, prefix: prefix, limit: this.opts.limit, type: this.opts.filters ? this.opts.filters.type : "", product: this.opts.filters ? this.opts.filters.product : "" };
+    search(params, ctrl && ctrl.signal).then(function (res) {
+      if (ctrl === self.ctrl) self.render(res, q);
+    }, function (err) {
+      if (err && err.name === "AbortError") return;
+      if (ctrl === self.ctrl) self.render({ unavailable: true }, q);
+    });
+  };
+
+  Combobox.prototype.render = function (res, q) {
+    this.active = -1;
+    this.input.removeAttribute("aria-activedescendant");
+    if (this.opts.render) return this.opts.render(res, q, this);
+    var list = this.list;
+    list.textContent = "";
+    if (!res) { this.close(); this.live.textContent = ""; return; }
+    if (res.unavailable || res.error) {
+      list.appendChild(el("li", { "class": "kb-suggest__note", role: "presentation", text: res.error || "Search is not available right now." }));
+      this.live.textContent = res.error || "Search is not available right now.";
+      this.open();
+      return;
+    }
+    var hits = res.hits || [];
+    hits.forEach(function (h, i) { list.appendChild(hitNode(h, list.id + "-o" + i)); });
+    var all = el("li", { role: "option", id: list.id + "-all", "aria-selected": "false", "class": "kb-suggest__all" }, [
+      el("a", { href: PAGE + "?q=" + encodeURIComponent(q), tabindex: "-1", text: hits.length ? "See all " + plural(res.total, "result", "results") + " for “" + q + "”" : "No quick matches. Search all pages for “" + q + "”" })
+    ]);
+    list.appendChild(all);
+    this.live.textContent = hits.length ? plural(res.total, "result", "results") + " available" : "No results";
+    this.open();
+  };
+
+  // ---- the search page ------------------------------------------------------------
+
+  function SearchPage(root, input) {
+    var self = this;
+    this.root = root;
+    this.input = input;
+    this.intro = Array.prototype.slice.call(root.children); // server-rendered browse links
+    this.empty = d.querySelector("template[data-kb-search-empty]");
+    this.filters = { type: "", product: "" };
+    this.status = el("p", { "class": "kb-results__status", role: "status", "aria-live": "polite" });
+    this.corrected = el("p", { "class": "kb-results__corrected", hidden: "" });
+    this.facets = el("div", { "class": "kb-facets", hidden: "" });
+    this.list = el("ul", { "class": "kb-results__list", id: "kb-results-list" });
+    this.body = el("div", { "class": "kb-results__body" });
+    root.insertBefore(el("div", { "class": "kb-results" }, [this.status, this.corrected, this.facets, this.list, this.body]), root.firstChild);
+    var params = new URLSearchParams(location.search);
+    this.filters.type = params.get("type") || "";
+    this.filters.product = params.get("product") || "";
+    this.box = new Combobox(input, { list: this.list, live: this.status, limit: 20, filters: this.filters,
+      render: function (res, q) { self.render(res, q); },
+      onSubmit: function () { self.update(true); self.box.run(false); } });
+    input.form && input.form.addEventListener("submit", function (e) { e.preventDefault(); self.update(true); self.box.run(false); });
+    input.addEventListener("input", function () { self.update(false); });
+    var q = params.get("q") || "";
+    if (q) { input.value = q; this.box.run(false); }
+    if (!q || d.activeElement === d.body) input.focus();
+  }
+
+  // update writes the query and filters into the address, so a search can be linked.
+  SearchPage.prototype.update = function (push) {
+    var p = new URLSearchParams();
+    if (this.input.value) p.set("q", this.input.value);
+    if (this.filters.type) p.set("type", this.filters.type);
+    if (this.filters.product) p.set("product", this.filters.product);
+    var url = location.pathname + (String(p) ? "?" + p : "");
+    try { history[push ? "pushState" : "replaceState"](null, "", url); } catch (e) { /* file: URLs */ }
+  };
+
+  SearchPage.prototype.showIntro = function (show) {
+    this.intro.forEach(function (n) { if (n.nodeType === 1) n.hidden = !show; });
+  };
+
+  SearchPage.prototype.render = function (res, q) {
+    var self = this;
+    this.list.textContent = "";
+    this.body.textContent = "";
+    this.corrected.hidden = true;
+    this.facets.hidden = true;
+    if (!res) { this.status.textContent = ""; this.showIntro(true); return; }
+    if (res.unavailable) {
+      this.status.textContent = "Search is not available right now. You can browse every page by section below.";
+      this.showIntro(true);
+      return;
+    }
+    if (res.error) { this.status.textContent = res.error; this.showIntro(false); return; }
+    this.showIntro(false);
+    var hits = res.hits || [];
+    if (res.corrected) {
+      this.corrected.textContent = "";
+      this.corrected.appendChild(d.createTextNode("Showing results for "));
+      this.corrected.appendChild(el("strong", { text: res.corrected }));
+      this.corrected.hidden = false;
+    }
+    this.renderFacets(res);
+    var n = res.total || 0;
+    this.status.textContent = n ? plural(n, "result", "results") + " for “" + (res.corrected || q) + "”" +
+      (n > hits.length ? ", showing the top " + hits.length : "") : "No results for “" + q + "”";
+    if (!hits.length) { this.renderEmpty(); return; }
+    var i = 0;
+    groupHits(hits).forEach(function (g) {
+      var hid = "kb-group-" + g.type;
+      var ul = el("ul", { role: "group", "aria-labelledby": hid, "class": "kb-group kb-group--" + g.type });
+      g.hits.forEach(function (h) { ul.appendChild(hitNode(h, "kb-result-" + (i++))); });
+      self.list.appendChild(el("li", { role: "presentation", "class": "kb-group__wrap" }, [
+        el("h2", { id: hid, "class": "kb-group__title", text: GROUP[g.type] + " (" + g.hits.length + ")" }), ul]));
+    });
+  };
+
+  SearchPage.prototype.renderFacets = function (res) {
+    var self = this, f = res.facets || {};
+    this.facets.textContent = "";
+    [["type", "Type", LABEL], ["product", "Product", null]].forEach(function (spec) {
+      var key = spec[0], counts = f[key] || {}, names = Object.keys(counts);
+      if (key === "type") names.sort(function (a, b) { return TYPES.indexOf(a) - TYPES.indexOf(b); });
+      else names.sort();
+      if (!names.length || (key === "product" && names.length < 2 && !self.filters.product)) return;
+      var total = names.reduce(function (s, k) { return s + counts[k]; }, 0);
+      var group = el("div", { role: "group", "aria-label": "Filter by " + spec[1].toLowerCase(), "class": "kb-facet" }, [
+        el("span", { "class": "kb-facet__label", text: spec[1] + ":" })]);
+      [""].concat(names).forEach(function (name) {
+        var label = name ? (spec[2] && spec[2][name]) || name : "All";
+        var count = name ? counts[name] : total;
+        var b = el("button", { type: "button", "class": "kb-facet__option", "aria-pressed": String(self.filters[key] === name), "data-facet": key, "data-value": name }, [
+          label + " ", el("span", { "class": "kb-facet__count", text: "(" + count + ")" })]);
+        b.addEventListener("click", function () {
+          self.filters[key] = name;
+          self.update(false);
+          self.box.run(false);
+        });
+        group.appendChild(b);
+      });
+      self.facets.appendChild(group);
+      self.facets.hidden = false;
+    });
+  };
+
+  SearchPage.prototype.renderEmpty = function () {
+    if (this.empty && this.empty.content) this.body.appendChild(d.importNode(this.empty.content, true));
+    else this.body.appendChild(el("p", { text: "Try fewer words, check the spelling, or paste the exact error code." }));
+    this.showIntro(true);
+  };
+
+  // ---- wire up ------------------------------------------------------------------
+
+  var results = d.querySelector("[data-kb-results]");
+  Array.prototype.forEach.call(d.querySelectorAll("input[data-kb-search]"), function (input) {
+    if (input.getAttribute("role") === "combobox") return;
+    if (results && input.id === "kb-q-page") new SearchPage(results, input);
+    else new Combobox(input, { limit: 6, onSubmit: function () { input.form ? input.form.submit() : (location.href = PAGE + "?q=" + encodeURIComponent(input.value)); } });
+  });
+})();
