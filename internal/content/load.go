@@ -36,44 +36,73 @@ type Site struct {
 	Errors []*Error
 }
 
-// Load reads every .md file under content/ in fsys, which is rooted at the
-// site folder. Files and folders whose names start with "." or "_" are
-// skipped. Pages are parsed in parallel; a file that fails leaves an Error
-// and the rest still load.
-func Load(fsys fs.FS, opts Options) *Site {
+// Files lists the content files under content/ in fsys, sorted: every .md
+// file, skipping files and folders whose names start with "." or "_".
+// Symbolic links are reported, not followed.
+func Files(fsys fs.FS) ([]string, []*Error) {
 	var files []string
-	s := &Site{}
+	var errs []*Error
 	err := fs.WalkDir(fsys, Dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) && p == Dir {
 				return fs.SkipAll
 			}
-			s.Errors = append(s.Errors, &Error{File: p, Msg: "cannot read: " + unwrapPath(err)})
+			errs = append(errs, &Error{File: p, Msg: "cannot read: " + unwrapPath(err)})
 			return nil
 		}
-		name := d.Name()
-		if p != Dir && (strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_")) {
+		if p != Dir && !IsContentName(d.Name()) {
 			if d.IsDir() {
 				return fs.SkipDir
 			}
 			return nil
 		}
 		if d.Type()&fs.ModeSymlink != 0 {
-			s.Errors = append(s.Errors, &Error{File: p, Msg: "is a symbolic link; kb does not follow links in content/ (copy the file in instead)"})
+			errs = append(errs, &Error{File: p, Msg: "is a symbolic link; kb does not follow links in content/ (copy the file in instead)"})
 			return nil
 		}
-		if !d.IsDir() && strings.EqualFold(path.Ext(name), ".md") {
+		if !d.IsDir() && strings.EqualFold(path.Ext(d.Name()), ".md") {
 			files = append(files, p)
 		}
 		return nil
 	})
 	if err != nil {
-		s.Errors = append(s.Errors, &Error{File: Dir, Msg: err.Error()})
+		errs = append(errs, &Error{File: Dir, Msg: err.Error()})
 	}
 	sort.Strings(files)
+	return files, errs
+}
+
+// IsContentName reports whether a file or folder name takes part in the
+// site: names starting with "." or "_" do not.
+func IsContentName(name string) bool {
+	return !strings.HasPrefix(name, ".") && !strings.HasPrefix(name, "_")
+}
+
+// IsContentFile reports whether a slash path from the site root is a page
+// file kb reads: a .md file under content/ with no "." or "_" folder or name.
+func IsContentFile(p string) bool {
+	if !strings.HasPrefix(p, Dir+"/") || !strings.EqualFold(path.Ext(p), ".md") {
+		return false
+	}
+	for _, seg := range strings.Split(strings.TrimPrefix(p, Dir+"/"), "/") {
+		if !IsContentName(seg) {
+			return false
+		}
+	}
+	return true
+}
+
+// Load reads every .md file under content/ in fsys, which is rooted at the
+// site folder. Files and folders whose names start with "." or "_" are
+// skipped. Pages are parsed in parallel; a file that fails leaves an Error
+// and the rest still load.
+func Load(fsys fs.FS, opts Options) *Site {
+	s := &Site{}
+	files, errs := Files(fsys)
+	s.Errors = append(s.Errors, errs...)
 
 	pages := make([]*Page, len(files))
-	errs := make([][]*Error, len(files))
+	perr := make([][]*Error, len(files))
 	var wg sync.WaitGroup
 	next := make(chan int)
 	workers := min(runtime.GOMAXPROCS(0), max(len(files), 1))
@@ -82,7 +111,7 @@ func Load(fsys fs.FS, opts Options) *Site {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				pages[i], errs[i] = readPage(fsys, files[i], opts)
+				pages[i], perr[i] = ReadFile(fsys, files[i], opts)
 			}
 		}()
 	}
@@ -92,7 +121,7 @@ func Load(fsys fs.FS, opts Options) *Site {
 	close(next)
 	wg.Wait()
 	for i := range files {
-		s.Errors = append(s.Errors, errs[i]...)
+		s.Errors = append(s.Errors, perr[i]...)
 		if pages[i] != nil {
 			s.Pages = append(s.Pages, pages[i])
 		}
@@ -124,7 +153,12 @@ func unwrapPath(err error) string {
 	return err.Error()
 }
 
-func readPage(fsys fs.FS, file string, opts Options) (*Page, []*Error) {
+// ReadFile reads and parses one content file of fsys (see Parse). A file
+// larger than opts.MaxFileBytes or a symbolic link is an error.
+func ReadFile(fsys fs.FS, file string, opts Options) (*Page, []*Error) {
+	if st, err := fs.Lstat(fsys, file); err == nil && st.Mode()&fs.ModeSymlink != 0 {
+		return nil, []*Error{{File: file, Msg: "is a symbolic link; kb does not follow links in content/ (copy the file in instead)"}}
+	}
 	if opts.MaxFileBytes > 0 {
 		if st, err := fs.Stat(fsys, file); err == nil && st.Size() > opts.MaxFileBytes {
 			return nil, []*Error{{File: file, Msg: fmt.Sprintf("is %d bytes, more than limits.max_file_bytes (%d); split the page or raise the limit in site.yaml", st.Size(), opts.MaxFileBytes)}}

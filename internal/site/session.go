@@ -1,0 +1,558 @@
+package site
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/octoacme/kb/internal/config"
+	"github.com/octoacme/kb/internal/content"
+	"github.com/octoacme/kb/internal/feed"
+	"github.com/octoacme/kb/internal/lint"
+	"github.com/octoacme/kb/internal/markdown"
+	"github.com/octoacme/kb/internal/render"
+)
+
+// Session keeps a site in memory between builds: kb serve's first build is
+// a Full build, and each batch of changed files after it is Applied
+// incrementally — only the changed Markdown files are parsed again, and
+// only the output files that show them are rendered again:
+//
+//   - the page itself (and its old and new alias redirects);
+//   - every page that links to it, before or after the change (they show
+//     its title in related links and release notes);
+//   - for a release: the pages its features link to ("Updated for" badges),
+//     the other releases of its product ("Latest", "a newer release") and
+//     the known-issues page;
+//   - the lists that show it: its section's pages (old and new section),
+//     its tags' pages (old and new tags), and the pages every change can
+//     touch (home, tags, known issues, search, 404, sitemap, robots, feeds).
+//
+// When what every page shows changes — the sections, whether there are
+// known issues, the feeds — or when site.yaml, a layout or a static file
+// changes, everything is rendered again. The result of Apply is
+// byte-identical to a Full build of the same files.
+type Session struct {
+	Dir    string
+	Theme  fs.FS
+	Drafts bool
+
+	mu       sync.Mutex
+	cfg      *config.Config
+	theme    *render.Theme
+	opts     content.Options
+	pages    map[string]*content.Page    // by content file
+	errs     map[string][]*content.Error // load errors by content file
+	site     *render.Site
+	r        *render.Renderer
+	shell    string
+	findings map[string][]lint.Finding // by file
+	out      map[string][]byte
+	// pending holds, for each content file changed since the last good
+	// render, its page as that render saw it (nil for a file that was new),
+	// so that a fix after a failed rebuild renders everything changed meanwhile.
+	pending map[string]*content.Page
+}
+
+// Update is the outcome of a Full build or of Apply.
+type Update struct {
+	// Files is the complete site, by output path. It is never modified
+	// after it is returned; the next Update gets a new map.
+	Files map[string][]byte
+	// Redirects maps alias paths ("/old/x/") to page URLs.
+	Redirects map[string]string
+	// Changed are the output paths whose bytes changed; Pages the URL paths
+	// of the HTML pages among them.
+	Changed []string
+	Pages   []string
+	// Problems stop publishing: load errors, lint errors, template errors.
+	// When there are any, Files is the last good site.
+	Problems []error
+	// Findings are the lint findings of the site (warnings and notes when
+	// the build succeeded).
+	Findings []lint.Finding
+	// Rendered counts the files rendered; Full says everything was.
+	Rendered int
+	Full     bool
+	Elapsed  time.Duration
+	// Site is the published model, for the search index.
+	Site *render.Site
+	// ChangedPages are the content pages added or changed, Removed the URLs of pages gone.
+	ChangedPages []*content.Page
+	Removed      []string
+}
+
+// memOutput collects files in memory.
+type memOutput struct {
+	mu    sync.Mutex
+	files map[string][]byte
+}
+
+func (m *memOutput) WriteFile(name string, data []byte) error {
+	m.mu.Lock()
+	m.files[name] = data
+	m.mu.Unlock()
+	return nil
+}
+
+// Full loads and renders the whole site.
+func (s *Session) Full(ctx context.Context) (*Update, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.full(ctx)
+}
+
+func (s *Session) full(ctx context.Context) (*Update, error) {
+	start := time.Now()
+	l, err := Load(s.Dir, s.Theme)
+	if err != nil {
+		var ie *InputError
+		if errors.As(err, &ie) {
+			return s.failed(start, ie.Errs), nil
+		}
+		return nil, err
+	}
+	s.cfg, s.theme = l.Config, l.Theme
+	s.opts = content.Options{
+		Markdown:     markdown.New(markdown.Options{Unsafe: l.Config.Markdown.Unsafe, ImageSize: l.Theme.ImageSizer(), BasePath: l.Config.BasePath()}),
+		MaxFileBytes: l.Config.Limits.MaxFileBytes,
+	}
+	s.pages = map[string]*content.Page{}
+	s.errs = map[string][]*content.Error{}
+	for _, p := range l.Content.Pages {
+		s.pages[p.File] = p
+	}
+	for _, e := range l.Content.Errors {
+		s.errs[e.File] = append(s.errs[e.File], e)
+	}
+	s.r = nil // templates and static files may have changed
+	s.pending = map[string]*content.Page{}
+	return s.rebuild(ctx, start, nil, nil, true)
+}
+
+// failed reports problems and keeps serving the last good site.
+func (s *Session) failed(start time.Time, problems []error) *Update {
+	u := &Update{Files: s.out, Problems: problems, Elapsed: time.Since(start), Site: s.site}
+	if u.Files == nil {
+		u.Files = map[string][]byte{}
+	}
+	u.Redirects = redirects(s.site)
+	return u
+}
+
+// needsFull reports whether a changed path means everything must be rebuilt.
+func needsFull(p string) bool {
+	return p == config.FileName || p == "layouts" || p == "static" || p == content.Dir ||
+		strings.HasPrefix(p, "layouts/") || strings.HasPrefix(p, "static/")
+}
+
+// Apply rebuilds after the given site paths (slash-separated, relative to
+// the site folder) changed on disk.
+func (s *Session) Apply(ctx context.Context, changed []string) (*Update, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	start := time.Now()
+	if s.pages == nil || s.cfg == nil {
+		return s.full(ctx)
+	}
+	fsys := os.DirFS(s.Dir)
+	var files []string
+	rescan := false
+	for _, p := range changed {
+		switch {
+		case needsFull(p):
+			return s.full(ctx)
+		case content.IsContentFile(p):
+			files = append(files, p)
+		case strings.HasPrefix(p, content.Dir+"/") && !strings.HasSuffix(strings.ToLower(p), ".md"):
+			rescan = true // a folder appeared or vanished
+		}
+	}
+	if rescan {
+		present, _ := content.Files(fsys)
+		have := map[string]bool{}
+		for _, f := range present {
+			have[f] = true
+			if _, known := s.pages[f]; !known {
+				files = append(files, f)
+			}
+		}
+		for f := range s.pages {
+			if !have[f] {
+				files = append(files, f)
+			}
+		}
+		for f := range s.errs {
+			if !have[f] && content.IsContentFile(f) {
+				files = append(files, f)
+			}
+		}
+	}
+	seen := map[string]bool{}
+	for _, f := range files {
+		if seen[f] {
+			continue
+		}
+		seen[f] = true
+		if _, ok := s.pending[f]; !ok {
+			s.pending[f] = s.pages[f]
+		}
+		delete(s.errs, f)
+		delete(s.pages, f)
+		if _, err := fs.Stat(fsys, f); errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		p, errs := content.ReadFile(fsys, f, s.opts)
+		if len(errs) > 0 {
+			s.errs[f] = errs
+		}
+		if p != nil {
+			s.pages[f] = p
+		}
+	}
+	old := map[string]*content.Page{}
+	var changedPages []*content.Page
+	var removed []string
+	for f, was := range s.pending {
+		if was != nil {
+			old[f] = was
+		}
+		if p, ok := s.pages[f]; ok {
+			changedPages = append(changedPages, p)
+		} else if was != nil {
+			removed = append(removed, was.URL)
+		}
+	}
+	sort.Slice(changedPages, func(i, j int) bool { return changedPages[i].File < changedPages[j].File })
+	sort.Strings(removed)
+	u, err := s.rebuild(ctx, start, old, changedPages, false)
+	if u != nil {
+		u.ChangedPages, u.Removed = changedPages, removed
+	}
+	return u, err
+}
+
+func (s *Session) allPages() []*content.Page {
+	pages := make([]*content.Page, 0, len(s.pages))
+	for _, p := range s.pages {
+		pages = append(pages, p)
+	}
+	sort.Slice(pages, func(i, j int) bool { return pages[i].File < pages[j].File })
+	return pages
+}
+
+// rebuild lints and renders after the page set changed. old holds the
+// previous versions of the changed files (nil entries for new files); a nil
+// old map with full set renders everything.
+func (s *Session) rebuild(ctx context.Context, start time.Time, old map[string]*content.Page, changed []*content.Page, full bool) (*Update, error) {
+	pages := s.allPages()
+	var problems []error
+	var loadErrs []*content.Error
+	files := make([]string, 0, len(s.errs))
+	for f := range s.errs {
+		files = append(files, f)
+	}
+	sort.Strings(files)
+	for _, f := range files {
+		loadErrs = append(loadErrs, s.errs[f]...)
+	}
+	loadErrs = append(loadErrs, content.CheckSite(pages)...)
+	content.SortErrors(loadErrs)
+	for _, e := range loadErrs {
+		problems = append(problems, e)
+	}
+	if len(problems) > 0 {
+		return s.failed(start, problems), nil
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+
+	// Lint: everything on a full build, else the changed files and their neighbours.
+	published := Published(pages, s.Drafts)
+	ns := render.NewSite(s.cfg, published)
+	lopts := lint.Options{Drafts: s.Drafts, PublishedOnly: true}
+	relint := map[string]bool{}
+	if !full && s.findings != nil {
+		for _, p := range changed {
+			relint[p.File] = true
+		}
+		for f := range old {
+			relint[f] = true
+		}
+		for _, site := range []*render.Site{s.site, ns} {
+			if site == nil {
+				continue
+			}
+			for _, p := range append(append([]*content.Page{}, changed...), values(old)...) {
+				q := site.ByURL[p.URL]
+				if q == nil {
+					continue
+				}
+				for _, b := range site.Backlinks[q] {
+					relint[b.File] = true
+				}
+				for _, l := range render.Links(q) {
+					if t, _ := site.Resolve(l); t != nil {
+						relint[t.File] = true
+					}
+				}
+			}
+		}
+		// Pages that share a title with a changed page (the title rule).
+		titles := map[string]bool{}
+		for _, p := range changed {
+			titles[strings.ToLower(p.Title)] = true
+		}
+		for _, p := range old {
+			titles[strings.ToLower(p.Title)] = true
+		}
+		for _, p := range pages {
+			if titles[strings.ToLower(p.Title)] {
+				relint[p.File] = true
+			}
+		}
+		lopts.Report = func(f string) bool { return relint[f] }
+	}
+	lres, err := lint.Check(&lint.Site{Config: s.cfg, Pages: pages, Static: s.theme.Static}, lopts)
+	if err != nil {
+		return s.failed(start, splitJoined(err)), nil
+	}
+	findings := map[string][]lint.Finding{}
+	if lopts.Report != nil {
+		for f, list := range s.findings {
+			if !relint[f] {
+				findings[f] = list
+			}
+		}
+	}
+	for _, f := range lres.Findings {
+		findings[f.File] = append(findings[f.File], f)
+	}
+	var all []lint.Finding
+	for _, list := range findings {
+		all = append(all, list...)
+	}
+	lint.SortFindings(all)
+	for _, f := range all {
+		if f.Level == lint.Error {
+			problems = append(problems, errors.New(f.String()))
+		}
+	}
+	if len(problems) > 0 {
+		u := s.failed(start, problems)
+		u.Findings = all
+		s.findings = findings // so the next change re-lints against these
+		return u, nil
+	}
+
+	// Render.
+	var warn string
+	ns.Feeds, warn = feed.List(ns)
+	_ = warn
+	shell := shellOf(ns)
+	if s.r == nil || shell != s.shell {
+		full = true
+	}
+	if s.r == nil {
+		r, err := render.New(ns, s.theme)
+		if err != nil {
+			return s.failed(start, []error{err}), nil
+		}
+		s.r = r
+	} else {
+		s.r.Site = ns
+	}
+	jobs := s.r.Jobs()
+	mem := &memOutput{files: map[string][]byte{}}
+	var run []render.Job
+	if full {
+		run = jobs
+		if err := s.r.WriteStatic(mem); err != nil {
+			return s.failed(start, []error{err}), nil
+		}
+	} else {
+		affected := s.affected(ns, old, changed)
+		for _, j := range jobs {
+			if _, had := s.out[j.Path]; !had || affected[j.Path] {
+				run = append(run, j)
+			}
+		}
+	}
+	if err := render.RunJobs(run, mem); err != nil {
+		return s.failed(start, []error{err}), nil
+	}
+	if err := feed.Write(mem, s.r); err != nil {
+		return s.failed(start, []error{err}), nil
+	}
+
+	// The new site: the previous files, minus those no longer produced, plus what was rendered.
+	next := make(map[string][]byte, len(jobs)+len(mem.files))
+	if !full {
+		keep := map[string]bool{}
+		for _, j := range jobs {
+			keep[j.Path] = true
+		}
+		statics, err := s.r.StaticFiles()
+		if err != nil {
+			return s.failed(start, []error{err}), nil
+		}
+		for p := range statics {
+			keep[p] = true
+		}
+		for p, data := range s.out {
+			if keep[p] {
+				next[p] = data
+			}
+		}
+	}
+	for p, data := range mem.files {
+		next[p] = data
+	}
+	u := &Update{Files: next, Redirects: redirects(ns), Findings: all, Rendered: len(run), Full: full, Site: ns}
+	for p, data := range next {
+		if prev, ok := s.out[p]; !ok || string(prev) != string(data) {
+			u.Changed = append(u.Changed, p)
+		}
+	}
+	for p := range s.out {
+		if _, ok := next[p]; !ok {
+			u.Changed = append(u.Changed, p)
+		}
+	}
+	sort.Strings(u.Changed)
+	for _, p := range u.Changed {
+		if strings.HasSuffix(p, "index.html") {
+			u.Pages = append(u.Pages, "/"+strings.TrimSuffix(p, "index.html"))
+		} else if strings.HasSuffix(p, ".html") {
+			u.Pages = append(u.Pages, "/"+p)
+		}
+	}
+	s.site, s.shell, s.out, s.findings = ns, shell, next, findings
+	s.pending = map[string]*content.Page{}
+	u.Elapsed = time.Since(start)
+	return u, nil
+}
+
+func values(m map[string]*content.Page) []*content.Page {
+	out := make([]*content.Page, 0, len(m))
+	for _, p := range m {
+		out = append(out, p)
+	}
+	return out
+}
+
+// shellOf describes what every page shows of the whole site: its sections,
+// whether there are known issues, the feeds. When it changes, every page
+// is rendered again.
+func shellOf(s *render.Site) string {
+	var b strings.Builder
+	for _, sec := range s.Sections {
+		fmt.Fprintf(&b, "%s\x00%s\x00%s\n", sec.Name, sec.Title, sec.URL)
+	}
+	fmt.Fprintf(&b, "ki=%v\n", len(s.KnownIssues) > 0)
+	for _, f := range s.Feeds {
+		fmt.Fprintf(&b, "%+v\n", f)
+	}
+	return b.String()
+}
+
+// affected lists the output paths a change to some pages can alter.
+func (s *Session) affected(ns *render.Site, old map[string]*content.Page, changed []*content.Page) map[string]bool {
+	out := map[string]bool{}
+	for _, p := range []string{"index.html", "404.html", "search/index.html", "tags/index.html", "known-issues/index.html", "sitemap.xml", "robots.txt"} {
+		out[p] = true
+	}
+	pagePath := func(url string) string { return strings.TrimPrefix(url, "/") + "index.html" }
+	addPage := func(p *content.Page) {
+		if p == nil {
+			return
+		}
+		out[pagePath(p.URL)] = true
+		for _, a := range p.Aliases {
+			if a = strings.Trim(a, "/"); a != "" {
+				out[a+"/index.html"] = true
+			}
+		}
+	}
+	addSection := func(site *render.Site, name string) {
+		if site == nil {
+			return
+		}
+		if sec := site.Section(name); sec != nil {
+			n := max(1, (len(sec.Pages)+render.PageSize-1)/render.PageSize)
+			out[pagePath(sec.URL)] = true
+			for i := 2; i <= n; i++ {
+				out[pagePath(fmt.Sprintf("%spage/%d/", sec.URL, i))] = true
+			}
+		}
+	}
+	releaseTouched := false
+	touch := func(site *render.Site, p *content.Page) {
+		if site == nil || p == nil {
+			return
+		}
+		q := site.ByURL[p.URL]
+		addPage(p)
+		addSection(site, p.Section)
+		for _, t := range p.Tags {
+			out["tags/"+content.TagSlug(t)+"/index.html"] = true
+		}
+		if q == nil {
+			return
+		}
+		addPage(q)
+		for _, b := range site.Backlinks[q] {
+			addPage(b)
+		}
+		if q.Type == content.Release {
+			releaseTouched = true
+			for _, l := range render.Links(q) {
+				if t, _ := site.Resolve(l); t != nil {
+					addPage(t)
+				}
+			}
+		}
+	}
+	for _, p := range old {
+		touch(s.site, p)
+		touch(ns, p)
+	}
+	for _, p := range changed {
+		touch(s.site, p)
+		touch(ns, p)
+	}
+	if releaseTouched {
+		// Latest badges, "a newer release", fixed known issues: every release page.
+		for _, site := range []*render.Site{s.site, ns} {
+			for _, r := range site.Releases {
+				addPage(r)
+			}
+		}
+		addSection(ns, "releases")
+	}
+	return out
+}
+
+// redirects maps alias paths to the URLs of their pages.
+func redirects(s *render.Site) map[string]string {
+	m := map[string]string{}
+	if s == nil {
+		return m
+	}
+	for _, p := range s.Pages {
+		for _, a := range p.Aliases {
+			a = "/" + strings.Trim(a, "/") + "/"
+			if a != "//" {
+				m[a] = strings.TrimSuffix(s.Config.BasePath(), "/") + p.URL
+			}
+		}
+	}
+	return m
+}

@@ -1,0 +1,191 @@
+package site
+
+import (
+	"context"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	kb "github.com/octoacme/kb"
+)
+
+// copySample copies the sample site's inputs into a temporary folder.
+func copySample(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, root := range []string{"content", "static/images"} {
+		err := filepath.WalkDir(filepath.Join(repoRoot, root), func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			rel, _ := filepath.Rel(repoRoot, p)
+			data, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			os.MkdirAll(filepath.Join(dir, filepath.Dir(rel)), 0o755)
+			return os.WriteFile(filepath.Join(dir, rel), data, 0o644)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	data, _ := os.ReadFile(filepath.Join(repoRoot, "site.yaml"))
+	os.WriteFile(filepath.Join(dir, "site.yaml"), data, 0o644)
+	return dir
+}
+
+func editFile(t *testing.T, dir, rel string, f func(string) string) {
+	t.Helper()
+	p := filepath.Join(dir, rel)
+	data, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := f(string(data))
+	if out == string(data) {
+		t.Fatalf("edit of %s changed nothing", rel)
+	}
+	if err := os.WriteFile(p, []byte(out), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// sameAsFull fails unless the session's files equal a fresh full build's.
+func sameAsFull(t *testing.T, dir string, u *Update) {
+	t.Helper()
+	if len(u.Problems) > 0 {
+		t.Fatalf("unexpected problems: %v", u.Problems)
+	}
+	fresh, err := (&Session{Dir: dir, Theme: kb.Theme}).Full(context.Background())
+	if err != nil || len(fresh.Problems) > 0 {
+		t.Fatalf("full build: %v %v", err, fresh.Problems)
+	}
+	var diff []string
+	for p, want := range fresh.Files {
+		if got, ok := u.Files[p]; !ok {
+			diff = append(diff, "missing "+p)
+		} else if string(got) != string(want) {
+			diff = append(diff, "differs "+p)
+		}
+	}
+	for p := range u.Files {
+		if _, ok := fresh.Files[p]; !ok {
+			diff = append(diff, "extra "+p)
+		}
+	}
+	sort.Strings(diff)
+	if len(diff) > 0 {
+		t.Errorf("incremental output is not the full build's:\n%s", strings.Join(diff, "\n"))
+	}
+}
+
+func TestSessionIncrementalMatchesFull(t *testing.T) {
+	t.Setenv("SOURCE_DATE_EPOCH", "1795737600")
+	dir := copySample(t)
+	ctx := context.Background()
+	s := &Session{Dir: dir, Theme: kb.Theme}
+	first, err := s.Full(ctx)
+	if err != nil || len(first.Problems) > 0 {
+		t.Fatalf("first build: %v %v", err, first.Problems)
+	}
+	total := len(first.Files)
+	apply := func(paths ...string) *Update {
+		t.Helper()
+		u, err := s.Apply(ctx, paths)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return u
+	}
+
+	steps := []struct {
+		name  string
+		edit  func()
+		paths []string
+		small bool // the rebuild must not render everything
+	}{
+		{"body edit", func() {
+			editFile(t, dir, "content/articles/reset-your-password.md", func(s string) string {
+				return strings.Replace(s, "Forgot your password?", "Forgot your password again?", 1)
+			})
+		}, []string{"content/articles/reset-your-password.md"}, true},
+		{"title linked from others and from a release", func() {
+			editFile(t, dir, "content/articles/share-files-with-guests.md", func(s string) string {
+				return strings.Replace(s, "title: ", "title: Easily ", 1)
+			})
+		}, []string{"content/articles/share-files-with-guests.md"}, true},
+		{"tags", func() {
+			editFile(t, dir, "content/faq/billing.md", func(s string) string {
+				return strings.Replace(s, "tags: [", "tags: [refunds, ", 1)
+			})
+		}, []string{"content/faq/billing.md"}, true},
+		{"new page", func() {
+			os.WriteFile(filepath.Join(dir, "content/articles/rename-a-project.md"), []byte("---\ntitle: Rename a project in OctoAcme\ndescription: Give a project a new name.\nupdated: 2026-11-20\ntags: [projects]\nproduct: OctoAcme\nprerequisites: [You are a project Admin]\nrelated: [/articles/create-a-project/]\n---\nYou can rename a project at any time.\n\n## Troubleshooting\n\nIf the name is taken, pick another one.\n"), 0o644)
+		}, []string{"content/articles/rename-a-project.md"}, true},
+		{"release edit", func() {
+			editFile(t, dir, "content/releases/3-7-0.md", func(s string) string {
+				s = strings.Replace(s, "description: ", "description: Now ", 1)
+				return strings.Replace(s, "docs: [/articles/change-your-plan/", "docs: [/articles/update-payment-method/, /articles/change-your-plan/", 1)
+			})
+		}, []string{"content/releases/3-7-0.md"}, true},
+		{"rename a file", func() {
+			os.Rename(filepath.Join(dir, "content/articles/rename-a-project.md"), filepath.Join(dir, "content/articles/rename-your-project.md"))
+		}, []string{"content/articles/rename-a-project.md", "content/articles/rename-your-project.md"}, true},
+		{"delete a file", func() {
+			os.Remove(filepath.Join(dir, "content/articles/rename-your-project.md"))
+		}, []string{"content/articles/rename-your-project.md"}, true},
+		{"new folder then folder deleted", func() {
+			os.MkdirAll(filepath.Join(dir, "content/guides"), 0o755)
+			os.WriteFile(filepath.Join(dir, "content/guides/welcome-to-octoacme.md"), []byte("---\ntitle: Welcome to OctoAcme\ndescription: Start here.\nupdated: 2026-11-20\nprerequisites: [An account]\nrelated: [/articles/create-a-project/]\n---\nStart here.\n\n## Troubleshooting\n\nAsk us.\n"), 0o644)
+		}, []string{"content/guides"}, false},
+		{"folder deleted", func() {
+			os.RemoveAll(filepath.Join(dir, "content/guides"))
+		}, []string{"content/guides"}, false},
+	}
+	for _, st := range steps {
+		st.edit()
+		u := apply(st.paths...)
+		if st.small && u.Rendered >= total/2 {
+			t.Errorf("%s: rendered %d of %d files; an edit should render only what shows it", st.name, u.Rendered, total)
+		}
+		if len(u.Changed) == 0 {
+			t.Errorf("%s: nothing changed", st.name)
+		}
+		sameAsFull(t, dir, u)
+		if t.Failed() {
+			t.Fatalf("after step %q", st.name)
+		}
+	}
+
+	// Broken front matter keeps the last good site and reports the file and line;
+	// fixing it, after another edit made meanwhile, renders both.
+	good, _ := os.ReadFile(filepath.Join(dir, "content/articles/connect-slack.md"))
+	os.WriteFile(filepath.Join(dir, "content/articles/connect-slack.md"), []byte("---\ntitle: [broken\n---\n"), 0o644)
+	u := apply("content/articles/connect-slack.md")
+	if len(u.Problems) == 0 || !strings.Contains(u.Problems[0].Error(), "content/articles/connect-slack.md:") {
+		t.Fatalf("broken front matter: problems %v", u.Problems)
+	}
+	before := u.Files["articles/connect-slack/index.html"]
+	if len(before) == 0 {
+		t.Fatal("the last good page is not served while the file is broken")
+	}
+	editFile(t, dir, "content/articles/upload-files.md", func(s string) string { return strings.Replace(s, "title: ", "title: Quickly ", 1) })
+	if u := apply("content/articles/upload-files.md"); len(u.Problems) == 0 {
+		t.Fatal("the broken file stopped being reported")
+	}
+	os.WriteFile(filepath.Join(dir, "content/articles/connect-slack.md"), good, 0o644)
+	u = apply("content/articles/connect-slack.md")
+	sameAsFull(t, dir, u)
+
+	// site.yaml and static files rebuild everything.
+	editFile(t, dir, "site.yaml", func(s string) string { return strings.Replace(s, "title: OctoAcme Help Center", "title: OctoAcme Support", 1) })
+	u = apply("site.yaml")
+	if !u.Full {
+		t.Error("a site.yaml change did not rebuild everything")
+	}
+	sameAsFull(t, dir, u)
+}
