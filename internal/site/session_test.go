@@ -182,7 +182,9 @@ func TestSessionIncrementalMatchesFull(t *testing.T) {
 	sameAsFull(t, dir, u)
 
 	// site.yaml and static files rebuild everything.
-	editFile(t, dir, "site.yaml", func(s string) string { return strings.Replace(s, "title: OctoAcme Help Center", "title: OctoAcme Support", 1) })
+	editFile(t, dir, "site.yaml", func(s string) string {
+		return strings.Replace(s, "title: OctoAcme Help Center", "title: OctoAcme Support", 1)
+	})
 	u = apply("site.yaml")
 	if !u.Full {
 		t.Error("a site.yaml change did not rebuild everything")
