@@ -1,0 +1,88 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/octoacme/kb/internal/config"
+	"github.com/octoacme/kb/internal/content"
+)
+
+// Memory is an in-memory index for kb serve, updated page by page as files
+// change. It is an in-memory scorch index (not bleve.NewMemOnly, which is
+// the slow legacy engine and ignores parts of the mapping), with the same
+// mapping, analysis and query planner as the index kb build writes, so the
+// preview answers like the published site.
+type Memory struct {
+	*Index
+	base   string
+	mu     sync.Mutex
+	byPage map[string][]string // page URL → document ids
+}
+
+// OpenMemory indexes the published pages in memory.
+func OpenMemory(ctx context.Context, pages []*content.Page, cfg *config.Config) (*Memory, error) {
+	if cfg == nil {
+		cfg = config.Default()
+	}
+	set := Settings{}.withDefaults()
+	bi, err := bleve.NewUsing("", newMapping(set.Stemmer, set.Scoring), scorch.Name, scorch.Name, nil)
+	if err != nil {
+		return nil, fmt.Errorf("search index: %w", err)
+	}
+	m := &Memory{base: cfg.BasePath(), byPage: map[string][]string{}}
+	m.Index = &Index{path: "(memory)", bi: bi, meta: meta{Format: formatVersion, Stemmer: set.Stemmer, Scoring: set.Scoring, Synonyms: cfg.Search.Synonyms}}
+	m.Index.pl = &planner{text: kbAnalyzer{text: true, stemmer: set.Stemmer}, synonyms: newSynonymTable(cfg.Search.Synonyms), dict: &bleveDict{bi}}
+	if err := m.Update(ctx, pages, nil); err != nil {
+		bi.Close()
+		return nil, err
+	}
+	return m, nil
+}
+
+// Update re-indexes changed pages (added or edited) and drops the pages
+// whose URLs are in removed, in one batch.
+func (m *Memory) Update(ctx context.Context, changed []*content.Page, removed []string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	b := m.bi.NewBatch()
+	drop := func(url string) {
+		for _, id := range m.byPage[url] {
+			b.Delete(id)
+		}
+		delete(m.byPage, url)
+	}
+	for _, url := range removed {
+		drop(url)
+	}
+	for _, p := range changed {
+		drop(p.URL)
+		for _, d := range documents([]*content.Page{p}, m.base) {
+			if err := b.Index(d.ID, d.Fields); err != nil {
+				return fmt.Errorf("search index: %s: %w", d.ID, err)
+			}
+			m.byPage[p.URL] = append(m.byPage[p.URL], d.ID)
+		}
+		if b.Size() >= 512 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if err := m.bi.Batch(b); err != nil {
+				return fmt.Errorf("search index: %w", err)
+			}
+			b.Reset()
+		}
+	}
+	if err := m.bi.Batch(b); err != nil {
+		return fmt.Errorf("search index: %w", err)
+	}
+	n, err := m.bi.DocCount()
+	if err != nil {
+		return err
+	}
+	m.meta.Docs = int(n)
+	return nil
+}
