@@ -73,6 +73,7 @@ func commands() []command {
 	return []command{
 		{"build", "build the site into public/", runBuild},
 		{"lint", "check pages against the documentation checklist", runLint},
+		{"serve", "preview the site with live reload, or serve it in production", runServe},
 		{"new", "write a new page that follows the documentation checklist", runNew},
 		{"search", "search the built site's index like a customer", runSearch},
 		{"brief", "write the support team briefing for a release", runBrief},
