@@ -17,7 +17,7 @@ import (
 
 // Handler serves the JSON search API:
 //
-//	GET /api/search?q=...&type=...&product=...&limit=...&prefix=1
+//	GET /api/search?q=...&type=...&product=...&limit=...&prefix=1&facets=0
 //
 // 200 → {"query", "total", "hits": [{"id", "title", "url", "type",
 // "product", "section", "page", "snippet", "score"}], "facets": {"type":
@@ -25,7 +25,8 @@ import (
 // with <mark>. 400 → {"error": "..."} for a query over 256 characters or
 // 32 words, an unknown type, a limit outside 1–50, a bad prefix value or a
 // parameter that is not UTF-8. 503 when no index is loaded. prefix=1 treats
-// the last word as unfinished (search as you type).
+// the last word as unfinished (search as you type); facets=0 skips the
+// facet counts (quick suggestions).
 //
 // Every query with words and no hits is appended to the log (JSON lines:
 // time, query, filters, hits), unless prefix=1: those are keystrokes of a
@@ -118,6 +119,14 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		req.Prefix = true
 	default:
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "prefix must be 1 or 0"})
+		return
+	}
+	switch params.Get("facets") {
+	case "", "1", "true":
+	case "0", "false":
+		req.NoFacets = true
+	default:
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "facets must be 1 or 0"})
 		return
 	}
 	ix := h.ix.Load()

@@ -293,7 +293,8 @@ func fuzziness(w string) int {
 
 // correct returns the nearest indexed word to an unknown word w, or "" when
 // w is known, is a stop word, holds a digit, or nothing is near enough.
-// Candidates share w's first rune and are within auto fuzziness; the nearest
+// Candidates share w's first rune, are within auto fuzziness and are not
+// stop words; the nearest
 // wins (optimal string alignment distance), then the most frequent, then the
 // first in byte order.
 func (p *planner) correct(w string) string {
@@ -317,7 +318,7 @@ func (p *planner) correct(w string) string {
 	}
 	k := fuzziness(w)
 	for _, c := range p.dict.fuzzy(fWords, w, k) {
-		if d := osaDistance(w, c.Term); d <= k && sameFirst(w, c.Term) {
+		if d := osaDistance(w, c.Term); d <= k && sameFirst(w, c.Term) && !isStop(c.Term) {
 			consider(c.Term, d, c.DF)
 		}
 	}

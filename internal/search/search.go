@@ -113,6 +113,8 @@ type Request struct {
 	Prefix bool
 	// Explain adds bleve's explanation of each score.
 	Explain bool
+	// NoFacets skips the facet counts (search-as-you-type suggestions).
+	NoFacets bool
 }
 
 // Limits of Request.Limit.
@@ -279,12 +281,14 @@ func (ix *Index) Search(ctx context.Context, req Request) (resp *Response, err e
 		return query.NewConjunctionQuery(qs)
 	}
 	sr := bleve.NewSearchRequestOptions(filtered(req.Type, req.Product), req.Limit, 0, req.Explain)
-	sr.SortBy([]string{"-_score", "_id"})
+	// Ties keep index order: the pages sorted by URL, each FAQ page's
+	// questions after it (sorting by _id too would load every match's id).
+	sr.SortBy([]string{"-_score"})
 	sr.Fields = []string{fTitle, fURL, fType, fProduct, fSection, fPage, fDescription, fBody}
-	if req.Type == "" {
+	if req.Type == "" && !req.NoFacets {
 		sr.AddFacet(fType, bleve.NewFacetRequest(fType, 20))
 	}
-	if req.Product == "" {
+	if req.Product == "" && !req.NoFacets {
 		sr.AddFacet(fProduct, bleve.NewFacetRequest(fProduct, 50))
 	}
 	res, err := ix.bi.SearchInContext(ctx, sr)
@@ -298,7 +302,7 @@ func (ix *Index) Search(ctx context.Context, req Request) (resp *Response, err e
 		field, v string
 		q        query.Query
 	}{{fType, req.Type, filtered("", req.Product)}, {fProduct, req.Product, filtered(req.Type, "")}} {
-		if f.v == "" {
+		if f.v == "" || req.NoFacets {
 			continue
 		}
 		fr := bleve.NewSearchRequestOptions(f.q, 0, 0, false)

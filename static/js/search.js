@@ -5,7 +5,7 @@
  *
  * Backends. Results come from the first available backend, an object
  *   { name: "api", search: function (params, signal) → Promise<result> }
- * where params = { q, type, product, limit, prefix } and result is the
+ * where params = { q, type, product, limit, prefix, facets } and result is the
  * JSON of GET /api/search: { query, total, hits: [{ id, title, url, type,
  * product, page, snippet, score }], facets: { type: {}, product: {} },
  * corrected }, snippets being escaped text with <mark>. A search() that
@@ -32,7 +32,7 @@
   var apiBackend = {
     name: "api",
     search: function (p, signal) {
-      var qs = "q=" + encodeURIComponent(p.q) + "&limit=" + p.limit + (p.prefix ? "&prefix=1" : "") +
+      var qs = "q=" + encodeURIComponent(p.q) + "&limit=" + p.limit + (p.prefix ? "&prefix=1" : "") + (p.facets === false ? "&facets=0" : "") +
         (p.type ? "&type=" + encodeURIComponent(p.type) : "") + (p.product ? "&product=" + encodeURIComponent(p.product) : "");
       return fetch(API + "?" + qs, { headers: { Accept: "application/json" }, signal: signal }).then(function (res) {
         var json = /json/.test(res.headers.get("Content-Type") || "");
@@ -221,7 +221,7 @@
     if (this.ctrl) this.ctrl.abort();
     if (!q.trim()) { this.render(null, q); return; }
     var ctrl = this.ctrl = window.AbortController ? new AbortController() : null;
-    var params = { q: q, prefix: prefix, limit: this.opts.limit, type: this.opts.filters ? this.opts.filters.type : "", product: this.opts.filters ? this.opts.filters.product : "" };
+    var params = { q: q, prefix: prefix, limit: this.opts.limit, facets: !!this.opts.filters, type: this.opts.filters ? this.opts.filters.type : "", product: this.opts.filters ? this.opts.filters.product : "" };
     search(params, ctrl && ctrl.signal).then(function (res) {
       if (ctrl === self.ctrl) self.render(res, q);
     }, function (err) {
