@@ -19,6 +19,10 @@ import (
 type jargon struct {
 	// byFirst maps a term's first word, lowercased, to its terms, longest first.
 	byFirst map[string][]jargonTerm
+	// A quick filter before the map: the byte lengths of first words, and
+	// their first bytes (lowercased; every non-ASCII byte when one is not ASCII).
+	minLen, maxLen int
+	firstByte      [256]bool
 }
 
 type jargonTerm struct {
@@ -39,8 +43,17 @@ func newJargon(list config.Jargon) *jargon {
 		}
 		j.byFirst[words[0]] = append(j.byFirst[words[0]], jargonTerm{words: words, term: strings.TrimSpace(t.Term), suggestion: strings.TrimSpace(t.Suggestion)})
 	}
-	for _, ts := range j.byFirst {
+	j.minLen = 1 << 30
+	for first, ts := range j.byFirst {
 		sort.SliceStable(ts, func(a, b int) bool { return len(ts[a].words) > len(ts[b].words) })
+		// Upper-case forms of non-ASCII letters can differ in length.
+		j.minLen, j.maxLen = min(j.minLen, len(first)/2), max(j.maxLen, 2*len(first))
+		j.firstByte[first[0]] = true
+		if first[0] >= utf8.RuneSelf {
+			for c := utf8.RuneSelf; c < 256; c++ {
+				j.firstByte[c] = true
+			}
+		}
 	}
 	return j
 }
@@ -50,17 +63,33 @@ type word struct{ start, end int }
 
 // splitWords finds the words of s: runs of letters, marks, digits and
 // underscores (snake_case is one word), with apostrophes inside (don't).
-func splitWords(s string) []word {
-	var out []word
+func splitWords(s string) []word { return appendWords(nil, s) }
+
+// appendWords appends the words of s to out.
+func appendWords(out []word, s string) []word {
 	start := -1
 	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if isWordRune(r) {
-			if start < 0 {
-				start = i
+		c := s[i]
+		var r rune
+		size := 1
+		if c < utf8.RuneSelf {
+			if asciiWord[c] {
+				if start < 0 {
+					start = i
+				}
+				i++
+				continue
 			}
-			i += size
-			continue
+			r = rune(c)
+		} else {
+			r, size = utf8.DecodeRuneInString(s[i:])
+			if isWordRune(r) {
+				if start < 0 {
+					start = i
+				}
+				i += size
+				continue
+			}
 		}
 		if start >= 0 && (r == '\'' || r == '’') && i+size < len(s) {
 			if next, _ := utf8.DecodeRuneInString(s[i+size:]); isWordRune(next) {
@@ -80,48 +109,84 @@ func splitWords(s string) []word {
 	return out
 }
 
+// asciiWord marks the ASCII bytes of words: letters, digits and "_".
+var asciiWord = func() (t [utf8.RuneSelf]bool) {
+	for c := 0; c < utf8.RuneSelf; c++ {
+		t[c] = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_'
+	}
+	return t
+}()
+
 func isWordRune(r rune) bool {
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) || r == '_'
 }
 
-// check reports every jargon term in the page's prose blocks: paragraphs,
-// list items, headings and table cells. Code, URLs, raw HTML and front
-// matter are not in the blocks, so they are never checked.
-func (j *jargon) check(e *emitter) {
-	if len(j.byFirst) == 0 {
-		return
-	}
-	body := e.p.Body()
-	for bi := range e.p.Doc.Blocks {
-		b := &e.p.Doc.Blocks[bi]
-		words := splitWords(b.Text)
-		for i := 0; i < len(words); i++ {
-			first := strings.ToLower(b.Text[words[i].start:words[i].end])
-			terms, ok := j.byFirst[first]
-			if !ok {
+// checkBlock reports the jargon terms in one prose block (a paragraph,
+// list item, heading or table cell), given its words. Code, URLs, raw HTML
+// and front matter are not in blocks, so they are never checked.
+func (j *jargon) checkBlock(e *emitter, b *markdown.Block, words []word) {
+	var buf [32]byte
+	for i := 0; i < len(words); i++ {
+		w := b.Text[words[i].start:words[i].end]
+		if len(w) < j.minLen || len(w) > j.maxLen || !j.firstByte[lowerByte(w[0])] {
+			continue // cannot start a term: skip the map lookup
+		}
+		terms, ok := j.lookup(w, &buf)
+		if !ok {
+			continue
+		}
+		for _, t := range terms {
+			n := len(t.words)
+			if i+n > len(words) || !j.matches(b, e.p.Body(), words[i:i+n], t) {
 				continue
 			}
-			for _, t := range terms {
-				n := len(t.words)
-				if i+n > len(words) || !j.matches(b, body, words[i:i+n], t) {
-					continue
-				}
-				from, to := b.Pos(words[i].start), endOffset(b, words[i+n-1].end)
-				if from < 0 {
-					break
-				}
-				found := b.Text[words[i].start:words[i+n-1].end]
-				found = strings.Join(strings.Fields(found), " ")
-				msg := fmt.Sprintf("Avoid %q: customers may not know it; use a plainer word", found)
-				if t.suggestion != "" {
-					msg = fmt.Sprintf("Say %q instead of %q", t.suggestion, found)
-				}
-				e.body(RuleJargon, from, to, msg)
-				i += n - 1
+			from, to := b.Pos(words[i].start), endOffset(b, words[i+n-1].end)
+			if from < 0 {
 				break
 			}
+			found := b.Text[words[i].start:words[i+n-1].end]
+			found = strings.Join(strings.Fields(found), " ")
+			msg := fmt.Sprintf("Avoid %q: customers may not know it; use a plainer word", found)
+			if t.suggestion != "" {
+				msg = fmt.Sprintf("Say %q instead of %q", t.suggestion, found)
+			}
+			e.body(RuleJargon, from, to, msg)
+			i += n - 1
+			break
 		}
 	}
+}
+
+func lowerByte(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+// lookup finds the terms whose first word is w, in any case. ASCII words
+// are lowercased in buf, without allocating.
+func (j *jargon) lookup(w string, buf *[32]byte) ([]jargonTerm, bool) {
+	if len(w) <= len(buf) {
+		ascii := true
+		for i := 0; i < len(w); i++ {
+			c := w[i]
+			if c >= utf8.RuneSelf {
+				ascii = false
+				break
+			}
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			buf[i] = c
+		}
+		if ascii {
+			terms, ok := j.byFirst[string(buf[:len(w)])]
+			return terms, ok
+		}
+	}
+	terms, ok := j.byFirst[strings.ToLower(w)]
+	return terms, ok
 }
 
 // matches reports whether the words are the term's: the same words in any

@@ -206,8 +206,13 @@ func (c *checker) isStatic(p string) bool {
 	if name == "" || !fs.ValidPath(name) {
 		return false
 	}
+	if v, ok := c.staticSeen.Load(name); ok {
+		return v.(bool) // pages share images: look each up once
+	}
 	st, err := fs.Stat(c.static, name)
-	return err == nil && !st.IsDir()
+	ok := err == nil && !st.IsDir()
+	c.staticSeen.Store(name, ok)
+	return ok
 }
 
 func trailingSlash(p string) string {

@@ -146,6 +146,8 @@ type checker struct {
 	// published ones for kb build.
 	universe []*content.Page
 	static   fs.FS
+	// staticSeen caches whether a static file exists, by path.
+	staticSeen sync.Map
 	// published maps a URL to a published page; all to any page of the universe.
 	published map[string]*content.Page
 	all       map[string]*content.Page
@@ -214,10 +216,11 @@ func (c *checker) run(s *Site) *Result {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			sc := newScratch()
 			for i := range next {
 				p := c.universe[i]
 				if c.reported(p.File) {
-					results[i] = c.checkPage(p)
+					results[i] = c.checkPage(p, sc)
 				} else if needTargets {
 					results[i].targets = c.linkTargets(p)
 				}
@@ -245,9 +248,11 @@ func (c *checker) run(s *Site) *Result {
 		}
 	}
 	for _, p := range c.universe {
-		if c.reported(p.File) {
-			res.Findings = append(res.Findings, c.suppress(p, byFile[p.File])...)
+		fs := byFile[p.File]
+		if !c.reported(p.File) || len(fs) == 0 && len(p.Doc.Directives) == 0 && len(p.LintDisable) == 0 {
+			continue
 		}
+		res.Findings = append(res.Findings, c.suppress(p, fs)...)
 	}
 	SortFindings(res.Findings)
 	res.Files = len(files)
@@ -297,26 +302,47 @@ func (c *checker) index(s *Site) {
 		}
 		c.bySlug[p.Slug] = append(c.bySlug[p.Slug], p.URL)
 	}
-	// The lists and files a build writes besides the pages, from the same
-	// model the renderer uses.
-	var pub []*content.Page
-	for _, p := range c.universe {
-		if c.isPublished(p) {
-			pub = append(pub, p)
-		}
-	}
-	rs := render.NewSite(c.cfg, pub)
+	// The lists and files a build writes besides the pages: the home,
+	// section, tag, search, known-issues and 404 pages, the sitemap, robots.txt
+	// and the feeds.
 	c.generated = map[string]bool{"/": true, "/search/": true, "/tags/": true, "/known-issues/": true,
 		"/404.html": true, "/sitemap.xml": true, "/robots.txt": true}
-	for _, sec := range rs.Sections {
-		c.generated[sec.URL] = true
-		for n := 2; (n-1)*render.PageSize < len(sec.Pages); n++ {
-			c.generated[fmt.Sprintf("%spage/%d/", sec.URL, n)] = true
+	sections := map[string]int{}
+	var releases []*content.Page
+	var dated *content.Page
+	for _, p := range c.universe {
+		if !c.isPublished(p) {
+			continue
+		}
+		if p.Section != "" {
+			sections[p.Section]++
+		}
+		for _, t := range p.Tags {
+			if slug := content.TagSlug(t); slug != "" {
+				c.generated["/tags/"+slug+"/"] = true
+			}
+		}
+		if p.Type == content.Release {
+			releases = append(releases, p)
+		} else if dated == nil && !p.Date().IsZero() {
+			dated = p
 		}
 	}
-	for _, t := range rs.Tags {
-		c.generated[t.URL] = true
+	for name, n := range sections {
+		url := "/" + name + "/"
+		c.generated[url] = true
+		for i := 2; (i-1)*render.PageSize < n; i++ {
+			c.generated[fmt.Sprintf("%spage/%d/", url, i)] = true
+		}
 	}
+	// The renderer's model of the releases gives the known issues (with the
+	// release that fixed each) and the feeds; it does not need the other
+	// pages, but for one dated page that makes the site-wide feed.
+	model := releases
+	if dated != nil {
+		model = append(append([]*content.Page(nil), releases...), dated)
+	}
+	rs := render.NewSite(c.cfg, model)
 	feeds, _ := feed.List(rs)
 	for _, f := range feeds {
 		for _, u := range []string{f.RSS, f.Atom, f.JSON} {
@@ -400,11 +426,23 @@ func (c *checker) orphans(results []pageResult) []Finding {
 
 // emitter collects the findings of one page.
 type emitter struct {
-	c   *checker
-	p   *content.Page
-	out []Finding
+	c       *checker
+	p       *content.Page
+	out     []Finding
+	scratch *scratch
 }
 
+// scratch is a worker's reusable memory, so that checking a page of prose
+// allocates little.
+type scratch struct {
+	// syllables caches syllable counts by word.
+	syllables map[string]uint8
+	words     []word
+}
+
+func newScratch() *scratch { return &scratch{syllables: make(map[string]uint8, 4096)} }
+
+// emitter returns an emitter for findings outside checkPage (no scratch).
 func (c *checker) emitter(p *content.Page) *emitter { return &emitter{c: c, p: p} }
 
 func (e *emitter) add(rule string, start, end content.Pos, msg string) {

@@ -21,7 +21,7 @@ const (
 )
 
 // checkPage runs the page-local rules on one page.
-func (c *checker) checkPage(p *content.Page) (res pageResult) {
+func (c *checker) checkPage(p *content.Page, sc *scratch) (res pageResult) {
 	defer func() {
 		// No input may crash kb: a bug in a rule becomes a finding.
 		if r := recover(); r != nil {
@@ -29,19 +29,14 @@ func (c *checker) checkPage(p *content.Page) (res pageResult) {
 				Message: fmt.Sprintf("kb lint could not check this file (internal error: %v); please report it", r)}}}
 		}
 	}()
-	e := c.emitter(p)
+	e := &emitter{c: c, p: p, scratch: sc}
 	c.title(e)
 	c.prerequisites(e)
 	c.lastUpdated(e)
 	res.targets = c.links(e)
 	c.images(e)
 	c.structure(e)
-	if c.on(RuleReadability) {
-		c.readability(e)
-	}
-	if c.on(RuleJargon) {
-		c.jargon.check(e)
-	}
+	c.prose(e)
 	c.release(e)
 	res.findings = e.out
 	return res
@@ -418,5 +413,28 @@ func (c *checker) release(e *emitter) {
 			}
 			e.field(RuleKnownIssueWork, key, fmt.Sprintf("the known issue %q has no workaround: add workaround: with what customers can do until it is fixed (or \"None yet\" and when to expect news)", name))
 		}
+	}
+}
+
+// prose runs the rules on the words of prose, readability and jargon, in
+// one pass over the page's blocks: each block is split into words once.
+func (c *checker) prose(e *emitter) {
+	read, jarg := c.on(RuleReadability), c.on(RuleJargon) && len(c.jargon.byFirst) > 0
+	if !read && !jarg {
+		return
+	}
+	var r readability
+	for i := range e.p.Doc.Blocks {
+		b := &e.p.Doc.Blocks[i]
+		e.scratch.words = appendWords(e.scratch.words[:0], b.Text)
+		if jarg {
+			c.jargon.checkBlock(e, b, e.scratch.words)
+		}
+		if read && b.Kind == markdown.Paragraph {
+			r.add(b, measureWords(b.Text, e.scratch.words, e.scratch.syllables))
+		}
+	}
+	if read {
+		r.report(c, e)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/octoacme/kb/internal/markdown"
 )
@@ -45,36 +46,61 @@ var abbreviations = map[string]bool{"e.g": true, "i.e": true, "vs": true, "mr": 
 // block is at least one sentence (a list item without a full stop is one);
 // inside it, ".", "!", "?" and "…" at the end of a word end a sentence.
 func measure(text string) textStats {
-	var s textStats
-	pending := 0 // words since the last sentence ended
-	for _, tok := range strings.Fields(text) {
-		word := strings.TrimFunc(tok, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
-		if word != "" {
-			s.words++
-			pending++
-			s.syllables += wordSyllables(word)
-		}
-		tail := strings.TrimRight(tok, `"'”’)]*_`)
-		ends := false
-		if n := len(tail); n > 0 {
-			switch tail[n-1] {
-			case '.':
-				ends = !abbreviations[strings.ToLower(strings.TrimSuffix(strings.TrimLeft(tail, `"'“‘([*_`), "."))]
-			case '!', '?':
-				ends = true
-			default:
-				ends = strings.HasSuffix(tail, "…")
-			}
-		}
-		if ends && pending > 0 {
-			s.sentences++
-			pending = 0
-		}
+	return measureWords(text, appendWords(nil, text), map[string]uint8{})
+}
+
+// endsSentence reports whether a token ends a sentence: it ends in ".",
+// "!", "?" or "…" (before closing quotes and brackets), and is not an
+// abbreviation like "e.g.".
+func endsSentence(tok string) bool {
+	tail := trimClosers(tok)
+	if !terminal(tail) {
+		return false
 	}
-	if pending > 0 {
-		s.sentences++
+	if tail[len(tail)-1] == '.' && len(tail) <= 8 {
+		w := strings.TrimSuffix(strings.TrimLeft(tail, `"'([*_“‘`), ".")
+		return !abbreviations[strings.ToLower(w)]
+	}
+	return true
+}
+
+// trimClosers drops closing quotes, brackets and emphasis from the end of s.
+func trimClosers(s string) string {
+	for len(s) > 0 {
+		switch c := s[len(s)-1]; c {
+		case '"', '\'', ')', ']', '*', '_':
+			s = s[:len(s)-1]
+			continue
+		}
+		if strings.HasSuffix(s, "”") || strings.HasSuffix(s, "’") {
+			s = s[:len(s)-len("”")]
+			continue
+		}
+		break
 	}
 	return s
+}
+
+// terminal reports whether s ends in ".", "!", "?" or "…", before closing
+// quotes and brackets.
+func terminal(s string) bool {
+	tail := trimClosers(s)
+	if tail == "" {
+		return false
+	}
+	switch tail[len(tail)-1] {
+	case '.', '!', '?':
+		return true
+	}
+	return strings.HasSuffix(tail, "…")
+}
+
+func isSpaceAt(s string, i int) bool {
+	if c := s[i]; c < utf8.RuneSelf {
+		return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'
+	}
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	return unicode.IsSpace(r)
 }
 
 // wordSyllables counts the syllables of a word that may be hyphenated
@@ -267,23 +293,24 @@ func hasVowel(w string) bool {
 	return false
 }
 
-// readability reports a page whose prose is harder than lint.max_grade, at
-// its hardest paragraph.
-func (c *checker) readability(e *emitter) {
-	var total textStats
-	var hardest *markdown.Block
-	hardestGrade := -100.0
-	for i := range e.p.Doc.Blocks {
-		b := &e.p.Doc.Blocks[i]
-		if b.Kind != markdown.Paragraph {
-			continue
-		}
-		s := measure(b.Text)
-		total.add(s)
-		if g := s.grade(); s.words >= 8 && g > hardestGrade && len(b.Spans) > 0 {
-			hardest, hardestGrade = b, g
-		}
+// readability adds one prose block to the page's readability counts.
+type readability struct {
+	total        textStats
+	hardest      *markdown.Block
+	hardestGrade float64
+}
+
+func (r *readability) add(b *markdown.Block, s textStats) {
+	r.total.add(s)
+	if g := s.grade(); s.words >= 8 && (r.hardest == nil || g > r.hardestGrade) && len(b.Spans) > 0 {
+		r.hardest, r.hardestGrade = b, g
 	}
+}
+
+// report reports a page whose prose is harder than lint.max_grade, at its
+// hardest paragraph.
+func (r *readability) report(c *checker, e *emitter) {
+	total := r.total
 	if total.words < readabilityMinW {
 		return
 	}
@@ -294,10 +321,64 @@ func (c *checker) readability(e *emitter) {
 	}
 	msg := fmt.Sprintf("Flesch–Kincaid grade %.1f is above %g (lint.max_grade): %.1f words a sentence, %.2f syllables a word; use shorter sentences and plainer words",
 		g, max, float64(total.words)/float64(total.sentences), float64(total.syllables)/float64(total.words))
-	if hardest == nil {
+	if r.hardest == nil {
 		e.page(RuleReadability, msg)
 		return
 	}
-	msg += fmt.Sprintf(", starting with this paragraph (grade %.1f)", hardestGrade)
-	e.body(RuleReadability, hardest.Spans[0].Offset, -1, msg)
+	msg += fmt.Sprintf(", starting with this paragraph (grade %.1f)", r.hardestGrade)
+	e.body(RuleReadability, r.hardest.Spans[0].Offset, -1, msg)
+}
+
+// measureWords counts a block's words, sentences and syllables from its
+// words (as appendWords finds them). Words not apart by white space make one
+// word (sign-in, e.g., 3.7), as in measure; a sentence ends after a word
+// followed by ".", "!", "?" or "…" and then white space or the end.
+func measureWords(text string, words []word, cache map[string]uint8) textStats {
+	var s textStats
+	pending := 0
+	tokStart := -1
+	for k, w := range words {
+		if tokStart < 0 {
+			tokStart = w.start
+			s.words++
+			pending++
+		}
+		piece := text[w.start:w.end]
+		n, ok := cache[piece]
+		if !ok {
+			n = uint8(min(partSyllables(piece), 255))
+			cache[piece] = n
+		}
+		s.syllables += int(n)
+		// The gap to the next word decides whether the token goes on.
+		gapEnd := len(text)
+		if k+1 < len(words) {
+			gapEnd = words[k+1].start
+		}
+		gap := text[w.end:gapEnd]
+		p := 0 // the token's trailing punctuation: the gap up to white space
+		for p < len(gap) && !isSpaceAt(gap, p) {
+			_, size := utf8.DecodeRuneInString(gap[p:])
+			p += size
+		}
+		if p == len(gap) && gapEnd < len(text) {
+			continue // sign-in, e.g: the same token
+		}
+		ends := p > 0 && endsSentence(text[tokStart:w.end+p])
+		if !ends && len(gap)-p > 1 {
+			ends = terminal(strings.TrimRightFunc(gap[p:], unicode.IsSpace)) // a full stop on its own, after a code span
+		}
+		if ends && pending > 0 {
+			s.sentences++
+			pending = 0
+		}
+		tokStart = -1
+	}
+	if pending > 0 {
+		s.sentences++
+	}
+	if s.syllables < s.words {
+		s.syllables = s.words // every word has a syllable
+	}
+	return s
 }

@@ -40,8 +40,8 @@ func TestMeasure(t *testing.T) {
 		{"The cat sat on the mat.", 6, 1, 6},
 		{"Go to Settings. Select Save! Done?", 6, 3, 8},
 		{"A list item without a full stop", 7, 1, 9},
-		{"See e.g. the guide. Then stop.", 6, 2, 6},
-		{"You see . Reconnect Slack.", 4, 2, 6}, // a code span left ". " behind
+		{"See e.g. the guide. Then stop.", 6, 2, 7}, // e.g. is read as two letters
+		{"You see . Reconnect Slack.", 4, 2, 6},     // a code span left ". " behind
 		{"Wait… then retry.", 3, 2, 4},
 		{"", 0, 0, 0},
 		{"— –", 0, 0, 0},
