@@ -421,8 +421,36 @@ type Version struct {
 	Pre   string
 }
 
+type parsedVersion struct {
+	v  Version
+	ok bool
+}
+
+// versions caches ParseVersion (up to a bound): sorting releases and
+// resolving known issues compare the same few version strings many times.
+var versions = struct {
+	sync.Mutex
+	m map[string]parsedVersion
+}{m: map[string]parsedVersion{}}
+
 // ParseVersion parses versions like 3.7, 3.7.1, v3.7.1-rc.1.
 func ParseVersion(s string) (Version, bool) {
+	versions.Lock()
+	c, hit := versions.m[s]
+	versions.Unlock()
+	if hit {
+		return c.v, c.ok
+	}
+	v, ok := parseVersion(s)
+	versions.Lock()
+	if len(versions.m) < 1<<14 {
+		versions.m[s] = parsedVersion{v, ok}
+	}
+	versions.Unlock()
+	return v, ok
+}
+
+func parseVersion(s string) (Version, bool) {
 	m := versionRE.FindStringSubmatch(strings.TrimSpace(s))
 	if m == nil {
 		return Version{}, false

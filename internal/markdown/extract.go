@@ -2,6 +2,7 @@ package markdown
 
 import (
 	"bytes"
+	"fmt"
 	"regexp"
 	"strings"
 	"unicode"
@@ -15,6 +16,7 @@ import (
 func extract(doc ast.Node, src []byte, d *Document) {
 	ids := newIDs()
 	section := -1
+	tables := 0
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
@@ -37,6 +39,9 @@ func extract(doc ast.Node, src []byte, d *Document) {
 			b.InList = inList(n)
 			d.addBlock(b)
 			return ast.WalkSkipChildren, nil
+		case *east.Table:
+			tables++
+			n.SetAttributeString("aria-label", []byte(fmt.Sprintf("Table %d", tables)))
 		case *east.TableCell:
 			b := inlineBlock(n, src, d, TableCell)
 			b.Section = section

@@ -36,10 +36,24 @@ type ids struct {
 	used map[string]bool
 }
 
-func newIDs() *ids { return &ids{used: map[string]bool{}} }
+// reservedIDs are element ids the default layouts use on every page or on
+// some pages (release sections); headings never take them, nor any id
+// starting with "kb-".
+var reservedIDs = []string{"main", "whats-new", "fixed", "known-issues"}
+
+func newIDs() *ids {
+	s := &ids{used: map[string]bool{}}
+	for _, id := range reservedIDs {
+		s.used[id] = true
+	}
+	return s
+}
 
 func (s *ids) generate(text string) string {
 	base := Slug(text)
+	if strings.HasPrefix(base, "kb-") {
+		base = "h-" + base
+	}
 	id := base
 	for i := 1; s.used[id]; i++ {
 		id = base + "-" + strconv.Itoa(i)

@@ -44,11 +44,12 @@ func (r *nodeRenderer) callout(w util.BufWriter, src []byte, n ast.Node, enterin
 // scroll wide tables (axe: scrollable-region-focusable).
 func (r *nodeRenderer) table(w util.BufWriter, src []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
 	if entering {
-		w.WriteString("<div class=\"table-wrap\" role=\"region\" aria-label=\"Table\" tabindex=\"0\">\n<table")
-		if n.Attributes() != nil {
-			html.RenderAttributes(w, n, nil)
+		label := "Table"
+		if v, ok := n.AttributeString("aria-label"); ok {
+			label = string(v.([]byte))
 		}
-		w.WriteString(">\n")
+		// Each region needs its own name: extract numbers the tables.
+		fmt.Fprintf(w, "<div class=\"table-wrap\" role=\"region\" aria-label=\"%s\" tabindex=\"0\">\n<table>\n", label)
 	} else {
 		w.WriteString("</table>\n</div>\n")
 	}

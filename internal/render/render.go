@@ -195,7 +195,10 @@ func (r *Renderer) Jobs() []Job {
 	}
 	add("index.html", nil, html("home", r.homeData()))
 	for _, p := range s.Pages {
-		add(strings.TrimPrefix(p.URL, "/")+"index.html", p, html(string(p.Type), r.pageData(p)))
+		p := p
+		// The page's data is computed when it renders: an incremental
+		// rebuild lists every job but renders few.
+		add(strings.TrimPrefix(p.URL, "/")+"index.html", p, func(w io.Writer) error { return r.execute(w, string(p.Type), r.pageData(p)) })
 	}
 	for _, sec := range s.Sections {
 		kind := "section"

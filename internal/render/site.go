@@ -30,6 +30,15 @@ type Site struct {
 	ChangedIn map[*content.Page][]*content.Page
 	// Feeds are the feeds the site publishes, for autodiscovery links.
 	Feeds []Feed
+
+	titleKeys map[*content.Page]string
+}
+
+func (s *Site) titleKey(p *content.Page) string {
+	if k, ok := s.titleKeys[p]; ok {
+		return k
+	}
+	return strings.ToLower(p.LinkTitle())
 }
 
 // Feed describes a published feed for <link rel="alternate"> and subscribe links.
@@ -81,8 +90,10 @@ func NewSite(cfg *config.Config, pages []*content.Page) *Site {
 		Backlinks: map[*content.Page][]*content.Page{}, ChangedIn: map[*content.Page][]*content.Page{}}
 	s.Pages = append([]*content.Page(nil), pages...)
 	sort.Slice(s.Pages, func(i, j int) bool { return s.Pages[i].URL < s.Pages[j].URL })
+	s.titleKeys = make(map[*content.Page]string, len(s.Pages))
 	for _, p := range s.Pages {
 		s.ByURL[p.URL] = p
+		s.titleKeys[p] = strings.ToLower(p.LinkTitle())
 	}
 
 	sections := map[string]*Section{}
@@ -124,7 +135,7 @@ func NewSite(cfg *config.Config, pages []*content.Page) *Site {
 		if sec.Name == "releases" {
 			sortReleases(sec.Pages)
 		} else {
-			sort.SliceStable(sec.Pages, func(i, j int) bool { return lessTitle(sec.Pages[i], sec.Pages[j]) })
+			sort.SliceStable(sec.Pages, func(i, j int) bool { return s.lessTitle(sec.Pages[i], sec.Pages[j]) })
 		}
 		s.Sections = append(s.Sections, sec)
 	}
@@ -141,7 +152,7 @@ func NewSite(cfg *config.Config, pages []*content.Page) *Site {
 		return a.Name < b.Name
 	})
 	for _, t := range tags {
-		sort.SliceStable(t.Pages, func(i, j int) bool { return lessTitle(t.Pages[i], t.Pages[j]) })
+		sort.SliceStable(t.Pages, func(i, j int) bool { return s.lessTitle(t.Pages[i], t.Pages[j]) })
 		s.Tags = append(s.Tags, t)
 	}
 	sort.Slice(s.Tags, func(i, j int) bool { return s.Tags[i].Slug < s.Tags[j].Slug })
@@ -173,8 +184,10 @@ func (s *Site) newSection(name string) *Section {
 	return &Section{Name: name, Title: s.Config.SectionTitle(name), Description: c.Description, URL: "/" + name + "/"}
 }
 
-func lessTitle(a, b *content.Page) bool {
-	ta, tb := strings.ToLower(a.LinkTitle()), strings.ToLower(b.LinkTitle())
+// lessTitle orders pages by title, case-insensitively, then by URL. The
+// lowercased titles are computed once per Site: sorting compares each many times.
+func (s *Site) lessTitle(a, b *content.Page) bool {
+	ta, tb := s.titleKey(a), s.titleKey(b)
 	if ta != tb {
 		return ta < tb
 	}
@@ -284,7 +297,7 @@ func (s *Site) link() {
 		}
 	}
 	for _, list := range s.Backlinks {
-		sort.SliceStable(list, func(i, j int) bool { return lessTitle(list[i], list[j]) })
+		sort.SliceStable(list, func(i, j int) bool { return s.lessTitle(list[i], list[j]) })
 	}
 }
 
@@ -378,7 +391,7 @@ func (s *Site) Popular(n int) []*content.Page {
 		if a != b {
 			return a > b
 		}
-		return lessTitle(list[i], list[j])
+		return s.lessTitle(list[i], list[j])
 	})
 	if len(list) > n {
 		list = list[:n]

@@ -520,13 +520,25 @@ func (s *Session) affected(ns *render.Site, old map[string]*content.Page, change
 			}
 		}
 	}
-	for _, p := range old {
-		touch(s.site, p)
-		touch(ns, p)
-	}
 	for _, p := range changed {
+		if o := old[p.File]; o != nil && listing(o) == listing(p) {
+			// Only the body or the page's own links changed: no other
+			// page shows anything of it that changed.
+			addPage(p)
+			continue
+		}
 		touch(s.site, p)
 		touch(ns, p)
+		if o := old[p.File]; o != nil {
+			touch(s.site, o)
+			touch(ns, o)
+		}
+	}
+	for f, o := range old {
+		if _, still := s.pages[f]; !still {
+			touch(s.site, o)
+			touch(ns, o)
+		}
 	}
 	if releaseTouched {
 		// Latest badges, "a newer release", fixed known issues: every release page.
@@ -538,6 +550,24 @@ func (s *Session) affected(ns *render.Site, old map[string]*content.Page, change
 		addSection(ns, "releases")
 	}
 	return out
+}
+
+// listing is what other pages show of a page: in lists, related links,
+// release notes, badges and feeds. Two versions of a page with the same
+// listing differ only in what the page itself shows.
+func listing(p *content.Page) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s\x00%s\x00%s\x00%s\x00%s\x00%s\x00%v\x00%q\x00%q\x00%s\x00%v\n",
+		p.URL, p.LinkTitle(), p.Description, p.Date(), p.Type, p.Product, p.Draft, p.Tags, p.Aliases, p.Section, p.Updated)
+	if p.Doc != nil {
+		for _, h := range p.Doc.Headings {
+			fmt.Fprintf(&b, "%s\x00%s\n", h.ID, h.Text)
+		}
+	}
+	if p.Release != nil {
+		fmt.Fprintf(&b, "%+v\n", *p.Release)
+	}
+	return b.String()
 }
 
 // redirects maps alias paths to the URLs of their pages.
