@@ -39,8 +39,7 @@ func (s textStats) ease() float64 {
 }
 
 // abbreviations end in a period that does not end a sentence.
-var abbreviations = map[string]bool{"e.g": true, "i.e": true, "vs": true, "mr": true, "mrs": true, "ms": true,
-	"dr": true, "fig": true, "approx": true, "cf": true}
+var abbreviations = []string{"e.g", "i.e", "vs", "mr", "mrs", "ms", "dr", "fig", "approx", "cf"}
 
 // measure counts the words, sentences and syllables of one prose block. A
 // block is at least one sentence (a list item without a full stop is one);
@@ -59,7 +58,25 @@ func endsSentence(tok string) bool {
 	}
 	if tail[len(tail)-1] == '.' && len(tail) <= 8 {
 		w := strings.TrimSuffix(strings.TrimLeft(tail, `"'([*_“‘`), ".")
-		return !abbreviations[strings.ToLower(w)]
+		for _, a := range abbreviations {
+			if strings.EqualFold(w, a) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// shortWord reports whether w is a lowercase ASCII word of at most three
+// letters that is one syllable (most are: the, and, you).
+func shortWord(w string) bool {
+	if len(w) > 3 || w == "via" || w == "ion" {
+		return false
+	}
+	for i := 0; i < len(w); i++ {
+		if w[i] < 'a' || w[i] > 'z' {
+			return false
+		}
 	}
 	return true
 }
@@ -344,12 +361,16 @@ func measureWords(text string, words []word, cache map[string]uint8) textStats {
 			pending++
 		}
 		piece := text[w.start:w.end]
-		n, ok := cache[piece]
-		if !ok {
-			n = uint8(min(partSyllables(piece), 255))
-			cache[piece] = n
+		if shortWord(piece) {
+			s.syllables++ // the, and, you: no need for the cache
+		} else {
+			n, ok := cache[piece]
+			if !ok {
+				n = uint8(min(partSyllables(piece), 255))
+				cache[piece] = n
+			}
+			s.syllables += int(n)
 		}
-		s.syllables += int(n)
 		// The gap to the next word decides whether the token goes on.
 		gapEnd := len(text)
 		if k+1 < len(words) {

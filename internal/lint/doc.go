@@ -1,0 +1,116 @@
+// Package lint checks a help center against the support team's
+// Documentation Checklist and Writing Guidelines
+// (support-readiness-process.md) and reports what breaks them. kb lint
+// prints its findings; kb build runs the same checks and stops on errors.
+//
+// # Rules
+//
+// Each rule has a stable ID (never renamed: site.yaml, kb-lint comments,
+// front matter and CI configurations name it), a default level, and the
+// checklist item it enforces. Rules lists them; kb lint --list-rules prints
+// them.
+//
+//	id                      default  checks
+//	front-matter            error    front matter parses; fields have the right kinds; type is known
+//	title                   error    a title is present; no two pages share one (warning: > 70 or < 10 characters)
+//	prerequisites           error    how-to and troubleshooting guides state prerequisites: front matter
+//	                                 prerequisites, or a "Prerequisites" / "Before you begin" / "Before you
+//	                                 start" section before the first numbered step
+//	last-updated            error    updated is present, a valid date, not in the future (a day's grace for
+//	                                 time zones) (warning: older than lint.stale_after_days, default 365; 0
+//	                                 turns staleness off). A release announcement without updated is dated by
+//	                                 its release date and never goes stale
+//	related-links           error    every page but release announcements has a related entry; every internal
+//	                                 entry resolves to a page, and to a heading when it has #anchor
+//	broken-link             error    body links and images resolve to a published page, a heading ID the
+//	                                 renderer emits (Markdown headings and the layouts' IDs), or a file
+//	image-alt               error    every image has alt text
+//	screenshots             note     a how-to guide with a numbered list has an image
+//	troubleshooting         warning  a how-to guide has a "Troubleshooting" / "Common errors" (or "Common
+//	                                 problems", "Common issues") section; a troubleshooting guide has a
+//	                                 heading with "Resolution", "Solution", "Fix" or "Workaround" and a
+//	                                 numbered list under it
+//	readability             warning  Flesch–Kincaid grade of the prose above lint.max_grade (default 9)
+//	jargon                  warning  a lint.jargon term in prose: whole words, any case
+//	single-topic            warning  more than 8 second-level sections (not in FAQ pages) or more than 1,500 words of prose
+//	release-docs            error    every feature of a release links a doc page; every docs entry resolves
+//	known-issue-workaround  error    every known issue of a release has a workaround
+//	orphan                  note     no other page links to the page (body, related or release docs)
+//	suppression             warning  kb-lint comments and lint.disable name known rules and suppress something
+//
+// Levels are error, warning, note and off. site.yaml changes them:
+//
+//	lint:
+//	  rules: {jargon: error, screenshots: off}
+//
+// An unknown rule ID or level there is a *config.Error at its line. A rule
+// whose level is off does not run. A rule with a warning part (title,
+// last-updated) reports that part at warning, or lower when the rule's
+// level is lower.
+//
+// # What is prose
+//
+// Prose rules (jargon, readability) read the Blocks of the Markdown
+// Document that content.Load parsed once, the same parse the site renders:
+// paragraphs, list items, headings and table cells with code spans, URLs,
+// link destinations, images and raw HTML left out. Code blocks, fence info
+// strings and front matter are never prose. Readability scores paragraphs
+// and list items only (not headings or table cells) and skips pages under
+// 100 words. Jargon matches whole words in any case; the words of a phrase
+// may be apart by spaces, line breaks or hyphens ("end user", "end-user"),
+// but not by a code span.
+//
+// # Links
+//
+// Internal links resolve against every page of the site, whatever files are
+// reported: /articles/x/ (with or without the trailing slash or index.html),
+// relative links (../x/) against the page's URL as a browser would, links to
+// the site's own base_url, #fragments against the IDs the renderer emits
+// (heading IDs exactly as the HTML carries them, and render.TemplateAnchors
+// for the layouts' own, such as #known-issues on a release), the list pages
+// and files a build writes (sections, tags, /known-issues/ and its issue
+// IDs, /search/, feeds, sitemap.xml) and the files under static/. A link
+// from a published page to a draft is broken. Links with a scheme (https:,
+// mailto:) or starting with // are never checked: nothing touches the
+// network.
+//
+// # Suppression
+//
+// In the body, HTML comments turn rules off and on again; without rule IDs
+// they mean every rule:
+//
+//	<!-- kb-lint-disable jargon readability -->  …  <!-- kb-lint-enable jargon readability -->
+//	<!-- kb-lint-disable-next-line jargon -->
+//
+// A disable runs to its enable or the end of the file; disable-next-line
+// covers the line after the comment's last line. Comments inside code are
+// text, not directives. In front matter, lint: {disable: [jargon]} turns
+// rules off for the whole file, page-level findings at line 1 included. A
+// directive or entry that names an unknown rule, or suppresses nothing, is a
+// suppression finding.
+//
+// # Positions
+//
+// Findings carry 1-based lines and columns of the file as it is on disk,
+// front matter included; columns count Unicode code points (CRLF line ends
+// and multibyte characters do not shift them), as SARIF's unicodeCodePoints.
+// A body finding is at the offending text (the word, the link destination,
+// the image, the heading); a front-matter finding at the value (or its key
+// when the value is missing or a list); a finding about the whole page, such
+// as a missing field or section, at line 1, column 1. End positions are
+// exclusive.
+//
+// # Today
+//
+// last-updated compares with today's date: SOURCE_DATE_EPOCH (seconds
+// since 1970, UTC) when set, so results are reproducible, else the clock.
+// A malformed SOURCE_DATE_EPOCH is an error.
+//
+// # Output
+//
+// Write reports findings as text (path:line:col: level: rule: message,
+// sorted by path, line and column, then a summary line), JSON (JSONReport),
+// GitHub Actions workflow commands (WriteGitHub, with WriteStepSummary for
+// $GITHUB_STEP_SUMMARY) or SARIF 2.1.0 (WriteSARIF). docs/lint.md documents
+// each rule, the JSON schema and a GitHub Actions workflow.
+package lint
