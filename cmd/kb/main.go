@@ -76,6 +76,7 @@ func commands() []command {
 		{"serve", "preview the site with live reload, or serve it in production", runServe},
 		{"new", "write a new page that follows the documentation checklist", runNew},
 		{"search", "search the built site's index like a customer", runSearch},
+		{"ready", "check a release against the pre-release checklist", runReady},
 		{"brief", "write the support team briefing for a release", runBrief},
 		{"announce", "write the customer announcement for a release", runAnnounce},
 		{"version", "print kb's version", runVersion},

@@ -19,6 +19,7 @@ import (
 
 	kb "github.com/octoacme/kb"
 	"github.com/octoacme/kb/internal/lint"
+	"github.com/octoacme/kb/internal/release"
 	"github.com/octoacme/kb/internal/search"
 	"github.com/octoacme/kb/internal/server"
 	"github.com/octoacme/kb/internal/site"
@@ -93,6 +94,7 @@ when the site has problems.`, stdout)
 	var live *server.Live
 	if !*noWatch {
 		live = server.NewLive()
+		live.Extra = readyHandler(sess)
 		h.Live = live
 	}
 	var mem *search.Memory
@@ -327,4 +329,31 @@ func openBrowser(u string) {
 		cmd = exec.Command("xdg-open", u)
 	}
 	_ = cmd.Start()
+}
+
+// readyHandler serves /_kb/ready/VERSION[?product=P]: kb ready's report on
+// the content as it is now, for writers preparing a release.
+func readyHandler(sess *site.Session) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		version, ok := strings.CutPrefix(r.URL.Path, "/_kb/ready/")
+		version = strings.Trim(version, "/")
+		if !ok || version == "" {
+			http.Error(w, "usage: /_kb/ready/VERSION, like /_kb/ready/3.7.0", http.StatusNotFound)
+			return
+		}
+		pages, s, findings := sess.Snapshot()
+		if s == nil {
+			http.Error(w, "the site has not built yet; fix the problems the page overlay shows", http.StatusServiceUnavailable)
+			return
+		}
+		rel, err := release.Find(pages, version, r.URL.Query().Get("product"))
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusNotFound)
+			return
+		}
+		rep := release.Check(s, findings, rel, s.Config.Ready.WindowDays)
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		rep.HTML(w)
+	})
 }

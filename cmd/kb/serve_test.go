@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -143,5 +144,27 @@ func TestServePortInUse(t *testing.T) {
 	err := run(context.Background(), []string{"serve", "-s", dir, "--addr", addr}, io.Discard, &stderr)
 	if code := exitCode(err, &stderr); code != exitUsage || !strings.Contains(stderr.String(), "already in use") {
 		t.Errorf("exit %d, stderr %q", code, stderr.String())
+	}
+}
+
+func TestServeReadyReport(t *testing.T) {
+	t.Setenv("SOURCE_DATE_EPOCH", "1795737600")
+	base := startServe(t, "-s", "../..")
+	resp, err := http.Get(base + "_kb/ready/3.7.0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(body), "Release readiness: OctoAcme 3.7") || !strings.Contains(string(body), "Ready: every blocking item passes") {
+		t.Errorf("status %d body %s", resp.StatusCode, body)
+	}
+	resp, err = http.Get(base + "_kb/ready/9.9.9")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 404 {
+		t.Errorf("unknown version: status %d", resp.StatusCode)
 	}
 }

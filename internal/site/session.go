@@ -586,3 +586,16 @@ func redirects(s *render.Site) map[string]string {
 	}
 	return m
 }
+
+// Snapshot returns the session's current content: every loaded page (drafts
+// included), the published site of the last good build and the lint
+// findings. Callers must not modify them.
+func (s *Session) Snapshot() (pages []*content.Page, site *render.Site, findings []lint.Finding) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, list := range s.findings {
+		findings = append(findings, list...)
+	}
+	lint.SortFindings(findings)
+	return s.allPages(), s.site, findings
+}

@@ -1,0 +1,77 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"io"
+
+	kb "github.com/octoacme/kb"
+	"github.com/octoacme/kb/internal/lint"
+	"github.com/octoacme/kb/internal/release"
+	"github.com/octoacme/kb/internal/render"
+	"github.com/octoacme/kb/internal/site"
+)
+
+func runReady(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("ready", "ready VERSION [flags]", `
+Check a release against the support readiness process's pre-release
+checklist and print it, one line per item: ✓ passed, ✗ failed, ! warning,
+– manual (no tool can check it).
+
+Blocking items: the release announcement exists and passes kb lint; every
+feature links at least one how-to guide; every linked page exists, is
+published, passes kb lint and was updated on or after the release date
+minus ready.window_days (site.yaml, default 30); every known issue has a
+workaround and links a troubleshooting guide; the briefing and the
+announcement can be written with no missing field. A feature without an
+FAQ entry among its docs is a warning.
+
+Exit status 1 when a blocking item fails, so a release branch's CI can
+require it. kb serve shows the same report at /_kb/ready/VERSION.`, stdout)
+	dir := siteFlag(fs)
+	product := fs.String("product", "", "the `product` of the release, when several products share the version")
+	format := fs.String("format", "text", "output `format`: text, markdown or json")
+	if err := parse(fs, reorder(args)); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usageError("ready: want one release version, like: kb ready 3.7.0")
+	}
+	switch *format {
+	case "text", "markdown", "json":
+	default:
+		return usageError("ready: unknown --format %q (want text, markdown or json)", *format)
+	}
+	l, err := site.Load(*dir, kb.Theme)
+	if err != nil {
+		return reportBuildError(err, stderr)
+	}
+	if len(l.Content.Errors) > 0 {
+		errs := make([]error, len(l.Content.Errors))
+		for i, e := range l.Content.Errors {
+			errs[i] = e
+		}
+		return reportBuildError(&site.InputError{Errs: errs}, stderr)
+	}
+	r, err := release.Find(l.Content.Pages, fs.Arg(0), *product)
+	if err != nil {
+		var ue *release.UsageError
+		if errors.As(err, &ue) {
+			return usageError("%s", ue.Msg)
+		}
+		return err
+	}
+	res, err := lint.Check(&lint.Site{Config: l.Config, Pages: l.Content.Pages, Static: l.Theme.Static}, lint.Options{PublishedOnly: true})
+	if err != nil {
+		return reportBuildError(&site.InputError{Errs: []error{err}}, stderr)
+	}
+	s := render.NewSite(l.Config, site.Published(l.Content.Pages, false))
+	rep := release.Check(s, res.Findings, r, l.Config.Ready.WindowDays)
+	if err := rep.Write(stdout, *format); err != nil {
+		return err
+	}
+	if !rep.Ready {
+		return silentExit(exitFindings)
+	}
+	return nil
+}
