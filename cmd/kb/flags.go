@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 )
 
 // newFlags returns a flag set that prints its usage to stdout on --help and
@@ -13,7 +14,10 @@ import (
 func newFlags(name, synopsis, about string, stdout io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	fs.Usage = func() {
+	// The flag package calls Usage itself on -h and on errors; kb prints
+	// help only for -h, once, from parse.
+	fs.Usage = func() {}
+	helpers.Store(fs, func() {
 		fmt.Fprintf(stdout, "Usage: kb %s\n\n%s\n", synopsis, strings.TrimSpace(about))
 		var any bool
 		fs.VisitAll(func(*flag.Flag) { any = true })
@@ -23,15 +27,22 @@ func newFlags(name, synopsis, about string, stdout io.Writer) *flag.FlagSet {
 			fs.PrintDefaults()
 			fs.SetOutput(io.Discard)
 		}
-	}
+	})
 	return fs
 }
+
+// helpers holds each flag set's help printer (commands may run
+// concurrently in tests, so it is a sync.Map).
+var helpers sync.Map
 
 // parse parses args; --help prints usage and ends the command with status 0.
 func parse(fs *flag.FlagSet, args []string) error {
 	err := fs.Parse(args)
+	h, _ := helpers.LoadAndDelete(fs)
 	if errors.Is(err, flag.ErrHelp) {
-		fs.Usage()
+		if h != nil {
+			h.(func())()
+		}
 		return errHelp
 	}
 	if err != nil {
