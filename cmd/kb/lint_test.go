@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"gopkg.in/yaml.v3"
 )
 
 // lintSite is a small site that follows the checklist.
@@ -241,4 +243,44 @@ func TestBuildRunsLint(t *testing.T) {
 			t.Errorf("status %d, %s", code, stderr)
 		}
 	})
+}
+
+// TestLintWorkflowDoc checks that the GitHub Actions workflow in docs parses,
+// runs kb lint with annotations, and is what docs/lint.md shows.
+func TestLintWorkflowDoc(t *testing.T) {
+	file, err := os.ReadFile("../../docs/github-actions-lint.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wf struct {
+		On   map[string]any `yaml:"on"`
+		Jobs map[string]struct {
+			Steps []map[string]any `yaml:"steps"`
+		} `yaml:"jobs"`
+	}
+	if err := yaml.Unmarshal(file, &wf); err != nil {
+		t.Fatal(err)
+	}
+	if wf.On["pull_request"] == nil || len(wf.Jobs["lint"].Steps) == 0 {
+		t.Fatalf("workflow: %+v", wf)
+	}
+	found := false
+	for _, s := range wf.Jobs["lint"].Steps {
+		if run, _ := s["run"].(string); strings.HasPrefix(run, "kb lint --format github") {
+			found = true
+		}
+	}
+	if !found {
+		t.Error("the lint job does not run kb lint --format github")
+	}
+	doc, err := os.ReadFile("../../docs/lint.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, after, _ := strings.Cut(string(doc), "\n## GitHub Actions\n")
+	_, block, _ := strings.Cut(after, "```yaml\n")
+	block, _, _ = strings.Cut(block, "```")
+	if !strings.Contains(string(file), block) || len(block) < 200 {
+		t.Errorf("docs/lint.md shows a workflow that is not the one in docs/github-actions-lint.yml:\n%s", block)
+	}
 }

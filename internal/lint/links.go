@@ -194,7 +194,25 @@ func (c *checker) suggestURL(p string) string {
 	if urls := c.bySlug[content.Slugify(seg)]; len(urls) == 1 {
 		return urls[0]
 	}
-	return ""
+	// A typo: the one published URL one or two edits away.
+	best, bestD, ties := "", 3, 0
+	for u := range c.published {
+		if abs(len(u)-len(p)) > 2 {
+			continue
+		}
+		d := withinDistance(p, u, 2)
+		switch {
+		case d > 2:
+		case d < bestD:
+			best, bestD, ties = u, d, 0
+		case d == bestD:
+			ties++
+		}
+	}
+	if ties > 0 {
+		return ""
+	}
+	return best
 }
 
 // isStatic reports whether the static overlay has a file at the site path.
@@ -236,4 +254,41 @@ func hasScheme(s string) bool {
 		}
 	}
 	return false
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}
+
+// withinDistance is the edit distance of two ASCII-ish strings when it is
+// at most limit, and limit+1 otherwise; it gives up as soon as it can.
+func withinDistance(a, b string, limit int) int {
+	if len(a) > 256 || len(b) > 256 {
+		return limit + 1
+	}
+	var prevBuf, curBuf [257]int
+	prev, cur := prevBuf[:len(b)+1], curBuf[:len(b)+1]
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		rowMin := cur[0]
+		for j := 1; j <= len(b); j++ {
+			c := prev[j-1]
+			if a[i-1] != b[j-1] {
+				c++
+			}
+			cur[j] = min(c, prev[j]+1, cur[j-1]+1)
+			rowMin = min(rowMin, cur[j])
+		}
+		if rowMin > limit {
+			return limit + 1
+		}
+		prev, cur = cur, prev
+	}
+	return min(prev[len(b)], limit+1)
 }
