@@ -155,6 +155,11 @@ when the site has problems.`, stdout)
 				prev := h.Site()
 				if len(u.Problems) == 0 {
 					h.SetSite(server.NewSite(u.Files, u.Redirects, prev, time.Now()))
+				}
+				// The browser reloads first; the search index catches up after.
+				live.Publish(event(batch, u), status(u))
+				fmt.Fprintln(stdout, rebuildLine(batch, u))
+				if len(u.Problems) == 0 {
 					if mem != nil {
 						var err error
 						if u.Full {
@@ -173,8 +178,6 @@ when the site has problems.`, stdout)
 						}
 					}
 				}
-				live.Publish(event(batch, u), status(u))
-				fmt.Fprintln(stdout, rebuildLine(batch, u))
 			}
 		}()
 	}

@@ -17,7 +17,7 @@ import (
 )
 
 // startServe runs kb serve on a free port and returns its URL.
-func startServe(t *testing.T, args ...string) string {
+func startServe(t testing.TB, args ...string) string {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()

@@ -545,3 +545,15 @@ func clean(s string) string {
 	}
 	return s
 }
+
+// Entries returns the URLs of the pages that appear in some feed of the
+// site: kb serve skips rewriting the feeds when an edit touches none of them.
+func Entries(s *render.Site) map[string]bool {
+	out := map[string]bool{}
+	for _, pl := range plans(s) {
+		for _, p := range pl.pages {
+			out[p.URL] = true
+		}
+	}
+	return out
+}

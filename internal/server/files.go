@@ -36,6 +36,14 @@ type Site struct {
 func NewSite(files map[string][]byte, redirects map[string]string, prev *Site, now time.Time) *Site {
 	s := &Site{Files: make(map[string]*File, len(files)), Redirects: redirects}
 	for name, data := range files {
+		if prev != nil {
+			// An incremental rebuild hands over the same byte slices for the
+			// files it did not render: reuse them without hashing again.
+			if old, ok := prev.Files[name]; ok && sameSlice(old.Data, data) {
+				s.Files[name] = old
+				continue
+			}
+		}
 		sum := sha256.Sum256(data)
 		etag := `"` + hex.EncodeToString(sum[:12]) + `"`
 		mod := now
@@ -47,6 +55,10 @@ func NewSite(files map[string][]byte, redirects map[string]string, prev *Site, n
 		s.Files[name] = &File{Data: data, ContentType: contentType(name), ETag: etag, ModTime: mod.UTC().Truncate(time.Second)}
 	}
 	return s
+}
+
+func sameSlice(a, b []byte) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
 }
 
 // Gzip returns the file's bytes gzip-compressed, computed once.

@@ -388,8 +388,10 @@ func (s *Session) rebuild(ctx context.Context, start time.Time, old map[string]*
 	if err := render.RunJobs(run, mem); err != nil {
 		return s.failed(start, []error{err}), nil
 	}
-	if err := feed.Write(mem, s.r); err != nil {
-		return s.failed(start, []error{err}), nil
+	if full || s.feedsChange(ns, old, changed) {
+		if err := feed.Write(mem, s.r); err != nil {
+			return s.failed(start, []error{err}), nil
+		}
 	}
 
 	// The new site: the previous files, minus those no longer produced, plus what was rendered.
@@ -405,6 +407,11 @@ func (s *Session) rebuild(ctx context.Context, start time.Time, old map[string]*
 		}
 		for p := range statics {
 			keep[p] = true
+		}
+		for _, f := range ns.Feeds {
+			for _, u := range []string{f.RSS, f.Atom, f.JSON} {
+				keep[strings.TrimPrefix(u, "/")] = true
+			}
 		}
 		for p, data := range s.out {
 			if keep[p] {
@@ -550,6 +557,26 @@ func (s *Session) affected(ns *render.Site, old map[string]*content.Page, change
 		addSection(ns, "releases")
 	}
 	return out
+}
+
+// feedsChange reports whether an edit can change a feed: a page's listing
+// changed (feeds show titles, dates and the doc titles in release notes),
+// or a changed page is an entry of a feed, before or after (feeds carry the
+// body).
+func (s *Session) feedsChange(ns *render.Site, old map[string]*content.Page, changed []*content.Page) bool {
+	before, after := feed.Entries(s.site), feed.Entries(ns)
+	for _, p := range changed {
+		o := old[p.File]
+		if o == nil || listing(o) != listing(p) || before[p.URL] || after[p.URL] {
+			return true
+		}
+	}
+	for f, o := range old {
+		if _, still := s.pages[f]; !still || before[o.URL] {
+			return true
+		}
+	}
+	return false
 }
 
 // listing is what other pages show of a page: in lists, related links,

@@ -86,6 +86,8 @@ func sameAsFull(t *testing.T, dir string, u *Update) {
 func TestSessionIncrementalMatchesFull(t *testing.T) {
 	t.Setenv("SOURCE_DATE_EPOCH", "1795737600")
 	dir := copySample(t)
+	// Short feeds, so that some edits touch no feed entry.
+	editFile(t, dir, "site.yaml", func(s string) string { return strings.Replace(s, "limit: 50", "limit: 3", 1) })
 	ctx := context.Background()
 	s := &Session{Dir: dir, Theme: kb.Theme}
 	first, err := s.Full(ctx)
