@@ -56,7 +56,7 @@ func runMessage(name, about string, make func(*render.Site, *content.Page) (*rel
 	default:
 		return usageError("%s: unknown --format %q (want markdown, text or html)", name, *format)
 	}
-	s, r, err := loadRelease(*dir, fs.Arg(0), *product, stderr)
+	_, s, r, err := loadRelease(*dir, fs.Arg(0), *product, stderr)
 	if err != nil {
 		return err
 	}
@@ -71,29 +71,25 @@ func runMessage(name, about string, make func(*render.Site, *content.Page) (*rel
 	return msg.Write(stdout, *format)
 }
 
-// loadRelease loads a site and finds a published release by version.
-func loadRelease(dir, version, product string, stderr io.Writer) (*render.Site, *content.Page, error) {
-	l, err := site.Load(dir, kb.Theme)
+// loadRelease loads a site and finds a release by version: l is the loaded
+// site, s its published model (drafts left out).
+func loadRelease(dir, version, product string, stderr io.Writer) (l *site.Loaded, s *render.Site, r *content.Page, err error) {
+	l, err = site.Load(dir, kb.Theme)
+	if err == nil {
+		err = l.ContentErr()
+	}
 	if err != nil {
-		return nil, nil, reportBuildError(err, stderr)
+		return nil, nil, nil, reportBuildError(err, stderr)
 	}
-	if len(l.Content.Errors) > 0 {
-		errs := make([]error, len(l.Content.Errors))
-		for i, e := range l.Content.Errors {
-			errs[i] = e
-		}
-		return nil, nil, reportBuildError(&site.InputError{Errs: errs}, stderr)
-	}
-	r, err := release.Find(l.Content.Pages, version, product)
+	r, err = release.Find(l.Content.Pages, version, product)
 	if err != nil {
 		var ue *release.UsageError
 		if errors.As(err, &ue) {
-			return nil, nil, usageError("%s", ue.Msg)
+			return nil, nil, nil, usageError("%s", ue.Msg)
 		}
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	s := render.NewSite(l.Config, site.Published(l.Content.Pages, false))
-	return s, r, nil
+	return l, render.NewSite(l.Config, site.Published(l.Content.Pages, false)), r, nil
 }
 
 func plural(n int, one, many string) string {

@@ -2,13 +2,10 @@ package main
 
 import (
 	"context"
-	"errors"
 	"io"
 
-	kb "github.com/octoacme/kb"
 	"github.com/octoacme/kb/internal/lint"
 	"github.com/octoacme/kb/internal/release"
-	"github.com/octoacme/kb/internal/render"
 	"github.com/octoacme/kb/internal/site"
 )
 
@@ -42,30 +39,14 @@ require it. kb serve shows the same report at /_kb/ready/VERSION.`, stdout)
 	default:
 		return usageError("ready: unknown --format %q (want text, markdown or json)", *format)
 	}
-	l, err := site.Load(*dir, kb.Theme)
+	l, s, r, err := loadRelease(*dir, fs.Arg(0), *product, stderr)
 	if err != nil {
-		return reportBuildError(err, stderr)
-	}
-	if len(l.Content.Errors) > 0 {
-		errs := make([]error, len(l.Content.Errors))
-		for i, e := range l.Content.Errors {
-			errs[i] = e
-		}
-		return reportBuildError(&site.InputError{Errs: errs}, stderr)
-	}
-	r, err := release.Find(l.Content.Pages, fs.Arg(0), *product)
-	if err != nil {
-		var ue *release.UsageError
-		if errors.As(err, &ue) {
-			return usageError("%s", ue.Msg)
-		}
 		return err
 	}
 	res, err := lint.Check(&lint.Site{Config: l.Config, Pages: l.Content.Pages, Static: l.Theme.Static}, lint.Options{PublishedOnly: true})
 	if err != nil {
 		return reportBuildError(&site.InputError{Errs: []error{err}}, stderr)
 	}
-	s := render.NewSite(l.Config, site.Published(l.Content.Pages, false))
 	rep := release.Check(s, res.Findings, r, l.Config.Ready.WindowDays)
 	if err := rep.Write(stdout, *format); err != nil {
 		return err

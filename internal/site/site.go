@@ -140,12 +140,8 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if errs := l.Content.Errors; len(errs) > 0 {
-		out := make([]error, len(errs))
-		for i, e := range errs {
-			out[i] = e
-		}
-		return nil, inputErr(out...)
+	if err := l.ContentErr(); err != nil {
+		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
