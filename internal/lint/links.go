@@ -129,7 +129,7 @@ func (c *checker) resolve(p *content.Page, dest string, kind linkKind) target {
 
 // anchor checks a #fragment against the IDs page q's HTML carries.
 func (c *checker) anchor(from, q *content.Page, frag, dest string) target {
-	if frag == "" || hasAnchor(q, frag) {
+	if frag == "" || render.HasAnchor(q, frag) {
 		return target{page: q}
 	}
 	where := q.URL

@@ -109,7 +109,7 @@ func Check(s *render.Site, findings []lint.Finding, r *content.Page, windowDays 
 				exist.Details = append(exist.Details, fmt.Sprintf("%s: %q (%s) is not a published page", at(fmt.Sprintf("%s.docs.%d", key, j)), d, f.Title))
 				continue
 			}
-			if frag != "" && !hasAnchor(p, frag) {
+			if frag != "" && !render.HasAnchor(p, frag) {
 				exist.Status = Fail
 				exist.Details = append(exist.Details, fmt.Sprintf("%s: %s has no heading #%s", at(fmt.Sprintf("%s.docs.%d", key, j)), p.File, frag))
 			}
@@ -187,23 +187,6 @@ func Check(s *render.Site, findings []lint.Finding, r *content.Page, windowDays 
 	}
 	rep.Ready = rep.Failed() == 0
 	return rep
-}
-
-func hasAnchor(p *content.Page, frag string) bool {
-	if p.Doc == nil {
-		return false
-	}
-	for _, h := range p.Doc.Headings {
-		if h.ID == frag {
-			return true
-		}
-	}
-	for _, id := range render.TemplateAnchors(p) {
-		if id == frag {
-			return true
-		}
-	}
-	return false
 }
 
 var marks = map[Status]string{Pass: "✓", Fail: "✗", Warn: "!", Manual: "–"}

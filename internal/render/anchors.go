@@ -59,3 +59,21 @@ func KnownIssuesAnchors(s *Site) []string {
 	}
 	return ids
 }
+
+// HasAnchor reports whether p's HTML has an element with the id: a heading
+// of its Markdown (with the ID the renderer gives it) or one of its layout's.
+func HasAnchor(p *content.Page, id string) bool {
+	if p.Doc != nil {
+		for _, h := range p.Doc.Headings {
+			if h.ID == id {
+				return true
+			}
+		}
+	}
+	for _, a := range TemplateAnchors(p) {
+		if a == id {
+			return true
+		}
+	}
+	return false
+}
