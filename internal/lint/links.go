@@ -143,24 +143,6 @@ func (c *checker) anchor(from, q *content.Page, frag, dest string) target {
 	return target{page: q, problem: msg}
 }
 
-// hasAnchor reports whether q's HTML has an element with the ID: a heading
-// of its Markdown (with the ID the renderer gives it) or one of its layout's.
-func hasAnchor(q *content.Page, id string) bool {
-	if q.Doc != nil {
-		for _, h := range q.Doc.Headings {
-			if h.ID == id {
-				return true
-			}
-		}
-	}
-	for _, a := range render.TemplateAnchors(q) {
-		if a == id {
-			return true
-		}
-	}
-	return false
-}
-
 func closestAnchor(q *content.Page, id string) string {
 	best, bestD := "", max(3, len(id)/3)
 	if q.Doc == nil {
