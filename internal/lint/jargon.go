@@ -140,7 +140,7 @@ func (j *jargon) checkBlock(e *emitter, b *markdown.Block, words []word) {
 			if i+n > len(words) || !j.matches(b, e.p.Body(), words[i:i+n], t) {
 				continue
 			}
-			from, to := b.Pos(words[i].start), endOffset(b, words[i+n-1].end)
+			from, to := spanPos(b, words[i].start), endOffset(b, words[i+n-1].end)
 			if from < 0 {
 				break
 			}
@@ -204,7 +204,7 @@ func (j *jargon) matches(b *markdown.Block, body []byte, ws []word, t jargonTerm
 		if strings.TrimFunc(gap, func(r rune) bool { return unicode.IsSpace(r) || r == '-' || r == '‐' }) != "" {
 			return false
 		}
-		from, to := b.Pos(ws[k-1].end-1), b.Pos(w.start)
+		from, to := spanPos(b, ws[k-1].end-1), spanPos(b, w.start)
 		if from >= 0 && to > from && to <= len(body) && bytes.IndexByte(body[from:to], '`') >= 0 {
 			return false // a code span was left out between the words
 		}
@@ -218,8 +218,19 @@ func endOffset(b *markdown.Block, end int) int {
 		return -1
 	}
 	_, size := utf8.DecodeLastRuneInString(b.Text[:end])
-	if o := b.Pos(end - size); o >= 0 {
+	if o := spanPos(b, end-size); o >= 0 {
 		return o + size
+	}
+	return -1
+}
+
+// spanPos maps an index into a block's Text to a body offset, or -1, like
+// Block.Pos, by binary search: a block of many spans costs log n a lookup.
+func spanPos(b *markdown.Block, i int) int {
+	spans := b.Spans
+	k := sort.Search(len(spans), func(k int) bool { return spans[k].At+spans[k].Len > i })
+	if k < len(spans) && i >= spans[k].At && i < spans[k].At+spans[k].Len {
+		return spans[k].Offset + i - spans[k].At
 	}
 	return -1
 }

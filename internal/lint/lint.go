@@ -1,7 +1,10 @@
 package lint
 
 import (
+	"bytes"
 	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io/fs"
 	"os"
@@ -34,8 +37,8 @@ type Finding struct {
 	Level   Level  `json:"level"`
 	Message string `json:"message"`
 
-	// lineText is the source line of the finding, for SARIF fingerprints.
-	lineText string
+	// lineHash identifies the text of the finding's line, for SARIF fingerprints.
+	lineHash string
 }
 
 func (f Finding) String() string {
@@ -197,8 +200,8 @@ func (c *checker) run(s *Site) *Result {
 		f := Finding{File: e.File, Line: max(e.Pos.Line, 1), Col: max(e.Pos.Col, 1), Rule: rule, Level: c.levels[rule], Message: e.Msg}
 		f.EndLine, f.EndCol = f.Line, f.Col
 		if p := c.byFile[e.File]; p != nil {
-			f.EndCol = lineEndCol(p, f.Line, f.Col)
-			f.lineText = p.LineText(f.Line)
+			li := c.emitter(p).line(f.Line)
+			f.EndCol, f.lineHash = max(li.endCol, f.Col), li.hash
 		}
 		if c.inUniverse[e.File] {
 			byFile[e.File] = append(byFile[e.File], f) // suppressible like the page's other findings
@@ -430,6 +433,48 @@ type emitter struct {
 	p       *content.Page
 	out     []Finding
 	scratch *scratch
+
+	// lines caches what findings need from a line: its end and its hash.
+	lines map[int]lineInfo
+	// at caches the last body offset turned into a position, so that many
+	// findings on one long line cost no more than the line.
+	atOff int
+	at    content.Pos
+}
+
+type lineInfo struct {
+	endCol int    // the column after the last non-blank character
+	hash   string // of the trimmed text, for SARIF fingerprints
+}
+
+func (e *emitter) line(n int) lineInfo {
+	if li, ok := e.lines[n]; ok {
+		return li
+	}
+	t := strings.TrimRight(e.p.LineText(n), " \t")
+	sum := sha256.Sum256([]byte(strings.TrimSpace(t)))
+	li := lineInfo{endCol: utf8.RuneCountInString(t) + 1, hash: hex.EncodeToString(sum[:8])}
+	if e.lines == nil {
+		e.lines = map[int]lineInfo{}
+	}
+	e.lines[n] = li
+	return li
+}
+
+// lineEnd is the column after the last non-blank character of a line, or from.
+func (e *emitter) lineEnd(line, from int) int { return max(e.line(line).endCol, from) }
+
+// pos turns a body offset into a position, counting on from the last one
+// when it is further along the same line.
+func (e *emitter) pos(off int) content.Pos {
+	body := e.p.Body()
+	if e.at.Line > 0 && off >= e.atOff && off <= len(body) && bytes.IndexByte(body[e.atOff:off], '\n') < 0 {
+		e.at.Col += utf8.RuneCount(body[e.atOff:off])
+	} else {
+		e.at = e.p.Pos(off)
+	}
+	e.atOff = off
+	return e.at
 }
 
 // scratch is a worker's reusable memory, so that checking a page of prose
@@ -460,35 +505,29 @@ func (e *emitter) add(rule string, start, end content.Pos, msg string) {
 		end = start
 	}
 	e.out = append(e.out, Finding{File: e.p.File, Line: start.Line, Col: start.Col, EndLine: end.Line, EndCol: end.Col,
-		Rule: rule, Level: lv, Message: msg, lineText: e.p.LineText(start.Line)})
+		Rule: rule, Level: lv, Message: msg, lineHash: e.line(start.Line).hash})
 }
 
 // page reports a finding about the whole page, at line 1.
 func (e *emitter) page(rule, msg string) {
 	start := content.Pos{Line: 1, Col: 1}
-	e.add(rule, start, content.Pos{Line: 1, Col: lineEndCol(e.p, 1, 1)}, msg)
+	e.add(rule, start, content.Pos{Line: 1, Col: e.lineEnd(1, 1)}, msg)
 }
 
 // field reports a finding at a front-matter value (or its nearest parent key).
 func (e *emitter) field(rule, path, msg string) {
 	start := e.p.Field(path)
-	e.add(rule, start, content.Pos{Line: start.Line, Col: lineEndCol(e.p, start.Line, start.Col)}, msg)
+	e.add(rule, start, content.Pos{Line: start.Line, Col: e.lineEnd(start.Line, start.Col)}, msg)
 }
 
 // body reports a finding on body bytes [from, to).
 func (e *emitter) body(rule string, from, to int, msg string) {
-	start := e.p.Pos(from)
+	start := e.pos(from)
 	end := start
 	if to > from {
-		end = e.p.Pos(to)
+		end = e.pos(to)
 	} else {
-		end.Col = lineEndCol(e.p, start.Line, start.Col)
+		end.Col = e.lineEnd(start.Line, start.Col)
 	}
 	e.add(rule, start, end, msg)
-}
-
-// lineEndCol is the column just after the last non-blank character of a line.
-func lineEndCol(p *content.Page, line, from int) int {
-	t := strings.TrimRight(p.LineText(line), " \t")
-	return max(utf8.RuneCountInString(t)+1, from)
 }

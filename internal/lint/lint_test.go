@@ -630,3 +630,32 @@ func TestNoPanics(t *testing.T) {
 		}
 	}
 }
+
+// FuzzCheck lints a site with one arbitrary page: no input may crash kb or
+// give a position outside the file.
+func FuzzCheck(f *testing.F) {
+	for _, s := range []string{fm + "We utilize [a](/nope/) ![](x.png)\n", "---\ntitle: [\n", "<!-- kb-lint-disable -->\n# x\n1. y\n",
+		"---\ntype: release\nfeatures: [{docs: [\"#\"]}]\nknown_issues: [{}]\nlint: {disable: [x]}\n---\n[a](../../..)\n", "\r\n\r\n| a |\n|-|\n| b |"} {
+		f.Add(s)
+	}
+	yaml := "base_url: https://help.example.com/\nlint:\n  jargon: [utilize, in order to, e-mail]\n"
+	f.Fuzz(func(t *testing.T, page string) {
+		res, err := lintFilesErr(map[string]string{"site.yaml": yaml, "content/articles/fuzz.md": page}, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// content.Load reads CR and CRLF as line ends too.
+		lines := strings.Count(strings.ReplaceAll(page, "\r\n", "\n"), "\n") + strings.Count(strings.ReplaceAll(page, "\r\n", ""), "\r") + 1
+		for _, fd := range res.Findings {
+			if fd.File != "content/articles/fuzz.md" {
+				continue
+			}
+			if fd.Line < 1 || fd.Col < 1 || fd.Line > lines || fd.EndLine < fd.Line || fd.EndLine == fd.Line && fd.EndCol < fd.Col {
+				t.Errorf("bad position %+v in %q", fd, page)
+			}
+			if strings.Contains(fd.Message, "internal error") {
+				t.Errorf("crash: %v", fd)
+			}
+		}
+	})
+}

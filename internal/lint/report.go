@@ -295,7 +295,7 @@ func WriteSARIF(w io.Writer, findings []Finding, o ReportOptions) error {
 		}
 		// The fingerprint follows the finding's text, not its line number,
 		// so code scanning keeps tracking it when lines above it move.
-		sum := sha256.Sum256([]byte(f.Rule + "\x00" + f.File + "\x00" + strings.TrimSpace(f.lineText) + "\x00" + f.Message))
+		sum := sha256.Sum256([]byte(f.Rule + "\x00" + f.File + "\x00" + f.lineHash + "\x00" + f.Message))
 		hash := hex.EncodeToString(sum[:8])
 		seen[hash]++
 		run.Results = append(run.Results, sarifResult{

@@ -55,19 +55,28 @@ func directives(p *content.Page) []*directive {
 func (c *checker) suppress(p *content.Page, fs []Finding) []Finding {
 	dirs := directives(p)
 	fileUsed := make([]bool, len(p.LintDisable))
-	out := fs[:0:0]
-	for _, f := range fs {
-		if i := slices.Index(p.LintDisable, f.Rule); i >= 0 {
-			fileUsed[i] = true
+	keep := make([]bool, len(fs))
+	for i, f := range fs {
+		if j := slices.Index(p.LintDisable, f.Rule); j >= 0 {
+			fileUsed[j] = true
 			continue
 		}
-		if d := suppressedBy(dirs, f); d != nil {
-			d.markUsed(f.Rule)
-			continue
-		}
-		out = append(out, f)
+		keep[i] = true
 	}
-
+	if len(dirs) > 0 {
+		for i, d := range suppressedBy(dirs, fs, keep) {
+			if d != nil {
+				d.markUsed(fs[i].Rule)
+				keep[i] = false
+			}
+		}
+	}
+	out := make([]Finding, 0, len(fs))
+	for i, f := range fs {
+		if keep[i] {
+			out = append(out, f)
+		}
+	}
 	if !c.on(RuleSuppression) || slices.Contains(p.LintDisable, RuleSuppression) {
 		return out
 	}
@@ -83,7 +92,7 @@ func (c *checker) suppress(p *content.Page, fs []Finding) []Finding {
 	}
 	for _, d := range dirs {
 		start := d.pos
-		end := content.Pos{Line: start.Line, Col: lineEndCol(p, start.Line, start.Col)}
+		end := content.Pos{Line: start.Line, Col: e.lineEnd(start.Line, start.Col)}
 		for _, r := range d.rules {
 			if !known(r) {
 				e.add(RuleSuppression, start, end, unknownRule(r))
@@ -120,48 +129,77 @@ func unknownRule(r string) string {
 	return msg + "; kb lint --list-rules lists the rules"
 }
 
-// suppressedBy returns the comment that turns the finding off, or nil. The
-// comments are replayed in order up to the finding: disable and enable
-// ranges (with or without rules), and disable-next-line for the line after
-// the comment.
-func suppressedBy(dirs []*directive, f Finding) *directive {
+// suppressedBy returns, for each finding to consider, the comment that
+// turns it off, or nil. The comments are replayed in source order once,
+// alongside the findings in position order: disable and enable ranges (with
+// or without rules), and disable-next-line for the line after the comment.
+func suppressedBy(dirs []*directive, fs []Finding, consider []bool) []*directive {
+	by := make([]*directive, len(fs))
+	nextLine := map[int][]*directive{}
+	var ranges []*directive
+	for _, d := range dirs {
+		if d.kind == "disable-next-line" {
+			nextLine[d.endLine+1] = append(nextLine[d.endLine+1], d)
+		} else {
+			ranges = append(ranges, d)
+		}
+	}
+	order := make([]int, 0, len(fs))
+	for i := range fs {
+		if consider[i] {
+			order = append(order, i)
+		}
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		if fs[a].Line != fs[b].Line {
+			return fs[a].Line - fs[b].Line
+		}
+		return fs[a].Col - fs[b].Col
+	})
 	var all *directive                // an open disable of every rule
 	byRule := map[string]*directive{} // open disables of single rules
 	enabled := map[string]bool{}      // rules enabled again inside a disable of every rule
-	for _, d := range dirs {
-		if d.kind == "disable-next-line" {
-			if f.Line == d.endLine+1 && d.names(f.Rule) {
-				return d
+	next := 0
+	for _, i := range order {
+		f := fs[i]
+		for ; next < len(ranges); next++ {
+			d := ranges[next]
+			if d.pos.Line > f.Line || d.pos.Line == f.Line && d.pos.Col > f.Col {
+				break
 			}
-			continue
-		}
-		if d.pos.Line > f.Line || d.pos.Line == f.Line && d.pos.Col > f.Col {
-			break
-		}
-		switch {
-		case d.kind == "disable" && len(d.rules) == 0:
-			all, byRule, enabled = d, map[string]*directive{}, map[string]bool{}
-		case d.kind == "disable":
-			for _, r := range d.rules {
-				byRule[r] = d
-				delete(enabled, r)
-			}
-		case d.kind == "enable" && len(d.rules) == 0:
-			all, byRule, enabled = nil, map[string]*directive{}, map[string]bool{}
-		case d.kind == "enable":
-			for _, r := range d.rules {
-				delete(byRule, r)
-				if all != nil {
-					enabled[r] = true
+			switch {
+			case d.kind == "disable" && len(d.rules) == 0:
+				all, byRule, enabled = d, map[string]*directive{}, map[string]bool{}
+			case d.kind == "disable":
+				for _, r := range d.rules {
+					byRule[r] = d
+					delete(enabled, r)
+				}
+			case d.kind == "enable" && len(d.rules) == 0:
+				all, byRule, enabled = nil, map[string]*directive{}, map[string]bool{}
+			case d.kind == "enable":
+				for _, r := range d.rules {
+					delete(byRule, r)
+					if all != nil {
+						enabled[r] = true
+					}
 				}
 			}
 		}
+		for _, d := range nextLine[f.Line] {
+			if d.names(f.Rule) {
+				by[i] = d
+				break
+			}
+		}
+		if by[i] != nil {
+			continue
+		}
+		if d := byRule[f.Rule]; d != nil {
+			by[i] = d
+		} else if all != nil && !enabled[f.Rule] {
+			by[i] = all
+		}
 	}
-	if d := byRule[f.Rule]; d != nil {
-		return d
-	}
-	if all != nil && !enabled[f.Rule] {
-		return all
-	}
-	return nil
+	return by
 }
