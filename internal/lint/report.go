@@ -210,7 +210,6 @@ type (
 	sarifDriver struct {
 		Name            string      `json:"name"`
 		SemanticVersion string      `json:"semanticVersion"`
-		InformationURI  string      `json:"informationUri,omitempty"`
 		Rules           []sarifRule `json:"rules"`
 	}
 	sarifRule struct {
@@ -276,7 +275,7 @@ func WriteSARIF(w io.Writer, findings []Finding, o ReportOptions) error {
 	if !semver.MatchString(version) {
 		version = "0.0.0-dev"
 	}
-	driver := sarifDriver{Name: "kb lint", SemanticVersion: version, InformationURI: "https://github.com/octoacme/kb/blob/main/docs/lint.md"}
+	driver := sarifDriver{Name: "kb lint", SemanticVersion: version}
 	for _, r := range rules {
 		driver.Rules = append(driver.Rules, sarifRule{
 			ID:                   r.ID,
