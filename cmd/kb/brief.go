@@ -74,7 +74,7 @@ func runMessage(name, about string, make func(*render.Site, *content.Page) (*rel
 // loadRelease loads a site and finds a release by version: l is the loaded
 // site, s its published model (drafts left out).
 func loadRelease(dir, version, product string, stderr io.Writer) (l *site.Loaded, s *render.Site, r *content.Page, err error) {
-	l, err = site.Load(dir, kb.Theme)
+	l, err = site.LoadText(dir, kb.Theme)
 	if err == nil {
 		err = l.ContentErr()
 	}

@@ -50,7 +50,7 @@ failures. The format never changes the status.`, stdout)
 		return printRules(*dir, *format, stdout)
 	}
 
-	l, err := site.Load(*dir, kb.Theme)
+	l, err := site.LoadText(*dir, kb.Theme)
 	if err != nil {
 		return reportBuildError(err, stderr)
 	}

@@ -26,6 +26,9 @@ type Options struct {
 	Markdown *markdown.Converter
 	// MaxFileBytes stops files larger than this (0: no limit).
 	MaxFileBytes int64
+	// SkipHTML parses the bodies without rendering them (Doc.HTML stays
+	// empty): for lint and the readiness commands.
+	SkipHTML bool
 }
 
 // Site is the result of loading a site's content.
@@ -202,7 +205,13 @@ func Parse(file string, data []byte, opts Options) (page *Page, errs []*Error) {
 	p.fill(f)
 	p.place(f)
 	if opts.Markdown != nil {
-		doc, err := opts.Markdown.Convert(p.Body(), p.URL)
+		var doc *markdown.Document
+		var err error
+		if opts.SkipHTML {
+			doc = opts.Markdown.Analyze(p.Body())
+		} else {
+			doc, err = opts.Markdown.Convert(p.Body(), p.URL)
+		}
 		if err != nil {
 			f.errs = append(f.errs, &Error{File: file, Pos: Pos{Line: 1}, Msg: "cannot render: " + err.Error()})
 		}

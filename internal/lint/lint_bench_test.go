@@ -30,7 +30,7 @@ import (
 //
 //	goldmark-parse   read every file and parse it with goldmark (GFM), as
 //	                 many files at once as kb uses (GOMAXPROCS workers)
-//	load             site.Load alone: site.yaml, and every page's front
+//	load             site.LoadText alone (no HTML render, as kb lint loads): site.yaml, and every page's front
 //	                 matter, Markdown parse, extraction and HTML
 //	check            lint.Check alone, on pages already loaded and parsed
 //	kb-lint          the whole kb lint: load site.yaml and every page (front
@@ -90,7 +90,7 @@ func BenchmarkLint(b *testing.B) {
 		b.ReportAllocs()
 		cpu0 := cpuTime()
 		for b.Loop() {
-			if _, err := site.Load(dir, kb.Theme); err != nil {
+			if _, err := site.LoadText(dir, kb.Theme); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -98,7 +98,7 @@ func BenchmarkLint(b *testing.B) {
 	})
 	runtime.GC()
 
-	l, err := site.Load(dir, kb.Theme)
+	l, err := site.LoadText(dir, kb.Theme)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -122,7 +122,7 @@ func BenchmarkLint(b *testing.B) {
 		b.ReportAllocs()
 		cpu0 := cpuTime()
 		for b.Loop() {
-			l, err := site.Load(dir, kb.Theme)
+			l, err := site.LoadText(dir, kb.Theme)
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -34,6 +34,9 @@ func Slug(text string) string {
 // ids hands out unique IDs within one document.
 type ids struct {
 	used map[string]bool
+	// next is the suffix to try next for a base, so that many identical
+	// headings cost linear, not quadratic, time.
+	next map[string]int
 }
 
 // reservedIDs are element ids the default layouts use on every page or on
@@ -42,7 +45,7 @@ type ids struct {
 var reservedIDs = []string{"main", "whats-new", "fixed", "known-issues"}
 
 func newIDs() *ids {
-	s := &ids{used: map[string]bool{}}
+	s := &ids{used: map[string]bool{}, next: map[string]int{}}
 	for _, id := range reservedIDs {
 		s.used[id] = true
 	}
@@ -55,8 +58,9 @@ func (s *ids) generate(text string) string {
 		base = "h-" + base
 	}
 	id := base
-	for i := 1; s.used[id]; i++ {
-		id = base + "-" + strconv.Itoa(i)
+	for s.used[id] {
+		s.next[base]++
+		id = base + "-" + strconv.Itoa(s.next[base])
 	}
 	s.used[id] = true
 	return id

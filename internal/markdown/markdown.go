@@ -117,6 +117,16 @@ func (c *Converter) Convert(src []byte, pageURL string) (*Document, error) {
 	return d, nil
 }
 
+// Analyze parses src once and fills everything but the HTML: for kb lint
+// and the readiness commands, which read the structure and never show the
+// page. Headings get the same IDs Convert gives them.
+func (c *Converter) Analyze(src []byte) *Document {
+	doc := c.md.Parser().Parse(text.NewReader(src))
+	d := &Document{}
+	extract(doc, src, d)
+	return d
+}
+
 // pageURLs carries the page URL of a document being rendered to the image
 // renderer, which goldmark gives only the node.
 var pageURLs sync.Map

@@ -91,6 +91,16 @@ type Loaded struct {
 // Load reads the configuration and every content file of a site folder.
 // Content errors are in Loaded.Content.Errors; a configuration error is returned.
 func Load(dir string, theme fs.FS) (*Loaded, error) {
+	return load(dir, theme, false)
+}
+
+// LoadText is Load without rendering the pages' HTML, for commands that
+// only read the content: kb lint, kb ready, kb brief, kb announce.
+func LoadText(dir string, theme fs.FS) (*Loaded, error) {
+	return load(dir, theme, true)
+}
+
+func load(dir string, theme fs.FS, skipHTML bool) (*Loaded, error) {
 	st, err := os.Stat(dir)
 	if err != nil {
 		return nil, inputErr(fmt.Errorf("site folder %s: %w", dir, errors.Unwrap(err)))
@@ -105,7 +115,7 @@ func Load(dir string, theme fs.FS) (*Loaded, error) {
 	siteFS := os.DirFS(dir)
 	th := render.NewTheme(siteFS, theme)
 	conv := markdown.New(markdown.Options{Unsafe: cfg.Markdown.Unsafe, ImageSize: th.ImageSizer(), BasePath: cfg.BasePath()})
-	cs := content.Load(siteFS, content.Options{Markdown: conv, MaxFileBytes: cfg.Limits.MaxFileBytes})
+	cs := content.Load(siteFS, content.Options{Markdown: conv, MaxFileBytes: cfg.Limits.MaxFileBytes, SkipHTML: skipHTML})
 	return &Loaded{Config: cfg, Theme: th, Content: cs}, nil
 }
 
