@@ -19,6 +19,9 @@
 //     the Options.ImageSize lookup knows them.
 //   - Raw HTML is escaped and shown as text, and HTML comments are dropped,
 //     unless Options.Unsafe is set.
+//   - Limits that keep hostile input cheap (limits.go): block quotes and
+//     lists nest at most MaxNesting deep, tables are at most MaxTableColumns
+//     wide, and only modest code blocks are highlighted.
 package markdown
 
 import (
@@ -68,9 +71,13 @@ func New(opts Options) *Converter {
 		rendererOpts = append(rendererOpts, html.WithUnsafe())
 	}
 	c.md = goldmark.New(
+		// goldmark's parser with block quotes and lists nested at most
+		// MaxNesting deep (see limits.go).
+		goldmark.WithParser(newParser()),
 		goldmark.WithExtensions(
-			// GFM = tables, strikethrough, linkify (autolinks), task lists.
-			extension.GFM,
+			// GFM = tables (at most MaxTableColumns wide), strikethrough,
+			// linkify (autolinks), task lists.
+			extension.Linkify, extension.Strikethrough, extension.TaskList, limitedTable{},
 			// Footnotes are common in release notes ("[^1] applies to Business plans").
 			extension.Footnote,
 			// chroma classes, not inline styles: the theme's one CSS file carries
@@ -86,7 +93,7 @@ func New(opts Options) *Converter {
 		goldmark.WithParserOptions(
 			// IDs are set by our own pass from the heading's text (see ids.go),
 			// so that the ID does not depend on the heading's markup.
-			parser.WithASTTransformers(util.Prioritized(calloutTransformer{}, 100)),
+			parser.WithASTTransformers(util.Prioritized(calloutTransformer{}, 100), util.Prioritized(codeLimits{}, 90)),
 		),
 		goldmark.WithRendererOptions(append(rendererOpts,
 			renderer.WithNodeRenderers(util.Prioritized(&nodeRenderer{opts: &c.opts}, 10)))...,
