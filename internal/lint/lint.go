@@ -42,7 +42,7 @@ type Finding struct {
 }
 
 func (f Finding) String() string {
-	return fmt.Sprintf("%s:%d:%d: %s: %s: %s", f.File, f.Line, f.Col, f.Level, f.Rule, f.Message)
+	return fmt.Sprintf("%s:%d:%d: %s: %s: %s", oneLine(f.File), f.Line, f.Col, f.Level, f.Rule, oneLine(f.Message))
 }
 
 // Site is what Check reads: a site's configuration, its loaded pages (drafts

@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // Formats are the output formats of kb lint.
@@ -71,17 +72,37 @@ func plural(n int, noun string) string {
 func WriteText(w io.Writer, findings []Finding, files int) error {
 	bw := bufio.NewWriter(w)
 	for _, f := range findings {
-		fmt.Fprintf(bw, "%s:%d:%d: %s: %s: %s\n", f.File, f.Line, f.Col, f.Level, f.Rule, oneLine(f.Message))
+		fmt.Fprintln(bw, f)
 	}
 	fmt.Fprintln(bw, Summary(findings, files))
 	return bw.Flush()
 }
 
+// oneLine makes a message safe to print as one line of a terminal or log:
+// line breaks become spaces, and control and bidirectional-override
+// characters (which a link or title in a page may carry) are shown escaped,
+// so that no page can start a new finding, move the cursor or reorder text.
 func oneLine(s string) string {
 	if strings.ContainsAny(s, "\r\n") {
 		s = strings.Join(strings.Fields(s), " ")
 	}
-	return s
+	if strings.IndexFunc(s, unsafeRune) < 0 {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if unsafeRune(r) {
+			q := strconv.QuoteRuneToASCII(r)
+			b.WriteString(q[1 : len(q)-1])
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func unsafeRune(r rune) bool {
+	return unicode.IsControl(r) || r == 0x200e || r == 0x200f || r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069
 }
 
 // JSONReport is the document kb lint --format json writes. Its fields are
