@@ -29,6 +29,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 )
@@ -183,20 +184,23 @@ func Parse(name string, data []byte) (*Config, error) {
 	data = bytes.TrimPrefix(data, []byte("\ufeff"))
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, yamlError(name, err)
+		return nil, yamlError(name, data, err)
 	}
 	if len(root.Content) == 0 {
 		return c, nil // empty file
 	}
 	doc := root.Content[0]
+	if doc.Kind == yaml.ScalarNode && doc.Tag == "!!null" {
+		return c, nil // only comments or "---"
+	}
 	if doc.Kind != yaml.MappingNode {
 		return nil, &Error{File: name, Line: doc.Line, Msg: "site.yaml must be a mapping of keys to values"}
 	}
-	recordLines(doc, "", c.lines)
+	recordLines(doc, "", 0, c.lines)
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(c); err != nil && !errors.Is(err, io.EOF) {
-		return nil, yamlError(name, err)
+		return nil, yamlError(name, data, err)
 	}
 	if err := c.validate(); err != nil {
 		return nil, err
@@ -363,9 +367,15 @@ func splitTerms(s string) []string {
 	return out
 }
 
-// recordLines walks a YAML mapping and stores the line of every key path.
-func recordLines(n *yaml.Node, prefix string, lines map[string]int) {
-	if n.Kind != yaml.MappingNode {
+// maxLineDepth bounds the key paths recordLines stores: kb's keys are at
+// most 3 deep (lint.rules.jargon), and every path of a deeply nested value
+// (under params) would cost memory quadratic in its depth.
+const maxLineDepth = 6
+
+// recordLines walks a YAML mapping and stores the line of every key path,
+// down to maxLineDepth.
+func recordLines(n *yaml.Node, prefix string, depth int, lines map[string]int) {
+	if n.Kind != yaml.MappingNode || depth >= maxLineDepth {
 		return
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
@@ -375,14 +385,14 @@ func recordLines(n *yaml.Node, prefix string, lines map[string]int) {
 			path = prefix + "." + k.Value
 		}
 		lines[path] = k.Line
-		recordLines(v, path, lines)
+		recordLines(v, path, depth+1, lines)
 	}
 }
 
 var yamlLine = regexp.MustCompile(`line (\d+): `)
 
 // yamlError turns a yaml.v3 error into one Error per message, with the line moved to the front.
-func yamlError(name string, err error) error {
+func yamlError(name string, data []byte, err error) error {
 	var msgs []string
 	var te *yaml.TypeError
 	if errors.As(err, &te) {
@@ -396,6 +406,8 @@ func yamlError(name string, err error) error {
 		if loc := yamlLine.FindStringSubmatchIndex(m); loc != nil {
 			e.Line, _ = strconv.Atoi(m[loc[2]:loc[3]])
 			m = m[:loc[0]] + m[loc[1]:]
+		} else if strings.Contains(m, "control characters") || strings.Contains(m, "UTF-8") {
+			e.Line = badCharLine(data) // yaml.v3 does not say where
 		}
 		m = strings.Replace(m, "in type config.", "in ", 1)
 		if strings.HasPrefix(m, "field ") && strings.Contains(m, " not found in ") {
@@ -408,4 +420,22 @@ func yamlError(name string, err error) error {
 	}
 	sort.SliceStable(errs, func(i, j int) bool { return errs[i].(*Error).Line < errs[j].(*Error).Line })
 	return errors.Join(errs...)
+}
+
+// badCharLine is the line of the first byte YAML refuses: invalid UTF-8 or a
+// control character other than tab and line ends (0 when there is none).
+func badCharLine(data []byte) int {
+	line := 1
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		switch {
+		case r == utf8.RuneError && size <= 1,
+			r < 0x20 && r != '\t' && r != '\n' && r != '\r', r == 0x7f, r >= 0x80 && r <= 0x9f && r != 0x85, r == 0xfffe, r == 0xffff:
+			return line
+		case r == '\n':
+			line++
+		}
+		i += size
+	}
+	return 0
 }

@@ -266,27 +266,37 @@ func newFields(file string, root *yaml.Node) *fields {
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := root.Content[i], root.Content[i+1]
 		f.keys[k.Value] = v
-		f.record(k.Value, k, v)
+		f.record(k.Value, k, v, 1)
 	}
 	return f
 }
 
-// record stores positions for a key path and everything below it. Aliases
-// are not followed: their expansion can be exponential (a YAML bomb).
-func (f *fields) record(path string, k, v *yaml.Node) {
+// maxRecordDepth bounds the key paths record stores: every key path
+// kb reads is at most 4 deep (features.0.docs.2), and storing every path of
+// a deeply nested value costs memory quadratic in its depth (a 500 KB front
+// matter nested 5,000 deep would need a gigabyte).
+const maxRecordDepth = 8
+
+// record stores positions for a key path and everything below it, down to
+// maxRecordDepth; Field finds deeper paths at their nearest recorded parent.
+// Aliases are not followed: their expansion can be exponential (a YAML bomb).
+func (f *fields) record(path string, k, v *yaml.Node, depth int) {
 	if v.Kind == yaml.ScalarNode || v.Kind == yaml.AliasNode || k == nil {
 		f.pos[path] = Pos{Line: v.Line, Col: v.Column}
 	} else {
 		f.pos[path] = Pos{Line: k.Line, Col: k.Column}
 	}
+	if depth >= maxRecordDepth {
+		return
+	}
 	switch v.Kind {
 	case yaml.SequenceNode:
 		for i, c := range v.Content {
-			f.record(path+"."+strconv.Itoa(i), nil, c)
+			f.record(path+"."+strconv.Itoa(i), nil, c, depth+1)
 		}
 	case yaml.MappingNode:
 		for i := 0; i+1 < len(v.Content); i += 2 {
-			f.record(path+"."+v.Content[i].Value, v.Content[i], v.Content[i+1])
+			f.record(path+"."+v.Content[i].Value, v.Content[i], v.Content[i+1], depth+1)
 		}
 	}
 }

@@ -385,9 +385,16 @@ func (p *Page) place(f *fields) {
 	}
 	segs := []string{}
 	for _, s := range strings.Split(dir, "/") {
-		if s != "" {
-			segs = append(segs, Slugify(s))
+		if s == "" {
+			continue
 		}
+		seg := Slugify(s)
+		if seg == "" {
+			// An empty segment would make the URL //x/, outside the site.
+			f.errs = append(f.errs, &Error{File: p.File, Pos: Pos{Line: 1, Col: 1}, Msg: fmt.Sprintf("the folder %q has no letters or digits, so it cannot be part of a URL; rename it", s)})
+			seg = "folder"
+		}
+		segs = append(segs, seg)
 	}
 	segs = append(segs, p.Slug)
 	if strings.EqualFold(p.Slug, "index") && len(segs) > 1 {

@@ -1,0 +1,84 @@
+package config
+
+import (
+	"errors"
+	"os"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+// TestParseHostile: site.yaml files meant to exhaust kb fail with a line
+// (or parse), in bounded time and memory.
+func TestParseHostile(t *testing.T) {
+	laughs := "params:\n  a: &a [x,x,x,x,x,x,x,x,x,x]\n"
+	for c := 'b'; c <= 'j'; c++ {
+		laughs += "  " + string(c) + ": &" + string(c) + " [" + strings.TrimSuffix(strings.Repeat("*"+string(c-1)+",", 10), ",") + "]\n"
+	}
+	for _, tc := range []struct {
+		name, src, err string
+	}{
+		{"billion laughs", laughs, "site.yaml: document contains excessive aliasing"},
+		{"nested 5,000 deep with long keys", "params: " + strings.Repeat("{"+strings.Repeat("k", 100)+": ", 5000) + "1" + strings.Repeat("}", 5000) + "\n", ""},
+		{"nested 20,000 deep", "params: " + strings.Repeat("[", 20000) + strings.Repeat("]", 20000) + "\n", "site.yaml: exceeded max depth of 10000"},
+		{"unknown key deep down", "lint:\n  rules:\n    nope: error\n", ""},
+		{"tab indentation", "lint:\n\tmax_grade: 3\n", "site.yaml:2: found character that cannot start any token"},
+		{"BOM and NUL", "\ufefftitle: T\ndescription: \"a\x00b\"\n", "site.yaml:2: control characters are not allowed"},
+		{"Latin-1", "title: T\ndescription: caf\xe9\n", "site.yaml:2: "},
+		{"not a mapping", "- a\n- b\n", "site.yaml:1: site.yaml must be a mapping of keys to values"},
+	} {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		_, err := Parse("site.yaml", []byte(tc.src))
+		runtime.ReadMemStats(&after)
+		if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 100<<20 {
+			t.Errorf("%s: %d bytes allocated %d MB", tc.name, len(tc.src), alloc>>20)
+		}
+		got := ""
+		if err != nil {
+			got = err.Error()
+		}
+		if tc.err == "" && err != nil || !strings.HasPrefix(got, tc.err) {
+			t.Errorf("%s: error %q, want %q", tc.name, got, tc.err)
+		}
+	}
+}
+
+// FuzzParse reads arbitrary bytes as site.yaml: a valid Config, or errors
+// that each name site.yaml and a line of it.
+func FuzzParse(f *testing.F) {
+	for _, file := range []string{"../../site.yaml", "../site/testdata/golden/site/site.yaml", "../site/testdata/hostile/site/site.yaml"} {
+		if data, err := os.ReadFile(file); err == nil {
+			f.Add(string(data))
+		}
+	}
+	for _, s := range []string{
+		"", "title: x\n", "base_url: ftp://\n", "feeds: {limit: 0}\n", "lint: {jargon: {utilize: use}}\n", "lint: {jargon: [a, {b: c}]}\n",
+		"search: {synonyms: [[a, b], \"c => d, e\", \"=>\"]}\n", "sections: {Bad Name: {}}\n", "limits: {max_file_bytes: -1}\n",
+		"params: {a: &x [1, 2], b: *x}\n", "titel: typo\n", "---\na: 1\n---\nb: 2\n", "lint: {rules: {jargon: loud}}\n",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		// YAML reads CR, LF and CRLF as line ends.
+		lines := strings.Count(strings.ReplaceAll(src, "\r\n", "\n"), "\n") + strings.Count(strings.ReplaceAll(src, "\r\n", ""), "\r") + 1
+		c, err := Parse("site.yaml", []byte(src))
+		if err == nil {
+			if c == nil || c.Feeds.Limit <= 0 || c.Limits.MaxFileBytes <= 0 || c.Lint.MaxGrade <= 0 || c.Search.Index == "" {
+				t.Fatalf("invalid config accepted: %+v", c)
+			}
+			return
+		}
+		errs := []error{err}
+		if j, ok := err.(interface{ Unwrap() []error }); ok {
+			errs = j.Unwrap()
+		}
+		for _, e := range errs {
+			var ce *Error
+			if !errors.As(e, &ce) || ce.File != "site.yaml" || ce.Line < 0 || ce.Line > lines || ce.Msg == "" {
+				t.Fatalf("error %#v for %q", e, src)
+			}
+		}
+	})
+}
