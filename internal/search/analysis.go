@@ -56,8 +56,10 @@ func isApostrophe(r rune) bool { return r == '\'' || r == '\u2019' }
 //   - every other rune (space, punctuation, symbol, emoji, control) separates;
 //   - each rune is lowercased on its own (unicode.ToLower);
 //   - words longer than 40 runes are dropped.
-func tokenize(text string) []token {
-	var out []token
+func tokenize(text string) []token { return appendTokens(nil, text) }
+
+// appendTokens appends the tokens of text to out (see tokenize).
+func appendTokens(out []token, text string) []token {
 	var b []byte
 	start, runes := -1, 0
 	// simple: the word so far is text[start:i] as it is (ASCII lowercase

@@ -8,10 +8,20 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
+	index "github.com/blevesearch/bleve_index_api"
 
 	"github.com/octoacme/kb/internal/config"
 	"github.com/octoacme/kb/internal/content"
@@ -22,7 +32,7 @@ import (
 const metaFile = "kb-search.json"
 
 // formatVersion changes when the document model or the analysis changes.
-const formatVersion = 1
+const formatVersion = 2
 
 // meta is the content of metaFile.
 type meta struct {
@@ -45,8 +55,6 @@ type Stats struct {
 type Settings struct {
 	Stemmer Stemmer // "" means DefaultStemmer
 	Scoring string  // bleve scoring model: "" means ScoringModel; "tf-idf" or "bm25"
-	// noStore leaves out stored fields, for the benchmark's size split.
-	noStore bool
 }
 
 func (s Settings) withDefaults() Settings {
@@ -145,8 +153,9 @@ func Stage(ctx context.Context, pages []*content.Page, cfg *config.Config, path 
 		}
 	}()
 	dir := filepath.Join(tmp, "index")
-	docs := documents(pages, cfg.BasePath())
-	if err := writeIndex(ctx, dir, filepath.Join(tmp, "build"), docs, set); err != nil {
+	base := strings.TrimSuffix(cfg.BasePath(), "/")
+	docs := sortedDocs(documents(pages, base))
+	if err := writeIndex(ctx, dir, filepath.Join(tmp, "build"), docs, base, set); err != nil {
 		return nil, fmt.Errorf("search index: %w", err)
 	}
 	m := meta{Format: formatVersion, Stemmer: set.Stemmer, Scoring: set.Scoring, Synonyms: cfg.Search.Synonyms, Docs: len(docs)}
@@ -164,46 +173,217 @@ func Stage(ctx context.Context, pages []*content.Page, cfg *config.Config, path 
 	return &Staged{Stats: Stats{Path: path, Docs: len(docs), Bytes: size, Elapsed: time.Since(start)}, tmp: tmp, path: path}, nil
 }
 
-func writeIndex(ctx context.Context, dir, scratch string, docs []doc, set Settings) error {
-	m := newMapping(set.Stemmer, set.Scoring)
-	if set.noStore {
-		for _, dm := range m.DefaultMapping.Properties {
-			for _, fm := range dm.Fields {
-				fm.Store = false
-			}
+// sortedDocs sorts documents by id (byte order), keeping the last of
+// documents with the same id, as bleve would.
+func sortedDocs(docs []doc) []doc {
+	sort.SliceStable(docs, func(i, j int) bool { return docs[i].ID < docs[j].ID })
+	out := docs[:0]
+	for i := range docs {
+		if len(out) > 0 && out[len(out)-1].ID == docs[i].ID {
+			out[len(out)-1] = docs[i]
+			continue
 		}
+		out = append(out, docs[i])
 	}
+	return out
+}
+
+// maxBatch bounds the documents bleve's builder turns into one segment at
+// a time: one segment for most sites (no merging), bounded memory for huge ones.
+const maxBatch = 20000
+
+// writeIndex writes the bleve index of docs into dir and the text store
+// beside it. Documents are analysed in parallel by kb (bleve's builder
+// analyses one document at a time) and handed to bleve.NewBuilder already
+// analysed, through a mapping that takes them as they are.
+func writeIndex(ctx context.Context, dir, scratch string, docs []doc, base string, set Settings) error {
+	defer raiseGC()()
+	m := newMapping(set.Stemmer, set.Scoring)
 	if len(docs) == 0 {
 		// the offline builder cannot write an index without a segment
 		idx, err := bleve.NewUsing(dir, m, scorch.Name, scorch.Name, nil)
 		if err != nil {
 			return err
 		}
-		return idx.Close()
+		if err := idx.Close(); err != nil {
+			return err
+		}
+		if err := writeTextStore(filepath.Join(dir, textFile), nil, nil, ""); err != nil {
+			return err
+		}
+		return writeDocTable(dir, nil)
 	}
 	if err := os.MkdirAll(scratch, 0o755); err != nil {
 		return err
 	}
-	b, err := bleve.NewBuilder(dir, m, map[string]interface{}{"buildPathPrefix": scratch})
+	batch := min(len(docs), maxBatch)
+	b, err := bleve.NewBuilder(dir, prebuilt{m}, map[string]interface{}{"buildPathPrefix": scratch, "batchSize": batch})
 	if err != nil {
 		return err
 	}
-	for i, d := range docs {
-		if i%256 == 0 {
-			if err := ctx.Err(); err != nil {
-				// Not b.Close: it would merge (or panic on no segment);
-				// the caller removes the scratch folder.
-				return err
+	db := newDocBuilder(m)
+	recs := make([]*record, len(docs))
+	for from := 0; from < len(docs); from += batch {
+		to := min(len(docs), from+batch)
+		bdocs := make([]*document.Document, to-from)
+		err := parallel(ctx, to-from, func() func(i int) {
+			return func(i int) {
+				bdocs[i] = db.build(&docs[from+i])
+				recs[from+i] = recordOf(&docs[from+i])
+			}
+		})
+		if err != nil {
+			// Not b.Close: it would merge (or panic on no segment); the
+			// caller removes the scratch folder.
+			return err
+		}
+		for i, bd := range bdocs {
+			if err := b.Index(docs[from+i].ID, bd); err != nil {
+				return fmt.Errorf("%s: %w", docs[from+i].ID, err)
 			}
 		}
-		if err := b.Index(d.ID, d.Fields); err != nil {
-			return fmt.Errorf("%s: %w", d.ID, err)
-		}
 	}
+	// bleve builds its segment on one core; the text store takes the other.
+	textErr := make(chan error, 1)
+	go func() { textErr <- writeTextStore(filepath.Join(dir, textFile), docs, recs, base) }()
 	if err := b.Close(); err != nil {
+		<-textErr
+		return err
+	}
+	if err := <-textErr; err != nil {
+		return err
+	}
+	if err := writeDocTable(dir, docs); err != nil {
 		return err
 	}
 	return os.RemoveAll(scratch)
+}
+
+// gcBuildPercent is the garbage collector's target while an index builds:
+// the analysed documents are a large heap that lives until bleve has
+// written its segment, and every collection would mark all of it again.
+// At the default 100 collection took about half of the build time.
+const gcBuildPercent = 400
+
+var (
+	gcMu    sync.Mutex
+	gcUsers int
+	gcPrev  int
+)
+
+// raiseGC sets the collector's target to gcBuildPercent (unless it is
+// already higher, or off) and returns the function that restores it.
+func raiseGC() func() {
+	gcMu.Lock()
+	defer gcMu.Unlock()
+	if gcUsers == 0 {
+		gcPrev = debug.SetGCPercent(gcBuildPercent)
+		if gcPrev < 0 || gcPrev > gcBuildPercent {
+			debug.SetGCPercent(gcPrev)
+		}
+	}
+	gcUsers++
+	return func() {
+		gcMu.Lock()
+		defer gcMu.Unlock()
+		if gcUsers--; gcUsers == 0 {
+			debug.SetGCPercent(gcPrev)
+		}
+	}
+}
+
+// parallel calls the function made by worker for 0 ≤ i < n on GOMAXPROCS
+// goroutines, each with its own worker state, and checks ctx as it goes.
+func parallel(ctx context.Context, n int, worker func() func(i int)) error {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < min(n, runtime.GOMAXPROCS(0)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f := worker()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n || i%256 == 0 && ctx.Err() != nil {
+					return
+				}
+				f(i)
+			}
+		}()
+	}
+	wg.Wait()
+	return ctx.Err()
+}
+
+// prebuilt is the index mapping handed to bleve's builder: documents
+// arrive already built and analysed (docBuilder), so MapDocument only
+// takes their fields. Everything else, and the mapping stored in the
+// index, is newMapping's.
+type prebuilt struct{ *mapping.IndexMappingImpl }
+
+func (p prebuilt) MapDocument(d *document.Document, data interface{}) error {
+	src, ok := data.(*document.Document)
+	if !ok {
+		return fmt.Errorf("search: document %s was not built by kb", d.ID())
+	}
+	d.Fields = append(d.Fields, src.Fields...)
+	d.SetIndexed()
+	return nil
+}
+
+// analyzed is a text field analysed ahead of time: bleve's Analyze call
+// does nothing more.
+type analyzed struct{ *document.TextField }
+
+func (analyzed) Analyze() {}
+
+// docBuilder builds bleve documents the way the mapping's MapDocument
+// would (a test checks that the index is the same), with the field options
+// and analyzers taken from the mapping itself.
+type docBuilder struct {
+	opts      map[string]index.FieldIndexingOptions
+	analyzers map[string]analysis.Analyzer
+}
+
+func newDocBuilder(m *mapping.IndexMappingImpl) *docBuilder {
+	db := &docBuilder{opts: map[string]index.FieldIndexingOptions{}, analyzers: map[string]analysis.Analyzer{}}
+	for _, name := range indexedFields {
+		fm := m.DefaultMapping.Properties[name].Fields[0]
+		db.opts[name] = fm.Options()
+		db.analyzers[name] = m.AnalyzerNamed(fm.Analyzer)
+	}
+	return db
+}
+
+func (db *docBuilder) build(d *doc) *document.Document {
+	bd := document.NewDocument(d.ID)
+	add := func(name string, pos []uint64, v string) {
+		f := document.NewTextFieldCustom(name, pos, []byte(v), db.opts[name], db.analyzers[name])
+		f.Analyze()
+		bd.AddField(analyzed{f})
+	}
+	one := func(name, v string) {
+		if v != "" {
+			add(name, []uint64{}, v)
+		}
+	}
+	list := func(name string, vs []string) {
+		for i, v := range vs {
+			add(name, []uint64{uint64(i)}, v)
+		}
+	}
+	one(fTitle, d.Title)
+	one(fHeadings, d.Headings)
+	list(fTags, d.Tags)
+	one(fDescription, d.Description)
+	one(fBody, d.Body)
+	one(fErrors, d.Errors)
+	one(fWords, d.Words)
+	list(fErrCode, d.ErrCodes)
+	list(fErrMsg, d.ErrMsgs)
+	one(fType, d.Type)
+	one(fProduct, d.Product)
+	return bd
 }
 
 // Commit swaps the staged index in for the one at its path.

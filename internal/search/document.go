@@ -7,14 +7,47 @@ import (
 	"github.com/octoacme/kb/internal/content"
 )
 
-// doc is one search document before bleve maps it.
+// doc is one search document: what bleve indexes (the text fields and the
+// keyword fields) and what a hit displays (the record of the text store).
 type doc struct {
-	ID     string
-	Fields map[string]any
+	ID          string
+	Title       string
+	Headings    string
+	Tags        []string
+	Description string
+	Body        string
+	Errors      string
+	Words       string
+	ErrCodes    []string
+	ErrMsgs     []string
+	Type        string
+	Product     string
+	Section     string
+	URL         string
+	Page        string // an FAQ question's page title
+}
+
+// fields returns the document as bleve's mapping reads it, without empty
+// values (an empty string would index an empty term, and an empty product
+// would show up as a facet value).
+func (d *doc) fields() map[string]any {
+	return dropEmpty(map[string]any{
+		fTitle:       d.Title,
+		fHeadings:    d.Headings,
+		fTags:        d.Tags,
+		fDescription: d.Description,
+		fBody:        d.Body,
+		fErrors:      d.Errors,
+		fWords:       d.Words,
+		fErrCode:     d.ErrCodes,
+		fErrMsg:      d.ErrMsgs,
+		fType:        d.Type,
+		fProduct:     d.Product,
+	})
 }
 
 // codePattern finds error codes and ticket ids: AUTH-401, SYNC-009, OCTO-4809.
-var codePattern = regexp.MustCompile(`(?i)\b[a-z]{2,10}-[0-9]{2,6}\b`)
+var codePattern = regexp.MustCompile(`\b[A-Za-z]{2,10}-[0-9]{2,6}\b`)
 
 // codes returns the lowercased codes in s.
 func codes(s string) []string {
@@ -66,29 +99,23 @@ func documents(pages []*content.Page, base string) []doc {
 				errCodes = append(errCodes, codes(f.Ticket)...)
 			}
 		}
-		updated := ""
-		if !p.Updated.IsZero() {
-			updated = p.Updated.Format(content.DateLayout)
-		}
 		title := p.LinkTitle()
-		fields := map[string]any{
-			fTitle:       title,
-			fHeadings:    strings.Join(headings, "\n"),
-			fTags:        p.Tags,
-			fDescription: p.Description,
-			fBody:        body,
-			fErrors:      strings.Join(p.Errors, "\n"),
-			fWords:       wordsText(title, p.Description, headings, p.Tags, p.Errors),
-			fErrCode:     errCodes,
-			fErrMsg:      errMsgs,
-			fType:        string(p.Type),
-			fProduct:     p.Product,
-			fSection:     p.Section,
-			fURL:         base + p.URL,
-			fUpdated:     updated,
-		}
-		dropEmpty(fields)
-		out = append(out, doc{ID: p.URL, Fields: fields})
+		out = append(out, doc{
+			ID:          p.URL,
+			Title:       title,
+			Headings:    strings.Join(headings, "\n"),
+			Tags:        p.Tags,
+			Description: p.Description,
+			Body:        body,
+			Errors:      strings.Join(p.Errors, "\n"),
+			Words:       wordsText(title, p.Description, headings, p.Tags, p.Errors),
+			ErrCodes:    errCodes,
+			ErrMsgs:     errMsgs,
+			Type:        string(p.Type),
+			Product:     p.Product,
+			Section:     p.Section,
+			URL:         base + p.URL,
+		})
 		if p.Doc == nil || p.Type != content.FAQ {
 			continue
 		}
@@ -96,18 +123,18 @@ func documents(pages []*content.Page, base string) []doc {
 			if q.Heading.ID == "" {
 				continue
 			}
-			out = append(out, doc{ID: p.URL + "#" + q.Heading.ID, Fields: dropEmpty(map[string]any{
-				fTitle:   q.Heading.Text,
-				fBody:    q.Answer,
-				fWords:   q.Heading.Text,
-				fTags:    p.Tags,
-				fType:    string(p.Type),
-				fProduct: p.Product,
-				fSection: p.Section,
-				fURL:     base + p.URL + "#" + q.Heading.ID,
-				fPage:    title,
-				fUpdated: updated,
-			})})
+			out = append(out, doc{
+				ID:      p.URL + "#" + q.Heading.ID,
+				Title:   q.Heading.Text,
+				Body:    q.Answer,
+				Words:   q.Heading.Text,
+				Tags:    p.Tags,
+				Type:    string(p.Type),
+				Product: p.Product,
+				Section: p.Section,
+				URL:     base + p.URL + "#" + q.Heading.ID,
+				Page:    title,
+			})
 		}
 	}
 	return out

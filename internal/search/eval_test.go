@@ -106,3 +106,47 @@ func TestEval(t *testing.T) {
 		t.Errorf("top-3 share %.1f%% is below 90%%", 100*def.Top3)
 	}
 }
+
+// typed returns q as a customer has typed it part of the way: its last
+// word cut to 60% of its letters, or "" when that word is under 4 letters.
+func typed(q string) string {
+	i := strings.LastIndexByte(q, ' ') + 1
+	last := []rune(q[i:])
+	if len(last) < 4 {
+		return ""
+	}
+	return q[:i] + string(last[:(len(last)*6+9)/10])
+}
+
+// TestEvalTyping runs the evaluation queries as they look while typed
+// (search as you type: the last word cut to 60% and completed from the
+// index) and fails when fewer than 85% have their page in the top 3.
+func TestEvalTyping(t *testing.T) {
+	ix := sampleIndex(t)
+	var n, top3 int
+	var mrr float64
+	for _, c := range loadEval(t) {
+		q := typed(c.Q)
+		if q == "" {
+			continue
+		}
+		n++
+		r, err := ix.Search(context.Background(), Request{Q: q, Prefix: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k, h := range r.Hits {
+			if h.ID == c.Want {
+				if k < 3 {
+					top3++
+				}
+				mrr += 1 / float64(k+1)
+				break
+			}
+		}
+	}
+	t.Logf("%d queries typed 60%% into their last word: top-3 %.1f%%, MRR %.3f", n, 100*float64(top3)/float64(n), mrr/float64(n))
+	if float64(top3) < 0.85*float64(n) {
+		t.Errorf("top-3 share %d/%d is below 85%%", top3, n)
+	}
+}

@@ -8,22 +8,22 @@ import (
 
 // Field names of a search document.
 const (
-	fTitle       = "title"       // text, stored: the page title or the FAQ question
+	fTitle       = "title"       // text: the page title or the FAQ question
 	fHeadings    = "headings"    // text: the page's headings
 	fTags        = "tags"        // text: front matter tags
-	fDescription = "description" // text, stored: front matter description
-	fBody        = "body"        // text, stored: prose without markup or code
+	fDescription = "description" // text: front matter description
+	fBody        = "body"        // text: prose without markup or code
 	fErrors      = "errors"      // text: troubleshooting errors (front matter)
 	fWords       = "words"       // plain: title, headings, tags, description, errors unstemmed
 	fErrCode     = "errcode"     // keyword: codes like auth-401, octo-4809
 	fErrMsg      = "errmsg"      // keyword: each error message, normalised
-	fType        = "type"        // keyword, stored, doc values: facet and filter
-	fProduct     = "product"     // keyword, stored, doc values: facet and filter
-	fSection     = "section"     // keyword, stored
-	fURL         = "url"         // stored only
-	fPage        = "page"        // stored only: an FAQ question's page title
-	fUpdated     = "updated"     // stored only: YYYY-MM-DD
+	fType        = "type"        // keyword: facet and filter
+	fProduct     = "product"     // keyword: facet and filter
 )
+
+// indexedFields lists every field bleve indexes, in the order documents
+// are built.
+var indexedFields = []string{fTitle, fHeadings, fTags, fDescription, fBody, fErrors, fWords, fErrCode, fErrMsg, fType, fProduct}
 
 // textFields are the fields a query word is looked up in, with their boosts:
 // title above headings and tags, above errors and description, above body.
@@ -51,55 +51,47 @@ const (
 // "bm25". Chosen on the evaluation set (docs/search.md).
 const ScoringModel = "bm25"
 
-// newMapping returns the lean, static mapping: nothing dynamic, nothing in
-// _all, no doc values or term vectors except where facets need them, and
-// only what results display is stored.
+// newMapping returns the lean, static mapping: nothing dynamic, no _all,
+// no doc values (kb counts facets itself, collect.go), no term vectors, and
+// nothing stored (what a hit displays is in kb's text store, textstore.go).
 func newMapping(stemmer Stemmer, scoring string) *mapping.IndexMappingImpl {
-	text := func(store bool) *mapping.FieldMapping {
+	text := func() *mapping.FieldMapping {
 		f := bleve.NewTextFieldMapping()
 		f.Analyzer = textAnalyzerName(stemmer)
-		f.Store = store
+		f.Store = false
 		f.IncludeInAll = false
 		f.IncludeTermVectors = false
 		f.DocValues = false
 		return f
 	}
 	plain := func() *mapping.FieldMapping {
-		f := text(false)
+		f := text()
 		f.Analyzer = plainAnalyzer
 		return f
 	}
-	kw := func(store, docValues bool) *mapping.FieldMapping {
+	kw := func() *mapping.FieldMapping {
 		f := bleve.NewKeywordFieldMapping()
 		f.Analyzer = keyword.Name
-		f.Store = store
+		f.Store = false
 		f.IncludeInAll = false
 		f.IncludeTermVectors = false
-		f.DocValues = docValues
-		return f
-	}
-	stored := func() *mapping.FieldMapping {
-		f := kw(true, false)
-		f.Index = false
+		f.DocValues = false
 		return f
 	}
 	doc := bleve.NewDocumentStaticMapping()
 	add := func(name string, f *mapping.FieldMapping) { doc.AddFieldMappingsAt(name, f) }
-	add(fTitle, text(true))
-	add(fHeadings, text(false))
-	add(fTags, text(false))
-	add(fDescription, text(true))
-	add(fBody, text(true))
-	add(fErrors, text(false))
+	add(fTitle, text())
+	add(fHeadings, text())
+	add(fTags, text())
+	add(fDescription, text())
+	add(fBody, text())
+	add(fErrors, text())
 	add(fWords, plain())
-	add(fErrCode, kw(false, false))
-	add(fErrMsg, kw(false, false))
-	add(fType, kw(true, true))
-	add(fProduct, kw(true, true))
-	add(fSection, kw(true, false))
-	add(fURL, stored())
-	add(fPage, stored())
-	add(fUpdated, stored())
+	add(fErrCode, kw())
+	add(fErrMsg, kw())
+	add(fType, kw())
+	add(fProduct, kw())
+	doc.AddSubDocumentMapping("_all", bleve.NewDocumentDisabledMapping())
 
 	m := bleve.NewIndexMapping()
 	m.DefaultMapping = doc

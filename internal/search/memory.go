@@ -19,6 +19,7 @@ import (
 type Memory struct {
 	*Index
 	base   string
+	text   *memText
 	mu     sync.Mutex
 	byPage map[string][]string // page URL → document ids
 }
@@ -34,7 +35,8 @@ func OpenMemory(ctx context.Context, pages []*content.Page, cfg *config.Config) 
 		return nil, fmt.Errorf("search index: %w", err)
 	}
 	m := &Memory{base: cfg.BasePath(), byPage: map[string][]string{}}
-	m.Index = &Index{path: "(memory)", bi: bi, meta: meta{Format: formatVersion, Stemmer: set.Stemmer, Scoring: set.Scoring, Synonyms: cfg.Search.Synonyms}}
+	m.text = &memText{recs: map[string]*record{}}
+	m.Index = &Index{path: "(memory)", bi: bi, text: m.text, docs: memDocs{m.text}, meta: meta{Format: formatVersion, Stemmer: set.Stemmer, Scoring: set.Scoring, Synonyms: cfg.Search.Synonyms}}
 	m.Index.pl = &planner{text: kbAnalyzer{text: true, stemmer: set.Stemmer}, synonyms: newSynonymTable(cfg.Search.Synonyms), dict: &bleveDict{bi}}
 	if err := m.Update(ctx, pages, nil); err != nil {
 		bi.Close()
@@ -49,9 +51,12 @@ func (m *Memory) Update(ctx context.Context, changed []*content.Page, removed []
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	b := m.bi.NewBatch()
+	m.text.mu.Lock()
+	defer m.text.mu.Unlock()
 	drop := func(url string) {
 		for _, id := range m.byPage[url] {
 			b.Delete(id)
+			delete(m.text.recs, id)
 		}
 		delete(m.byPage, url)
 	}
@@ -61,9 +66,10 @@ func (m *Memory) Update(ctx context.Context, changed []*content.Page, removed []
 	for _, p := range changed {
 		drop(p.URL)
 		for _, d := range documents([]*content.Page{p}, m.base) {
-			if err := b.Index(d.ID, d.Fields); err != nil {
+			if err := b.Index(d.ID, d.fields()); err != nil {
 				return fmt.Errorf("search index: %s: %w", d.ID, err)
 			}
+			m.text.recs[d.ID] = recordOf(&d)
 			m.byPage[p.URL] = append(m.byPage[p.URL], d.ID)
 		}
 		if b.Size() >= 512 {

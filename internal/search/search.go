@@ -7,29 +7,36 @@
 // bleve.NewBuilder (one segment, deterministic scores) into a temporary
 // folder beside its path (site.yaml search.index, default .kb/search.bleve,
 // never inside public/) and swapped in only when complete, so a failed
-// build keeps the previous index. kb-search.json in the index folder
-// records the analysis and the synonyms the index was built with; queries
-// use exactly those.
+// build keeps the previous index. kb analyses the documents itself, on
+// every core, and hands them to the builder analysed (build.go). The folder
+// holds, beside bleve's files:
+//
+//   - kb-search.json: the analysis and the synonyms the index was built
+//     with; queries use exactly those;
+//   - kb-text.bin: what hits display and snippets are cut from (title, URL,
+//     type, product, section, page, description, body), word-coded
+//     (textstore.go); bleve itself stores nothing but ids;
+//   - kb-docs.bin: bleve's document numbers mapped to the documents in id
+//     order, so that collection needs no id lookups.
 //
 // # Documents
 //
 // One document per page, id = the page's URL ("/articles/x/"), and one per
 // FAQ question, id = page URL + "#" + the heading's anchor, titled with the
 // question, its body the answer. Fields (mapping.go), all in a lean static
-// mapping (nothing dynamic, no _all, no term vectors):
+// mapping (nothing dynamic, no _all, no term vectors, no doc values,
+// nothing stored):
 //
-//	title        text    stored   page title or FAQ question        boost 6
-//	headings     text             headings                          boost 3
-//	tags         text             tags                              boost 3
-//	errors       text             troubleshooting errors            boost 2.5
-//	description  text    stored   description                       boost 2
-//	body         text    stored   prose, no markup, no code         boost 1
-//	words        plain            title+description+headings+tags+errors
-//	errcode      keyword          error codes and fix tickets: auth-401
-//	errmsg       keyword          each error message, normalised
-//	type product keyword stored   doc values: filters and facets
-//	section      keyword stored
-//	url page updated     stored only
+//	title        text      page title or FAQ question        boost 6
+//	headings     text      headings                          boost 3
+//	tags         text      tags                              boost 3
+//	errors       text      troubleshooting errors            boost 2.5
+//	description  text      description                       boost 2
+//	body         text      prose, no markup, no code         boost 1
+//	words        plain     title+description+headings+tags+errors
+//	errcode      keyword   error codes and fix tickets: auth-401
+//	errmsg       keyword   each error message, normalised
+//	type product keyword   filters and facets
 //
 // # Analysis
 //
@@ -65,25 +72,27 @@
 //     the terms when an alternative has several.
 //  5. With Request.Prefix, an unfinished last word (the query ends inside
 //     it) also matches up to 8 completions from the words field, most
-//     frequent first, at boost 0.7.
+//     frequent first, at boost 0.7, in the title and middle fields only.
 //  6. Error codes in the query (AUTH-401) match errcode, and a query of
 //     three or more words matches errmsg as a whole, at boost 12: a pasted
 //     error ranks its guide first.
 //  7. A query of stop words only ("how to") looks its words up in the
 //     plain words field instead.
-//  8. The root is an or of the groups. Filters (type, product) are term
-//     leaves with boost 0 in an and with the root: they select without
-//     changing scores. Facet counts for a field ignore that field's own
+//  8. The root is an or of the groups. Filters (type, product) select
+//     matches without changing scores, as boost-0 term leaves in an and
+//     with the root would. Facet counts for a field ignore that field's own
 //     filter, so a customer sees how many results each other choice has.
+//     kb runs bleve's searcher for the root and collects the matches in
+//     one pass (collect.go): top hits, total and both facets.
 //
 // Scores are bleve's BM25 (ScoringModel, chosen on the evaluation set):
 // a leaf scores (β·idf·qn)·idf·(√tf·k1)/(√tf + k1·(1-b+b·len/avgDL)) with
 // k1 = 1.2, b = 0.75, idf = ln(1+(N-df+0.5)/(df+0.5)), qn = 1/√Σ(β·idf)²
 // over all leaves, avgDL = ⌈distinct terms of the field / N⌉; an or sums
 // its matching children times matched/all; an and sums its children. Hits
-// sort by score, then id.
+// sort by score, then id (byte order).
 //
-// Snippets (snippet.go) are cut from the stored body (or description)
+// Snippets (snippet.go) are cut from the text store's body (or description)
 // around the densest cluster of matched terms, HTML-escaped, with <mark>.
 package search
 
@@ -96,10 +105,10 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	bsearch "github.com/blevesearch/bleve/v2/search"
-	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
 )
 
@@ -183,6 +192,8 @@ type Index struct {
 	bi   bleve.Index
 	meta meta
 	pl   *planner
+	text textSource
+	docs docResolver
 }
 
 // Open opens the index at path.
@@ -225,7 +236,17 @@ func Open(path string) (ix *Index, err error) {
 		_ = bi.Close()
 		return nil, &noIndexError{path, fmt.Sprintf("corrupt: %d documents, want %d", n, m.Docs)}
 	}
-	ix = &Index{path: path, bi: bi, meta: m}
+	ts, err := openTextStore(filepath.Join(path, textFile))
+	if err != nil {
+		_ = bi.Close()
+		return nil, &noIndexError{path, err.Error()}
+	}
+	dt, err := openDocTable(filepath.Join(path, docsFile), ts, m.Docs)
+	if err != nil {
+		_ = bi.Close()
+		return nil, &noIndexError{path, err.Error()}
+	}
+	ix = &Index{path: path, bi: bi, meta: m, text: ts, docs: dt}
 	ix.pl = &planner{text: kbAnalyzer{text: true, stemmer: m.Stemmer}, synonyms: newSynonymTable(m.Synonyms), dict: &bleveDict{bi}}
 	return ix, nil
 }
@@ -264,84 +285,26 @@ func (ix *Index) Search(ctx context.Context, req Request) (resp *Response, err e
 	if pl.root == nil {
 		return resp, nil
 	}
-	root := pl.root.bleve()
-	filtered := func(typ, product string) query.Query {
-		qs := []query.Query{root}
-		for _, f := range []struct{ field, v string }{{fType, typ}, {fProduct, product}} {
-			if f.v != "" {
-				t := query.NewTermQuery(f.v)
-				t.SetField(f.field)
-				t.SetBoost(0)
-				qs = append(qs, t)
-			}
-		}
-		if len(qs) == 1 {
-			return root
-		}
-		return query.NewConjunctionQuery(qs)
-	}
-	sr := bleve.NewSearchRequestOptions(filtered(req.Type, req.Product), req.Limit, 0, req.Explain)
-	// Ties keep index order: the pages sorted by URL, each FAQ page's
-	// questions after it (sorting by _id too would load every match's id).
-	sr.SortBy([]string{"-_score"})
-	sr.Fields = []string{fTitle, fURL, fType, fProduct, fSection, fPage, fDescription, fBody}
-	if req.Type == "" && !req.NoFacets {
-		sr.AddFacet(fType, bleve.NewFacetRequest(fType, 20))
-	}
-	if req.Product == "" && !req.NoFacets {
-		sr.AddFacet(fProduct, bleve.NewFacetRequest(fProduct, 50))
-	}
-	res, err := ix.bi.SearchInContext(ctx, sr)
+	c, err := ix.collect(ctx, pl.root.bleve(), req.Limit, req.Type, req.Product, req.Explain, !req.NoFacets)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
-	resp.Total = res.Total
-	facets := res.Facets
-	// A facet whose field is filtered counts without its own filter.
-	for _, f := range []struct {
-		field, v string
-		q        query.Query
-	}{{fType, req.Type, filtered("", req.Product)}, {fProduct, req.Product, filtered(req.Type, "")}} {
-		if f.v == "" || req.NoFacets {
-			continue
-		}
-		fr := bleve.NewSearchRequestOptions(f.q, 0, 0, false)
-		fr.AddFacet(f.field, bleve.NewFacetRequest(f.field, 50))
-		r, err := ix.bi.SearchInContext(ctx, fr)
-		if err != nil {
-			return nil, fmt.Errorf("search: %w", err)
-		}
-		if facets == nil {
-			facets = bsearch.FacetResults{}
-		}
-		facets[f.field] = r.Facets[f.field]
-	}
-	for field, m := range map[string]map[string]int{fType: resp.Facets.Type, fProduct: resp.Facets.Product} {
-		if fr := facets[field]; fr != nil && fr.Terms != nil {
-			for _, t := range fr.Terms.Terms() {
-				if t.Term != "" {
-					m[t.Term] = t.Count
-				}
-			}
-		}
+	resp.Total = c.total
+	if !req.NoFacets {
+		resp.Facets.Type, resp.Facets.Product = c.types, c.product
 	}
 	stems := map[string]string{}
-	for _, h := range res.Hits {
-		hit := Hit{ID: h.ID, Score: h.Score, Title: str(h.Fields[fTitle]), URL: str(h.Fields[fURL]),
-			Type: str(h.Fields[fType]), Product: str(h.Fields[fProduct]), Section: str(h.Fields[fSection]),
-			Page: str(h.Fields[fPage])}
+	for _, h := range c.hits {
+		rec, ok := ix.text.record(h.doc.id)
+		if !ok {
+			continue // removed from kb serve's index while this search ran
+		}
+		hit := Hit{ID: h.doc.id, Score: h.score, Title: rec.Title, URL: rec.URL, Type: rec.Type,
+			Product: rec.Product, Section: rec.Section, Page: rec.Page}
 		if req.Explain {
-			hit.Explanation = h.Expl
+			hit.Explanation = h.expl
 		}
-		a := ix.pl.text
-		hit.Snippet = snippet(str(h.Fields[fBody]), a, pl.marks, pl.plainMarks, stems)
-		if hit.Snippet == "" {
-			if d := str(h.Fields[fDescription]); d != "" {
-				hit.Snippet = markText(d, a, pl.marks, pl.plainMarks)
-			} else {
-				hit.Snippet = lead(str(h.Fields[fBody]))
-			}
-		}
+		hit.Snippet = makeSnippet(rec, ix.pl.text, pl, stems)
 		resp.Hits = append(resp.Hits, hit)
 	}
 	return resp, nil
@@ -379,6 +342,15 @@ func (d *bleveDict) df(field, term string) uint64 {
 	return e.Count
 }
 
+func (d *bleveDict) inText(term string) bool {
+	for _, f := range textFields {
+		if d.df(f.Name, term) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 func (d *bleveDict) prefixed(field, prefix string) []dictTerm {
 	fd, err := d.bi.FieldDictPrefix(field, []byte(prefix))
 	if err != nil {
@@ -388,30 +360,35 @@ func (d *bleveDict) prefixed(field, prefix string) []dictTerm {
 	return collect(fd, 0)
 }
 
+// fuzzy walks the terms that start with term's first rune and keeps those
+// within fuzziness edits (optimal string alignment distance). kb does not
+// use bleve's Levenshtein automaton: building one costs more than this
+// walk, and a client without bleve can reproduce the walk exactly.
 func (d *bleveDict) fuzzy(field, term string, fuzziness int) []dictTerm {
-	if fuzziness <= 0 {
+	if fuzziness <= 0 || term == "" {
 		return nil
 	}
-	adv, err := d.bi.Advanced()
-	if err != nil {
-		return nil
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		return nil
-	}
-	defer r.Close()
-	fr, ok := r.(index.IndexReaderFuzzy)
-	if !ok {
-		return nil
-	}
-	first := []rune(term)[:1]
-	fd, err := fr.FieldDictFuzzy(field, term, fuzziness, string(first))
+	_, size := utf8.DecodeRuneInString(term)
+	fd, err := d.bi.FieldDictPrefix(field, []byte(term[:size]))
 	if err != nil {
 		return nil
 	}
 	defer fd.Close()
-	return collect(fd, 1000)
+	n := utf8.RuneCountInString(term)
+	var out []dictTerm
+	for {
+		e, err := fd.Next()
+		if err != nil || e == nil {
+			break
+		}
+		if m := utf8.RuneCountInString(e.Term); m < n-fuzziness || m > n+fuzziness {
+			continue
+		}
+		if osaDistance(term, e.Term) <= fuzziness {
+			out = append(out, dictTerm{Term: e.Term, DF: e.Count})
+		}
+	}
+	return out
 }
 
 func collect(fd index.FieldDict, limit int) []dictTerm {

@@ -3,7 +3,11 @@ package search
 import (
 	"html"
 	"strings"
+	"sync"
 )
+
+// tokenPool holds token slices for snippets.
+var tokenPool = sync.Pool{New: func() any { return new([]token) }}
 
 // snippetWords is the length of a snippet in words.
 const snippetWords = 28
@@ -21,6 +25,18 @@ func stemCached(a kbAnalyzer, w string, cache map[string]string) string {
 	return s
 }
 
+// makeSnippet is a hit's snippet: cut from the body around the matches,
+// else the description with its matches marked, else the body's lead.
+func makeSnippet(rec *record, a kbAnalyzer, pl *plan, stems map[string]string) string {
+	if s := snippet(rec.Body, a, pl.marks, pl.plainMarks, stems); s != "" {
+		return s
+	}
+	if rec.Description != "" {
+		return markText(rec.Description, a, pl.marks, pl.plainMarks)
+	}
+	return lead(rec.Body)
+}
+
 // snippet returns about snippetWords words of text around the best cluster
 // of matches, HTML-escaped, with matched words in <mark>. The window with
 // the most distinct matched terms wins, then the one with the most matches,
@@ -30,13 +46,29 @@ func snippet(text string, a kbAnalyzer, marks, plainMarks map[string]bool, stems
 	if len(text) > maxSnippetScan {
 		text = text[:maxSnippetScan]
 	}
-	toks := tokenize(text)
+	buf := tokenPool.Get().(*[]token)
+	defer tokenPool.Put(buf)
+	toks := appendTokens((*buf)[:0], text)
+	*buf = toks
 	if len(toks) == 0 {
 		return ""
+	}
+	// A stem starts with its word's first byte (stemmers change endings),
+	// so most words need no stemming to know they do not match.
+	var first [256]bool
+	for _, ms := range []map[string]bool{marks, plainMarks} {
+		for m := range ms {
+			if m != "" {
+				first[m[0]] = true
+			}
+		}
 	}
 	hit := make([]string, len(toks)) // the matched term, or ""
 	any := false
 	for i, t := range toks {
+		if !first[t.Text[0]] {
+			continue
+		}
 		if plainMarks[t.Text] {
 			hit[i] = t.Text
 		} else if !isStop(t.Text) {

@@ -1,0 +1,629 @@
+package search
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"math"
+	"sort"
+	"strconv"
+	"sync"
+	"unicode/utf8"
+)
+
+// StaticIndex is the static index of a built site, searched the way the
+// JavaScript client (static/js/search-index.js) searches it: a Go port of
+// the client's algorithm over the same files. The parity tests run every
+// query through bleve, this port and the client under Node, and the
+// Go port is where the algorithm is written down first:
+//
+//  1. Plan the query with kb's planner (query.go), its dictionary questions
+//     answered by the dictionary files of the words the query starts with.
+//  2. Fetch the postings files of every leaf term.
+//  3. Score every leaf with bleve's formula (the package doc) and walk the
+//     tree: an or sums its matching children times matched/all, an and sums
+//     its children.
+//  4. Keep the best matches that pass the filters (score, then document
+//     number: documents are numbered in id order), count facets as the Go
+//     API does, and fetch the fragments of the hits only.
+type StaticIndex struct {
+	fsys fs.FS
+	m    manifest
+	pl   *planner
+
+	types, prods []uint32   // by document: value numbers
+	lens         [][]uint32 // by field, then document
+
+	mu      sync.Mutex
+	dicts   map[int]*staticDictChunk
+	posts   map[int]*staticPostChunk
+	planErr error // the first file error while planning
+	// Fetched counts the files read, for tests of what a query loads.
+	Fetched []string
+}
+
+var errCorruptStatic = errors.New("corrupt static index file")
+
+// OpenStatic opens the static index under StaticDir of a built site.
+func OpenStatic(site fs.FS) (*StaticIndex, error) {
+	s := &StaticIndex{dicts: map[int]*staticDictChunk{}, posts: map[int]*staticPostChunk{}}
+	sub, err := fs.Sub(site, StaticDir)
+	if err != nil {
+		return nil, err
+	}
+	s.fsys = sub
+	data, err := fs.ReadFile(sub, "manifest.json")
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(data, &s.m); err != nil {
+		return nil, fmt.Errorf("manifest.json: %w", err)
+	}
+	if s.m.Format != staticFormat {
+		return nil, fmt.Errorf("manifest.json: format %d, want %d", s.m.Format, staticFormat)
+	}
+	if len(s.m.Fields) != len(staticFields) || len(s.m.AvgLen) != len(staticFields) {
+		return nil, fmt.Errorf("manifest.json: %w", errCorruptStatic)
+	}
+	syn := &synonymTable{entries: map[string][]synEntry{}, vocab: map[string]bool{}}
+	for _, e := range s.m.Synonyms {
+		if len(e.Terms) == 0 {
+			return nil, fmt.Errorf("manifest.json: %w", errCorruptStatic)
+		}
+		syn.entries[e.Terms[0]] = append(syn.entries[e.Terms[0]], synEntry{terms: e.Terms, alts: e.Alts})
+	}
+	for _, w := range s.m.SynVocab {
+		syn.vocab[w] = true
+	}
+	s.pl = &planner{text: kbAnalyzer{text: true, stemmer: s.m.Stemmer}, synonyms: syn, dict: staticDict{s}}
+	if err := s.loadDocTable(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// fetch reads and inflates a file of the static index.
+func (s *StaticIndex) fetch(name string) ([]byte, error) {
+	s.mu.Lock()
+	s.Fetched = append(s.Fetched, name)
+	s.mu.Unlock()
+	data, err := fs.ReadFile(s.fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, errCorruptStatic)
+	}
+	out, err := io.ReadAll(zr)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, errCorruptStatic)
+	}
+	return out, nil
+}
+
+func (s *StaticIndex) loadDocTable() error {
+	data, err := s.fetch(s.m.DocTable)
+	if err != nil {
+		return err
+	}
+	if !bytes.HasPrefix(data, []byte("kbd1")) {
+		return fmt.Errorf("%s: %w", s.m.DocTable, errCorruptStatic)
+	}
+	r := &reader{b: data[4:]}
+	n := r.uvarint()
+	if n != uint64(s.m.Docs) {
+		return fmt.Errorf("%s: %w", s.m.DocTable, errCorruptStatic)
+	}
+	col := func() []uint32 {
+		c := make([]uint32, n)
+		for i := range c {
+			c[i] = uint32(r.uvarint())
+		}
+		return c
+	}
+	s.types, s.prods = col(), col()
+	for range staticFields {
+		s.lens = append(s.lens, col())
+	}
+	if r.err || len(r.b) != 0 {
+		return fmt.Errorf("%s: %w", s.m.DocTable, errCorruptStatic)
+	}
+	for i := range s.types {
+		if s.types[i] >= uint32(len(s.m.Values)) || s.prods[i] >= uint32(len(s.m.Values)) {
+			return fmt.Errorf("%s: %w", s.m.DocTable, errCorruptStatic)
+		}
+	}
+	return nil
+}
+
+// chunkFor returns the file holding term: the last whose first term is
+// not after it, or -1.
+func chunkFor(first []string, term string) int {
+	return sort.Search(len(first), func(i int) bool { return first[i] > term }) - 1
+}
+
+// prefixEnd is the smallest string after every string that starts with p
+// ("" when there is none).
+func prefixEnd(p string) string {
+	b := []byte(p)
+	for i := len(b) - 1; i >= 0; i-- {
+		if b[i] < 0xff {
+			b[i]++
+			return string(b[:i+1])
+		}
+	}
+	return ""
+}
+
+// staticDictChunk is a decoded dictionary file.
+type staticDictChunk struct {
+	terms           []string
+	dfWords, dfBody []uint32
+	other           []bool
+}
+
+func (s *StaticIndex) dictChunk(i int) (*staticDictChunk, error) {
+	s.mu.Lock()
+	c := s.dicts[i]
+	s.mu.Unlock()
+	if c != nil {
+		return c, nil
+	}
+	name := s.m.Dict.Files[i]
+	data, err := s.fetch(name)
+	if err != nil {
+		return nil, err
+	}
+	if !bytes.HasPrefix(data, []byte("kbw1")) {
+		return nil, fmt.Errorf("%s: %w", name, errCorruptStatic)
+	}
+	r := &reader{b: data[4:]}
+	n := r.uvarint()
+	if n > uint64(len(data)) {
+		return nil, fmt.Errorf("%s: %w", name, errCorruptStatic)
+	}
+	c = &staticDictChunk{}
+	prev := ""
+	for range n {
+		shared, rest := r.uvarint(), r.uvarint()
+		if shared > uint64(len(prev)) {
+			return nil, fmt.Errorf("%s: %w", name, errCorruptStatic)
+		}
+		t := prev[:shared] + string(r.bytes(rest))
+		c.terms = append(c.terms, t)
+		c.dfWords = append(c.dfWords, uint32(r.uvarint()))
+		c.dfBody = append(c.dfBody, uint32(r.uvarint()))
+		o := r.bytes(1)
+		c.other = append(c.other, len(o) == 1 && o[0] == 1)
+		prev = t
+	}
+	if r.err || len(r.b) != 0 {
+		return nil, fmt.Errorf("%s: %w", name, errCorruptStatic)
+	}
+	s.mu.Lock()
+	s.dicts[i] = c
+	s.mu.Unlock()
+	return c, nil
+}
+
+// dictRange calls f for every dictionary entry in [lo, hi) ("" hi: no end).
+func (s *StaticIndex) dictRange(lo, hi string, f func(c *staticDictChunk, i int)) error {
+	first := s.m.Dict.First
+	for i := max(0, chunkFor(first, lo)); i < len(first) && (hi == "" || first[i] < hi); i++ {
+		c, err := s.dictChunk(i)
+		if err != nil {
+			return err
+		}
+		for j, t := range c.terms {
+			if t >= lo && (hi == "" || t < hi) {
+				f(c, j)
+			}
+		}
+	}
+	return nil
+}
+
+// staticDict answers the planner from the dictionary files. A file that
+// cannot be read makes the search fail (dictErr), not answer wrongly.
+type staticDict struct{ s *StaticIndex }
+
+func (d staticDict) lookup(term string) (c *staticDictChunk, i int) {
+	_ = d.s.note(d.s.dictRange(term, term+"\x00", func(cc *staticDictChunk, j int) { c, i = cc, j }))
+	return c, i
+}
+
+func (d staticDict) df(field, term string) uint64 {
+	c, i := d.lookup(term)
+	if c == nil {
+		return 0
+	}
+	switch field {
+	case fWords:
+		return uint64(c.dfWords[i])
+	case fBody:
+		return uint64(c.dfBody[i])
+	}
+	if c.other[i] {
+		return 1
+	}
+	return 0
+}
+
+func (d staticDict) inText(term string) bool {
+	c, i := d.lookup(term)
+	return c != nil && (c.dfBody[i] > 0 || c.other[i])
+}
+
+func (d staticDict) prefixed(field, prefix string) []dictTerm {
+	var out []dictTerm
+	_ = d.s.note(d.s.dictRange(prefix, prefixEnd(prefix), func(c *staticDictChunk, i int) {
+		if df := dictDF(c, i, field); df > 0 {
+			out = append(out, dictTerm{Term: c.terms[i], DF: df})
+		}
+	}))
+	return out
+}
+
+func (d staticDict) fuzzy(field, term string, fuzziness int) []dictTerm {
+	if fuzziness <= 0 || term == "" {
+		return nil
+	}
+	_, size := utf8.DecodeRuneInString(term)
+	n := utf8.RuneCountInString(term)
+	var out []dictTerm
+	_ = d.s.note(d.s.dictRange(term[:size], prefixEnd(term[:size]), func(c *staticDictChunk, i int) {
+		t := c.terms[i]
+		df := dictDF(c, i, field)
+		if m := utf8.RuneCountInString(t); df == 0 || m < n-fuzziness || m > n+fuzziness {
+			return
+		}
+		if osaDistance(term, t) <= fuzziness {
+			out = append(out, dictTerm{Term: t, DF: df})
+		}
+	}))
+	return out
+}
+
+func dictDF(c *staticDictChunk, i int, field string) uint64 {
+	if field == fWords {
+		return uint64(c.dfWords[i])
+	}
+	return uint64(c.dfBody[i])
+}
+
+// note remembers the first error of a planning step.
+func (s *StaticIndex) note(err error) error {
+	if err != nil {
+		s.mu.Lock()
+		if s.planErr == nil {
+			s.planErr = err
+		}
+		s.mu.Unlock()
+	}
+	return err
+}
+
+// staticPostChunk is a decoded postings file: the term table, and the
+// postings, decoded per term when first needed.
+type staticPostChunk struct {
+	name  string
+	terms map[string][2]int // offset, length in body
+	body  []byte
+}
+
+func (s *StaticIndex) postChunk(i int) (*staticPostChunk, error) {
+	s.mu.Lock()
+	c := s.posts[i]
+	s.mu.Unlock()
+	if c != nil {
+		return c, nil
+	}
+	name := s.m.Postings.Files[i]
+	data, err := s.fetch(name)
+	if err != nil {
+		return nil, err
+	}
+	if !bytes.HasPrefix(data, []byte("kbp1")) {
+		return nil, fmt.Errorf("%s: %w", name, errCorruptStatic)
+	}
+	r := &reader{b: data[4:]}
+	n := r.uvarint()
+	if n > uint64(len(data)) {
+		return nil, fmt.Errorf("%s: %w", name, errCorruptStatic)
+	}
+	c = &staticPostChunk{name: name, terms: make(map[string][2]int, n)}
+	prev := ""
+	var end uint64
+	for range n {
+		shared, rest := r.uvarint(), r.uvarint()
+		if shared > uint64(len(prev)) {
+			return nil, fmt.Errorf("%s: %w", name, errCorruptStatic)
+		}
+		t := prev[:shared] + string(r.bytes(rest))
+		off, l := r.uvarint(), r.uvarint()
+		c.terms[t] = [2]int{int(off), int(l)}
+		end = max(end, off+l)
+		prev = t
+	}
+	if r.err || end != uint64(len(r.b)) {
+		return nil, fmt.Errorf("%s: %w", name, errCorruptStatic)
+	}
+	c.body = r.b
+	s.mu.Lock()
+	s.posts[i] = c
+	s.mu.Unlock()
+	return c, nil
+}
+
+// postings returns a term's postings in a field (nil: none).
+func (c *staticPostChunk) postings(term string, field int) (*postingList, error) {
+	loc, ok := c.terms[term]
+	if !ok {
+		return nil, nil
+	}
+	r := &reader{b: c.body[loc[0] : loc[0]+loc[1]]}
+	mask := r.uvarint()
+	var out *postingList
+	for fi := range staticFields {
+		if mask&(1<<fi) == 0 {
+			continue
+		}
+		df := r.uvarint()
+		if df > uint64(len(r.b)) {
+			return nil, fmt.Errorf("%s: %w", c.name, errCorruptStatic)
+		}
+		pl := &postingList{docs: make([]int32, df), tfs: make([]uint32, df)}
+		doc := int64(-1)
+		for i := range pl.docs {
+			doc += int64(r.uvarint())
+			pl.docs[i] = int32(doc)
+			pl.tfs[i] = uint32(r.uvarint())
+		}
+		if fi == field {
+			out = pl
+		}
+	}
+	if r.err {
+		return nil, fmt.Errorf("%s: %w", c.name, errCorruptStatic)
+	}
+	return out, nil
+}
+
+// scoredDocs are the matches of a node: documents ascending, their scores.
+type scoredDocs struct {
+	docs   []int32
+	scores []float64
+}
+
+// Search runs a request like Index.Search.
+func (s *StaticIndex) Search(ctx context.Context, req Request) (*Response, error) {
+	switch {
+	case req.Limit < 0:
+		return nil, &QueryError{Msg: "limit must not be negative"}
+	case req.Limit == 0:
+		req.Limit = DefaultLimit
+	case req.Limit > MaxLimit:
+		req.Limit = MaxLimit
+	}
+	s.mu.Lock()
+	s.planErr = nil
+	s.mu.Unlock()
+	pl, err := s.pl.plan(req.Q, req.Prefix)
+	if err != nil {
+		return nil, err
+	}
+	if s.planErr != nil {
+		return nil, s.planErr
+	}
+	resp := &Response{Query: req.Q, Hits: []Hit{}, Corrected: pl.corrected,
+		Facets: Facets{Type: map[string]int{}, Product: map[string]int{}}}
+	if pl.root == nil {
+		return resp, nil
+	}
+	root, err := s.score(pl.root)
+	if err != nil {
+		return nil, err
+	}
+	c := &collected{types: map[string]int{}, product: map[string]int{}}
+	for i, doc := range root.docs {
+		typ, prod := s.m.Values[s.types[doc]], s.m.Values[s.prods[doc]]
+		typeOK, productOK := req.Type == "" || typ == req.Type, req.Product == "" || prod == req.Product
+		if !req.NoFacets {
+			if productOK && typ != "" {
+				c.types[typ]++
+			}
+			if typeOK && prod != "" {
+				c.product[prod]++
+			}
+		}
+		if typeOK && productOK {
+			c.total++
+			m := match{score: root.scores[i], doc: docInfo{rank: int(doc)}}
+			if len(c.hits) < req.Limit || m.before(c.hits[len(c.hits)-1]) {
+				k := sort.Search(len(c.hits), func(k int) bool { return m.before(c.hits[k]) })
+				if len(c.hits) < req.Limit {
+					c.hits = append(c.hits, nil)
+				}
+				copy(c.hits[k+1:], c.hits[k:])
+				c.hits[k] = &m
+			}
+		}
+	}
+	resp.Total = c.total
+	if !req.NoFacets {
+		resp.Facets.Type, resp.Facets.Product = c.types, c.product
+	}
+	stems := map[string]string{}
+	for _, h := range c.hits {
+		f, err := s.fragment(h.doc.rank)
+		if err != nil {
+			return nil, err
+		}
+		rec := &record{Title: f.Title, URL: f.URL, Type: f.Type, Product: f.Product, Section: f.Section,
+			Page: f.Page, Description: f.Description, Body: f.Body}
+		resp.Hits = append(resp.Hits, Hit{ID: f.ID, Score: h.score, Title: f.Title, URL: f.URL, Type: f.Type,
+			Product: f.Product, Section: f.Section, Page: f.Page, Snippet: makeSnippet(rec, s.pl.text, pl, stems)})
+	}
+	return resp, nil
+}
+
+func (s *StaticIndex) fragment(doc int) (*fragment, error) {
+	name := s.m.Fragments + strconv.Itoa(doc) + ".bin"
+	data, err := s.fetch(name)
+	if err != nil {
+		return nil, err
+	}
+	var f fragment
+	if err := json.Unmarshal(data, &f); err != nil || f.ID == "" {
+		return nil, fmt.Errorf("%s: %w", name, errCorruptStatic)
+	}
+	if f.URL == "" {
+		f.URL = s.m.Base + f.ID
+	}
+	return &f, nil
+}
+
+// score fetches the postings of every leaf and walks the tree.
+func (s *StaticIndex) score(root *node) (*scoredDocs, error) {
+	type leaf struct {
+		pl               *postingList
+		idf, weight, avg float64
+		field            int
+	}
+	leaves := map[*node]*leaf{}
+	var order []*node
+	var err error
+	root.leaves(func(n *node) {
+		if err != nil {
+			return
+		}
+		fi := staticField(n.Field)
+		if fi < 0 {
+			err = fmt.Errorf("field %q is not in the static index", n.Field)
+			return
+		}
+		l := &leaf{field: fi, avg: s.m.AvgLen[fi]}
+		if i := chunkFor(s.m.Postings.First, n.Term); i >= 0 {
+			c, cerr := s.postChunk(i)
+			if cerr != nil {
+				err = cerr
+				return
+			}
+			if l.pl, err = c.postings(n.Term, fi); err != nil {
+				return
+			}
+		}
+		df := float64(l.pl.lenOrZero())
+		total := float64(s.m.Docs)
+		if l.avg > 0 {
+			l.idf = math.Log(1 + (total-df+0.5)/(df+0.5))
+		} else {
+			l.idf = 1.0 + math.Log(total/(df+1.0))
+		}
+		leaves[n] = l
+		order = append(order, n)
+	})
+	if err != nil {
+		return nil, err
+	}
+	sum := 0.0
+	for _, n := range order {
+		w := n.Boost * leaves[n].idf
+		sum += w * w
+	}
+	qn := 1.0 / math.Sqrt(sum)
+	var walk func(n *node) *scoredDocs
+	walk = func(n *node) *scoredDocs {
+		switch n.Op {
+		case "term":
+			l := leaves[n]
+			out := &scoredDocs{}
+			if l.pl == nil {
+				return out
+			}
+			qw := n.Boost * l.idf * qn
+			lens := s.lens[l.field]
+			out.docs = l.pl.docs
+			out.scores = make([]float64, len(l.pl.docs))
+			for i, d := range l.pl.docs {
+				out.scores[i] = leafScore(l.pl.tfs[i], lens[d], l.idf, l.avg, qw)
+			}
+			return out
+		case "and":
+			return combine(walkAll(n.Kids, walk), true)
+		}
+		return combine(walkAll(n.Kids, walk), false)
+	}
+	return walk(root), nil
+}
+
+func walkAll(kids []*node, walk func(*node) *scoredDocs) []*scoredDocs {
+	out := make([]*scoredDocs, len(kids))
+	for i, k := range kids {
+		out[i] = walk(k)
+	}
+	return out
+}
+
+// leafScore is bleve's score of a term in a document (scorer_term.go):
+// tf the term's frequency, length the field's length in the document.
+func leafScore(tf, length uint32, idf, avg, queryWeight float64) float64 {
+	t := math.Sqrt(float64(tf))
+	norm := float64(float32(1 / math.Sqrt(float64(length))))
+	var score float64
+	if avg > 0 {
+		fieldLength := 1 / (norm * norm)
+		score = idf * (t * bm25K1) / (t + bm25K1*(1-bm25B+(bm25B*fieldLength/avg)))
+	} else {
+		score = t * norm * idf
+	}
+	if queryWeight != 1.0 {
+		score = score * queryWeight
+	}
+	return score
+}
+
+// bleve's BM25 parameters (search.BM25_k1, search.BM25_b).
+var bm25K1, bm25B = 1.2, 0.75
+
+// combine merges the matches of a node's children: an and keeps the
+// documents all match and sums; an or keeps the documents any matches and
+// sums times matched/all.
+func combine(kids []*scoredDocs, and bool) *scoredDocs {
+	out := &scoredDocs{}
+	pos := make([]int, len(kids))
+	for {
+		next := int32(math.MaxInt32)
+		for k, c := range kids {
+			if pos[k] < len(c.docs) && c.docs[pos[k]] < next {
+				next = c.docs[pos[k]]
+			}
+		}
+		if next == math.MaxInt32 {
+			return out
+		}
+		sum, count := 0.0, 0
+		for k, c := range kids {
+			if pos[k] < len(c.docs) && c.docs[pos[k]] == next {
+				sum += c.scores[pos[k]]
+				count++
+				pos[k]++
+			}
+		}
+		if and {
+			if count == len(kids) {
+				out.docs = append(out.docs, next)
+				out.scores = append(out.scores, sum)
+			}
+			continue
+		}
+		out.docs = append(out.docs, next)
+		out.scores = append(out.scores, sum*(float64(count)/float64(len(kids))))
+	}
+}
