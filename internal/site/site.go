@@ -63,6 +63,9 @@ type Result struct {
 	// Findings are kb lint's warnings and notes on the published pages (an
 	// error stops the build with a *LintError).
 	Findings []lint.Finding
+	// Unchanged says the inputs and the output were as the last build left
+	// them, so nothing was built or written (see cache.go).
+	Unchanged bool
 }
 
 // InputError lists problems in the site's input: content, configuration or
@@ -101,6 +104,12 @@ func LoadText(dir string, theme fs.FS) (*Loaded, error) {
 }
 
 func load(dir string, theme fs.FS, skipHTML bool) (*Loaded, error) {
+	return loadFiles(dir, theme, skipHTML, nil)
+}
+
+// loadFiles is load, taking the content files in files (by slash path from
+// the site folder) as already read.
+func loadFiles(dir string, theme fs.FS, skipHTML bool, files map[string][]byte) (*Loaded, error) {
 	st, err := os.Stat(dir)
 	if err != nil {
 		return nil, inputErr(fmt.Errorf("site folder %s: %w", dir, errors.Unwrap(err)))
@@ -115,7 +124,7 @@ func load(dir string, theme fs.FS, skipHTML bool) (*Loaded, error) {
 	siteFS := os.DirFS(dir)
 	th := render.NewTheme(siteFS, theme)
 	conv := markdown.New(markdown.Options{Unsafe: cfg.Markdown.Unsafe, ImageSize: th.ImageSizer(), BasePath: cfg.BasePath()})
-	cs := content.Load(siteFS, content.Options{Markdown: conv, MaxFileBytes: cfg.Limits.MaxFileBytes, SkipHTML: skipHTML})
+	cs := content.Load(withFiles(siteFS, files), content.Options{Markdown: conv, MaxFileBytes: cfg.Limits.MaxFileBytes, SkipHTML: skipHTML})
 	return &Loaded{Config: cfg, Theme: th, Content: cs}, nil
 }
 
@@ -146,7 +155,11 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if err := checkOutDir(opts.Dir, opts.Out); err != nil {
 		return nil, inputErr(err)
 	}
-	l, err := Load(opts.Dir, opts.Theme)
+	cache := openBuildCache(opts)
+	if res := cache.unchanged(opts.Out, start); res != nil {
+		return res, nil
+	}
+	l, err := loadFiles(opts.Dir, opts.Theme, false, cache.content)
 	if err != nil {
 		return nil, err
 	}
@@ -175,10 +188,13 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if err := search.CheckPath(indexPath, opts.Out); err != nil {
 		return nil, inputErr(l.Config.Errorf("search.index", "%v", err))
 	}
-	index := search.StageAsync(ctx, s.Pages, l.Config, indexPath)
+	var index pendingIndex = reusedIndex{cache.indexStats()}
+	if cache.indexStats() == nil {
+		index = search.StageAsync(ctx, s.Pages, l.Config, indexPath)
+	}
 	defer index.Abort()
 
-	st, err := newStage(opts.Out)
+	st, err := newStage(opts.Out, cache.spare())
 	if err != nil {
 		return nil, err
 	}
@@ -188,7 +204,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 			st.abort()
 		}
 	}()
-	out := &dirOutput{root: st.tmp}
+	out := newDirOutput(st.tmp, st.recycled)
 	var o render.Output = out
 	if opts.Progress != nil {
 		o = &progressOutput{Output: out, total: len(r.Jobs()), report: opts.Progress}
@@ -214,6 +230,12 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := out.prune(); err != nil {
+		return nil, err
+	}
+	if err := cache.forget(); err != nil {
+		return nil, err
+	}
 	if err := st.commit(); err != nil {
 		return nil, err
 	}
@@ -232,6 +254,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if feedWarning != "" {
 		res.Warnings = append(res.Warnings, feedWarning)
 	}
+	cache.save(res)
 	return res, nil
 }
 
@@ -280,7 +303,11 @@ func (r *Result) Summary() string {
 			drafts = fmt.Sprintf("; %d drafts left out", r.Drafts)
 		}
 	}
-	return fmt.Sprintf("Built %d pages (%s%s): %d files, %s, in %s → %s",
+	verb := "Built %d pages (%s%s): %d files, %s, in %s → %s"
+	if r.Unchanged {
+		verb = "Up to date: %d pages (%s%s): %d files, %s, checked in %s → %s"
+	}
+	return fmt.Sprintf(verb,
 		r.Pages, strings.Join(parts, ", "), drafts, r.Files, humanBytes(r.Bytes), roundDuration(r.Elapsed), r.Out)
 }
 
