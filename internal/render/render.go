@@ -28,6 +28,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"html/template"
 	"io"
@@ -89,6 +90,9 @@ func New(site *Site, theme *Theme) (*Renderer, error) {
 	base := template.New("baseof.html").Funcs(r.funcs())
 	src, err := fs.ReadFile(theme.Layouts, "baseof.html")
 	if err != nil {
+		if !errors.Is(err, fs.ErrNotExist) {
+			return nil, layoutError(theme, "baseof.html", err)
+		}
 		return nil, &Error{File: theme.LayoutDir + "/baseof.html", Msg: "missing layout: every theme needs baseof.html, the page shell"}
 	}
 	if _, err := base.Parse(string(src)); err != nil {
@@ -98,7 +102,7 @@ func New(site *Site, theme *Theme) (*Renderer, error) {
 	for _, p := range partials {
 		src, err := fs.ReadFile(theme.Layouts, p)
 		if err != nil {
-			return nil, &Error{File: theme.LayoutDir + "/" + p, Msg: err.Error()}
+			return nil, layoutError(theme, p, err)
 		}
 		if _, err := base.New(p).Parse(string(src)); err != nil {
 			return nil, r.templateError(err)
@@ -107,6 +111,9 @@ func New(site *Site, theme *Theme) (*Renderer, error) {
 	for _, k := range kinds {
 		name := k + ".html"
 		src, err := fs.ReadFile(theme.Layouts, name)
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return nil, layoutError(theme, name, err)
+		}
 		if err != nil {
 			if k == "releases" {
 				continue // section.html serves
@@ -126,6 +133,15 @@ func New(site *Site, theme *Theme) (*Renderer, error) {
 		r.tmpls["releases"] = r.tmpls["section"]
 	}
 	return r, nil
+}
+
+// layoutError says why a layout that is there cannot be read.
+func layoutError(theme *Theme, name string, err error) error {
+	msg := "cannot read: " + unwrap(err).Error()
+	if strings.Contains(msg, "escapes from parent") {
+		msg = "is a symbolic link that leads outside the site folder (or is absolute); kb reads layouts only from inside the site folder, so copy the file in instead"
+	}
+	return &Error{File: theme.LayoutDir + "/" + name, Msg: msg}
 }
 
 var tmplErrRE = regexp.MustCompile(`^(?:html/)?template: ([^:]+):(\d+)(?::\d+)?: (.*)$`)
@@ -272,7 +288,7 @@ func (r *Renderer) WriteStatic(out Output) error {
 		data := r.static[n]
 		if src := files[n]; src != "" {
 			if data, err = fs.ReadFile(r.theme.Static, src); err != nil {
-				return fmt.Errorf("static/%s: %w", src, unwrap(err))
+				return &Error{File: "static/" + src, Msg: "cannot read: " + unwrap(err).Error()}
 			}
 		}
 		if err := out.WriteFile(n, data); err != nil {

@@ -12,7 +12,9 @@ import (
 // the embedded theme's file by file.
 type Overlay []fs.FS
 
-// Open opens name from the first layer that has it.
+// Open opens name from the first layer that has it. A layer that has the
+// name but cannot open it (a symbolic link out of the site folder, a file
+// without read permission) is an error, not a reason to use the next layer.
 func (o Overlay) Open(name string) (fs.File, error) {
 	var first error
 	for _, l := range o {
@@ -23,7 +25,10 @@ func (o Overlay) Open(name string) (fs.File, error) {
 		if err == nil {
 			return f, nil
 		}
-		if first == nil || !errors.Is(err, fs.ErrNotExist) {
+		if !errors.Is(err, fs.ErrNotExist) {
+			return nil, &fs.PathError{Op: "open", Path: name, Err: unwrap(err)}
+		}
+		if first == nil {
 			first = err
 		}
 	}
@@ -126,6 +131,11 @@ func (t *Theme) staticFiles() ([]string, error) {
 			}
 			return nil
 		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			if err := checkLink(t.Static, p); err != nil {
+				return err
+			}
+		}
 		if !d.IsDir() {
 			files = append(files, p)
 		}
@@ -142,4 +152,20 @@ func isFingerprinted(p string) bool {
 		return true
 	}
 	return false
+}
+
+// checkLink accepts a symbolic link in static/ only when it leads to a file
+// inside the site folder. (A site read through os.Root cannot open a link
+// that leads outside; this turns that into a message that says why.)
+func checkLink(fsys fs.FS, p string) error {
+	st, err := fs.Stat(fsys, p)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return &Error{File: "static/" + p, Msg: "is a symbolic link to nothing; remove it or copy the file in"}
+	case err != nil:
+		return &Error{File: "static/" + p, Msg: "is a symbolic link that leads outside the site folder (or is absolute); kb publishes only files inside the site folder, so copy the file in instead"}
+	case st.IsDir():
+		return &Error{File: "static/" + p, Msg: "is a symbolic link to a folder; kb does not follow folder links in static/, so copy the folder in instead"}
+	}
+	return nil
 }

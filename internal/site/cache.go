@@ -144,8 +144,12 @@ func openBuildCache(opts Options) *buildCache {
 		return c
 	}
 	// Content files are read as content.Files lists them, which refuses
-	// symbolic links: reading them through os.DirFS reads what the build reads.
-	siteFS := os.DirFS(opts.Dir)
+	// symbolic links, through the site's own file system (openSite), which
+	// refuses links out of the site: this reads what the build reads.
+	siteFS, err := openSite(opts.Dir)
+	if err != nil {
+		return c
+	}
 	yaml, err := os.ReadFile(filepath.Join(opts.Dir, config.FileName))
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return c

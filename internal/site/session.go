@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"sort"
 	"strings"
 	"sync"
@@ -161,7 +160,10 @@ func (s *Session) Apply(ctx context.Context, changed []string) (*Update, error) 
 	if s.pages == nil || s.cfg == nil {
 		return s.full(ctx)
 	}
-	fsys := os.DirFS(s.Dir)
+	fsys, err := openSite(s.Dir)
+	if err != nil {
+		return nil, err
+	}
 	var files []string
 	rescan := false
 	for _, p := range changed {

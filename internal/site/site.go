@@ -121,7 +121,10 @@ func loadFiles(dir string, theme fs.FS, skipHTML bool, files map[string][]byte) 
 	if err != nil {
 		return nil, inputErr(splitJoined(err)...)
 	}
-	siteFS := os.DirFS(dir)
+	siteFS, err := openSite(dir)
+	if err != nil {
+		return nil, inputErr(fmt.Errorf("site folder %s: %w", dir, errors.Unwrap(err)))
+	}
 	th := render.NewTheme(siteFS, theme)
 	conv := markdown.New(markdown.Options{Unsafe: cfg.Markdown.Unsafe, ImageSize: th.ImageSizer(), BasePath: cfg.BasePath()})
 	cs := content.Load(withFiles(siteFS, files), content.Options{Markdown: conv, MaxFileBytes: cfg.Limits.MaxFileBytes, SkipHTML: skipHTML})
@@ -228,9 +231,6 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	}
 	indexStats, err := index.Wait()
 	if err != nil {
-		return nil, err
-	}
-	if _, err := exportSearch(ctx, index, indexPath, o); err != nil {
 		return nil, err
 	}
 	if err := out.prune(); err != nil {
