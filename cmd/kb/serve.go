@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
@@ -108,20 +109,16 @@ when the site has problems.`, stdout)
 		h.API = api
 		h.FormAction = formOrigins(u.Site.Config.Feedback.Endpoint)
 	}
+	// The theme's inline scripts (embedded, and the site's own layouts) are
+	// the only inline scripts the Content-Security-Policy lets run.
+	themes := func() []string { return server.ScriptHashes(kb.Theme, os.DirFS(absDir)) }
+	h.SetScriptHashes(themes())
 	h.SetSite(server.NewSite(u.Files, u.Redirects, nil, time.Now()))
 	if live != nil {
 		live.Publish(server.Event{Kind: "status"}, status(u))
 	}
 
-	srv := &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       15 * time.Second,
-		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          log.New(io.Discard, "", 0),
-	}
+	srv := newHTTPServer(h)
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
 
@@ -153,6 +150,9 @@ when the site has problems.`, stdout)
 					continue
 				}
 				prev := h.Site()
+				if len(u.Problems) == 0 && u.Full {
+					h.SetScriptHashes(themes()) // a layout may have changed
+				}
 				if len(u.Problems) == 0 {
 					h.SetSite(server.NewSite(u.Files, u.Redirects, prev, time.Now()))
 				}
@@ -194,6 +194,23 @@ when the site has problems.`, stdout)
 	_ = srv.Shutdown(shutdown)
 	fmt.Fprintln(stdout, "kb: stopped")
 	return nil
+}
+
+// newHTTPServer is kb serve's HTTP server: timeouts that cut slow and idle
+// clients (a slow-loris client that never finishes its headers is cut
+// after 5 s), headers limited to 64 KB, and every request (OPTIONS * too)
+// given to h, so that every response it can shape carries its headers.
+func newHTTPServer(h http.Handler) *http.Server {
+	return &http.Server{
+		Handler:                      h,
+		DisableGeneralOptionsHandler: true,
+		ReadHeaderTimeout:            5 * time.Second,
+		ReadTimeout:                  15 * time.Second,
+		WriteTimeout:                 30 * time.Second,
+		IdleTimeout:                  120 * time.Second,
+		MaxHeaderBytes:               64 << 10,
+		ErrorLog:                     log.New(io.Discard, "", 0),
+	}
 }
 
 // event picks what the browser does: swap the stylesheet when only CSS

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -30,7 +31,8 @@ import (
 //
 // Every query with words and no hits is appended to the log (JSON lines:
 // time, query, filters, hits), unless prefix=1: those are keystrokes of a
-// query still being typed.
+// query still being typed; the log stops growing at MaxLogBytes. A
+// malformed query string (a bad %-escape, a ";") is a 400.
 type Handler struct {
 	// Now is the clock of the log; tests replace it.
 	Now func() time.Time
@@ -87,7 +89,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"error": "use GET"})
 		return
 	}
-	params := r.URL.Query()
+	params, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil { // a bad %-escape or a ";": r.URL.Query() would drop the parameter
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "the query string is malformed: " + err.Error()})
+		return
+	}
 	for k, vs := range params {
 		for _, v := range append(vs, k) {
 			if !utf8.ValidString(v) {
@@ -191,9 +197,17 @@ func (h *Handler) logZero(req Request) {
 	if err != nil {
 		return
 	}
-	_, _ = f.Write(append(line, '\n'))
+	if st, err := f.Stat(); err == nil && st.Size()+int64(len(line)) < MaxLogBytes {
+		_, _ = f.Write(append(line, '\n'))
+	}
 	_ = f.Close()
 }
+
+// MaxLogBytes caps the zero-result log: kb serve may face the internet,
+// and every query with no hits would otherwise grow it until the disk is
+// full. Past the cap, queries are not logged until the log is rotated
+// (moved away or emptied).
+const MaxLogBytes = 16 << 20
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")

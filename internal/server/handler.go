@@ -24,6 +24,9 @@ type Handler struct {
 	Live *Live
 	// FormAction lists extra origins forms may post to (the feedback endpoint).
 	FormAction []string
+	// scripts holds the hash sources of the inline scripts the policy
+	// allows (see SetScriptHashes).
+	scripts atomic.Pointer[[]string]
 	// Log receives recovered panics and errors; nil logs to the standard logger.
 	Log *log.Logger
 }
@@ -79,6 +82,13 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.serveFile(w, r)
 }
 
+// SetScriptHashes sets the inline scripts the Content-Security-Policy
+// allows, as hash sources (ScriptHashes of the theme): no other inline
+// script runs, whatever the content holds. Safe while serving.
+func (h *Handler) SetScriptHashes(hashes []string) {
+	h.scripts.Store(&hashes)
+}
+
 // securityHeaders are sent with every response.
 func (h *Handler) securityHeaders(w http.ResponseWriter) {
 	hd := w.Header()
@@ -86,7 +96,15 @@ func (h *Handler) securityHeaders(w http.ResponseWriter) {
 	for _, o := range h.FormAction {
 		form += " " + o
 	}
-	hd.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; "+
+	script := "'self'"
+	if p := h.scripts.Load(); p != nil {
+		for _, s := range *p {
+			script += " " + s
+		}
+	}
+	// style-src allows inline styles: GFM tables align cells with style
+	// attributes, and the live-reload overlay styles itself.
+	hd.Set("Content-Security-Policy", "default-src 'self'; script-src "+script+"; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; "+
 		"connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action "+form)
 	hd.Set("X-Content-Type-Options", "nosniff")
 	hd.Set("Referrer-Policy", "strict-origin-when-cross-origin")
