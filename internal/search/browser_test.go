@@ -11,73 +11,172 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
 	kbtheme "github.com/octoacme/kb"
+	"github.com/octoacme/kb/internal/browsertest"
 	"github.com/octoacme/kb/internal/search"
 	"github.com/octoacme/kb/internal/site"
 )
 
-const chromium = "/usr/bin/chromium"
+// builtSample builds the sample site once for the browser tests.
+var builtSample struct {
+	once      sync.Once
+	out, path string
+	err       error
+}
 
-// TestBrowserSearch builds the sample site, serves it with the search API
-// on httptest, and uses headless Chromium like a customer: type into the
-// header box and see highlighted suggestions; open /search/?q= and see
-// grouped, highlighted results with filter counts; filter; correct a typo;
-// move through results with the keyboard. It skips without Chromium,
-// unless KB_CI is set.
-func TestBrowserSearch(t *testing.T) {
-	if _, err := os.Stat(chromium); err != nil {
-		if os.Getenv("KB_CI") != "" {
-			t.Fatalf("KB_CI is set but %s is missing: %v", chromium, err)
+func buildSample(t *testing.T) (out, indexPath string) {
+	t.Helper()
+	builtSample.once.Do(func() {
+		dir, err := os.MkdirTemp("", "kb-browser-")
+		if err != nil {
+			builtSample.err = err
+			return
 		}
-		t.Skipf("%s not installed", chromium)
+		builtSample.out = filepath.Join(dir, "public")
+		res, err := site.Build(context.Background(), site.Options{Dir: "../..", Out: builtSample.out, Theme: kbtheme.Theme})
+		if err != nil {
+			builtSample.err = err
+			return
+		}
+		builtSample.path = res.Search.Path
+	})
+	if builtSample.err != nil {
+		t.Fatal(builtSample.err)
 	}
+	return builtSample.out, builtSample.path
+}
+
+// requests counts the requests a test server sees, by path prefix.
+type requests struct {
+	mu    sync.Mutex
+	paths []string
+}
+
+func (r *requests) wrap(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		r.mu.Lock()
+		r.paths = append(r.paths, req.URL.Path)
+		r.mu.Unlock()
+		h.ServeHTTP(w, req)
+	})
+}
+
+func (r *requests) count(prefix string) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	n := 0
+	for _, p := range r.paths {
+		if strings.HasPrefix(p, prefix) {
+			n++
+		}
+	}
+	return n
+}
+
+func browserSkip(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test skipped in -short mode")
 	}
-	out := filepath.Join(t.TempDir(), "public")
-	res, err := site.Build(context.Background(), site.Options{Dir: "../..", Out: out, Theme: kbtheme.Theme})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, err := search.Open(res.Search.Path)
+}
+
+// TestBrowserSearchAPI serves the built sample site with the search API,
+// as kb serve does (no static index: its requests are answered 404), and
+// runs the customer's scenario; the answers come from the API.
+func TestBrowserSearchAPI(t *testing.T) {
+	browserSkip(t)
+	out, indexPath := buildSample(t)
+	b := browsertest.New(t, 90*time.Second)
+	ix, err := search.Open(indexPath)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer ix.Close()
 	mux := http.NewServeMux()
 	mux.Handle("/api/search", search.NewHandler(ix, filepath.Join(t.TempDir(), "log.jsonl")))
+	mux.Handle("/kb-search/", http.NotFoundHandler())
 	mux.Handle("/", http.FileServer(http.Dir(out)))
-	srv := httptest.NewServer(mux)
+	var reqs requests
+	srv := httptest.NewServer(reqs.wrap(mux))
 	defer srv.Close()
-
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chromium),
-		chromedp.NoSandbox, chromedp.DisableGPU, chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
-		chromedp.NoFirstRun, chromedp.WindowSize(1200, 900))
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancel()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	ctx, cancel = context.WithTimeout(ctx, 60*time.Second)
-	defer cancel()
-
-	var mu sync.Mutex
-	var jsErrors []string
-	err = chromedp.Listen(ctx, func(ev any) {
-		if e, ok := ev.(*runtime.EventExceptionThrown); ok {
-			mu.Lock()
-			jsErrors = append(jsErrors, e.ExceptionDetails.Text+" "+exceptionDesc(e.ExceptionDetails))
-			mu.Unlock()
-		}
-	})
-	if err != nil {
-		t.Fatal(err)
+	scenario(t, b, srv.URL)
+	if reqs.count("/api/search") == 0 {
+		t.Error("the API answered no search")
 	}
+	b.CheckNoExceptions(t)
+}
 
+// TestBrowserSearchStatic serves the built sample site with a plain static
+// file server, no API, and runs the same scenario: the static index answers.
+func TestBrowserSearchStatic(t *testing.T) {
+	browserSkip(t)
+	out, _ := buildSample(t)
+	b := browsertest.New(t, 90*time.Second)
+	var reqs requests
+	srv := httptest.NewServer(reqs.wrap(http.FileServer(http.Dir(out))))
+	defer srv.Close()
+	scenario(t, b, srv.URL)
+	if n := reqs.count("/kb-search/p."); n == 0 {
+		t.Error("no postings file was loaded")
+	}
+	if n := reqs.count("/kb-search/manifest.json"); n == 0 {
+		t.Error("the manifest was not loaded")
+	}
+	badInput(t, b, srv.URL)
+	b.CheckNoExceptions(t)
+}
+
+// TestBrowserSearchCorrupt serves a copy of the site whose postings files
+// are truncated or missing: search says it is unavailable, and shows no
+// results.
+func TestBrowserSearchCorrupt(t *testing.T) {
+	browserSkip(t)
+	out, _ := buildSample(t)
+	for _, damage := range []string{"truncated", "missing"} {
+		t.Run(damage, func(t *testing.T) {
+			b := browsertest.New(t, 60*time.Second)
+			h := http.FileServer(http.Dir(out))
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if !strings.HasPrefix(r.URL.Path, "/kb-search/p.") {
+					h.ServeHTTP(w, r)
+					return
+				}
+				if damage == "missing" {
+					http.NotFound(w, r)
+					return
+				}
+				data, err := os.ReadFile(filepath.Join(out, filepath.FromSlash(r.URL.Path)))
+				if err != nil {
+					http.NotFound(w, r)
+					return
+				}
+				w.Write(data[:len(data)/2])
+			}))
+			defer srv.Close()
+			ctx := b.Ctx
+			if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/search/?q=password")); err != nil {
+				t.Fatal(err)
+			}
+			got, ok := b.WaitText(`document.querySelector(".kb-results__status") ? document.querySelector(".kb-results__status").textContent : ""`, "not available", 15*time.Second)
+			if !ok {
+				t.Errorf("status %q, want the unavailable message", got)
+			}
+			if n, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll(".kb-results__list .kb-hit").length`)); n != 0 {
+				t.Errorf("%d results shown from a damaged index", n)
+			}
+			b.CheckNoExceptions(t)
+		})
+	}
+}
+
+// scenario uses search like a customer: suggestions in the header box,
+// the results page with groups, highlights and filter counts, a filter,
+// the keyboard, a typo, an empty result.
+func scenario(t *testing.T, b *browsertest.Browser, base string) {
+	t.Helper()
+	ctx := b.Ctx
 	do := func(what string, steps ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
 		if err := chromedp.Do(ctx, steps...); err != nil {
@@ -103,9 +202,9 @@ func TestBrowserSearch(t *testing.T) {
 	visible := func(sel string) chromedp.Action[chromedp.Void] { return chromedp.WaitVisible(chromedp.CSS(sel)) }
 
 	// The header box: suggestions while typing, matches marked.
-	do("open a page", chromedp.Navigate(srv.URL+"/articles/reset-your-password/"), visible("#kb-q-header"))
-	if loaded := eval(`String(window.kbSearch !== undefined)`); loaded != "false" {
-		t.Errorf("search.js loaded before anyone searched (kbSearch defined: %s)", loaded)
+	do("open a page", chromedp.Navigate(base+"/articles/reset-your-password/"), visible("#kb-q-header"))
+	if loaded := eval(`String(window.kbSearch !== undefined || window.kbSearchIndex !== undefined)`); loaded != "false" {
+		t.Errorf("search scripts loaded before anyone searched: %s", loaded)
 	}
 	// A click, not DOM.focus: an unfocused headless page fires no focusin for the latter.
 	do("click the header box", chromedp.Click(chromedp.CSS("#kb-q-header")))
@@ -119,7 +218,7 @@ func TestBrowserSearch(t *testing.T) {
 
 	// The results page: grouped results, highlights, filters with counts.
 	do("results page",
-		chromedp.Navigate(srv.URL+"/search/?q=password"),
+		chromedp.Navigate(base+"/search/?q=password"),
 		visible(".kb-results__list .kb-hit"),
 		visible(".kb-facet__option"),
 	)
@@ -160,26 +259,98 @@ func TestBrowserSearch(t *testing.T) {
 	}
 
 	// A typo: "showing results for".
-	do("typo", chromedp.Navigate(srv.URL+"/search/?q=invoce"), visible(".kb-results__corrected"))
+	do("typo", chromedp.Navigate(base+"/search/?q=invoce"), visible(".kb-results__corrected"))
 	if c := text(".kb-results__corrected"); c != "Showing results for invoice" {
 		t.Errorf("corrected line %q", c)
 	}
 
 	// Nothing found: the empty state with tips, popular pages and support.
-	do("empty state", chromedp.Navigate(srv.URL+"/search/?q=zzqqxxvv"), visible(".kb-empty"))
+	do("empty state", chromedp.Navigate(base+"/search/?q=zzqqxxvv"), visible(".kb-empty"))
 	if empty := text(".kb-results__body"); !strings.Contains(empty, "Popular in") || !strings.Contains(empty, "Contact support") {
 		t.Errorf("empty state %q", empty)
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	if len(jsErrors) > 0 {
-		t.Errorf("JavaScript errors: %q", jsErrors)
+}
+
+// badInput types hostile queries into the results page: none may throw,
+// hang, or put markup of its own into the page.
+func badInput(t *testing.T, b *browsertest.Browser, base string) {
+	t.Helper()
+	ctx := b.Ctx
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/search/"), chromedp.WaitVisible(chromedp.CSS("#kb-q-page"))); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`<img src=x onerror="window.injected=1">`, `"><script>window.injected=1</script>`, `password <b>bold</b>`,
+		strings.Repeat("a ", 40), strings.Repeat("x", 300), "\u202e\u0000\ufffd password", "((((", `"unbalanced`,
+		"🙂🙂🙂", "中文", "AUTH-401 <script>", "&amp; &lt;mark&gt;",
+	} {
+		err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`(function (q) {
+			document.querySelector(".kb-results__status").textContent = "";
+			var i = document.querySelector("#kb-q-page");
+			i.value = q;
+			i.dispatchEvent(new Event("input", {bubbles: true}));
+		})(`+jsString(q)+`)`))
+		if err != nil {
+			t.Fatalf("%q: %v", q, err)
+		}
+		// Each query ends in some status: results, none, or a message.
+		got, ok := b.WaitText(`document.querySelector(".kb-results__status").textContent || ""`, "", 0)
+		for deadline := time.Now().Add(15 * time.Second); got == "" && time.Now().Before(deadline); {
+			time.Sleep(50 * time.Millisecond)
+			got, ok = b.WaitText(`document.querySelector(".kb-results__status").textContent || ""`, "", 0)
+		}
+		switch {
+		case !ok || got == "":
+			t.Errorf("%q: no status", q)
+		case len(q) > 256 && !strings.Contains(got, "at most 256"), strings.Count(q, " ") > 32 && !strings.Contains(got, "at most 32"):
+			t.Errorf("%q: status %q, want the limit", q, got)
+		}
+		bad, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(function () {
+			var out = [];
+			if (window.injected) out.push("injected");
+			document.querySelectorAll(".kb-results img, .kb-results script, .kb-results b, .kb-results iframe").forEach(function (e) { out.push(e.tagName); });
+			document.querySelectorAll(".kb-hit__snippet *").forEach(function (e) { if (e.tagName !== "MARK") out.push("snippet " + e.tagName); });
+			return out.join(",");
+		})()`))
+		if err != nil || bad != "" {
+			t.Errorf("%q: markup from the query in the page: %q %v", q, bad, err)
+		}
 	}
 }
 
-func exceptionDesc(d *runtime.ExceptionDetails) string {
-	if d != nil && d.Exception != nil {
-		return d.Exception.Description
+func jsString(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		switch {
+		case r == '"' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r < 0x20 || r > 0x7e:
+			for _, u := range utf16(r) {
+				b.WriteString(`\u`)
+				b.WriteString(strings.ToUpper(hex4(u)))
+			}
+		default:
+			b.WriteRune(r)
+		}
 	}
-	return ""
+	b.WriteByte('"')
+	return b.String()
+}
+
+func utf16(r rune) []uint16 {
+	if r == 0xFFFD {
+		return []uint16{0xD800} // stands for the lone surrogate in the fixture
+	}
+	if r < 0x10000 {
+		return []uint16{uint16(r)}
+	}
+	r -= 0x10000
+	return []uint16{uint16(0xD800 + (r >> 10)), uint16(0xDC00 + (r & 0x3FF))}
+}
+
+func hex4(u uint16) string {
+	const digits = "0123456789abcdef"
+	return string([]byte{digits[u>>12], digits[u>>8&15], digits[u>>4&15], digits[u&15]})
 }

@@ -476,3 +476,12 @@ func (p *Pending) Abort() {
 		p.st.Abort()
 	}
 }
+
+// Export waits for the staged index and writes its static index (see
+// Export) through w, before Commit moves it.
+func (p *Pending) Export(ctx context.Context, w FileWriter) (*ExportStats, error) {
+	if _, err := p.Wait(); err != nil {
+		return nil, err
+	}
+	return Export(ctx, filepath.Join(p.st.tmp, "index"), w)
+}

@@ -35,10 +35,10 @@ import (
 //	                     tables below (first term of each file)
 //	d.HASH.bin           the document table: type and product of each
 //	                     document, and its length in every field
-//	w.HASH.bin …         the dictionary, cut by term: each term with its
+//	w.HASH.bin …         the dictionary, cut by term: every term with its
 //	                     frequency in the words and body fields and whether
-//	                     another text field has it (typo correction and
-//	                     completions)
+//	                     other fields have it (typo correction, completions,
+//	                     and which postings files a query needs)
 //	p.HASH.bin …         postings, cut by term: each term's documents and
 //	                     frequencies in every field it occurs in
 //	f.HASH/N.bin         one fragment per document, what a hit shows and its
@@ -490,9 +490,8 @@ func appendTerm(b []byte, prev, term string) []byte {
 }
 
 // cutDict encodes the dictionary: "kbw1", count, then per term: the term
-// (front-coded), its document frequency in words, in body, and 1 if
-// another text field has it (else 0). Terms only in keyword fields are left
-// out.
+// (front-coded), its document frequency in words, in body, and a byte of
+// flags: 1 if another text field has it, 2 if errcode or errmsg has it.
 func cutDict(terms []*termEntry) []chunk {
 	words, body := staticField(fWords), staticField(fBody)
 	var out []chunk
@@ -509,23 +508,23 @@ func cutDict(terms []*termEntry) []chunk {
 		cur, count, prev = nil, 0, ""
 	}
 	for _, e := range terms {
-		other := 0
+		flags := byte(0)
 		for fi, f := range staticFields {
-			if fi != body && fi != words && e.fields[fi] != nil && f != fErrCode && f != fErrMsg {
-				other = 1
+			switch {
+			case e.fields[fi] == nil || fi == body || fi == words:
+			case f == fErrCode || f == fErrMsg:
+				flags |= 2
+			default:
+				flags |= 1
 			}
-		}
-		dfWords, dfBody := e.fields[words].lenOrZero(), e.fields[body].lenOrZero()
-		if dfWords == 0 && dfBody == 0 && other == 0 {
-			continue
 		}
 		if count == 0 {
 			first = e.term
 		}
 		cur = appendTerm(cur, prev, e.term)
-		cur = binary.AppendUvarint(cur, uint64(dfWords))
-		cur = binary.AppendUvarint(cur, uint64(dfBody))
-		cur = append(cur, byte(other))
+		cur = binary.AppendUvarint(cur, uint64(e.fields[words].lenOrZero()))
+		cur = binary.AppendUvarint(cur, uint64(e.fields[body].lenOrZero()))
+		cur = append(cur, flags)
 		prev = e.term
 		count++
 		if len(cur) >= dictChunkBytes {

@@ -165,7 +165,7 @@ func prefixEnd(p string) string {
 type staticDictChunk struct {
 	terms           []string
 	dfWords, dfBody []uint32
-	other           []bool
+	flags           []byte // 1: another text field has the term; 2: errcode or errmsg has it
 }
 
 func (s *StaticIndex) dictChunk(i int) (*staticDictChunk, error) {
@@ -199,11 +199,12 @@ func (s *StaticIndex) dictChunk(i int) (*staticDictChunk, error) {
 		c.terms = append(c.terms, t)
 		c.dfWords = append(c.dfWords, uint32(r.uvarint()))
 		c.dfBody = append(c.dfBody, uint32(r.uvarint()))
-		o := r.bytes(1)
-		c.other = append(c.other, len(o) == 1 && o[0] == 1)
+		if f := r.bytes(1); len(f) == 1 {
+			c.flags = append(c.flags, f[0])
+		}
 		prev = t
 	}
-	if r.err || len(r.b) != 0 {
+	if r.err || len(r.b) != 0 || len(c.flags) != len(c.terms) {
 		return nil, fmt.Errorf("%s: %w", name, errCorruptStatic)
 	}
 	s.mu.Lock()
@@ -249,7 +250,7 @@ func (d staticDict) df(field, term string) uint64 {
 	case fBody:
 		return uint64(c.dfBody[i])
 	}
-	if c.other[i] {
+	if c.flags[i]&1 != 0 {
 		return 1
 	}
 	return 0
@@ -257,7 +258,7 @@ func (d staticDict) df(field, term string) uint64 {
 
 func (d staticDict) inText(term string) bool {
 	c, i := d.lookup(term)
-	return c != nil && (c.dfBody[i] > 0 || c.other[i])
+	return c != nil && (c.dfBody[i] > 0 || c.flags[i]&1 != 0)
 }
 
 func (d staticDict) prefixed(field, prefix string) []dictTerm {

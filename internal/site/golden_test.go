@@ -58,7 +58,8 @@ func TestGolden(t *testing.T) {
 }
 
 // readTree reads the text files of a built site, leaving out the theme's
-// CSS and JavaScript (their own tests cover them) and images.
+// CSS and JavaScript (their own tests cover them), images, and the static
+// search index (binary; internal/search and staticsearch_test.go cover it).
 func readTree(t *testing.T, dir string) map[string]string {
 	t.Helper()
 	files := map[string]string{}
@@ -68,7 +69,7 @@ func readTree(t *testing.T, dir string) map[string]string {
 		}
 		rel, _ := filepath.Rel(dir, p)
 		rel = filepath.ToSlash(rel)
-		if strings.HasPrefix(rel, "css/") || strings.HasPrefix(rel, "js/") || strings.HasPrefix(rel, "images/") {
+		if strings.HasPrefix(rel, "css/") || strings.HasPrefix(rel, "js/") || strings.HasPrefix(rel, "images/") || strings.HasPrefix(rel, "kb-search/") {
 			return nil
 		}
 		data, err := os.ReadFile(p)

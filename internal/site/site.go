@@ -233,6 +233,9 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if _, err := exportSearch(ctx, index, indexPath, o); err != nil {
+		return nil, err
+	}
 	if err := out.prune(); err != nil {
 		return nil, err
 	}

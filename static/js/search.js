@@ -10,10 +10,19 @@
  * product, page, snippet, score }], facets: { type: {}, product: {} },
  * corrected }, snippets being escaped text with <mark>. A search() that
  * rejects with { unavailable: true } hands over to the next backend; one
- * that resolves { error } shows the message. The static index client can
- * plug in with window.kbSearch.register(backend) (or by listing backends in
+ * that resolves { error } shows the message. Other backends can plug in
+ * with window.kbSearch.register(backend) (or by listing backends in
  * window.kbSearchBackends before this script runs): registered backends
- * come before the API.
+ * come first.
+ *
+ * The static index. When the theme names it (data-index: the manifest kb
+ * build writes to kb-search/; data-client: static/js/search-index.js), the
+ * static backend comes before the API: on a static host it answers, loading
+ * the client and the manifest as soon as this script runs (on the first
+ * focus of a search box); under kb serve, which writes no static index, the
+ * manifest is missing, the backend hands over and the API answers. A
+ * missing or corrupt index file makes the backend unavailable for the rest
+ * of the visit, so a search never shows wrong or partial results.
  */
 (function () {
   "use strict";
@@ -46,7 +55,35 @@
     }
   };
 
-  var backends = (window.kbSearchBackends || []).concat([apiBackend]);
+  var INDEX = meta && meta.getAttribute("data-index"), CLIENT = meta && meta.getAttribute("data-client"), opened = null;
+
+  // openStatic loads the static client and opens the index (once).
+  function openStatic() {
+    if (!opened) opened = new Promise(function (resolve, reject) {
+      function open() {
+        try {
+          var ix = window.kbSearchIndex.open(new URL(INDEX, location.href).href);
+          ix.ready.then(function () { resolve(ix); }, reject);
+        } catch (e) { reject(unavailable("static client")); }
+      }
+      if (window.kbSearchIndex) return open();
+      var s = d.createElement("script");
+      s.src = CLIENT;
+      s.async = true;
+      s.onload = function () { if (window.kbSearchIndex) open(); else reject(unavailable("static client")); };
+      s.onerror = function () { reject(unavailable("static client")); };
+      d.head.appendChild(s);
+    });
+    return opened;
+  }
+
+  var staticBackend = {
+    name: "static",
+    search: function (p) { return openStatic().then(function (ix) { return ix.search(p); }); }
+  };
+
+  var backends = (window.kbSearchBackends || []).concat(INDEX && CLIENT ? [staticBackend] : [], [apiBackend]);
+  if (INDEX && CLIENT) openStatic().catch(function () {}); // start loading now: a search is coming
   var dead = {};
 
   // search asks the backends in order, skipping those that were unavailable.
