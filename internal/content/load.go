@@ -3,6 +3,7 @@ package content
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"path"
 	"regexp"
@@ -29,6 +30,10 @@ type Options struct {
 	// SkipHTML parses the bodies without rendering them (Doc.HTML stays
 	// empty): for lint and the readiness commands.
 	SkipHTML bool
+	// Files holds content files already read, by slash path from the site
+	// root (kb build reads them once, to hash them): Load parses these
+	// bytes instead of reading the files again.
+	Files map[string][]byte
 }
 
 // Site is the result of loading a site's content.
@@ -114,7 +119,11 @@ func Load(fsys fs.FS, opts Options) *Site {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				pages[i], perr[i] = ReadFile(fsys, files[i], opts)
+				if data, ok := opts.Files[files[i]]; ok {
+					pages[i], perr[i] = parseLimited(files[i], data, opts)
+				} else {
+					pages[i], perr[i] = readFile(fsys, files[i], opts)
+				}
 			}
 		}()
 	}
@@ -162,16 +171,54 @@ func ReadFile(fsys fs.FS, file string, opts Options) (*Page, []*Error) {
 	if st, err := fs.Lstat(fsys, file); err == nil && st.Mode()&fs.ModeSymlink != 0 {
 		return nil, []*Error{{File: file, Msg: "is a symbolic link; kb does not follow links in content/ (copy the file in instead)"}}
 	}
-	if opts.MaxFileBytes > 0 {
-		if st, err := fs.Stat(fsys, file); err == nil && st.Size() > opts.MaxFileBytes {
-			return nil, []*Error{{File: file, Msg: fmt.Sprintf("is %d bytes, more than limits.max_file_bytes (%d); split the page or raise the limit in site.yaml", st.Size(), opts.MaxFileBytes)}}
-		}
-	}
-	data, err := fs.ReadFile(fsys, file)
+	return readFile(fsys, file, opts)
+}
+
+// readFile is ReadFile for a file Files listed, and so already found not
+// to be a symbolic link.
+func readFile(fsys fs.FS, file string, opts Options) (*Page, []*Error) {
+	f, err := fsys.Open(file)
 	if err != nil {
 		return nil, []*Error{{File: file, Msg: "cannot read: " + unwrapPath(err)}}
 	}
+	defer f.Close()
+	var size int64
+	if st, err := f.Stat(); err == nil {
+		size = st.Size()
+		if opts.MaxFileBytes > 0 && size > opts.MaxFileBytes {
+			return nil, []*Error{tooBig(file, size, opts.MaxFileBytes)}
+		}
+	}
+	data := make([]byte, 0, size+1)
+	for {
+		n, err := f.Read(data[len(data):cap(data)])
+		data = data[:len(data)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, []*Error{{File: file, Msg: "cannot read: " + unwrapPath(err)}}
+		}
+		if opts.MaxFileBytes > 0 && int64(len(data)) > opts.MaxFileBytes {
+			return nil, []*Error{tooBig(file, int64(len(data)), opts.MaxFileBytes)}
+		}
+		if len(data) == cap(data) {
+			data = append(data, 0)[:len(data)]
+		}
+	}
 	return Parse(file, data, opts)
+}
+
+// parseLimited is Parse with the size limit of opts.
+func parseLimited(file string, data []byte, opts Options) (*Page, []*Error) {
+	if opts.MaxFileBytes > 0 && int64(len(data)) > opts.MaxFileBytes {
+		return nil, []*Error{tooBig(file, int64(len(data)), opts.MaxFileBytes)}
+	}
+	return Parse(file, data, opts)
+}
+
+func tooBig(file string, size, limit int64) *Error {
+	return &Error{File: file, Msg: fmt.Sprintf("is %d bytes, more than limits.max_file_bytes (%d); split the page or raise the limit in site.yaml", size, limit)}
 }
 
 // Parse reads one content file. file is its slash path from the site root

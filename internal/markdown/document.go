@@ -1,6 +1,9 @@
 package markdown
 
-import "html/template"
+import (
+	"html/template"
+	"sync"
+)
 
 // Document is everything kb needs from one parse of a page body. Offsets are
 // byte offsets into the body given to Convert; content.Page turns them into
@@ -14,6 +17,9 @@ type Document struct {
 	Directives []Directive
 	// Words counts the words of prose (paragraphs, list items, headings; not code).
 	Words int
+
+	questionsOnce sync.Once
+	questions     []Question
 }
 
 // Heading is one heading, with the ID its HTML element carries.
@@ -96,8 +102,14 @@ type Question struct {
 	Answer string
 }
 
-// Questions returns the FAQ questions of the document.
+// Questions returns the FAQ questions of the document (computed once; the
+// caller must not modify them).
 func (d *Document) Questions() []Question {
+	d.questionsOnce.Do(func() { d.questions = d.findQuestions() })
+	return d.questions
+}
+
+func (d *Document) findQuestions() []Question {
 	var qs []Question
 	for i, h := range d.Headings {
 		if h.Level != 2 || !isQuestion(h.Text) {

@@ -230,14 +230,28 @@ func countWords(s string) int {
 	n := 0
 	in := false
 	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		i += size
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			if !in {
-				n++
-				in = true
+		var r rune
+		if c := s[i]; c < utf8.RuneSelf {
+			r = rune(c)
+			i++
+			if asciiWord[c] {
+				if !in {
+					n++
+					in = true
+				}
+				continue
 			}
-			continue
+		} else {
+			var size int
+			r, size = utf8.DecodeRuneInString(s[i:])
+			i += size
+			if unicode.IsLetter(r) || unicode.IsDigit(r) {
+				if !in {
+					n++
+					in = true
+				}
+				continue
+			}
 		}
 		if in && (r == '\'' || r == '’' || r == '-') && i < len(s) {
 			next, _ := utf8.DecodeRuneInString(s[i:])
@@ -249,3 +263,11 @@ func countWords(s string) int {
 	}
 	return n
 }
+
+// asciiWord marks the ASCII letters and digits.
+var asciiWord = func() (t [utf8.RuneSelf]bool) {
+	for c := range t {
+		t[c] = unicode.IsLetter(rune(c)) || unicode.IsDigit(rune(c))
+	}
+	return t
+}()

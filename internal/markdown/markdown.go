@@ -38,8 +38,6 @@ import (
 	"github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
-
-	highlighting "github.com/yuin/goldmark-highlighting/v2"
 )
 
 // Options configure a Converter.
@@ -80,15 +78,13 @@ func New(opts Options) *Converter {
 			extension.Linkify, extension.Strikethrough, extension.TaskList, limitedTable{},
 			// Footnotes are common in release notes ("[^1] applies to Business plans").
 			extension.Footnote,
-			// chroma classes, not inline styles: the theme's one CSS file carries
-			// light and dark colours, and CSP can forbid inline styles.
-			highlighting.NewHighlighting(
-				highlighting.WithFormatOptions(
-					chromahtml.WithClasses(true),
-					chromahtml.PreventSurroundingPre(true),
-				),
-				highlighting.WithWrapperRenderer(codeWrapper),
-			),
+			// goldmark-highlighting (see code.go), with chroma classes, not
+			// inline styles: the theme's one CSS file carries light and dark
+			// colours, and CSP can forbid inline styles.
+			newHighlighter([]chromahtml.Option{
+				chromahtml.WithClasses(true),
+				chromahtml.PreventSurroundingPre(true),
+			}, codeWrapper),
 		),
 		goldmark.WithParserOptions(
 			// IDs are set by our own pass from the heading's text (see ids.go),

@@ -186,16 +186,17 @@ func (r *Renderer) ref(link string) Ref {
 
 func (r *Renderer) funcs() template.FuncMap {
 	cfg := r.Site.Config
+	base := strings.TrimSuffix(cfg.BasePath(), "/")
 	return template.FuncMap{
 		// rel makes a site path absolute to the host: it adds base_url's path.
 		"rel": func(p string) string {
-			if strings.HasPrefix(p, "/") && !strings.HasPrefix(p, "//") {
-				return strings.TrimSuffix(cfg.BasePath(), "/") + p
+			if base != "" && strings.HasPrefix(p, "/") && !strings.HasPrefix(p, "//") {
+				return base + p
 			}
 			return p
 		},
 		"abs":   cfg.AbsURL,
-		"asset": func(p string) string { return strings.TrimSuffix(cfg.BasePath(), "/") + r.Asset(p) },
+		"asset": func(p string) string { return base + r.Asset(p) },
 		"date": func(t time.Time) string {
 			if t.IsZero() {
 				return ""
@@ -227,15 +228,7 @@ func (r *Renderer) funcs() template.FuncMap {
 			}
 			return nil
 		},
-		"issuesOf": func(p *content.Page) []*KnownIssue {
-			var out []*KnownIssue
-			for _, k := range r.Site.KnownIssues {
-				if k.Release == p {
-					out = append(out, k)
-				}
-			}
-			return out
-		},
+		"issuesOf": func(p *content.Page) []*KnownIssue { return r.Site.issuesOf[p] },
 		"openIssues": func() []*KnownIssue {
 			var out []*KnownIssue
 			for _, k := range r.Site.KnownIssues {
@@ -299,8 +292,8 @@ func releaseStats(s *Site, p *content.Page) ReleaseStats {
 		return st
 	}
 	st.Features, st.Fixes, st.KnownIssues = len(p.Release.Features), len(p.Release.Fixes), len(p.Release.KnownIssues)
-	for _, k := range s.KnownIssues {
-		if k.Release == p && k.Open() {
+	for _, k := range s.issuesOf[p] {
+		if k.Open() {
 			st.OpenIssues++
 		}
 	}
@@ -350,42 +343,116 @@ func feedbackURL(support, page, answer string) string {
 }
 
 // jsonLD returns the structured data of a page: FAQPage for FAQs,
-// TechArticle for guides, WebSite for the home page.
+// TechArticle for guides, WebSite for the home page. The JSON is what
+// json.Marshal makes of maps (keys sorted; <, > and & escaped as \u003c…,
+// safe inside <script>), written without building the maps.
 func (r *Renderer) jsonLD(d *Data) template.JS {
 	cfg := r.Site.Config
-	var v map[string]any
+	var j jsonWriter
 	switch {
 	case d.Kind == "home":
-		v = map[string]any{"@context": "https://schema.org", "@type": "WebSite", "name": cfg.Title, "url": cfg.AbsURL("/"),
-			"potentialAction": map[string]any{"@type": "SearchAction", "target": cfg.AbsURL("/search/") + "?q={search_term_string}", "query-input": "required name=search_term_string"}}
+		j.open()
+		j.key("@context").str("https://schema.org")
+		j.key("@type").str("WebSite")
+		j.key("name").str(cfg.Title)
+		j.key("potentialAction").open()
+		j.key("@type").str("SearchAction")
+		j.key("query-input").str("required name=search_term_string")
+		j.key("target").str(cfg.AbsURL("/search/") + "?q={search_term_string}")
+		j.close()
+		j.key("url").str(cfg.AbsURL("/"))
+		j.close()
 	case d.Page != nil && d.Page.Type == content.FAQ:
-		var qs []any
-		for _, q := range d.Page.Doc.Questions() {
-			qs = append(qs, map[string]any{"@type": "Question", "name": q.Heading.Text,
-				"acceptedAnswer": map[string]any{"@type": "Answer", "text": q.Answer}})
+		j.open()
+		j.key("@context").str("https://schema.org")
+		j.key("@type").str("FAQPage")
+		j.key("mainEntity")
+		qs := d.Page.Doc.Questions()
+		if len(qs) == 0 {
+			j.raw("null")
+		} else {
+			j.raw("[")
+			for i, q := range qs {
+				if i > 0 {
+					j.raw(",")
+				}
+				j.open()
+				j.key("@type").str("Question")
+				j.key("acceptedAnswer").open()
+				j.key("@type").str("Answer")
+				j.key("text").str(q.Answer)
+				j.close()
+				j.key("name").str(q.Heading.Text)
+				j.close()
+			}
+			j.raw("]")
 		}
-		v = map[string]any{"@context": "https://schema.org", "@type": "FAQPage", "mainEntity": qs}
+		j.close()
 	case d.Page != nil:
 		typ := "TechArticle"
 		if d.Page.Type == content.Release {
 			typ = "Article"
 		}
-		v = map[string]any{"@context": "https://schema.org", "@type": typ, "headline": d.Page.LinkTitle(),
-			"url": cfg.AbsURL(d.Page.URL), "publisher": map[string]any{"@type": "Organization", "name": cfg.Title}}
+		j.open()
+		j.key("@context").str("https://schema.org")
+		j.key("@type").str(typ)
+		if date := d.Page.Date(); !date.IsZero() {
+			j.key("dateModified").str(date.Format(content.DateLayout))
+		}
 		if d.Page.Description != "" {
-			v["description"] = d.Page.Description
+			j.key("description").str(d.Page.Description)
 		}
-		if !d.Page.Date().IsZero() {
-			v["dateModified"] = d.Page.Date().Format(content.DateLayout)
-		}
+		j.key("headline").str(d.Page.LinkTitle())
+		j.key("publisher").open()
+		j.key("@type").str("Organization")
+		j.key("name").str(cfg.Title)
+		j.close()
+		j.key("url").str(cfg.AbsURL(d.Page.URL))
+		j.close()
 	default:
 		return ""
 	}
-	b, err := json.Marshal(v) // escapes <, > and & as \u003c…, safe inside <script>
-	if err != nil {
-		return ""
+	return template.JS(j.b)
+}
+
+// jsonWriter writes a JSON object key by key; keys must come in sorted
+// order to match json.Marshal's output for a map.
+type jsonWriter struct {
+	b     []byte
+	first bool // no member written yet in the innermost object
+}
+
+func (j *jsonWriter) open() *jsonWriter {
+	j.b = append(j.b, '{')
+	j.first = true
+	return j
+}
+
+func (j *jsonWriter) close() {
+	j.b = append(j.b, '}')
+	j.first = false
+}
+
+func (j *jsonWriter) raw(s string) {
+	j.b = append(j.b, s...)
+	j.first = false
+}
+
+func (j *jsonWriter) key(k string) *jsonWriter {
+	if !j.first {
+		j.b = append(j.b, ',')
 	}
-	return template.JS(b)
+	j.first = false
+	j.str(k)
+	j.b = append(j.b, ':')
+	return j
+}
+
+// str writes a JSON string exactly as encoding/json does (HTML-safe).
+func (j *jsonWriter) str(s string) {
+	q, _ := json.Marshal(s)
+	j.b = append(j.b, q...)
+	j.first = false
 }
 
 func (r *Renderer) robots(w io.Writer) error {

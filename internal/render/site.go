@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/octoacme/kb/internal/config"
 	"github.com/octoacme/kb/internal/content"
@@ -32,6 +33,13 @@ type Site struct {
 	Feeds []Feed
 
 	titleKeys map[*content.Page]string
+	// latestOf is the latest release of each product (see latest).
+	latestOf map[string]*content.Page
+	// issuesOf are the known issues of each release, in KnownIssues order.
+	issuesOf map[*content.Page][]*KnownIssue
+
+	popularOnce sync.Once
+	popular     []*content.Page // every non-release page, most popular first
 }
 
 func (s *Site) titleKey(p *content.Page) string {
@@ -169,6 +177,10 @@ func NewSite(cfg *config.Config, pages []*content.Page) *Site {
 
 	s.link()
 	s.knownIssues()
+	s.latestOf = map[string]*content.Page{}
+	for _, p := range s.Products {
+		s.latestOf[p] = s.findLatest(p)
+	}
 	return s
 }
 
@@ -302,6 +314,7 @@ func (s *Site) link() {
 }
 
 func (s *Site) knownIssues() {
+	s.issuesOf = map[*content.Page][]*KnownIssue{}
 	for _, r := range s.Releases {
 		rv, _ := content.ParseVersion(r.Release.Version)
 		for _, ki := range r.Release.KnownIssues {
@@ -322,6 +335,7 @@ func (s *Site) knownIssues() {
 				}
 			}
 			s.KnownIssues = append(s.KnownIssues, k)
+			s.issuesOf[r] = append(s.issuesOf[r], k)
 		}
 	}
 }
@@ -329,7 +343,9 @@ func (s *Site) knownIssues() {
 // latest is the release of a product with the highest version, the newest
 // of equal versions: a 3.6.1 hotfix published after 3.7.0 is not the latest.
 // It is nil when the product has no release.
-func (s *Site) latest(product string) *content.Page {
+func (s *Site) latest(product string) *content.Page { return s.latestOf[product] }
+
+func (s *Site) findLatest(product string) *content.Page {
 	var best *content.Page
 	var bv content.Version
 	for _, r := range s.Releases { // newest first
@@ -373,6 +389,15 @@ func (s *Site) Section(name string) *Section {
 // Popular returns up to n pages worth promoting on the home page: those with
 // front matter promoted: true first, then the pages most linked to.
 func (s *Site) Popular(n int) []*content.Page {
+	s.popularOnce.Do(s.rankPopular)
+	list := s.popular
+	if len(list) > n {
+		list = list[:n:n]
+	}
+	return list
+}
+
+func (s *Site) rankPopular() {
 	var list []*content.Page
 	for _, p := range s.Pages {
 		if p.Type != content.Release {
@@ -393,10 +418,7 @@ func (s *Site) Popular(n int) []*content.Page {
 		}
 		return s.lessTitle(list[i], list[j])
 	})
-	if len(list) > n {
-		list = list[:n]
-	}
-	return list
+	s.popular = list[:len(list):len(list)]
 }
 
 // PopularTags returns up to n tags, those with the most pages first.

@@ -274,32 +274,6 @@ func (c *buildCache) save(res *Result) {
 	}
 }
 
-// withFiles serves the files in files (by slash path) from memory and
-// everything else from fsys, so that a build reads each content file once.
-func withFiles(fsys fs.FS, files map[string][]byte) fs.FS {
-	if files == nil {
-		return fsys
-	}
-	return filesFS{fsys, files}
-}
-
-type filesFS struct {
-	fs.FS
-	files map[string][]byte
-}
-
-func (f filesFS) ReadFile(name string) ([]byte, error) {
-	if b, ok := f.files[name]; ok {
-		return b, nil
-	}
-	return fs.ReadFile(f.FS, name)
-}
-
-func (f filesFS) ReadDir(name string) ([]fs.DirEntry, error) { return fs.ReadDir(f.FS, name) }
-func (f filesFS) Stat(name string) (fs.FileInfo, error)      { return fs.Stat(f.FS, name) }
-func (f filesFS) Lstat(name string) (fs.FileInfo, error)     { return fs.Lstat(f.FS, name) }
-func (f filesFS) ReadLink(name string) (string, error)       { return fs.ReadLink(f.FS, name) }
-
 // readContent reads the content files a build reads (content.Files), on
 // GOMAXPROCS goroutines, and returns them with a digest of their paths and
 // bytes. A file over the size limit is digested by its size, unread (the
