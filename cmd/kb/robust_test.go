@@ -140,10 +140,12 @@ func heapBytes() uint64 {
 // second. It runs for KB_LOAD_SECONDS (default 5; docs/reliability.md has
 // a 30-second run); KB_LOAD_THINK_MS sets the average pause (0: every
 // client as fast as it can, to find the server's limit, without the
-// latency check). Zero errors, search p99 under 50 ms after the first
-// second, a heap that stays flat, and no goroutine left behind. A machine
-// shared with other work can stall the process for longer than 50 ms, so
-// a run over the latency bound is repeated, twice at most.
+// latency check). Zero errors, a heap that stays flat, no goroutine left
+// behind, and, with KB_LOAD_STRICT=1, search p99 under 50 ms after the
+// first second. Latency is only meaningful on a machine doing nothing
+// else: go test ./... runs other packages' tests beside this one, so
+// .ci/run runs it again alone with KB_LOAD_STRICT=1, and a run over the
+// bound is repeated, twice at most, in case something else woke up.
 func TestServeUnderLoad(t *testing.T) {
 	o := loadOptions{seconds: 5, clients: 200, think: 500}
 	if v := os.Getenv("KB_LOAD_SECONDS"); v != "" {
@@ -171,7 +173,7 @@ func TestServeUnderLoad(t *testing.T) {
 			t.Errorf("%d goroutines after the run, %d before: a leak", r.goroutinesAfter, r.goroutinesBefore)
 		}
 		p99 := percentile(r.search, .99)
-		if raceEnabled || o.think == 0 || p99 <= 50*time.Millisecond {
+		if raceEnabled || o.think == 0 || os.Getenv("KB_LOAD_STRICT") == "" || p99 <= 50*time.Millisecond {
 			return
 		}
 		if attempt == 3 {
@@ -720,6 +722,48 @@ func TestThemeScriptsAllowed(t *testing.T) {
 	for _, m := range regexp.MustCompile(`(?s)<script>(.*?)</script>`).FindAllSubmatch(body, -1) {
 		if h := server.Hash(m[1]); !strings.Contains(csp, h) {
 			t.Errorf("inline script %q (%s) not allowed by %q", m[1], h, csp)
+		}
+	}
+}
+
+// TestHostileBuildExitStatus runs kb build on hostile content: the site of
+// the hostile corpus builds (exit 0); input that must stop the build exits
+// 2 with a message naming the file (and line), and no stack trace.
+func TestHostileBuildExitStatus(t *testing.T) {
+	t.Setenv("SOURCE_DATE_EPOCH", "1795737600")
+	if code, _, stderr := runKB(t, "build", "-s", copyHostileSite(t), "--quiet"); code != 0 {
+		t.Errorf("the hostile site: exit %d\n%s", code, stderr)
+	}
+	laughs := "---\ntitle: Laughs\na: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+	for c := 'b'; c <= 'i'; c++ {
+		laughs += string(c) + ": &" + string(c) + " [" + strings.TrimSuffix(strings.Repeat("*"+string(c-1)+", ", 10), ", ") + "]\n"
+	}
+	for _, tc := range []struct {
+		name  string
+		files map[string]string
+		link  [2]string // target, link path
+		want  string
+	}{
+		{"billion laughs", map[string]string{"content/articles/laughs.md": laughs + "---\n"}, [2]string{}, "content/articles/laughs.md:2: front matter expands to more than 100000 values"},
+		{"too big", map[string]string{"site.yaml": "limits: {max_file_bytes: 1000}\n", "content/articles/big.md": strings.Repeat("word ", 1000)}, [2]string{},
+			"content/articles/big.md: is 5000 bytes, more than limits.max_file_bytes (1000)"},
+		{"link out of static/", nil, [2]string{"/etc/hostname", "static/leak.txt"}, "static/leak.txt: is a symbolic link that leads outside the site folder"},
+		{"folder without letters", map[string]string{"content/--/x.md": "---\ntitle: X\n---\n"}, [2]string{}, `content/--/x.md:1: the folder "--" has no letters or digits`},
+	} {
+		dir := writeFiles(t, map[string]string{"site.yaml": "title: x\n"})
+		for name, data := range tc.files {
+			os.MkdirAll(filepath.Join(dir, filepath.Dir(name)), 0o755)
+			os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644)
+		}
+		if tc.link[0] != "" {
+			os.MkdirAll(filepath.Join(dir, filepath.Dir(tc.link[1])), 0o755)
+			if err := os.Symlink(tc.link[0], filepath.Join(dir, tc.link[1])); err != nil {
+				t.Fatal(err)
+			}
+		}
+		code, _, stderr := runKB(t, "build", "-s", dir)
+		if code != exitUsage || !strings.HasPrefix(stderr, tc.want) || !strings.Contains(stderr, "kb: build stopped") || leak.MatchString(stderr) {
+			t.Errorf("%s: exit %d, stderr:\n%s", tc.name, code, stderr)
 		}
 	}
 }
