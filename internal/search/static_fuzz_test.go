@@ -10,6 +10,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
 
@@ -24,21 +25,27 @@ import (
 // comes out: the same matches as bleve for any query, over any page text,
 // and errors, never a panic, from files that are not what Export wrote.
 
-// memWriter collects exported files in a MapFS.
-type memWriter fstest.MapFS
+// memWriter collects exported files in a MapFS; Export may write from
+// several goroutines.
+type memWriter struct {
+	mu    sync.Mutex
+	files fstest.MapFS
+}
 
-func (m memWriter) WriteFile(name string, data []byte) error {
-	m[name] = &fstest.MapFile{Data: append([]byte(nil), data...)}
+func (m *memWriter) WriteFile(name string, data []byte) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.files[name] = &fstest.MapFile{Data: append([]byte(nil), data...)}
 	return nil
 }
 
 func exportMem(t testing.TB, ix *Index) fstest.MapFS {
 	t.Helper()
-	files := fstest.MapFS{}
-	if _, err := Export(context.Background(), ix.Path(), memWriter(files)); err != nil {
+	w := &memWriter{files: fstest.MapFS{}}
+	if _, err := Export(context.Background(), ix.Path(), w); err != nil {
 		t.Fatal(err)
 	}
-	return files
+	return w.files
 }
 
 // sameMatches compares what bleve and the static index found: the totals,
