@@ -3,12 +3,17 @@
 //	go run ./cmd/kb-corpus -pages 10000 -out /tmp/corpus
 //
 // The site is deterministic for a seed and lints clean unless -plant is set.
+// With -floor it renders an existing site's pages with goldmark alone
+// instead (corpus.Floor), the floor kb build is measured against:
+//
+//	go run ./cmd/kb-corpus -floor /tmp/corpus
 package main
 
 import (
 	"flag"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/octoacme/kb/internal/corpus"
 )
@@ -19,7 +24,18 @@ func main() {
 	seed := flag.Int64("seed", 1, "random seed")
 	plant := flag.Int("plant", 0, "plant a lint warning in every Nth article (0: none)")
 	products := flag.Int("products", 1, "number of products")
+	floor := flag.String("floor", "", "render the pages of the site `folder` with goldmark alone (read, split front matter, parse and render with GFM) and print the time")
 	flag.Parse()
+	if *floor != "" {
+		start := time.Now()
+		n, size, err := corpus.Floor(*floor)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "kb-corpus:", err)
+			os.Exit(1)
+		}
+		fmt.Printf("goldmark alone: %d pages, %.1f MB of Markdown, in %v\n", n, float64(size)/(1<<20), time.Since(start).Round(time.Millisecond))
+		return
+	}
 	if *out == "" {
 		fmt.Fprintln(os.Stderr, "kb-corpus: -out is required")
 		os.Exit(2)

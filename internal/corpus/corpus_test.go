@@ -34,3 +34,21 @@ func TestGenerateDeterministic(t *testing.T) {
 		t.Errorf("%d files, want 60", n)
 	}
 }
+
+func TestFloor(t *testing.T) {
+	dir := t.TempDir()
+	st, err := Generate(dir, Options{Pages: 20, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, size, err := Floor(dir)
+	if err != nil || n != 20 || size != st.Bytes {
+		t.Fatalf("Floor = %d pages, %d bytes, %v; want 20 pages, %d bytes", n, size, err, st.Bytes)
+	}
+	if got := string(Body([]byte("---\ntitle: x\n---\nBody\n"))); got != "Body\n" {
+		t.Errorf("Body = %q", got)
+	}
+	if got := string(Body([]byte("---\ntitle: x\n---\n"))); got != "" {
+		t.Errorf("Body of a page without one = %q", got)
+	}
+}

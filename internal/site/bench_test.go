@@ -1,7 +1,6 @@
 package site
 
 import (
-	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -11,9 +10,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
-
-	"github.com/yuin/goldmark"
-	"github.com/yuin/goldmark/extension"
 
 	kb "github.com/octoacme/kb"
 	"github.com/octoacme/kb/internal/content"
@@ -42,12 +38,11 @@ import (
 //	model        the site model: sections, tags, backlinks, releases (render.NewSite)
 //	render       every HTML page, list, sitemap and static file into memory
 //	index        the bleve index (search.Stage), into a scratch folder
+//	static       the static search index (search.Export) from that index,
+//	             into memory
 //	feeds        RSS, Atom and JSON feeds (feed.Write)
 //	build        the whole kb build into a fresh output folder, no cache
 //	rebuild      kb build again on unchanged input, with the .kb/ cache
-//
-// The static search index is written by the build (when it is part of it)
-// and so is inside build; it has no stage benchmark of its own here.
 func BenchmarkBuild(b *testing.B) {
 	dir := benchSite(b)
 	files := benchFiles(b, dir)
@@ -58,20 +53,10 @@ func BenchmarkBuild(b *testing.B) {
 
 	b.Run("floor", func(b *testing.B) {
 		b.ReportAllocs()
-		md := goldmark.New(goldmark.WithExtensions(extension.GFM))
 		for b.Loop() {
-			parallel(files, func(f string) {
-				src, err := os.ReadFile(f)
-				if err != nil {
-					b.Error(err)
-					return
-				}
-				body := splitFrontMatter(src)
-				var buf bytes.Buffer
-				if err := md.Convert(body, &buf); err != nil {
-					b.Error(err)
-				}
-			})
+			if _, _, err := corpus.Floor(dir); err != nil {
+				b.Fatal(err)
+			}
 		}
 		perPage(b)
 	})
@@ -86,13 +71,31 @@ func BenchmarkBuild(b *testing.B) {
 		}
 		perPage(b)
 	})
-	runtime.GC()
 
-	l, err := Load(dir, kb.Theme)
-	if err != nil {
-		b.Fatal(err)
+	// The later stages start from a loaded site, made once, when one of
+	// them runs.
+	var (
+		l *Loaded
+		s *render.Site
+		r *render.Renderer
+	)
+	loaded := func(b *testing.B) {
+		if l != nil {
+			return
+		}
+		var err error
+		if l, err = Load(dir, kb.Theme); err != nil {
+			b.Fatal(err)
+		}
+		s = render.NewSite(l.Config, Published(l.Content.Pages, false))
+		s.Feeds, _ = feed.List(s)
+		if r, err = render.New(s, l.Theme); err != nil {
+			b.Fatal(err)
+		}
+		runtime.GC()
 	}
 	b.Run("lint", func(b *testing.B) {
+		loaded(b)
 		b.ReportAllocs()
 		for b.Loop() {
 			if _, err := checkLint(l, Options{}); err != nil {
@@ -101,21 +104,17 @@ func BenchmarkBuild(b *testing.B) {
 		}
 		perPage(b)
 	})
-	pages := Published(l.Content.Pages, false)
 	b.Run("model", func(b *testing.B) {
+		loaded(b)
+		pages := Published(l.Content.Pages, false)
 		b.ReportAllocs()
 		for b.Loop() {
 			render.NewSite(l.Config, pages)
 		}
 		perPage(b)
 	})
-	s := render.NewSite(l.Config, pages)
-	s.Feeds, _ = feed.List(s)
-	r, err := render.New(s, l.Theme)
-	if err != nil {
-		b.Fatal(err)
-	}
 	b.Run("render", func(b *testing.B) {
+		loaded(b)
 		b.ReportAllocs()
 		for b.Loop() {
 			var out countOutput
@@ -125,19 +124,39 @@ func BenchmarkBuild(b *testing.B) {
 		}
 		perPage(b)
 	})
+	index := filepath.Join(b.TempDir(), "search.bleve")
 	b.Run("index", func(b *testing.B) {
+		loaded(b)
 		b.ReportAllocs()
-		path := filepath.Join(b.TempDir(), "search.bleve")
 		for b.Loop() {
-			st, err := search.Stage(context.Background(), s.Pages, l.Config, path, search.Settings{})
+			st, err := search.Stage(context.Background(), s.Pages, l.Config, index, search.Settings{})
 			if err != nil {
 				b.Fatal(err)
 			}
-			st.Abort()
+			if err := st.Commit(); err != nil {
+				b.Fatal(err)
+			}
+		}
+		perPage(b)
+	})
+	b.Run("static", func(b *testing.B) {
+		loaded(b)
+		if _, err := os.Stat(index); err != nil {
+			if _, err := search.Build(context.Background(), s.Pages, l.Config, index); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportAllocs()
+		for b.Loop() {
+			var out countOutput
+			if _, err := search.Export(context.Background(), index, &out); err != nil {
+				b.Fatal(err)
+			}
 		}
 		perPage(b)
 	})
 	b.Run("feeds", func(b *testing.B) {
+		loaded(b)
 		b.ReportAllocs()
 		for b.Loop() {
 			var out countOutput
@@ -258,35 +277,4 @@ func benchFiles(b *testing.B, dir string) []string {
 	}
 	sort.Strings(files)
 	return files
-}
-
-// splitFrontMatter returns the body after a "---" front matter block.
-func splitFrontMatter(src []byte) []byte {
-	if !bytes.HasPrefix(src, []byte("---\n")) {
-		return src
-	}
-	if i := bytes.Index(src[4:], []byte("\n---\n")); i >= 0 {
-		return src[4+i+5:]
-	}
-	return src
-}
-
-// parallel runs f on every file with GOMAXPROCS workers, as content.Load does.
-func parallel(files []string, f func(string)) {
-	var wg sync.WaitGroup
-	next := make(chan string)
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for p := range next {
-				f(p)
-			}
-		}()
-	}
-	for _, p := range files {
-		next <- p
-	}
-	close(next)
-	wg.Wait()
 }
