@@ -93,6 +93,8 @@ type dictionary interface {
 	df(field, term string) uint64
 	// prefixed returns the terms of field that start with prefix, with their df.
 	prefixed(field, prefix string) []dictTerm
+	// hasPrefixed reports whether a term of field starts with prefix.
+	hasPrefixed(field, prefix string) bool
 	// fuzzy returns the terms of field within fuzziness edits of term that
 	// share its first rune.
 	fuzzy(field, term string, fuzziness int) []dictTerm
@@ -157,7 +159,7 @@ func (p *planner) plan(q string, prefix bool) (*plan, error) {
 	changed := false
 	for i, t := range toks {
 		words[i] = t.Text
-		if open && i == len(toks)-1 && len(p.dict.prefixed(fWords, t.Text)) > 0 {
+		if open && i == len(toks)-1 && p.dict.hasPrefixed(fWords, t.Text) {
 			continue
 		}
 		if c := p.correct(t.Text); c != "" {

@@ -94,6 +94,17 @@
 //
 // Snippets (snippet.go) are cut from the text store's body (or description)
 // around the densest cluster of matched terms, HTML-escaped, with <mark>.
+//
+// # Static index
+//
+// kb build also exports the index it has built into the output, under
+// StaticDir (static.go): a manifest, a document table, dictionary and
+// postings files cut by term, and a fragment per document, all taken from
+// the bleve index and the text store. The JavaScript client of the theme
+// (static/js/search-index.js) searches it on any static host with the
+// algorithm above; StaticIndex (staticclient.go) is the same algorithm in
+// Go. The parity tests hold bleve, StaticIndex and the client under Node
+// to the same top 10, scores, facets and corrections (docs/static-search.md).
 package search
 
 import (
@@ -349,6 +360,16 @@ func (d *bleveDict) inText(term string) bool {
 		}
 	}
 	return false
+}
+
+func (d *bleveDict) hasPrefixed(field, prefix string) bool {
+	fd, err := d.bi.FieldDictPrefix(field, []byte(prefix))
+	if err != nil {
+		return false
+	}
+	defer fd.Close()
+	e, err := fd.Next()
+	return err == nil && e != nil
 }
 
 func (d *bleveDict) prefixed(field, prefix string) []dictTerm {

@@ -261,6 +261,14 @@ func (d staticDict) inText(term string) bool {
 	return c != nil && (c.dfBody[i] > 0 || c.flags[i]&1 != 0)
 }
 
+func (d staticDict) hasPrefixed(field, prefix string) bool {
+	found := false
+	_ = d.s.note(d.s.dictRange(prefix, prefixEnd(prefix), func(c *staticDictChunk, i int) {
+		found = found || dictDF(c, i, field) > 0
+	}))
+	return found
+}
+
 func (d staticDict) prefixed(field, prefix string) []dictTerm {
 	var out []dictTerm
 	_ = d.s.note(d.s.dictRange(prefix, prefixEnd(prefix), func(c *staticDictChunk, i int) {

@@ -57,21 +57,39 @@
   // stays; words over 40 runes are dropped; lone surrogates separate.
   function tokenize(text) {
     var out = [], start = -1, runes = 0, buf = [], prev = -1, n = text.length, i = 0;
+    // simple: the word so far is text.slice(start, i) as it is (ASCII
+    // lowercase letters, digits and kept dots), so no copy is needed.
+    var simple = true;
     function flush(end) {
-      if (start >= 0 && runes > 0 && runes <= MAX_TOKEN_RUNES) out.push({ text: String.fromCodePoint.apply(null, buf), start: start, end: end });
-      buf = []; start = -1; runes = 0;
+      if (start >= 0 && runes > 0 && runes <= MAX_TOKEN_RUNES) {
+        out.push({ text: simple ? text.slice(start, end) : String.fromCodePoint.apply(null, buf), start: start, end: end });
+      }
+      buf.length = 0; start = -1; runes = 0; simple = true;
     }
     while (i < n) {
-      var c = text.codePointAt(i), size = c > 0xffff ? 2 : 1;
+      var c = text.charCodeAt(i), size = 1;
+      if ((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39)) { // ASCII fast path
+        if (start < 0) start = i;
+        buf.push(c);
+        runes++;
+        prev = c;
+        i++;
+        continue;
+      }
+      if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
+        var lo = text.charCodeAt(i + 1);
+        if (lo >= 0xdc00 && lo <= 0xdfff) { c = (c - 0xd800) * 0x400 + (lo - 0xdc00) + 0x10000; size = 2; }
+      }
       if (isWordCP(c)) {
         if (start < 0) start = i;
         buf.push(lowerCP(c));
+        simple = false;
         runes++;
         prev = c;
       } else if (start >= 0 && (isApos(c) || c === 0x2e) && i + size < n) {
         var next = text.codePointAt(i + size);
         if (isApos(c) && isWordCP(prev) && isWordCP(next)) {
-          // dropped; the word goes on
+          simple = false; // dropped; the word goes on
         } else if (c === 0x2e && isDigitCP(prev) && isDigitCP(next)) {
           buf.push(0x2e);
           runes++;
@@ -159,8 +177,15 @@
     if (utf8.decode(this.bytes(m.length)) !== m) throw corrupt(this.name + ": not a " + m + " file");
   };
 
+  // Under Node (tests, benchmarks) zlib inflates: its DecompressionStream
+  // is slow to set up; browsers use their native DecompressionStream.
+  var zlib = typeof process === "object" && process.versions && process.versions.node && typeof require === "function" ? require("zlib") : null;
+
   function gunzip(bytes, name) {
     if (bytes.length < 2 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) return Promise.resolve(bytes); // inflated by the host
+    if (zlib) {
+      try { return Promise.resolve(new Uint8Array(zlib.gunzipSync(bytes))); } catch (e) { return Promise.reject(corrupt(name + ": corrupt")); }
+    }
     if (typeof DecompressionStream !== "function") return Promise.reject(corrupt("this browser cannot inflate the search index"));
     var ds = new DecompressionStream("gzip");
     return new Response(new Blob([bytes]).stream().pipeThrough(ds)).arrayBuffer().then(function (b) {
@@ -357,6 +382,20 @@
   };
   Dict.prototype.dfWords = function (term) { var e = this.entry(term); return e ? e.c.words[e.j] : 0; };
   Dict.prototype.inText = function (term) { var e = this.entry(term); return !!e && (e.c.body[e.j] > 0 || (e.c.flags[e.j] & 1) === 1); };
+  // hasPrefixed reports whether a word starts with prefix, reading no
+  // further than the first such word (a one-letter prefix spans many files).
+  Dict.prototype.hasPrefixed = function (prefix) {
+    var first = this.ix.m.dict.first, hi = prefixEnd(prefix);
+    for (var i = Math.max(0, chunkFor(first, prefix)); i < first.length && (hi === "" || cmp(first[i], hi) < 0); i++) {
+      var c = this.ix.dicts[i];
+      if (!c) { this.missing.add(i); return false; }
+      for (var j = 0; j < c.terms.length; j++) {
+        var t = c.terms[j];
+        if (cmp(t, prefix) >= 0 && (hi === "" || cmp(t, hi) < 0) && c.words[j] > 0) return true;
+      }
+    }
+    return false;
+  };
   Dict.prototype.prefixed = function (prefix) {
     var out = [];
     this.range(prefix, prefixEnd(prefix), function (c, j) { if (c.words[j] > 0) out.push({ term: c.terms[j], df: c.words[j] }); });
@@ -493,7 +532,7 @@
     var open = prefix && toks[toks.length - 1].end === q.length;
     var words = toks.map(function (t) { return t.text; }), changed = false;
     toks.forEach(function (t, i) {
-      if (open && i === toks.length - 1 && dict.prefixed(t.text).length > 0) return;
+      if (open && i === toks.length - 1 && dict.hasPrefixed(t.text)) return;
       var c = correct(ix, dict, t.text);
       if (c) { words[i] = c; changed = true; }
     });
@@ -634,13 +673,11 @@
     function walk(n) {
       if (n.op === "term") {
         if (!n.pl) return { docs: new Int32Array(0), scores: new Float64Array(0) };
-        var qw = n.boost * n.idf * qn, lens = self.lens[n.f], docs = n.pl.docs, tfs = n.pl.tfs, scores = new Float64Array(docs.length);
+        var qw = n.boost * n.idf * qn, fn = self.fieldNorms(n.f), docs = n.pl.docs, tfs = n.pl.tfs, scores = new Float64Array(docs.length);
         for (var i = 0; i < docs.length; i++) {
-          var t = Math.sqrt(tfs[i]), norm = Math.fround(1 / Math.sqrt(lens[docs[i]])), s;
-          if (n.avg > 0) {
-            var fl = 1 / (norm * norm);
-            s = n.idf * (t * K1) / (t + K1 * (1 - B + (B * fl / n.avg)));
-          } else s = t * norm * n.idf;
+          var t = Math.sqrt(tfs[i]), s;
+          if (n.avg > 0) s = n.idf * (t * K1) / (t + fn[docs[i]]);
+          else s = t * fn[docs[i]] * n.idf;
           if (qw !== 1.0) s = s * qw;
           scores[i] = s;
         }
@@ -651,10 +688,26 @@
     return walk(root);
   };
 
+  // fieldNorms caches what a field's length adds to a document's score:
+  // k1·(1-b+b·len/avgDL) in BM25, with len = 1/norm², norm =
+  // float32(1/√length) as bleve keeps it; the norm itself in tf-idf.
+  Index.prototype.fieldNorms = function (f) {
+    this.norms = this.norms || [];
+    if (this.norms[f]) return this.norms[f];
+    var lens = this.lens[f], avg = this.m.avgLen[f], out = new Float64Array(lens.length);
+    for (var d = 0; d < lens.length; d++) {
+      var norm = Math.fround(1 / Math.sqrt(lens[d]));
+      out[d] = avg > 0 ? K1 * (1 - B + (B * (1 / (norm * norm)) / avg)) : norm;
+    }
+    return (this.norms[f] = out);
+  };
+
   function combine(kids, isAnd) {
-    var pos = new Int32Array(kids.length), docs = [], scores = [], k = kids.length;
+    var k = kids.length, pos = new Int32Array(k), cap = 0, j, c;
+    for (j = 0; j < k; j++) cap = isAnd ? (j === 0 ? kids[j].docs.length : Math.min(cap, kids[j].docs.length)) : cap + kids[j].docs.length;
+    var docs = new Int32Array(cap), scores = new Float64Array(cap), n = 0;
     for (;;) {
-      var next = 0x7fffffff, c, j;
+      var next = 0x7fffffff;
       for (j = 0; j < k; j++) { c = kids[j]; if (pos[j] < c.docs.length && c.docs[pos[j]] < next) next = c.docs[pos[j]]; }
       if (next === 0x7fffffff) break;
       var sum = 0, count = 0;
@@ -663,10 +716,10 @@
         if (pos[j] < c.docs.length && c.docs[pos[j]] === next) { sum += c.scores[pos[j]]; count++; pos[j]++; }
       }
       if (isAnd) {
-        if (count === k) { docs.push(next); scores.push(sum); }
-      } else { docs.push(next); scores.push(sum * (count / k)); }
+        if (count === k) { docs[n] = next; scores[n++] = sum; }
+      } else { docs[n] = next; scores[n++] = sum * (count / k); }
     }
-    return { docs: docs, scores: scores };
+    return { docs: docs.subarray(0, n), scores: scores.subarray(0, n) };
   }
 
   // ---- snippets: a port of internal/search/snippet.go ------------------------------------
