@@ -188,17 +188,32 @@ type kbAnalyzer struct {
 func (a kbAnalyzer) Analyze(input []byte) analysis.TokenStream {
 	toks := tokenize(string(input))
 	out := make(analysis.TokenStream, 0, len(toks))
+	// One allocation for the tokens and one for their terms: a term is a
+	// slice of arena (a later append that grows it leaves earlier terms on
+	// the old array, which is just as good).
+	structs := make([]analysis.Token, len(toks))
+	arena := make([]byte, 0, len(input))
 	for i, t := range toks {
 		if a.text && isStop(t.Text) {
 			continue
 		}
-		out = append(out, &analysis.Token{Term: []byte(t.Text), Start: t.Start, End: t.End,
-			Position: i + 1, Type: analysis.AlphaNumeric})
+		at := len(arena)
+		arena = append(arena, t.Text...)
+		tok := &structs[i]
+		*tok = analysis.Token{Term: arena[at:len(arena):len(arena)], Start: t.Start, End: t.End,
+			Position: i + 1, Type: analysis.AlphaNumeric}
+		out = append(out, tok)
 	}
 	if a.text {
 		switch a.stemmer {
 		case PluralStemmer:
-			out = pluralFilter.Filter(out)
+			// The plural stemmer changes only words of 3 or more letters
+			// that end in "s": the others need no pass through it.
+			for _, tok := range out {
+				if n := len(tok.Term); n >= 3 && tok.Term[n-1] == 's' {
+					pluralFilter.Filter(analysis.TokenStream{tok})
+				}
+			}
 		case PorterStemmer:
 			out = porterFilter.Filter(out)
 		}

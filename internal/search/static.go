@@ -560,11 +560,12 @@ func (p *postingList) lenOrZero() int {
 	return len(p.docs)
 }
 
-// cutPostings encodes the postings: "kbp1", count, the term table (per
+// cutPostings encodes the postings: "kbp2", count, the term table (per
 // term: front-coded term, offset of its postings after the table, their
 // length), then per term: a bit mask of its fields, and per field: the
-// document frequency, then each document as the gap from the previous one
-// (the first from -1) and its frequency.
+// document frequency, each document as the gap from the previous one (the
+// first from -1), then each document's frequency (two runs, not pairs:
+// gzip packs a run of gaps and a run of small numbers better).
 func cutPostings(terms []*termEntry) []chunk {
 	var out []chunk
 	var table, body []byte
@@ -574,7 +575,7 @@ func cutPostings(terms []*termEntry) []chunk {
 		if count == 0 {
 			return
 		}
-		b := append([]byte("kbp1"), binary.AppendUvarint(nil, uint64(count))...)
+		b := append([]byte("kbp2"), binary.AppendUvarint(nil, uint64(count))...)
 		b = append(b, table...)
 		var z gzipper
 		out = append(out, chunk{first: first, data: z.gzip(append(b, body...))})
@@ -598,10 +599,12 @@ func cutPostings(terms []*termEntry) []chunk {
 			}
 			p = binary.AppendUvarint(p, uint64(len(pl.docs)))
 			last := int32(-1)
-			for i, d := range pl.docs {
+			for _, d := range pl.docs {
 				p = binary.AppendUvarint(p, uint64(d-last))
-				p = binary.AppendUvarint(p, uint64(pl.tfs[i]))
 				last = d
+			}
+			for _, tf := range pl.tfs {
+				p = binary.AppendUvarint(p, uint64(tf))
 			}
 		}
 		table = appendTerm(table, prev, e.term)

@@ -338,7 +338,7 @@ func (s *StaticIndex) postChunk(i int) (*staticPostChunk, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !bytes.HasPrefix(data, []byte("kbp1")) {
+	if !bytes.HasPrefix(data, []byte("kbp2")) {
 		return nil, fmt.Errorf("%s: %w", name, errCorruptStatic)
 	}
 	r := &reader{b: data[4:]}
@@ -392,6 +392,8 @@ func (c *staticPostChunk) postings(term string, field int) (*postingList, error)
 		for i := range pl.docs {
 			doc += int64(r.uvarint())
 			pl.docs[i] = int32(doc)
+		}
+		for i := range pl.tfs {
 			pl.tfs[i] = uint32(r.uvarint())
 		}
 		if fi == field {

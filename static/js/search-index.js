@@ -324,7 +324,7 @@
 
   Index.prototype.readPostings = function (bytes, name) {
     var r = new Reader(bytes, name), n, prev = "", c = { name: name, at: new Map(), decoded: new Map() }, end = 0;
-    r.magic("kbp1");
+    r.magic("kbp2");
     n = r.uvarint();
     for (var i = 0; i < n; i++) {
       prev = frontCoded(r, prev);
@@ -348,7 +348,8 @@
         var df = r.uvarint();
         if (df > r.b.length) throw corrupt(c.name + ": bad postings");
         var docs = new Int32Array(df), tfs = new Uint32Array(df), d = -1;
-        for (var i = 0; i < df; i++) { d += r.uvarint(); docs[i] = d; tfs[i] = r.uvarint(); }
+        for (var i = 0; i < df; i++) { d += r.uvarint(); docs[i] = d; }
+        for (i = 0; i < df; i++) tfs[i] = r.uvarint();
         out[f] = { docs: docs, tfs: tfs };
       }
     }
