@@ -283,3 +283,27 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestCompact(t *testing.T) {
+	src := "---\ntitle: Reset your password\nrelated: [/a/]\n---\n# Reset\n\nOpen **Settings**, then select [Reset](/a/).\n"
+	p, errs := Parse("content/articles/reset.md", []byte(src), Options{Markdown: markdown.New(markdown.Options{})})
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	title, links, text := p.Title, len(p.Doc.Links), p.Doc.PlainText()
+	p.Compact()
+	if p.Source != nil || len(p.Body()) != 0 || p.Field("related.0") != (Pos{Line: 1, Col: 1}) {
+		t.Errorf("Compact kept the source or positions: %q, %v", p.Body(), p.Field("related.0"))
+	}
+	if p.SourcePos(40) != (Pos{Line: 1, Col: 1}) || p.LineText(2) != "" {
+		t.Errorf("positions after Compact: %v %q", p.SourcePos(40), p.LineText(2))
+	}
+	for _, b := range p.Doc.Blocks {
+		if b.Spans != nil {
+			t.Errorf("block %q kept its spans", b.Text)
+		}
+	}
+	if p.Title != title || len(p.Doc.Links) != links || p.Doc.PlainText() != text || p.Doc.HTML == "" {
+		t.Error("Compact dropped what rendering and search read")
+	}
+}

@@ -45,9 +45,17 @@ import (
 )
 
 // Output receives the files of a build. WriteFile is called from several
-// goroutines at once.
+// goroutines at once, and may keep data.
 type Output interface {
 	WriteFile(name string, data []byte) error
+}
+
+// Transient is an Output that is done with data when WriteFile returns
+// (it writes the bytes to disk): RunJobs gives it its render buffer
+// instead of a copy.
+type Transient interface {
+	Output
+	Transient()
 }
 
 // Error is a template problem, with the layout file and line.
@@ -326,6 +334,7 @@ func RunJobs(jobs []Job, out Output) error {
 		errs error
 		next = make(chan Job)
 	)
+	_, transient := out.(Transient)
 	for range runtime.GOMAXPROCS(0) {
 		wg.Add(1)
 		go func() {
@@ -335,7 +344,11 @@ func RunJobs(jobs []Job, out Output) error {
 				buf.Reset()
 				err := j.Render(&buf)
 				if err == nil {
-					err = out.WriteFile(j.Path, append([]byte(nil), buf.Bytes()...))
+					data := buf.Bytes()
+					if !transient {
+						data = append([]byte(nil), data...)
+					}
+					err = out.WriteFile(j.Path, data)
 				}
 				if err != nil {
 					mu.Lock()

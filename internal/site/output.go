@@ -42,6 +42,9 @@ func newDirOutput(root string, recycled *tree) *dirOutput {
 	return o
 }
 
+// Transient says that dirOutput keeps none of the bytes it writes.
+func (o *dirOutput) Transient() {}
+
 func (o *dirOutput) WriteFile(name string, data []byte) error {
 	if !filepath.IsLocal(filepath.FromSlash(name)) {
 		return fmt.Errorf("refusing to write %q outside the output folder", name)

@@ -162,6 +162,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if res := cache.unchanged(opts.Out, start); res != nil {
 		return res, nil
 	}
+	defer limitMemory()()
 	l, err := loadFiles(opts.Dir, opts.Theme, false, cache.content)
 	if err != nil {
 		return nil, err
@@ -175,6 +176,9 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	findings, err := checkLint(l, opts)
 	if err != nil {
 		return nil, err
+	}
+	for _, p := range l.Content.Pages {
+		p.Compact() // what only lint reads
 	}
 	pages := Published(l.Content.Pages, opts.Drafts)
 	s := render.NewSite(l.Config, pages)
@@ -270,6 +274,8 @@ type progressOutput struct {
 	total  int
 	report func(done, total int)
 }
+
+func (p *progressOutput) Transient() {} // it wraps a dirOutput
 
 func (p *progressOutput) WriteFile(name string, data []byte) error {
 	err := p.Output.WriteFile(name, data)

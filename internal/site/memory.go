@@ -1,0 +1,67 @@
+package site
+
+import (
+	"os"
+	"runtime/debug"
+	"runtime/metrics"
+	"time"
+)
+
+// Memory. A build holds every page (its metadata, HTML and prose) from
+// loading to the end, and the search index builder adds the analysed text
+// of the pages while it runs. The garbage collector lets the heap grow to
+// twice the live data by default, and the index builder raises that to
+// five times while it runs (to collect less often): left alone, a
+// 10,000-page build peaks above 2 GB of resident memory for well under a
+// gigabyte of live data.
+//
+// During a build, kb sets a soft memory limit instead: memoryFloor, or
+// headroom times the live heap when that is more. The collector works
+// harder only when the heap nears the limit, and the limit follows the
+// live heap up, so that it never makes the collector run without end
+// (a limit below the live heap would).
+const (
+	memoryFloor = 512 << 20
+	// headroom is the heap the limit allows per byte of live data.
+	headroom = 1.5
+	// memoryPoll is how often the live heap is read.
+	memoryPoll = 20 * time.Millisecond
+)
+
+// limitMemory sets the soft memory limit for a build, unless GOMEMLIMIT
+// set one, and returns the function that ends the build's limit.
+func limitMemory() (restore func()) {
+	if os.Getenv("GOMEMLIMIT") != "" {
+		return func() {}
+	}
+	prev := debug.SetMemoryLimit(-1)
+	if prev < memoryFloor {
+		return func() {} // the program set a lower limit: keep it
+	}
+	debug.SetMemoryLimit(memoryFloor)
+	stop, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+		var live uint64
+		t := time.NewTicker(memoryPoll)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+			}
+			metrics.Read(sample)
+			if v := sample[0].Value.Uint64(); v != live {
+				live = v
+				debug.SetMemoryLimit(max(memoryFloor, int64(float64(live)*headroom)))
+			}
+		}
+	}()
+	return func() {
+		close(stop)
+		<-done
+		debug.SetMemoryLimit(prev)
+	}
+}

@@ -1,0 +1,40 @@
+package site
+
+import (
+	"runtime"
+	"runtime/debug"
+	"testing"
+	"time"
+)
+
+func TestLimitMemory(t *testing.T) {
+	prev := debug.SetMemoryLimit(-1)
+	restore := limitMemory()
+	if got := debug.SetMemoryLimit(-1); got != memoryFloor {
+		t.Errorf("limit during a build = %d, want %d", got, memoryFloor)
+	}
+	// The limit follows the live heap up: it never falls below it.
+	keep := make([][]byte, 0, 48)
+	for range cap(keep) {
+		keep = append(keep, make([]byte, 16<<20))
+	}
+	runtime.GC()
+	deadline := time.Now().Add(2 * time.Second)
+	for debug.SetMemoryLimit(-1) <= memoryFloor && time.Now().Before(deadline) {
+		time.Sleep(memoryPoll)
+	}
+	if got := debug.SetMemoryLimit(-1); got < int64(len(keep))*16<<20 {
+		t.Errorf("limit %d is below the live heap of %d MiB", got, len(keep)*16)
+	}
+	runtime.KeepAlive(keep)
+	restore()
+	if got := debug.SetMemoryLimit(-1); got != prev {
+		t.Errorf("limit after the build = %d, want %d", got, prev)
+	}
+
+	t.Setenv("GOMEMLIMIT", "100MiB")
+	limitMemory()()
+	if got := debug.SetMemoryLimit(-1); got != prev {
+		t.Errorf("with GOMEMLIMIT set, the build changed the limit to %d", got)
+	}
+}
