@@ -65,6 +65,9 @@ func TestLimits(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			if raceEnabled && len(tc.src) > 500<<10 {
+				t.Skip("a big input: no concurrency for the race detector to see, and 20× slower")
+			}
 			start := time.Now()
 			d, err := New(Options{}).Convert([]byte(tc.src), "/x/")
 			if err != nil {

@@ -107,6 +107,13 @@ func CheckPath(path, out string) error {
 	if rel, err := filepath.Rel(absOut, absPath); err == nil && (rel == "." || filepath.IsLocal(rel)) {
 		return fmt.Errorf("search.index %s is inside the output folder %s; choose a path outside it, like .kb/search.bleve", path, out)
 	}
+	// A build replaces the folder at path: only an index may be there
+	// (search.index: . or content would delete the site).
+	if _, err := os.Lstat(path); err == nil {
+		if _, err := os.Lstat(filepath.Join(path, "index_meta.json")); err != nil {
+			return fmt.Errorf("search.index %s is there and is not a search index; kb replaces that folder on every build, so choose a path of its own, like .kb/search.bleve", path)
+		}
+	}
 	return nil
 }
 

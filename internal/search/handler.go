@@ -193,15 +193,28 @@ func (h *Handler) logZero(req Request) {
 	if err := os.MkdirAll(filepath.Dir(h.logPath), 0o755); err != nil {
 		return
 	}
-	f, err := os.OpenFile(h.logPath, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	f, err := os.OpenFile(h.logPath, os.O_APPEND|os.O_CREATE|os.O_RDWR, 0o644)
 	if err != nil {
 		return
 	}
-	if st, err := f.Stat(); err == nil && st.Size()+int64(len(line)) < MaxLogBytes {
-		_, _ = f.Write(append(line, '\n'))
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil || !st.Mode().IsRegular() || st.Size()+int64(len(line)) >= MaxLogBytes {
+		return
 	}
-	_ = f.Close()
+	if st.Size() > 0 {
+		// Append only to a log kb wrote: search.log naming another file
+		// (~/.bashrc) must not let queries from the internet write into it.
+		head := make([]byte, len(logStart))
+		if _, err := f.ReadAt(head, 0); err != nil || string(head) != logStart {
+			return
+		}
+	}
+	_, _ = f.Write(append(line, '\n'))
 }
+
+// logStart is how every line of the log begins.
+const logStart = `{"time":`
 
 // MaxLogBytes caps the zero-result log: kb serve may face the internet,
 // and every query with no hits would otherwise grow it until the disk is

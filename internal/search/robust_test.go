@@ -33,7 +33,8 @@ func TestMalformedQueryString(t *testing.T) {
 func TestZeroResultLogCapped(t *testing.T) {
 	h, logPath := newTestHandler(t)
 	os.MkdirAll(filepath.Dir(logPath), 0o755)
-	if err := os.WriteFile(logPath, []byte(strings.Repeat("x", MaxLogBytes-10)), 0o644); err != nil {
+	line := `{"time":"2026-11-20T09:30:00Z","query":"` + strings.Repeat("x", 80) + `","filters":{},"hits":0}` + "\n"
+	if err := os.WriteFile(logPath, []byte(strings.Repeat(line, MaxLogBytes/len(line))), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	for range 100 {
@@ -41,8 +42,47 @@ func TestZeroResultLogCapped(t *testing.T) {
 			t.Fatal(code)
 		}
 	}
-	if st, err := os.Stat(logPath); err != nil || st.Size() > MaxLogBytes {
+	if st, err := os.Stat(logPath); err != nil || st.Size() > MaxLogBytes || st.Size() < MaxLogBytes-300 {
 		t.Errorf("log of %d bytes, cap %d (%v)", st.Size(), MaxLogBytes, err)
+	}
+}
+
+// TestZeroResultLogOnlyInItsOwnFile: search.log naming a file kb did not
+// write (a shell profile) must not let queries from the internet append
+// to it; an empty or new file is fine.
+func TestZeroResultLogOnlyInItsOwnFile(t *testing.T) {
+	dir := t.TempDir()
+	rc := filepath.Join(dir, ".bashrc")
+	os.WriteFile(rc, []byte("export PATH=/usr/bin\n"), 0o644)
+	h := NewHandler(sampleIndex(t), rc)
+	if code, _ := get(t, h, "q=zzqx+qqzzx+$(xqzq)"); code != 200 {
+		t.Fatal(code)
+	}
+	if data, _ := os.ReadFile(rc); string(data) != "export PATH=/usr/bin\n" {
+		t.Errorf("a query was written into another file: %q", data)
+	}
+	h = NewHandler(sampleIndex(t), filepath.Join(dir, "log.jsonl"))
+	get(t, h, "q=zzqx+qqzzx")
+	get(t, h, "q=qqzzx+zzqx")
+	if data, _ := os.ReadFile(filepath.Join(dir, "log.jsonl")); strings.Count(string(data), `{"time":`) != 2 {
+		t.Errorf("log: %q", data)
+	}
+}
+
+// TestCheckPathRefusesFolders: kb replaces the index folder on every
+// build, so search.index must name an index or nothing.
+func TestCheckPathRefusesFolders(t *testing.T) {
+	site := t.TempDir()
+	os.MkdirAll(filepath.Join(site, "content"), 0o755)
+	os.MkdirAll(filepath.Join(site, ".kb", "search.bleve"), 0o755)
+	os.WriteFile(filepath.Join(site, ".kb", "search.bleve", "index_meta.json"), []byte("{}"), 0o644)
+	os.WriteFile(filepath.Join(site, "notes.txt"), []byte("x"), 0o644)
+	out := filepath.Join(site, "public")
+	for p, ok := range map[string]bool{".": false, "content": false, "notes.txt": false, "..": false, ".kb/search.bleve": true, ".kb/new.bleve": true, "public/x": false} {
+		err := CheckPath(filepath.Join(site, p), out)
+		if (err == nil) != ok {
+			t.Errorf("search.index %s: %v", p, err)
+		}
 	}
 }
 

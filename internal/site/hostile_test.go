@@ -480,6 +480,16 @@ var hostileFailures = []struct {
 		os.MkdirAll(filepath.Join(dir, "layouts/partials"), 0o755)
 		symlink(t, secret, filepath.Join(dir, "layouts/partials/footer.html"))
 	}, msg: `^layouts/partials/footer\.html: is a symbolic link that leads outside the site folder`},
+	{name: "search.index: . (the site folder)", setup: func(t *testing.T, dir string) {
+		writeTree(t, dir, map[string]string{"site.yaml": "title: x\nsearch:\n  index: .\n"})
+	}, msg: `^site\.yaml:3: search\.index .* is there and is not a search index`},
+	{name: "search.index: content", setup: func(t *testing.T, dir string) {
+		writeTree(t, dir, map[string]string{"site.yaml": "title: x\nsearch:\n  index: content\n"})
+	}, msg: `^site\.yaml:3: search\.index .*content is there and is not a search index`},
+	{name: "search.index: a folder outside the site", setup: func(t *testing.T, dir string) {
+		writeTree(t, filepath.Dir(dir), map[string]string{"precious/data.txt": "keep me"})
+		writeTree(t, dir, map[string]string{"site.yaml": "title: x\nsearch:\n  index: ../precious\n"})
+	}, msg: `^site\.yaml:3: search\.index .*precious is there and is not a search index`},
 	{name: "site.yaml billion laughs", setup: func(t *testing.T, dir string) {
 		yaml := "title: x\nparams:\n"
 		for _, line := range strings.Split(strings.Trim(laughs, "-\n"), "\n")[1:] {
