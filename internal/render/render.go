@@ -312,18 +312,66 @@ func (r *Renderer) RenderAll(out Output) error {
 		return err
 	}
 	jobs := r.Jobs()
-	seen := map[string]string{}
-	for _, j := range jobs {
-		by := "the site"
-		if j.Page != nil {
-			by = j.Page.File
-		}
-		if prev, dup := seen[j.Path]; dup {
-			return &Error{File: by, Msg: fmt.Sprintf("would write /%s, which %s also writes; change the slug or alias", j.Path, prev)}
-		}
-		seen[j.Path] = by
+	if err := r.CheckPaths(jobs); err != nil {
+		return err
 	}
 	return RunJobs(jobs, out)
+}
+
+// CheckPaths refuses a site whose files collide: two files at one path, or
+// a file where another needs a folder (an alias /sitemap.xml/ beside the
+// sitemap, a page under a static file's name). It names the page whose
+// slug or alias made the collision.
+func (r *Renderer) CheckPaths(jobs []Job) error {
+	aliasOf := map[string][]string{} // alias job path → the pages with that alias, in job order
+	for _, p := range r.Site.Pages {
+		for _, a := range p.Aliases {
+			if a = strings.Trim(a, "/"); a != "" {
+				aliasOf[a+"/index.html"] = append(aliasOf[a+"/index.html"], p.File)
+			}
+		}
+	}
+	by := map[string]string{} // output path → who writes it
+	static, err := r.StaticFiles()
+	if err != nil {
+		return err
+	}
+	for p, src := range static {
+		by[p] = "static/" + src
+		if src == "" {
+			by[p] = "the theme"
+		}
+	}
+	for _, f := range r.Site.Feeds {
+		for _, u := range []string{f.RSS, f.Atom, f.JSON} {
+			by[strings.TrimPrefix(u, "/")] = "the feeds"
+		}
+	}
+	for _, j := range jobs {
+		w := "the site"
+		if j.Page != nil {
+			w = j.Page.File
+		} else if fs := aliasOf[j.Path]; len(fs) > 0 {
+			w, aliasOf[j.Path] = fs[0], fs[1:]
+		}
+		if prev, dup := by[j.Path]; dup {
+			return &Error{File: w, Msg: fmt.Sprintf("would write /%s, which %s also writes; change the slug or alias", j.Path, prev)}
+		}
+		by[j.Path] = w
+	}
+	paths := make([]string, 0, len(by))
+	for p := range by {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	for _, p := range paths {
+		for d := path.Dir(p); d != "." && d != "/"; d = path.Dir(d) {
+			if w, ok := by[d]; ok {
+				return &Error{File: by[p], Msg: fmt.Sprintf("would write /%s inside /%s, which %s writes as a file; change the slug or alias", p, d, w)}
+			}
+		}
+	}
+	return nil
 }
 
 // RunJobs renders jobs in parallel and writes them; the first error wins.

@@ -413,6 +413,12 @@ var minimalSite = map[string]string{
 		"related: [/articles/fine/]\n---\nFine.\n\n## Troubleshooting\n\nNone.\n",
 }
 
+// okPage is a page that passes lint, with extra front matter.
+func okPage(title, extra string) string {
+	return "---\ntitle: " + title + "\nupdated: 2026-11-01\nprerequisites: [None]\nrelated: [/articles/fine/]\n" + extra +
+		"\n---\nText.\n\n## Troubleshooting\n\nNone.\n"
+}
+
 // hostileFailures are inputs that must stop the build. msg is a regular
 // expression the first problem must match; each problem must begin with a
 // file name (and line when there is one).
@@ -421,6 +427,8 @@ var hostileFailures = []struct {
 	files map[string]string
 	setup func(t *testing.T, dir string)
 	msg   string
+	// buildOnly: kb serve does not read what is wrong (the index path).
+	buildOnly bool
 }{
 	{name: "billion laughs in front matter", files: map[string]string{"content/articles/laughs.md": laughs},
 		msg: `^content/articles/laughs\.md:2: front matter expands to more than 100000 values`},
@@ -482,14 +490,24 @@ var hostileFailures = []struct {
 	}, msg: `^layouts/partials/footer\.html: is a symbolic link that leads outside the site folder`},
 	{name: "search.index: . (the site folder)", setup: func(t *testing.T, dir string) {
 		writeTree(t, dir, map[string]string{"site.yaml": "title: x\nsearch:\n  index: .\n"})
-	}, msg: `^site\.yaml:3: search\.index .* is there and is not a search index`},
+	}, msg: `^site\.yaml:3: search\.index .* is there and is not a search index`, buildOnly: true},
 	{name: "search.index: content", setup: func(t *testing.T, dir string) {
 		writeTree(t, dir, map[string]string{"site.yaml": "title: x\nsearch:\n  index: content\n"})
-	}, msg: `^site\.yaml:3: search\.index .*content is there and is not a search index`},
+	}, msg: `^site\.yaml:3: search\.index .*content is there and is not a search index`, buildOnly: true},
 	{name: "search.index: a folder outside the site", setup: func(t *testing.T, dir string) {
 		writeTree(t, filepath.Dir(dir), map[string]string{"precious/data.txt": "keep me"})
 		writeTree(t, dir, map[string]string{"site.yaml": "title: x\nsearch:\n  index: ../precious\n"})
-	}, msg: `^site\.yaml:3: search\.index .*precious is there and is not a search index`},
+	}, msg: `^site\.yaml:3: search\.index .*precious is there and is not a search index`, buildOnly: true},
+	{name: "alias over the sitemap", files: map[string]string{"content/articles/alias.md": okPage("Alias page here", "aliases: [/sitemap.xml/]")},
+		msg: `^content/articles/alias\.md: would write /sitemap\.xml/index\.html inside /sitemap\.xml, which the site writes as a file`},
+	{name: "alias over a static file", setup: func(t *testing.T, dir string) {
+		writeTree(t, dir, map[string]string{"static/images/a.png": "png",
+			"content/articles/alias.md": okPage("Alias page here", "aliases: [/images/a.png/]")})
+	}, msg: `^content/articles/alias\.md: would write /images/a\.png/index\.html inside /images/a\.png, which static/images/a\.png writes as a file`},
+	{name: "two pages with one alias", files: map[string]string{
+		"content/articles/one.md": okPage("Alias page one", "aliases: [/old/]"),
+		"content/articles/two.md": okPage("Alias page two", "aliases: [/old/]")},
+		msg: `^content/articles/two\.md: would write /old/index\.html, which content/articles/one\.md also writes`},
 	{name: "site.yaml billion laughs", setup: func(t *testing.T, dir string) {
 		yaml := "title: x\nparams:\n"
 		for _, line := range strings.Split(strings.Trim(laughs, "-\n"), "\n")[1:] {
@@ -558,6 +576,15 @@ func TestHostileFailures(t *testing.T) {
 			}
 			if d := diffSnapshots(before, snapshot(t, root, filepath.Join("site", ".kb"))); len(d) > 0 {
 				t.Errorf("a failed build changed files:\n%s", strings.Join(d, "\n"))
+			}
+			if tc.buildOnly {
+				return
+			}
+			// kb serve (whose --no-watch mode refuses a site with problems)
+			// finds the same problem.
+			u, err := (&Session{Dir: dir, Theme: kb.Theme}).Full(context.Background())
+			if err == nil && (len(u.Problems) == 0 || !regexp.MustCompile(tc.msg).MatchString(u.Problems[0].Error())) {
+				t.Errorf("kb serve's build: %v", u.Problems)
 			}
 		})
 	}

@@ -372,6 +372,9 @@ func (s *Session) rebuild(ctx context.Context, start time.Time, old map[string]*
 		s.r.Site = ns
 	}
 	jobs := s.r.Jobs()
+	if err := s.r.CheckPaths(jobs); err != nil {
+		return s.failed(start, []error{err}), nil
+	}
 	mem := &memOutput{files: map[string][]byte{}}
 	var run []render.Job
 	if full {
