@@ -29,6 +29,8 @@ import (
 	kb "github.com/octoacme/kb"
 	"github.com/octoacme/kb/internal/browsertest"
 	"github.com/octoacme/kb/internal/server"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 )
 
 // The tests of kb serve --no-watch, the production mode, under load and
@@ -672,6 +674,20 @@ document.addEventListener("securitypolicyviolation", e => window.__csp.push(e.vi
 		paths = append(paths, m[1])
 	}
 	visit(hostile, paths)
+	// The search page shows titles and snippets of hostile pages.
+	for _, q := range []string{"alert", "script", "onerror", "javascript", "title"} {
+		if err := chromedp.Do(b.Ctx, chromedp.Navigate(hostile+"search/?q="+q), chromedp.Sleep(600*time.Millisecond)); err != nil {
+			t.Fatal(err)
+		}
+		n, _ := chromedp.Run(b.Ctx, chromedp.Evaluate[int](`document.querySelectorAll("main mark").length`))
+		violations, _ := chromedp.Run(b.Ctx, chromedp.Evaluate[[]string](`window.__csp`))
+		if len(violations) > 0 {
+			t.Errorf("search %q: CSP violations %q", q, violations)
+		}
+		if q == "alert" && n == 0 {
+			t.Errorf("search %q: no highlighted results shown", q)
+		}
+	}
 	if dialogs.Load() > 0 {
 		t.Errorf("%d dialogs: script from content ran", dialogs.Load())
 	}
@@ -702,6 +718,48 @@ func copyHostileSite(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return dir
+}
+
+// TestSearchAPIEscapes: the search API on the hostile site returns
+// snippets that are text with <mark> and nothing else, whatever markup the
+// pages hold.
+func TestSearchAPIEscapes(t *testing.T) {
+	base := startServe(t, "-s", copyHostileSite(t), "--no-watch")
+	hits := 0
+	for _, q := range []string{"alert", "script", "onerror", "javascript", "svg onload", "img", "title", "caf", "payment"} {
+		body := get(t, base+"api/search?q="+url_(q))
+		var resp struct {
+			Hits []struct{ Title, URL, Snippet string }
+		}
+		if err := json.Unmarshal([]byte(body), &resp); err != nil {
+			t.Fatalf("%q: %v: %s", q, err, body)
+		}
+		for _, h := range resp.Hits {
+			hits++
+			doc, err := html.ParseFragment(strings.NewReader(h.Snippet), &html.Node{Type: html.ElementNode, Data: "p", DataAtom: atom.P})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var walk func(n *html.Node)
+			walk = func(n *html.Node) {
+				if n.Type == html.ElementNode && (n.Data != "mark" || len(n.Attr) > 0) {
+					t.Errorf("%q: %s: snippet has <%s %v>: %q", q, h.URL, n.Data, n.Attr, h.Snippet)
+				}
+				for c := n.FirstChild; c != nil; c = c.NextSibling {
+					walk(c)
+				}
+			}
+			for _, n := range doc {
+				walk(n)
+			}
+			if !strings.HasPrefix(h.URL, "/") || strings.HasPrefix(h.URL, "//") {
+				t.Errorf("%q: hit URL %q", q, h.URL)
+			}
+		}
+	}
+	if hits < 5 {
+		t.Errorf("only %d hits: the hostile pages are not in the index", hits)
+	}
 }
 
 // TestThemeScriptsAllowed: every inline script of the built default theme
