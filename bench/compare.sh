@@ -22,11 +22,14 @@
 # Each run goes through hyperfine (wall time) and /usr/bin/time -v (peak
 # resident memory). bench/report computes the medians and the ratios.
 #
-# Environment: PAGES (10000), SMALL (1000), ROUNDS (3), DOC
+# Environment: PAGES (10000), SMALL (1000), ROUNDS (3), KB_REF (build kb
+# from this commit instead of the working tree), DOC
 # (docs/performance.md), KB_BENCH_DIR (the work folder; default a new folder
-# under /var/tmp, removed at the end unless KEEP=1), KB_BENCH_TOOLS (where
-# Pagefind is installed; default ~/.cache/kb-bench). Paths must not contain
-# spaces. On a 2-core machine it takes about 8 minutes with ROUNDS=3.
+# under /var/tmp, removed at the end unless KEEP=1; on tmpfs, as with
+# KB_BENCH_DIR=/dev/shm/kb-bench, the results go to the doc's tmpfs
+# section instead of its disk section), KB_BENCH_TOOLS (where Pagefind is
+# installed; default ~/.cache/kb-bench). Paths must not contain spaces. On
+# a 2-core machine it takes about 8 to 12 minutes with ROUNDS=3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -78,8 +81,18 @@ m=$work/measurements
 rm -rf "$m"
 mkdir -p "$m" "$work/bin"
 say "work folder $work"
-go build -o "$work/bin/kb" ./cmd/kb
-go build -o "$work/bin/kb-corpus" ./cmd/kb-corpus
+# kb from the working tree, or from the commit KB_REF names (KB_REF=HEAD
+# leaves out uncommitted changes).
+src=$root
+kb_version=$(git describe --always --dirty 2>/dev/null || echo unknown)
+if [ -n "${KB_REF:-}" ]; then
+  src=$work/src
+  rm -rf "$src"
+  mkdir -p "$src"
+  git archive "$KB_REF" | tar -x -C "$src"
+  kb_version=$(git rev-parse --short "$KB_REF")
+fi
+(cd "$src" && go build -o "$work/bin/kb" ./cmd/kb && go build -o "$work/bin/kb-corpus" ./cmd/kb-corpus)
 big=$work/site-$PAGES
 small=$work/site-$SMALL
 for n in "$PAGES" "$SMALL"; do
@@ -135,7 +148,7 @@ size() { # size DIR [NAME]: "123.4 MB in 5,678 files", leaving out DIR/NAME
   echo "cores=$(nproc)"
   echo "memory=$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)"
   echo "workdir=sites and outputs on $(df -T "$work" | awk 'NR == 2 { print $2 }')"
-  echo "kb=$(git describe --always --dirty 2>/dev/null || echo unknown)"
+  echo "kb=$kb_version"
   echo "hugo=$(hugo version | awk '{ print "Hugo " $2 }')"
   echo "pagefind=$("$pagefind" --version | awk '{ print $2 }')"
   echo "go=$(go version | awk '{ print $3 }')"
@@ -147,5 +160,8 @@ size() { # size DIR [NAME]: "123.4 MB in 5,678 files", leaving out DIR/NAME
   echo "size.kb-small=public/ $(size "$small/public")"
 } >"$m/env"
 
-go run ./bench/report -dir "$m" -doc "$DOC"
+# The doc has a section for runs on disk and one for runs on tmpfs (RAM).
+section=disk
+[ "$(df --output=fstype "$work" | tail -n 1)" = tmpfs ] && section=tmpfs
+go run ./bench/report -dir "$m" -doc "$DOC" -section "$section"
 say "wrote $DOC in $(($(date +%s) - started)) s"

@@ -2,14 +2,15 @@
 // table of docs/performance.md: the median wall time, peak memory and
 // output size of each command, and every target with its figure.
 //
-//	go run ./bench/report -dir WORK -doc docs/performance.md
+//	go run ./bench/report -dir WORK -doc docs/performance.md -section disk
 //
 // WORK holds, for each command NAME and round N, NAME.N.json (hyperfine
 // --export-json of one run), NAME.N.time (/usr/bin/time -v) and
 // NAME.size (bytes and files of its output), plus load.N (the
 // /proc/loadavg line before each round) and env (key=value lines about
 // the machine and the tools). The table replaces what stands between the
-// "compare:begin" and "compare:end" markers in the doc.
+// "<!-- compare:begin SECTION -->" and "<!-- compare:end SECTION -->"
+// markers in the doc.
 package main
 
 import (
@@ -48,14 +49,15 @@ type sample struct {
 func main() {
 	dir := flag.String("dir", "", "the folder compare.sh measured into")
 	doc := flag.String("doc", "docs/performance.md", "the Markdown file to update")
+	section := flag.String("section", "disk", "the section of the doc to replace: between <!-- compare:begin NAME --> and <!-- compare:end NAME -->")
 	flag.Parse()
-	if err := run(*dir, *doc); err != nil {
+	if err := run(*dir, *doc, *section); err != nil {
 		fmt.Fprintln(os.Stderr, "report:", err)
 		os.Exit(1)
 	}
 }
 
-func run(dir, doc string) error {
+func run(dir, doc, section string) error {
 	env, err := readEnv(filepath.Join(dir, "env"))
 	if err != nil {
 		return err
@@ -152,7 +154,7 @@ func run(dir, doc string) error {
 	target("no-change rebuild ≤ 50% of a cold build", fmt.Sprintf("%.1f%%", 100*r5), r5 <= 0.5)
 	b.WriteString("\nRatios are the median of the ratios within each round.\n")
 
-	return replaceSection(doc, b.String())
+	return replaceSection(doc, section, b.String())
 }
 
 func readSample(dir, name string, n int) (sample, error) {
@@ -240,13 +242,10 @@ func seconds(s float64) string {
 
 func mib(m float64) string { return fmt.Sprintf("%.0f MiB", m) }
 
-const (
-	begin = "<!-- compare:begin (bench/compare.sh writes this section) -->"
-	end   = "<!-- compare:end -->"
-)
-
-// replaceSection puts text between the markers of the doc.
-func replaceSection(doc, text string) error {
+// replaceSection puts text between the markers of a section of the doc.
+func replaceSection(doc, section, text string) error {
+	begin := "<!-- compare:begin " + section + " -->"
+	end := "<!-- compare:end " + section + " -->"
 	data, err := os.ReadFile(doc)
 	if err != nil {
 		return err

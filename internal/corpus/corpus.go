@@ -103,8 +103,9 @@ func (g *gen) sentence() string {
 	return strings.ToUpper(s[:1]) + s[1:] + "."
 }
 
-// paragraph is about 2n sentences: page sizes then average ~6 KB of
-// Markdown, like the 10,000-page/65 MB corpus of the performance targets.
+// paragraph is about 2n sentences: page sizes then average ~4.4 KB of
+// Markdown with front matter, 44 MB for 10,000 pages (65 MB on disk, as du
+// counts it with 4 KB blocks: the corpus of the performance targets).
 func (g *gen) paragraph(n int) string {
 	n = 2*n - 1
 	s := make([]string, n)

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	kb "github.com/octoacme/kb"
 	"github.com/octoacme/kb/internal/content"
@@ -47,12 +48,22 @@ func BenchmarkBuild(b *testing.B) {
 	dir := benchSite(b)
 	files := benchFiles(b, dir)
 
+	// perPage reports pages/s, and the CPU time of the process per
+	// operation (user + system; every goroutine of the benchmark, and the
+	// garbage collector), which other load on a shared machine disturbs
+	// less than the wall time.
+	var cpu0 time.Duration
 	perPage := func(b *testing.B) {
 		b.ReportMetric(float64(len(files))*float64(b.N)/b.Elapsed().Seconds(), "pages/s")
+		b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
+	}
+	start := func(b *testing.B) {
+		b.ReportAllocs()
+		cpu0 = cpuTime()
 	}
 
 	b.Run("floor", func(b *testing.B) {
-		b.ReportAllocs()
+		start(b)
 		for b.Loop() {
 			if _, _, err := corpus.Floor(dir); err != nil {
 				b.Fatal(err)
@@ -62,7 +73,7 @@ func BenchmarkBuild(b *testing.B) {
 	})
 
 	b.Run("load", func(b *testing.B) {
-		b.ReportAllocs()
+		start(b)
 		for b.Loop() {
 			l, err := Load(dir, kb.Theme)
 			if err != nil || l.ContentErr() != nil {
@@ -96,7 +107,7 @@ func BenchmarkBuild(b *testing.B) {
 	}
 	b.Run("lint", func(b *testing.B) {
 		loaded(b)
-		b.ReportAllocs()
+		start(b)
 		for b.Loop() {
 			if _, err := checkLint(l, Options{}); err != nil {
 				b.Fatal(err)
@@ -107,7 +118,7 @@ func BenchmarkBuild(b *testing.B) {
 	b.Run("model", func(b *testing.B) {
 		loaded(b)
 		pages := Published(l.Content.Pages, false)
-		b.ReportAllocs()
+		start(b)
 		for b.Loop() {
 			render.NewSite(l.Config, pages)
 		}
@@ -115,7 +126,7 @@ func BenchmarkBuild(b *testing.B) {
 	})
 	b.Run("render", func(b *testing.B) {
 		loaded(b)
-		b.ReportAllocs()
+		start(b)
 		for b.Loop() {
 			var out countOutput
 			if err := r.RenderAll(&out); err != nil {
@@ -127,7 +138,7 @@ func BenchmarkBuild(b *testing.B) {
 	index := filepath.Join(b.TempDir(), "search.bleve")
 	b.Run("index", func(b *testing.B) {
 		loaded(b)
-		b.ReportAllocs()
+		start(b)
 		for b.Loop() {
 			st, err := search.Stage(context.Background(), s.Pages, l.Config, index, search.Settings{})
 			if err != nil {
@@ -146,7 +157,7 @@ func BenchmarkBuild(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
-		b.ReportAllocs()
+		start(b)
 		for b.Loop() {
 			var out countOutput
 			if _, err := search.Export(context.Background(), index, &out); err != nil {
@@ -157,7 +168,7 @@ func BenchmarkBuild(b *testing.B) {
 	})
 	b.Run("feeds", func(b *testing.B) {
 		loaded(b)
-		b.ReportAllocs()
+		start(b)
 		for b.Loop() {
 			var out countOutput
 			if err := feed.Write(&out, r); err != nil {
@@ -170,10 +181,12 @@ func BenchmarkBuild(b *testing.B) {
 	runtime.GC()
 
 	b.Run("build", func(b *testing.B) {
-		b.ReportAllocs()
+		start(b)
 		for b.Loop() {
 			b.StopTimer()
+			c := cpuTime()
 			cleanBuild(b, dir)
+			cpu0 += cpuTime() - c // not the build's
 			b.StartTimer()
 			if _, err := Build(context.Background(), Options{Dir: dir, Theme: kb.Theme}); err != nil {
 				b.Fatal(err)
@@ -182,7 +195,7 @@ func BenchmarkBuild(b *testing.B) {
 		perPage(b)
 	})
 	b.Run("rebuild", func(b *testing.B) {
-		b.ReportAllocs()
+		start(b)
 		if _, err := Build(context.Background(), Options{Dir: dir, Theme: kb.Theme}); err != nil {
 			b.Fatal(err)
 		}
