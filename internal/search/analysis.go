@@ -173,6 +173,7 @@ var (
 // Analyzer names registered with bleve.
 const (
 	plainAnalyzer = "kb_plain" // tokenize + lowercase: no stop words, no stemming
+	stopsAnalyzer = "kb_stops" // the plain analyzer's stop words, and nothing else
 	textPrefix    = "kb_text_" // + stemmer: tokenize, lowercase, stop words, stem
 )
 
@@ -183,6 +184,8 @@ func textAnalyzerName(s Stemmer) string { return textPrefix + string(s) }
 type kbAnalyzer struct {
 	text    bool
 	stemmer Stemmer
+	// stops keeps only the stop words (the words field: see mapping.go).
+	stops bool
 }
 
 func (a kbAnalyzer) Analyze(input []byte) analysis.TokenStream {
@@ -194,7 +197,7 @@ func (a kbAnalyzer) Analyze(input []byte) analysis.TokenStream {
 	structs := make([]analysis.Token, len(toks))
 	arena := make([]byte, 0, len(input))
 	for i, t := range toks {
-		if a.text && isStop(t.Text) {
+		if a.text && isStop(t.Text) || a.stops && !isStop(t.Text) {
 			continue
 		}
 		at := len(arena)
@@ -242,6 +245,7 @@ func init() {
 		}
 	}
 	register(plainAnalyzer, kbAnalyzer{})
+	register(stopsAnalyzer, kbAnalyzer{stops: true})
 	for _, s := range Stemmers {
 		register(textAnalyzerName(s), kbAnalyzer{text: true, stemmer: s})
 	}

@@ -31,9 +31,10 @@ import (
 // BenchmarkIndex reports the index build time beside the time goldmark
 // takes to render the same pages, measured alternately in the same run;
 // each figure is the fastest of the iterations, since the machine is
-// shared and a slow run says more about the neighbours than about kb. It
-// reports the CPU time of the build too (it uses every core; goldmark's
-// loop uses one), and the index size on disk beside the Markdown size,
+// shared and a slow run says more about the neighbours than about kb, and
+// the median of the ratios of each iteration's pair is reported too. It
+// reports CPU times as well (the build uses every core; goldmark's loop
+// uses one), and the index size on disk beside the Markdown size,
 // split into the text store (everything hits display and snippets are cut
 // from) and bleve's files (postings, dictionaries, norms, doc values, ids).
 // BenchmarkQuery reports p50 and p99 latency over a fixed query mix
@@ -233,20 +234,28 @@ func BenchmarkIndex(b *testing.B) {
 	s := loadBench(b)
 	b.ReportAllocs()
 	var st *Staged
-	build, render, cpu := time.Duration(math.MaxInt64), time.Duration(math.MaxInt64), time.Duration(math.MaxInt64)
+	build, render := time.Duration(math.MaxInt64), time.Duration(math.MaxInt64)
+	cpu, renderCPU := time.Duration(math.MaxInt64), time.Duration(math.MaxInt64)
+	var ratios []float64
 	for b.Loop() {
-		render = min(render, s.render(b))
+		runtime.GC()
+		startCPU := cpuTime()
+		r := s.render(b)
+		render, renderCPU = min(render, r), min(renderCPU, cpuTime()-startCPU)
 		if st != nil {
 			st.Abort()
 		}
 		runtime.GC()
-		start, startCPU := time.Now(), cpuTime()
+		start := time.Now()
+		startCPU = cpuTime()
 		var err error
 		st, err = Stage(context.Background(), s.pages, s.cfg, filepath.Join(s.dir, ".kb", "search.bleve"), Settings{})
 		if err != nil {
 			b.Fatal(err)
 		}
-		build, cpu = min(build, time.Since(start)), min(cpu, cpuTime()-startCPU)
+		took := time.Since(start)
+		build, cpu = min(build, took), min(cpu, cpuTime()-startCPU)
+		ratios = append(ratios, took.Seconds()/r.Seconds())
 	}
 	b.StopTimer()
 	defer st.Abort()
@@ -260,6 +269,10 @@ func BenchmarkIndex(b *testing.B) {
 	b.ReportMetric(cpu.Seconds(), "index-cpu-s")
 	b.ReportMetric(render.Seconds(), "goldmark-s")
 	b.ReportMetric(build.Seconds()/render.Seconds(), "index/goldmark")
+	sort.Float64s(ratios)
+	b.ReportMetric(ratios[len(ratios)/2], "paired-index/goldmark")
+	b.ReportMetric(renderCPU.Seconds(), "goldmark-cpu-s")
+	b.ReportMetric(cpu.Seconds()/renderCPU.Seconds(), "cpu-index/goldmark")
 	b.ReportMetric(float64(s.mdBytes)/1e6, "markdown-MB")
 	b.ReportMetric(float64(st.Stats.Bytes)/1e6, "index-MB")
 	b.ReportMetric(float64(st.Stats.Bytes)/float64(s.mdBytes), "index/markdown")

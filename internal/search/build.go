@@ -16,12 +16,15 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	index "github.com/blevesearch/bleve_index_api"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
+	zapv17 "github.com/blevesearch/zapx/v17"
 
 	"github.com/octoacme/kb/internal/config"
 	"github.com/octoacme/kb/internal/content"
@@ -32,7 +35,7 @@ import (
 const metaFile = "kb-search.json"
 
 // formatVersion changes when the document model or the analysis changes.
-const formatVersion = 2
+const formatVersion = 3
 
 // meta is the content of metaFile.
 type meta struct {
@@ -195,14 +198,24 @@ func sortedDocs(docs []doc) []doc {
 	return out
 }
 
-// maxBatch bounds the documents bleve's builder turns into one segment at
-// a time: one segment for most sites (no merging), bounded memory for huge ones.
+// maxBatch bounds the documents analysed at a time: all of a site's up to
+// 20,000 documents; bounded memory for huge sites.
 const maxBatch = 20000
 
 // writeIndex writes the bleve index of docs into dir and the text store
-// beside it. Documents are analysed in parallel by kb (bleve's builder
-// analyses one document at a time) and handed to bleve.NewBuilder already
-// analysed, through a mapping that takes them as they are.
+// beside it.
+//
+// bleve's own builder (bleve.NewBuilder) analyses and indexes one document
+// at a time on one core. kb does the same work on every core: it builds
+// and analyses the documents itself (docBuilder: the very documents the
+// mapping would make, a test checks), has the segment plugin bleve's
+// builder uses (zap) build a segment of each share of them in parallel,
+// merges those into one segment as bleve's builder does when it has built
+// several, and puts it in place of the one-document segment of an index
+// that bleve.NewBuilder writes for the purpose (folder layout, index
+// metadata, mapping). The result is an ordinary one-segment scorch index,
+// with the documents numbered in the order of docs. The text store is
+// written meanwhile.
 func writeIndex(ctx context.Context, dir, scratch string, docs []doc, base string, set Settings) error {
 	defer raiseGC()()
 	m := newMapping(set.Stemmer, set.Scoring)
@@ -218,52 +231,138 @@ func writeIndex(ctx context.Context, dir, scratch string, docs []doc, base strin
 		if err := writeTextStore(filepath.Join(dir, textFile), nil, nil, ""); err != nil {
 			return err
 		}
-		return writeDocTable(dir, nil)
-	}
-	if err := os.MkdirAll(scratch, 0o755); err != nil {
-		return err
-	}
-	batch := min(len(docs), maxBatch)
-	b, err := bleve.NewBuilder(dir, prebuilt{m}, map[string]interface{}{"buildPathPrefix": scratch, "batchSize": batch})
-	if err != nil {
-		return err
-	}
-	db := newDocBuilder(m)
-	recs := make([]*record, len(docs))
-	for from := 0; from < len(docs); from += batch {
-		to := min(len(docs), from+batch)
-		bdocs := make([]*document.Document, to-from)
-		err := parallel(ctx, to-from, func() func(i int) {
-			return func(i int) {
-				bdocs[i] = db.build(&docs[from+i])
-				recs[from+i] = recordOf(&docs[from+i])
-			}
-		})
-		if err != nil {
-			// Not b.Close: it would merge (or panic on no segment); the
-			// caller removes the scratch folder.
+		if err := (&vocab{}).write(filepath.Join(dir, wordsFile)); err != nil {
 			return err
 		}
-		for i, bd := range bdocs {
-			if err := b.Index(docs[from+i].ID, bd); err != nil {
-				return fmt.Errorf("%s: %w", docs[from+i].ID, err)
-			}
+		return writeDocTable(dir, nil)
+	}
+	for _, d := range []string{scratch, dir} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return err
 		}
 	}
-	// bleve builds its segment on one core; the text store takes the other.
-	textErr := make(chan error, 1)
-	go func() { textErr <- writeTextStore(filepath.Join(dir, textFile), docs, recs, base) }()
-	if err := b.Close(); err != nil {
-		<-textErr
-		return err
+	recs := make([]*record, len(docs))
+	for i := range docs {
+		recs[i] = recordOf(&docs[i])
 	}
-	if err := <-textErr; err != nil {
+	textErr := make(chan error, 1)
+	go func() {
+		err := writeTextStore(filepath.Join(dir, textFile), docs, recs, base)
+		if err == nil {
+			err = buildVocab(docs).write(filepath.Join(dir, wordsFile))
+		}
+		textErr <- err
+	}()
+	err := writeSegments(ctx, dir, scratch, m, docs)
+	if terr := <-textErr; err == nil {
+		err = terr
+	}
+	if err != nil {
 		return err
 	}
 	if err := writeDocTable(dir, docs); err != nil {
 		return err
 	}
 	return os.RemoveAll(scratch)
+}
+
+// minPartDocs is the fewest documents worth a segment of their own.
+var minPartDocs = 1000
+
+// segmentPlugin is the segment format of bleve's builder (and scorch).
+var segmentPlugin = &zapv17.ZapPlugin{}
+
+// writeSegments writes the bleve index of docs into dir (see writeIndex).
+func writeSegments(ctx context.Context, dir, scratch string, m *mapping.IndexMappingImpl, docs []doc) error {
+	db := newDocBuilder(m)
+	workers := runtime.GOMAXPROCS(0)
+	var parts []string
+	for from := 0; from < len(docs); from += maxBatch {
+		to := min(len(docs), from+maxBatch)
+		bdocs := make([]index.Document, to-from)
+		err := parallel(ctx, to-from, func() func(i int) {
+			return func(i int) {
+				d := db.build(&docs[from+i])
+				d.AddIDField()
+				d.VisitFields(func(f index.Field) {
+					if f.Name() == "_id" {
+						f.Analyze()
+					}
+				})
+				d.SetIndexed()
+				bdocs[i] = d
+			}
+		})
+		if err != nil {
+			return err
+		}
+		// A segment of each share, built in parallel.
+		k := min(workers, max(1, len(bdocs)/minPartDocs))
+		paths := make([]string, k)
+		errs := make([]error, k)
+		var wg sync.WaitGroup
+		for j := range k {
+			lo, hi := j*len(bdocs)/k, (j+1)*len(bdocs)/k
+			paths[j] = filepath.Join(scratch, fmt.Sprintf("part-%d-%d.zap", from, j))
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				seg, _, err := segmentPlugin.New(bdocs[lo:hi])
+				if err == nil {
+					if us, ok := seg.(segment.UnpersistedSegment); ok {
+						err = us.Persist(paths[j])
+					} else {
+						err = fmt.Errorf("segment %T cannot be written", seg)
+					}
+				}
+				errs[j] = err
+			}()
+		}
+		wg.Wait()
+		if err := errors.Join(errs...); err != nil {
+			return err
+		}
+		parts = append(parts, paths...)
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
+	// The index around them: bleve.NewBuilder with one placeholder document.
+	b, err := bleve.NewBuilder(dir, m, map[string]interface{}{"buildPathPrefix": scratch, "batchSize": 1})
+	if err != nil {
+		return err
+	}
+	if err := b.Index("kb-placeholder", map[string]interface{}{}); err != nil {
+		return err
+	}
+	if err := b.Close(); err != nil {
+		return err
+	}
+	zaps, err := filepath.Glob(filepath.Join(dir, "store", "*.zap"))
+	if err != nil || len(zaps) != 1 {
+		return fmt.Errorf("bleve's builder wrote %d segments, want 1 (%v)", len(zaps), err)
+	}
+	final := parts[0]
+	if len(parts) > 1 {
+		segs := make([]segment.Segment, 0, len(parts))
+		defer func() {
+			for _, sg := range segs {
+				_ = sg.Close()
+			}
+		}()
+		for _, p := range parts {
+			sg, err := segmentPlugin.Open(p)
+			if err != nil {
+				return err
+			}
+			segs = append(segs, sg)
+		}
+		final = filepath.Join(scratch, "merged.zap")
+		if _, _, err := segmentPlugin.Merge(segs, make([]*roaring.Bitmap, len(segs)), final, nil, nil); err != nil {
+			return fmt.Errorf("merging segments: %w", err)
+		}
+	}
+	return os.Rename(final, zaps[0])
 }
 
 // gcBuildPercent is the garbage collector's target while an index builds:
@@ -322,23 +421,7 @@ func parallel(ctx context.Context, n int, worker func() func(i int)) error {
 	return ctx.Err()
 }
 
-// prebuilt is the index mapping handed to bleve's builder: documents
-// arrive already built and analysed (docBuilder), so MapDocument only
-// takes their fields. Everything else, and the mapping stored in the
-// index, is newMapping's.
-type prebuilt struct{ *mapping.IndexMappingImpl }
-
-func (p prebuilt) MapDocument(d *document.Document, data interface{}) error {
-	src, ok := data.(*document.Document)
-	if !ok {
-		return fmt.Errorf("search: document %s was not built by kb", d.ID())
-	}
-	d.Fields = append(d.Fields, src.Fields...)
-	d.SetIndexed()
-	return nil
-}
-
-// analyzed is a text field analysed ahead of time: bleve's Analyze call
+// analyzed is a text field analysed ahead of time: a later Analyze call
 // does nothing more.
 type analyzed struct{ *document.TextField }
 

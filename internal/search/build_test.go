@@ -71,10 +71,15 @@ func postingsOf(t *testing.T, dir string) []string {
 	return out
 }
 
-// TestPrebuiltMatchesMapping checks that the documents kb builds and
-// analyses itself index exactly like bleve's own mapping of the same
-// fields: every term, posting, frequency and norm of every field.
+// TestPrebuiltMatchesMapping checks that the index kb builds (its own
+// documents, analysed on every core, segments built in parallel and
+// merged) is bleve's own builder's with bleve's own mapping of the same
+// fields: every term, posting, frequency and norm of every field, and each
+// field's cardinality.
 func TestPrebuiltMatchesMapping(t *testing.T) {
+	// Segments of 10 documents and more: parts built in parallel and merged.
+	defer func(n int) { minPartDocs = n }(minPartDocs)
+	minPartDocs = 10
 	pages, cfg := loadSample(t)
 	docs := sortedDocs(documents(pages, cfg.BasePath()))
 	dir := t.TempDir()

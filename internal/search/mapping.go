@@ -14,7 +14,7 @@ const (
 	fDescription = "description" // text: front matter description
 	fBody        = "body"        // text: prose without markup or code
 	fErrors      = "errors"      // text: troubleshooting errors (front matter)
-	fWords       = "words"       // plain: title, headings, tags, description, errors unstemmed
+	fWords       = "words"       // the stop words of title, headings, tags, description, errors
 	fErrCode     = "errcode"     // keyword: codes like auth-401, octo-4809
 	fErrMsg      = "errmsg"      // keyword: each error message, normalised
 	fType        = "type"        // keyword: facet and filter
@@ -44,7 +44,7 @@ const (
 	boostErrExact = 12  // an error code or a whole pasted message
 	boostSynonym  = 0.8 // a synonym's terms, against the words the customer typed
 	boostPrefix   = 0.7 // completions of the last word while typing
-	boostFallback = 1   // the plain field, when the query is only stop words
+	boostFallback = 1   // the words field, when the query is only stop words
 )
 
 // ScoringModel is bleve's scoring model for kb's indexes: "" (tf-idf) or
@@ -66,7 +66,7 @@ func newMapping(stemmer Stemmer, scoring string) *mapping.IndexMappingImpl {
 	}
 	plain := func() *mapping.FieldMapping {
 		f := text()
-		f.Analyzer = plainAnalyzer
+		f.Analyzer = stopsAnalyzer
 		return f
 	}
 	kw := func() *mapping.FieldMapping {

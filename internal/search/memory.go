@@ -20,6 +20,7 @@ type Memory struct {
 	*Index
 	base   string
 	text   *memText
+	vocab  *memVocab
 	mu     sync.Mutex
 	byPage map[string][]string // page URL → document ids
 }
@@ -36,8 +37,9 @@ func OpenMemory(ctx context.Context, pages []*content.Page, cfg *config.Config) 
 	}
 	m := &Memory{base: cfg.BasePath(), byPage: map[string][]string{}}
 	m.text = &memText{recs: map[string]*record{}}
-	m.Index = &Index{path: "(memory)", bi: bi, text: m.text, docs: memDocs{m.text}, meta: meta{Format: formatVersion, Stemmer: set.Stemmer, Scoring: set.Scoring, Synonyms: cfg.Search.Synonyms}}
-	m.Index.pl = &planner{text: kbAnalyzer{text: true, stemmer: set.Stemmer}, synonyms: newSynonymTable(cfg.Search.Synonyms), dict: &bleveDict{bi}}
+	m.vocab = newMemVocab()
+	m.Index = &Index{path: "(memory)", bi: bi, text: m.text, docs: memDocs{m.text}, words: m.vocab, meta: meta{Format: formatVersion, Stemmer: set.Stemmer, Scoring: set.Scoring, Synonyms: cfg.Search.Synonyms}}
+	m.Index.pl = &planner{text: kbAnalyzer{text: true, stemmer: set.Stemmer}, synonyms: newSynonymTable(cfg.Search.Synonyms), dict: &bleveDict{bi, m.vocab}}
 	if err := m.Update(ctx, pages, nil); err != nil {
 		bi.Close()
 		return nil, err
@@ -53,10 +55,14 @@ func (m *Memory) Update(ctx context.Context, changed []*content.Page, removed []
 	b := m.bi.NewBatch()
 	m.text.mu.Lock()
 	defer m.text.mu.Unlock()
+	m.vocab.mu.Lock()
+	defer m.vocab.mu.Unlock()
+	defer m.vocab.done()
 	drop := func(url string) {
 		for _, id := range m.byPage[url] {
 			b.Delete(id)
 			delete(m.text.recs, id)
+			m.vocab.remove(id)
 		}
 		delete(m.byPage, url)
 	}
@@ -70,6 +76,7 @@ func (m *Memory) Update(ctx context.Context, changed []*content.Page, removed []
 				return fmt.Errorf("search index: %s: %w", d.ID, err)
 			}
 			m.text.recs[d.ID] = recordOf(&d)
+			m.vocab.add(&d)
 			m.byPage[p.URL] = append(m.byPage[p.URL], d.ID)
 		}
 		if b.Size() >= 512 {

@@ -230,7 +230,7 @@ func (p *planner) plan(q string, prefix bool) (*plan, error) {
 		kids = append(kids, termNode(fErrMsg, strings.Join(words, " "), boostErrExact))
 	}
 	if len(kids) == 0 || onlyErr(kids) {
-		// Only stop words: look them up in the unstemmed words field.
+		// Only stop words: look them up in the words field, which has them.
 		seen := map[string]bool{}
 		for _, w := range words {
 			if !seen[w] {

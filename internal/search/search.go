@@ -7,9 +7,10 @@
 // bleve.NewBuilder (one segment, deterministic scores) into a temporary
 // folder beside its path (site.yaml search.index, default .kb/search.bleve,
 // never inside public/) and swapped in only when complete, so a failed
-// build keeps the previous index. kb analyses the documents itself, on
-// every core, and hands them to the builder analysed (build.go). The folder
-// holds, beside bleve's files:
+// build keeps the previous index. kb analyses the documents itself and
+// builds segments of them with bleve's segment plugin, on every core, then
+// merges them into the index's one segment (build.go). The folder holds,
+// beside bleve's files:
 //
 //   - kb-search.json: the analysis and the synonyms the index was built
 //     with; queries use exactly those;
@@ -17,7 +18,9 @@
 //     type, product, section, page, description, body), word-coded
 //     (textstore.go); bleve itself stores nothing but ids;
 //   - kb-docs.bin: bleve's document numbers mapped to the documents in id
-//     order, so that collection needs no id lookups.
+//     order, so that collection needs no id lookups;
+//   - kb-words.bin: every word of the short fields with its document count,
+//     for typo correction and completions (vocab.go).
 //
 // # Documents
 //
@@ -33,7 +36,7 @@
 //	errors       text      troubleshooting errors            boost 2.5
 //	description  text      description                       boost 2
 //	body         text      prose, no markup, no code         boost 1
-//	words        plain     title+description+headings+tags+errors
+//	words        stops     the stop words of title+description+headings+tags+errors
 //	errcode      keyword   error codes and fix tickets: auth-401
 //	errmsg       keyword   each error message, normalised
 //	type product keyword   filters and facets
@@ -45,8 +48,10 @@
 // "cant"), keeps "." between digits ("3.7.0") and lowercases rune by rune.
 // Text fields then drop a support-friendly stop list (it keeps not, no,
 // how, why, cant, dont, up, out, off) and stem with DefaultStemmer
-// (stemmer_en_plural, chosen on testdata/eval.json; docs/search.md). The words field is
-// plain: tokenized and lowercased only.
+// (stemmer_en_plural, chosen on testdata/eval.json; docs/search.md). The words field
+// keeps only the stop words, unstemmed: it serves queries of stop words
+// alone; the words vocabulary (kb-words.bin) has all the words of the same
+// text, tokenized and lowercased only.
 //
 // # Queries
 //
@@ -76,8 +81,8 @@
 //  6. Error codes in the query (AUTH-401) match errcode, and a query of
 //     three or more words matches errmsg as a whole, at boost 12: a pasted
 //     error ranks its guide first.
-//  7. A query of stop words only ("how to") looks its words up in the
-//     plain words field instead.
+//  7. A query of stop words only ("is it", "to the") looks its words up in the
+//     words field instead.
 //  8. The root is an or of the groups. Filters (type, product) select
 //     matches without changing scores, as boost-0 term leaves in an and
 //     with the root would. Facet counts for a field ignore that field's own
@@ -199,12 +204,13 @@ func (e *QueryError) Error() string { return e.Msg }
 
 // Index is an open search index. It is safe for concurrent use.
 type Index struct {
-	path string
-	bi   bleve.Index
-	meta meta
-	pl   *planner
-	text textSource
-	docs docResolver
+	path  string
+	bi    bleve.Index
+	meta  meta
+	pl    *planner
+	text  textSource
+	docs  docResolver
+	words wordCounts
 }
 
 // Open opens the index at path.
@@ -257,8 +263,13 @@ func Open(path string) (ix *Index, err error) {
 		_ = bi.Close()
 		return nil, &noIndexError{path, err.Error()}
 	}
-	ix = &Index{path: path, bi: bi, meta: m, text: ts, docs: dt}
-	ix.pl = &planner{text: kbAnalyzer{text: true, stemmer: m.Stemmer}, synonyms: newSynonymTable(m.Synonyms), dict: &bleveDict{bi}}
+	voc, err := openVocab(filepath.Join(path, wordsFile))
+	if err != nil {
+		_ = bi.Close()
+		return nil, &noIndexError{path, err.Error()}
+	}
+	ix = &Index{path: path, bi: bi, meta: m, text: ts, docs: dt, words: voc}
+	ix.pl = &planner{text: kbAnalyzer{text: true, stemmer: m.Stemmer}, synonyms: newSynonymTable(m.Synonyms), dict: &bleveDict{bi, voc}}
 	return ix, nil
 }
 
@@ -337,10 +348,17 @@ func str(v any) string {
 	return fmt.Sprint(v)
 }
 
-// bleveDict answers dictionary questions from the bleve index.
-type bleveDict struct{ bi bleve.Index }
+// bleveDict answers dictionary questions from the bleve index, and those
+// about the words field from the words vocabulary (wordsFile).
+type bleveDict struct {
+	bi    bleve.Index
+	words wordCounts
+}
 
 func (d *bleveDict) df(field, term string) uint64 {
+	if field == fWords {
+		return d.words.count(term)
+	}
 	fd, err := d.bi.FieldDictRange(field, []byte(term), []byte(term))
 	if err != nil {
 		return 0
@@ -363,6 +381,9 @@ func (d *bleveDict) inText(term string) bool {
 }
 
 func (d *bleveDict) hasPrefixed(field, prefix string) bool {
+	if field == fWords {
+		return d.words.hasPrefixed(prefix)
+	}
 	fd, err := d.bi.FieldDictPrefix(field, []byte(prefix))
 	if err != nil {
 		return false
@@ -373,12 +394,19 @@ func (d *bleveDict) hasPrefixed(field, prefix string) bool {
 }
 
 func (d *bleveDict) prefixed(field, prefix string) []dictTerm {
+	if field == fWords {
+		return d.words.prefixed(prefix)
+	}
 	fd, err := d.bi.FieldDictPrefix(field, []byte(prefix))
 	if err != nil {
 		return nil
 	}
 	defer fd.Close()
-	return collect(fd, 0)
+	out := collect(fd, 0)
+	for i := range out { // the walk's counts are not to be trusted (see fuzzy)
+		out[i].DF = d.df(field, out[i].Term)
+	}
+	return out
 }
 
 // fuzzy walks the terms that start with term's first rune and keeps those
@@ -388,6 +416,9 @@ func (d *bleveDict) prefixed(field, prefix string) []dictTerm {
 func (d *bleveDict) fuzzy(field, term string, fuzziness int) []dictTerm {
 	if fuzziness <= 0 || term == "" {
 		return nil
+	}
+	if field == fWords {
+		return d.words.fuzzy(term, fuzziness)
 	}
 	_, size := utf8.DecodeRuneInString(term)
 	fd, err := d.bi.FieldDictPrefix(field, []byte(term[:size]))
@@ -406,8 +437,14 @@ func (d *bleveDict) fuzzy(field, term string, fuzziness int) []dictTerm {
 			continue
 		}
 		if osaDistance(term, e.Term) <= fuzziness {
-			out = append(out, dictTerm{Term: e.Term, DF: e.Count})
+			out = append(out, dictTerm{Term: e.Term})
 		}
+	}
+	// The counts of a dictionary walk are not to be trusted: zap's iterator
+	// keeps a one-document term's count for the terms after it (merged
+	// segments have such terms). A lookup of its own is right.
+	for i := range out {
+		out[i].DF = d.df(field, out[i].Term)
 	}
 	return out
 }
@@ -419,7 +456,7 @@ func collect(fd index.FieldDict, limit int) []dictTerm {
 		if err != nil || e == nil {
 			break
 		}
-		out = append(out, dictTerm{Term: e.Term, DF: e.Count})
+		out = append(out, dictTerm{Term: e.Term})
 		if limit > 0 && len(out) >= limit {
 			break
 		}

@@ -168,10 +168,12 @@ type postingList struct {
 	tfs  []uint32
 }
 
-// termEntry is one term of the static index: its postings per field.
+// termEntry is one term of the static index: its postings per field, and
+// its document count in the words vocabulary.
 type termEntry struct {
-	term   string
-	fields [9]*postingList
+	term    string
+	fields  [9]*postingList
+	dfWords uint32
 }
 
 // Export writes the static index of the kb index at indexPath under
@@ -247,6 +249,20 @@ func (ix *Index) export(ctx context.Context, w FileWriter) (*ExportStats, error)
 		}
 		m.Card = append(m.Card, card)
 		m.AvgLen = append(m.AvgLen, avg)
+	}
+	// The words vocabulary: typo corrections and completions (bleve's words
+	// field has only the stop words).
+	voc, ok := ix.words.(*vocab)
+	if !ok {
+		return nil, fmt.Errorf("only a built index can be exported")
+	}
+	for i, w := range voc.terms {
+		te := terms[w]
+		if te == nil {
+			te = &termEntry{term: w}
+			terms[w] = te
+		}
+		te.dfWords = voc.df[i]
 	}
 	sorted := make([]*termEntry, 0, len(terms))
 	for _, e := range terms {
@@ -341,6 +357,15 @@ func (ix *Index) export(ctx context.Context, w FileWriter) (*ExportStats, error)
 		stats.Bytes += int64(len(f))
 		stats.Fragments += int64(len(f))
 	}
+	// Lists are lists in the JSON, empty ones too.
+	for _, l := range []*[]string{&m.Stop, &m.SynVocab, &m.Types, &m.Products, &m.Dict.Files, &m.Dict.First, &m.Postings.Files, &m.Postings.First} {
+		if *l == nil {
+			*l = []string{}
+		}
+	}
+	if m.Synonyms == nil {
+		m.Synonyms = []synJSON{}
+	}
 	data, err := json.Marshal(m)
 	if err != nil {
 		return nil, err
@@ -413,7 +438,7 @@ func (ix *Index) readField(ctx context.Context, r index.IndexReader, dt *docTabl
 		if err != nil {
 			return 0, err
 		}
-		pl := &postingList{docs: make([]int32, 0, e.Count), tfs: make([]uint32, 0, e.Count)}
+		pl := &postingList{docs: make([]int32, 0, tfr.Count()), tfs: make([]uint32, 0, tfr.Count())}
 		for {
 			p, err := tfr.Next(tfd)
 			if err != nil {
@@ -447,10 +472,13 @@ func (ix *Index) readField(ctx context.Context, r index.IndexReader, dt *docTabl
 			pl.docs = append(pl.docs, doc)
 			pl.tfs = append(pl.tfs, uint32(p.Freq))
 		}
-		tfr.Close()
-		if uint64(len(pl.docs)) != e.Count {
-			return 0, fmt.Errorf("%s %q: %d postings, the dictionary says %d", field, e.Term, len(pl.docs), e.Count)
+		// (Not e.Count: zap's dictionary iterator keeps a one-document
+		// term's count for the terms after it.)
+		if uint64(len(pl.docs)) != tfr.Count() {
+			tfr.Close()
+			return 0, fmt.Errorf("%s %q: %d postings, the reader says %d", field, e.Term, len(pl.docs), tfr.Count())
 		}
+		tfr.Close()
 		sort.Sort(pl)
 		te := terms[e.Term]
 		if te == nil {
@@ -507,8 +535,10 @@ func appendTerm(b []byte, prev, term string) []byte {
 }
 
 // cutDict encodes the dictionary: "kbw1", count, then per term: the term
-// (front-coded), its document frequency in words, in body, and a byte of
-// flags: 1 if another text field has it, 2 if errcode or errmsg has it.
+// (front-coded), its document count in the words vocabulary, its document
+// frequency in body, and a byte of flags: 1 if another text field has it, 2
+// if errcode or errmsg has it. (A stop word's postings in the words field
+// exist when its vocabulary count is not 0.)
 func cutDict(terms []*termEntry) []chunk {
 	words, body := staticField(fWords), staticField(fBody)
 	var out []chunk
@@ -539,7 +569,7 @@ func cutDict(terms []*termEntry) []chunk {
 			first = e.term
 		}
 		cur = appendTerm(cur, prev, e.term)
-		cur = binary.AppendUvarint(cur, uint64(e.fields[words].lenOrZero()))
+		cur = binary.AppendUvarint(cur, uint64(e.dfWords))
 		cur = binary.AppendUvarint(cur, uint64(e.fields[body].lenOrZero()))
 		cur = append(cur, flags)
 		prev = e.term
@@ -582,17 +612,19 @@ func cutPostings(terms []*termEntry) []chunk {
 		table, body, count, prev = nil, nil, 0, ""
 	}
 	for _, e := range terms {
-		if count == 0 {
-			first = e.term
-		}
-		var p []byte
 		mask := 0
 		for fi, pl := range e.fields {
 			if pl != nil {
 				mask |= 1 << fi
 			}
 		}
-		p = binary.AppendUvarint(p, uint64(mask))
+		if mask == 0 {
+			continue // only in the vocabulary
+		}
+		if count == 0 {
+			first = e.term
+		}
+		p := binary.AppendUvarint(nil, uint64(mask))
 		for _, pl := range e.fields {
 			if pl == nil {
 				continue

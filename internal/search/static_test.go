@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/octoacme/kb/internal/config"
 )
 
 // dirWriter writes files under a folder.
@@ -112,6 +114,27 @@ func TestStaticMatchesBleve(t *testing.T) {
 			if want.Hits[i].ID == got.Hits[i].ID && want.Hits[i].Snippet != got.Hits[i].Snippet {
 				t.Errorf("%s: %s snippet %q, want %q", name, got.Hits[i].ID, got.Hits[i].Snippet, want.Hits[i].Snippet)
 			}
+		}
+	}
+}
+
+// TestStaticEmptySite exports an index without documents: the Go port and
+// the client answer with no hits.
+func TestStaticEmptySite(t *testing.T) {
+	ix := buildIndex(t, nil, config.Default(), Settings{})
+	site := exportIndex(t, ix)
+	st, err := OpenStatic(os.DirFS(site))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, err := st.Search(context.Background(), Request{Q: "anything at all", Prefix: true}); err != nil || len(r.Hits) != 0 || r.Total != 0 {
+		t.Errorf("Go port: %v %+v", err, r)
+	}
+	var js nodeResults
+	runNode(t, map[string]any{"site": site, "requests": []map[string]any{{"q": "anything"}, {"q": "pasword", "prefix": true}}}, &js)
+	for i, r := range js.Results {
+		if r.Unavailable || r.Error != "" || len(r.Hits) != 0 {
+			t.Errorf("client, request %d: %+v", i, r)
 		}
 	}
 }

@@ -101,11 +101,15 @@ func eachToken(s string, f func(string)) {
 
 // tokenTable numbers the distinct tokens of records, the most frequent
 // first, and the distinct values of their type, product, section and page.
+// It reads every text once: tokens get provisional numbers as they come,
+// and the texts are kept as those numbers, renumbered when written.
 type tokenTable struct {
-	ids    map[string]uint64
-	tokens []string
+	tokens []string // by number
 	values *stringTable
 	base   string
+	seq    []uint32 // the provisional numbers of every text, one after the other
+	ends   []int    // where each text ends in seq: three per record (title, description, body)
+	number []uint32 // provisional number → number
 }
 
 // stringTable numbers strings, the most frequent first.
@@ -142,30 +146,68 @@ func (st *stringTable) append(out []byte) []byte {
 }
 
 func newTokenTable(recs []*record, refs []bodyRef, base string) *tokenTable {
-	counts, values := map[string]int{}, map[string]int{}
+	values := map[string]int{}
 	for _, r := range recs {
 		for _, v := range []string{r.Type, r.Product, r.Section, r.Page} {
 			values[v]++
 		}
 	}
-	count := func(t string) { counts[t]++ }
-	for i, r := range recs {
-		eachToken(r.Title, count)
-		eachToken(r.Description, count)
-		if refs[i].rec < 0 {
-			eachToken(r.Body, count)
+	tt := &tokenTable{values: newStringTable(values), base: base, ends: make([]int, 0, 3*len(recs))}
+	prov := map[string]uint32{}
+	var counts []int
+	add := func(t string) {
+		id, ok := prov[t]
+		if !ok {
+			id = uint32(len(tt.tokens))
+			prov[t] = id
+			tt.tokens = append(tt.tokens, t)
+			counts = append(counts, 0)
 		}
+		counts[id]++
+		tt.seq = append(tt.seq, id)
 	}
-	st := newStringTable(counts)
-	return &tokenTable{ids: st.ids, tokens: st.strings, values: newStringTable(values), base: base}
+	for i, r := range recs {
+		eachToken(r.Title, add)
+		tt.ends = append(tt.ends, len(tt.seq))
+		eachToken(r.Description, add)
+		tt.ends = append(tt.ends, len(tt.seq))
+		if refs[i].rec < 0 {
+			eachToken(r.Body, add)
+		}
+		tt.ends = append(tt.ends, len(tt.seq))
+	}
+	order := make([]uint32, len(tt.tokens))
+	for i := range order {
+		order[i] = uint32(i)
+	}
+	sort.Slice(order, func(i, j int) bool {
+		a, b := order[i], order[j]
+		if counts[a] != counts[b] {
+			return counts[a] > counts[b]
+		}
+		return tt.tokens[a] < tt.tokens[b]
+	})
+	tt.number = make([]uint32, len(order))
+	sorted := make([]string, len(order))
+	for n, id := range order {
+		tt.number[id] = uint32(n)
+		sorted[n] = tt.tokens[id]
+	}
+	tt.tokens = sorted
+	return tt
 }
 
-func (tt *tokenTable) appendText(out []byte, s string) []byte {
-	if s == "" {
-		return append(out, 0)
+// appendText appends text k (0, 1, 2: title, description, body) of a record.
+func (tt *tokenTable) appendText(out []byte, k int) []byte {
+	from := 0
+	if k > 0 {
+		from = tt.ends[k-1]
 	}
-	out = binary.AppendUvarint(out, uint64(strings.Count(s, " ")+1))
-	eachToken(s, func(t string) { out = binary.AppendUvarint(out, tt.ids[t]) })
+	ids := tt.seq[from:tt.ends[k]]
+	out = binary.AppendUvarint(out, uint64(len(ids)))
+	for _, id := range ids {
+		out = binary.AppendUvarint(out, uint64(tt.number[id]))
+	}
 	return out
 }
 
@@ -199,7 +241,8 @@ func answerRefs(recs []*record, docs []doc) []bodyRef {
 	return refs
 }
 
-func (tt *tokenTable) encode(id string, r *record, ref bodyRef) []byte {
+// encode encodes record i.
+func (tt *tokenTable) encode(i int, id string, r *record, ref bodyRef) []byte {
 	var out []byte
 	if r.URL == tt.base+id {
 		out = append(out, 0)
@@ -210,8 +253,8 @@ func (tt *tokenTable) encode(id string, r *record, ref bodyRef) []byte {
 	for _, v := range []string{r.Type, r.Product, r.Section, r.Page} {
 		out = binary.AppendUvarint(out, tt.values.ids[v])
 	}
-	out = tt.appendText(out, r.Title)
-	out = tt.appendText(out, r.Description)
+	out = tt.appendText(out, 3*i)
+	out = tt.appendText(out, 3*i+1)
 	if ref.rec >= 0 {
 		out = append(out, 1)
 		out = binary.AppendUvarint(out, uint64(ref.rec))
@@ -219,7 +262,7 @@ func (tt *tokenTable) encode(id string, r *record, ref bodyRef) []byte {
 		return binary.AppendUvarint(out, uint64(ref.count))
 	}
 	out = append(out, 0)
-	return tt.appendText(out, r.Body)
+	return tt.appendText(out, 3*i+2)
 }
 
 // writeTextStore writes the records of docs to path; base is the path
@@ -242,7 +285,7 @@ func writeTextStore(path string, docs []doc, recs []*record, base string) error 
 	offsets := make([]int, len(recs))
 	for i, r := range recs {
 		offsets[i] = b.Len()
-		b.Write(tt.encode(docs[i].ID, r, refs[i]))
+		b.Write(tt.encode(i, docs[i].ID, r, refs[i]))
 	}
 	idTable := b.Len()
 	var t []byte

@@ -62,3 +62,47 @@ func TestTextStore(t *testing.T) {
 		t.Error("truncated: no error")
 	}
 }
+
+// TestVocab writes the sample site's words vocabulary and reads it back;
+// kb serve's vocabulary, kept page by page, ends up the same.
+func TestVocab(t *testing.T) {
+	pages, cfg := loadSample(t)
+	docs := documents(pages, cfg.BasePath())
+	v := buildVocab(docs)
+	if v.count("password") == 0 || v.count("how") == 0 || v.count("zzz") != 0 {
+		t.Fatalf("counts: password %d, how %d, zzz %d", v.count("password"), v.count("how"), v.count("zzz"))
+	}
+	path := filepath.Join(t.TempDir(), wordsFile)
+	if err := v.write(path); err != nil {
+		t.Fatal(err)
+	}
+	got, err := openVocab(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(v, got, cmp.AllowUnexported(vocab{})); diff != "" {
+		t.Errorf("read back (-want +got):\n%s", diff)
+	}
+	data, _ := os.ReadFile(path)
+	data[len(data)/2] ^= 1
+	if _, err := parseVocabBytes(data); err == nil {
+		t.Error("a damaged vocabulary was read")
+	}
+	m := newMemVocab()
+	for i := range docs {
+		m.add(&docs[i])
+	}
+	m.add(&doc{ID: "/gone/", Words: "Zebra crossing"})
+	m.remove("/gone/")
+	m.add(&docs[0]) // again: replaces
+	m.done()
+	if diff := cmp.Diff(v, m.get(), cmp.AllowUnexported(vocab{})); diff != "" {
+		t.Errorf("kb serve's vocabulary (-want +got):\n%s", diff)
+	}
+	if ps := v.prefixed("pass"); len(ps) == 0 || !v.hasPrefixed("pass") || v.hasPrefixed("zzz") {
+		t.Errorf("prefixed pass: %v", ps)
+	}
+	if fs := v.fuzzy("pasword", 2); len(fs) == 0 {
+		t.Error("no fuzzy candidates for pasword")
+	}
+}

@@ -266,6 +266,9 @@
       var m;
       try { m = JSON.parse(utf8.decode(bytes)); } catch (e) { throw corrupt("manifest.json: " + e.message); }
       if (!m || m.format !== 1 || !Array.isArray(m.fields) || m.fields.join() !== "title,headings,tags,errors,description,body,words,errcode,errmsg") throw corrupt("manifest.json: unknown format");
+      var lists = [m.stop, m.synonyms, m.values, m.boosts, m.avgLen, m.dict && m.dict.files, m.dict && m.dict.first, m.postings && m.postings.files, m.postings && m.postings.first];
+      if (!lists.every(Array.isArray) || m.boosts.length !== 9 || m.avgLen.length !== 9 || m.dict.files.length !== m.dict.first.length ||
+        m.postings.files.length !== m.postings.first.length || typeof m.docs !== "number" || !m.limits || typeof m.fragments !== "string") throw corrupt("manifest.json: incomplete");
       self.m = m;
       self.analyzer = new Analyzer(new Set(m.stop), m.stemmer);
       self.syn = { entries: new Map(), vocab: new Set(m.synonymWords || []) };
