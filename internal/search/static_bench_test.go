@@ -53,6 +53,7 @@ import (
 // gzips (files kb or Pagefind already compressed are sent as they are),
 // with the same queries, each fetching the data of its top 10 results.
 func BenchmarkStatic(b *testing.B) {
+	b.ReportAllocs()
 	pages := 10000
 	if n, err := strconv.Atoi(os.Getenv("KB_BENCH_PAGES")); err == nil && n > 0 {
 		pages = n
