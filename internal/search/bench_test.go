@@ -180,6 +180,7 @@ func loadBench(b *testing.B) *benchSite {
 			benchErr = err
 			return
 		}
+		RemoveAfterTests(dir)
 		s := &benchSite{dir: dir, cfg: config.Default()}
 		s.cfg.Search.Synonyms = []config.Synonym{{From: []string{"sign in", "log in"}, To: []string{"sign in", "log in"}, TwoWay: true}, {From: []string{"bill"}, To: []string{"invoice"}}}
 		if s.mdBytes, err = genSite(dir, benchPages(), 1); err != nil {

@@ -35,6 +35,7 @@ func buildSample(t *testing.T) (out, indexPath string) {
 			builtSample.err = err
 			return
 		}
+		search.RemoveAfterTests(dir)
 		builtSample.out = filepath.Join(dir, "public")
 		res, err := site.Build(context.Background(), site.Options{Dir: "../..", Out: builtSample.out, Theme: kbtheme.Theme})
 		if err != nil {

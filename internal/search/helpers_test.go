@@ -74,3 +74,24 @@ func sampleIndex(t testing.TB) *Index {
 	pages, cfg := loadSample(t)
 	return buildIndex(t, pages, cfg, Settings{})
 }
+
+// Folders shared by several tests or benchmarks, removed after them all.
+var (
+	tempMu   sync.Mutex
+	tempDirs []string
+)
+
+// RemoveAfterTests removes dir when the test binary's tests are done.
+func RemoveAfterTests(dir string) {
+	tempMu.Lock()
+	defer tempMu.Unlock()
+	tempDirs = append(tempDirs, dir)
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	for _, d := range tempDirs {
+		os.RemoveAll(d)
+	}
+	os.Exit(code)
+}
