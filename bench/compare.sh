@@ -57,7 +57,9 @@ if [ ${#pkgs[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${pkgs[@]}" >/dev/null
 fi
 # the platform binary the pagefind package installs (not its node wrapper)
+# (nothing, not a failure, before it is installed: pipefail is on)
 find_pagefind() {
+  [ -d "$TOOLS/node_modules/@pagefind" ] || return 0
   find "$TOOLS/node_modules/@pagefind" -path '*/bin/pagefind*' -type f -perm -u+x ! -name '*.*' 2>/dev/null | sort | head -n 1
 }
 pagefind=$(find_pagefind)

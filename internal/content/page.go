@@ -155,8 +155,8 @@ type KnownIssue struct {
 func (p *Page) Body() []byte { return p.Source[p.BodyStart:] }
 
 // Compact releases what only the checks of a page read: the file's bytes,
-// the map from prose back to them, and the positions of front-matter
-// fields — about a third of a loaded page. kb build calls it once kb
+// the prose blocks and lists of its Markdown (markdown.Document.Compact),
+// and the positions of front-matter fields — about half of a loaded page. kb build calls it once kb
 // lint's checks are done, for the rest of the build (rendering, indexing)
 // to run in less memory. After it, Body is empty and every position is
 // line 1.
@@ -164,9 +164,7 @@ func (p *Page) Compact() {
 	p.Source, p.BodyStart = nil, 0
 	p.fields, p.lineStarts = nil, nil
 	if p.Doc != nil {
-		for i := range p.Doc.Blocks {
-			p.Doc.Blocks[i].Spans = nil
-		}
+		p.Doc.Compact()
 	}
 }
 

@@ -1,6 +1,7 @@
 package markdown
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -161,4 +162,27 @@ func FuzzConvert(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestCompact checks that a compacted document answers PlainText and
+// Questions as before, without the blocks lint reads.
+func TestCompact(t *testing.T) {
+	src := "# FAQ\n\nIntro text.\n\n## How do I pay?\n\nWith a **card** or an invoice.\n\n- one\n- two\n\n## Can I cancel?\n\nYes, any time.\n"
+	want := convert(t, Options{}, src)
+	wantPlain, wantQs := want.PlainText(), want.Questions()
+	if len(wantQs) != 2 || !strings.Contains(wantPlain, "invoice") {
+		t.Fatalf("fixture: %d questions, plain text %q", len(wantQs), wantPlain)
+	}
+	d := convert(t, Options{}, src)
+	d.Compact()
+	d.Compact() // twice is harmless
+	if d.Blocks != nil || d.Lists != nil {
+		t.Errorf("Compact kept %d blocks and %d lists", len(d.Blocks), len(d.Lists))
+	}
+	if got := d.PlainText(); got != wantPlain {
+		t.Errorf("PlainText after Compact = %q, want %q", got, wantPlain)
+	}
+	if got := d.Questions(); !reflect.DeepEqual(got, wantQs) {
+		t.Errorf("Questions after Compact = %+v, want %+v", got, wantQs)
+	}
 }

@@ -78,8 +78,8 @@ func postingsOf(t *testing.T, dir string) []string {
 // field's cardinality.
 func TestPrebuiltMatchesMapping(t *testing.T) {
 	// Segments of 10 documents and more: parts built in parallel and merged.
-	defer func(n int) { minPartDocs = n }(minPartDocs)
-	minPartDocs = 10
+	defer func(n int) { partDocs = n }(partDocs)
+	partDocs = 10
 	pages, cfg := loadSample(t)
 	docs := sortedDocs(documents(pages, cfg.BasePath()))
 	dir := t.TempDir()

@@ -164,6 +164,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	}
 	defer limitMemory()()
 	l, err := loadFiles(opts.Dir, opts.Theme, false, cache.content)
+	cache.content = nil // the pages hold what they need of it until lint is done
 	if err != nil {
 		return nil, err
 	}
