@@ -205,7 +205,7 @@ func sortedDocs(docs []doc) []doc {
 // at a time on one core. kb does the same work on every core: it builds
 // and analyses the documents itself (docBuilder: the very documents the
 // mapping would make, a test checks), has the segment plugin bleve's
-// builder uses (zap) build a segment of each share of them in parallel,
+// builder uses (zap) build a segment of each part of them in parallel,
 // merges those into one segment as bleve's builder does when it has built
 // several, and puts it in place of the one-document segment of an index
 // that bleve.NewBuilder writes for the purpose (folder layout, index
@@ -267,8 +267,9 @@ func writeIndex(ctx context.Context, dir, scratch string, docs []doc, base strin
 // writes it to disk before it takes the next one, so the analysed
 // documents in memory are those of one part per core (about 45 MB each)
 // rather than all of them: on 10,000 pages this took kb build's peak
-// memory from 1.5 GB to under 1 GB, for the same time (the merge reads
-// the parts from disk).
+// memory from 1.5 GiB to under 0.7 GiB (with the content bytes and lint's
+// blocks let go; see docs/performance.md), for the same time (the merge
+// reads the parts from disk).
 var partDocs = 500
 
 // segmentPlugin is the segment format of bleve's builder (and scorch).

@@ -7,23 +7,21 @@ import (
 	"time"
 )
 
-// Memory. A build holds every page (its metadata, HTML and prose) from
-// loading to the end, and the search index builder adds the analysed text
-// of the pages while it runs. The garbage collector lets the heap grow to
-// twice the live data by default, and the index builder raises that to
-// five times while it runs (to collect less often): left alone, a
-// 10,000-page build peaks at 2.3 GB of resident memory for under a
-// gigabyte of live data.
+// Memory. A build holds every page (its metadata, HTML and plain text)
+// from loading to the end, and the search index builder adds the analysed
+// text of the part of the pages each core is indexing. The garbage
+// collector lets the heap grow to twice the live data by default, and the
+// index builder raises that to five times while it runs (to collect less
+// often).
 //
 // During a build, kb sets a soft memory limit instead: memoryFloor, or
 // headroom times the live heap when that is more, which is the collector's
 // default pace. The collector works harder only when the heap nears the
 // limit, and the limit follows the live heap up, so that it never makes the
-// collector run without end (a limit below the live heap would). On the
-// 10,000-page corpus this takes the peak from 2.3 GB to 1.5 GB for about a
-// fifth more CPU time (1.5 would give 1.25 GB for two fifths more); a
-// GOMEMLIMIT in the environment replaces it, either way (see
-// docs/performance.md).
+// collector run without end (a limit below the live heap would). With the
+// live heap of a 10,000-page build under 350 MB, the build peaks at about
+// 580 MiB resident; a GOMEMLIMIT in the environment replaces the limit,
+// either way (see docs/performance.md).
 const (
 	memoryFloor = 512 << 20
 	// headroom is the heap the limit allows per byte of live data.
