@@ -315,6 +315,17 @@ func (s *Site) link() {
 
 func (s *Site) knownIssues() {
 	s.issuesOf = map[*content.Page][]*KnownIssue{}
+	// each product's releases with their versions, parsed once, in the
+	// order of s.Releases (the first of equal versions wins below)
+	type versioned struct {
+		page *content.Page
+		v    content.Version
+	}
+	byProduct := map[string][]versioned{}
+	for _, r := range s.Releases {
+		v, _ := content.ParseVersion(r.Release.Version)
+		byProduct[r.Product] = append(byProduct[r.Product], versioned{r, v})
+	}
 	for _, r := range s.Releases {
 		rv, _ := content.ParseVersion(r.Release.Version)
 		for _, ki := range r.Release.KnownIssues {
@@ -324,13 +335,9 @@ func (s *Site) knownIssues() {
 				// reaches fix_expected (a 3.6.1 hotfix published after 3.7.0
 				// is where a fix expected in 3.6.1 shipped).
 				var best content.Version
-				for _, later := range s.Releases {
-					if later.Product != r.Product {
-						continue
-					}
-					lv, _ := content.ParseVersion(later.Release.Version)
-					if lv.Compare(rv) > 0 && lv.Compare(fv) >= 0 && (k.FixedIn == nil || lv.Compare(best) < 0) {
-						k.FixedIn, best = later, lv
+				for _, later := range byProduct[r.Product] {
+					if lv := later.v; lv.Compare(rv) > 0 && lv.Compare(fv) >= 0 && (k.FixedIn == nil || lv.Compare(best) < 0) {
+						k.FixedIn, best = later.page, lv
 					}
 				}
 			}
