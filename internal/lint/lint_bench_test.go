@@ -19,6 +19,7 @@ import (
 
 	kb "github.com/octoacme/kb"
 	"github.com/octoacme/kb/internal/corpus"
+	"github.com/octoacme/kb/internal/cputime"
 	"github.com/octoacme/kb/internal/lint"
 	"github.com/octoacme/kb/internal/site"
 )
@@ -66,12 +67,12 @@ func BenchmarkLint(b *testing.B) {
 	// less than the wall time.
 	perSecond := func(b *testing.B, cpu0 time.Duration) {
 		b.ReportMetric(float64(len(files))*float64(b.N)/b.Elapsed().Seconds(), "pages/s")
-		b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N)/1e6, "cpu-ms/op")
+		b.ReportMetric(float64(cputime.Process()-cpu0)/float64(b.N)/1e6, "cpu-ms/op")
 	}
 
 	b.Run("goldmark-parse", func(b *testing.B) {
 		b.ReportAllocs()
-		cpu0 := cpuTime()
+		cpu0 := cputime.Process()
 		md := goldmark.New(goldmark.WithExtensions(extension.GFM, extension.Footnote))
 		for b.Loop() {
 			parallel(files, func(f string) {
@@ -88,7 +89,7 @@ func BenchmarkLint(b *testing.B) {
 
 	b.Run("load", func(b *testing.B) {
 		b.ReportAllocs()
-		cpu0 := cpuTime()
+		cpu0 := cputime.Process()
 		for b.Loop() {
 			if _, err := site.LoadText(dir, kb.Theme); err != nil {
 				b.Fatal(err)
@@ -105,7 +106,7 @@ func BenchmarkLint(b *testing.B) {
 	in := &lint.Site{Config: l.Config, Pages: l.Content.Pages, Errors: l.Content.Errors, Static: l.Theme.Static}
 	b.Run("check", func(b *testing.B) {
 		b.ReportAllocs()
-		cpu0 := cpuTime()
+		cpu0 := cputime.Process()
 		for b.Loop() {
 			res, err := lint.Check(in, lint.Options{Today: t})
 			if err != nil || res.Count(lint.Error) != 0 || res.Count(lint.Warning) != st.Planted {
@@ -120,7 +121,7 @@ func BenchmarkLint(b *testing.B) {
 
 	b.Run("kb-lint", func(b *testing.B) {
 		b.ReportAllocs()
-		cpu0 := cpuTime()
+		cpu0 := cputime.Process()
 		for b.Loop() {
 			l, err := site.LoadText(dir, kb.Theme)
 			if err != nil {

@@ -12,7 +12,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -20,6 +19,7 @@ import (
 
 	"github.com/octoacme/kb/internal/config"
 	"github.com/octoacme/kb/internal/content"
+	"github.com/octoacme/kb/internal/cputime"
 	"github.com/octoacme/kb/internal/markdown"
 )
 
@@ -222,15 +222,6 @@ func threadCPU() time.Duration {
 	return time.Duration(ts.Nano())
 }
 
-// cpuTime is the user+system CPU time of the process so far.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
 func BenchmarkIndex(b *testing.B) {
 	s := loadBench(b)
 	b.ReportAllocs()
@@ -240,22 +231,22 @@ func BenchmarkIndex(b *testing.B) {
 	var ratios []float64
 	for b.Loop() {
 		runtime.GC()
-		startCPU := cpuTime()
+		startCPU := cputime.Process()
 		r := s.render(b)
-		render, renderCPU = min(render, r), min(renderCPU, cpuTime()-startCPU)
+		render, renderCPU = min(render, r), min(renderCPU, cputime.Process()-startCPU)
 		if st != nil {
 			st.Abort()
 		}
 		runtime.GC()
 		start := time.Now()
-		startCPU = cpuTime()
+		startCPU = cputime.Process()
 		var err error
 		st, err = Stage(context.Background(), s.pages, s.cfg, filepath.Join(s.dir, ".kb", "search.bleve"), Settings{})
 		if err != nil {
 			b.Fatal(err)
 		}
 		took := time.Since(start)
-		build, cpu = min(build, took), min(cpu, cpuTime()-startCPU)
+		build, cpu = min(build, took), min(cpu, cputime.Process()-startCPU)
 		ratios = append(ratios, took.Seconds()/r.Seconds())
 	}
 	b.StopTimer()

@@ -297,8 +297,7 @@ func writeTextStore(path string, docs []doc, recs []*record, base string) error 
 	}
 	b.Write(t)
 	b.Write(binary.LittleEndian.AppendUint64(nil, uint64(idTable)))
-	b.Write(binary.LittleEndian.AppendUint32(nil, crc32.ChecksumIEEE(b.Bytes())))
-	return os.WriteFile(path, b.Bytes(), 0o644)
+	return os.WriteFile(path, seal(b.Bytes()), 0o644)
 }
 
 // textStore is an opened text file.
@@ -324,13 +323,10 @@ func openTextStore(path string) (*textStore, error) {
 }
 
 func parseTextStore(data []byte) (*textStore, error) {
-	if len(data) < len(textMagic)+12 || string(data[:len(textMagic)]) != textMagic {
+	if !sealed(data, textMagic, 8) {
 		return nil, errCorruptText
 	}
 	n := len(data) - 4
-	if crc32.ChecksumIEEE(data[:n]) != binary.LittleEndian.Uint32(data[n:]) {
-		return nil, errCorruptText
-	}
 	idTable := binary.LittleEndian.Uint64(data[n-8 : n])
 	if idTable > uint64(n-8) || idTable < uint64(len(textMagic)) {
 		return nil, errCorruptText
@@ -482,6 +478,20 @@ func (s *textStore) decode(id string, off, depth int) (*record, error) {
 	return rec, nil
 }
 
+// seal appends the CRC-32 of b to b: the last four bytes of every file kb
+// writes beside the bleve index (text store, doc table, words vocabulary).
+func seal(b []byte) []byte { return binary.LittleEndian.AppendUint32(b, crc32.ChecksumIEEE(b)) }
+
+// sealed reports whether data starts with magic, has at least min bytes
+// between the magic and its last four, and ends with the CRC-32 of the rest.
+func sealed(data []byte, magic string, min int) bool {
+	if len(data) < len(magic)+min+4 || string(data[:len(magic)]) != magic {
+		return false
+	}
+	n := len(data) - 4
+	return crc32.ChecksumIEEE(data[:n]) == binary.LittleEndian.Uint32(data[n:])
+}
+
 // reader decodes uvarints and byte strings, remembering the first error.
 type reader struct {
 	b   []byte
@@ -575,8 +585,7 @@ func writeDocTable(dir string, docs []doc) error {
 		}
 		out = binary.AppendUvarint(out, uint64(k))
 	}
-	out = binary.LittleEndian.AppendUint32(out, crc32.ChecksumIEEE(out))
-	return os.WriteFile(filepath.Join(dir, docsFile), out, 0o644)
+	return os.WriteFile(filepath.Join(dir, docsFile), seal(out), 0o644)
 }
 
 // docTable resolves the matches of kb build's index with a slice lookup.
@@ -593,13 +602,10 @@ func openDocTable(path string, ts *textStore, docs int) (*docTable, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(data) < len(docsMagic)+4 || string(data[:len(docsMagic)]) != docsMagic {
+	if !sealed(data, docsMagic, 0) {
 		return nil, errCorruptDocs
 	}
 	n := len(data) - 4
-	if crc32.ChecksumIEEE(data[:n]) != binary.LittleEndian.Uint32(data[n:]) {
-		return nil, errCorruptDocs
-	}
 	r := &reader{b: data[len(docsMagic):n]}
 	count := r.uvarint()
 	if r.err || count != uint64(docs) || count != uint64(len(ts.byIndex)) {

@@ -3,7 +3,6 @@ package search
 import (
 	"encoding/binary"
 	"errors"
-	"hash/crc32"
 	"os"
 	"sort"
 	"strings"
@@ -83,8 +82,7 @@ func (v *vocab) write(path string) error {
 		out = binary.AppendUvarint(out, uint64(v.df[i]))
 		prev = w
 	}
-	out = binary.LittleEndian.AppendUint32(out, crc32.ChecksumIEEE(out))
-	return os.WriteFile(path, out, 0o644)
+	return os.WriteFile(path, seal(out), 0o644)
 }
 
 func openVocab(path string) (*vocab, error) {
@@ -96,13 +94,10 @@ func openVocab(path string) (*vocab, error) {
 }
 
 func parseVocabBytes(data []byte) (*vocab, error) {
-	if len(data) < len(wordsMagic)+4 || string(data[:len(wordsMagic)]) != wordsMagic {
+	if !sealed(data, wordsMagic, 0) {
 		return nil, errCorruptWords
 	}
 	n := len(data) - 4
-	if crc32.ChecksumIEEE(data[:n]) != binary.LittleEndian.Uint32(data[n:]) {
-		return nil, errCorruptWords
-	}
 	r := &reader{b: data[len(wordsMagic):n]}
 	count := r.uvarint()
 	if count > uint64(n) {

@@ -15,6 +15,7 @@ import (
 	kb "github.com/octoacme/kb"
 	"github.com/octoacme/kb/internal/content"
 	"github.com/octoacme/kb/internal/corpus"
+	"github.com/octoacme/kb/internal/cputime"
 	"github.com/octoacme/kb/internal/feed"
 	"github.com/octoacme/kb/internal/render"
 	"github.com/octoacme/kb/internal/search"
@@ -55,11 +56,11 @@ func BenchmarkBuild(b *testing.B) {
 	var cpu0 time.Duration
 	perPage := func(b *testing.B) {
 		b.ReportMetric(float64(len(files))*float64(b.N)/b.Elapsed().Seconds(), "pages/s")
-		b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
+		b.ReportMetric((cputime.Process()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
 	}
 	start := func(b *testing.B) {
 		b.ReportAllocs()
-		cpu0 = cpuTime()
+		cpu0 = cputime.Process()
 	}
 
 	b.Run("floor", func(b *testing.B) {
@@ -184,9 +185,9 @@ func BenchmarkBuild(b *testing.B) {
 		start(b)
 		for b.Loop() {
 			b.StopTimer()
-			c := cpuTime()
+			c := cputime.Process()
 			cleanBuild(b, dir)
-			cpu0 += cpuTime() - c // not the build's
+			cpu0 += cputime.Process() - c // not the build's
 			b.StartTimer()
 			if _, err := Build(context.Background(), Options{Dir: dir, Theme: kb.Theme}); err != nil {
 				b.Fatal(err)
