@@ -156,10 +156,10 @@ func (p *Page) Body() []byte { return p.Source[p.BodyStart:] }
 
 // Compact releases what only the checks of a page read: the file's bytes,
 // the prose blocks and lists of its Markdown (markdown.Document.Compact),
-// and the positions of front-matter fields — about half of a loaded page. kb build calls it once kb
-// lint's checks are done, for the rest of the build (rendering, indexing)
-// to run in less memory. After it, Body is empty and every position is
-// line 1.
+// and the positions of front-matter fields — about half of a loaded page.
+// kb build calls it once kb lint's checks are done, for the rest of the
+// build (rendering, indexing) to run in less memory. After it, Body is
+// empty and every position is line 1.
 func (p *Page) Compact() {
 	p.Source, p.BodyStart = nil, 0
 	p.fields, p.lineStarts = nil, nil
