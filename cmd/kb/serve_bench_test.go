@@ -7,6 +7,9 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/metrics"
+	"runtime/pprof"
 	"sort"
 	"strconv"
 	"strings"
@@ -22,6 +25,9 @@ import (
 // site size (default 1,000; the targets are for 10,000):
 //
 //	KB_BENCH_PAGES=10000 go test ./cmd/kb -run '^$' -bench ServeEdit -benchtime 1x
+//
+// live-MiB is the live heap while serving, after a collection; with
+// KB_HEAP_PROFILE=file the benchmark writes a heap profile of it there.
 func BenchmarkServeEdit(b *testing.B) {
 	pages := 1000
 	if v, err := strconv.Atoi(os.Getenv("KB_BENCH_PAGES")); err == nil && v > 0 {
@@ -85,6 +91,16 @@ func BenchmarkServeEdit(b *testing.B) {
 		b.ReportMetric(float64(lat[len(lat)-1].Microseconds())/1000, "worst-ms")
 		b.ReportMetric(firstBuild.Seconds(), "first-build-s")
 		b.ReportMetric(float64(rssMiB()), "rss-MiB")
+		runtime.GC()
+		live := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+		metrics.Read(live)
+		b.ReportMetric(float64(live[0].Value.Uint64())/(1<<20), "live-MiB")
+		if p := os.Getenv("KB_HEAP_PROFILE"); p != "" {
+			if f, err := os.Create(p); err == nil {
+				pprof.WriteHeapProfile(f)
+				f.Close()
+			}
+		}
 		os.WriteFile(file, orig, 0o644)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"runtime"
 	"slices"
@@ -18,8 +19,6 @@ import (
 
 	"github.com/octoacme/kb/internal/config"
 	"github.com/octoacme/kb/internal/content"
-	"github.com/octoacme/kb/internal/feed"
-	"github.com/octoacme/kb/internal/render"
 )
 
 // Finding is one problem at one place. Lines and columns are 1-based and
@@ -82,6 +81,10 @@ type Result struct {
 	Findings []Finding
 	// Files is the number of files checked.
 	Files int
+	// Checked are the files whose findings Findings holds, sorted: those
+	// Options.Report named, and (on an Index checked before) the pages
+	// whose orphan state the re-checked links changed.
+	Checked []string
 }
 
 // Count returns the number of findings at a level.
@@ -116,10 +119,16 @@ func Today() (time.Time, error) {
 // a *config.Error (an unknown rule or level in site.yaml's lint.rules) or a
 // bad SOURCE_DATE_EPOCH; problems in content are findings.
 func Check(s *Site, opts Options) (*Result, error) {
-	cfg := s.Config
-	if cfg == nil {
-		cfg = config.Default()
-	}
+	return NewIndex(s, opts).Check(opts)
+}
+
+// Check runs the rules on the indexed site, as the package function Check
+// does; opts must index the same pages (Drafts and PublishedOnly) as the
+// options the index was made with. With opts.Report, only the pages it
+// reports are checked: the links of the others are known from an earlier
+// Check, unless Replace changed them.
+func (x *Index) Check(opts Options) (*Result, error) {
+	cfg := x.cfg
 	levels, err := LevelsFor(cfg)
 	if err != nil {
 		return nil, err
@@ -131,44 +140,31 @@ func Check(s *Site, opts Options) (*Result, error) {
 		}
 	}
 	today = time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC)
-	c := &checker{cfg: cfg, levels: levels, today: today, opts: opts, jargon: newJargon(cfg.Lint.Jargon)}
-	c.index(s)
-	return c.run(s), nil
+	c := &checker{Index: x, levels: levels, today: today, opts: opts, jargon: newJargon(cfg.Lint.Jargon)}
+	return c.run(), nil
 }
 
 // checker holds what every rule needs; it is read-only once built, so pages
 // are checked in parallel.
 type checker struct {
-	cfg    *config.Config
+	*Index
 	levels Levels
 	today  time.Time
 	opts   Options
 	jargon *jargon
 
-	// universe is the pages that take part: every page, or only the
-	// published ones for kb build.
-	universe []*content.Page
-	static   fs.FS
 	// staticSeen caches whether a static file exists, by path.
 	staticSeen sync.Map
-	// published maps a URL to a published page; all to any page of the universe.
-	published map[string]*content.Page
-	all       map[string]*content.Page
-	byFile    map[string]*content.Page
-	// inUniverse holds the files of the universe's pages.
-	inUniverse map[string]bool
-	bySlug     map[string][]string // last URL segment → page URLs, for suggestions
-	aliases    map[string]*content.Page
-	generated  map[string]bool // list pages and files the build writes besides pages
-	kiAnchors  map[string]bool // IDs on /known-issues/
+	// extra are files reported besides those opts.Report names; rep are
+	// the places of the reported pages in the universe, in order.
+	extra map[string]bool
+	rep   []int
 }
 
 func (c *checker) on(rule string) bool { return c.levels[rule] != Off }
 
-func (c *checker) isPublished(p *content.Page) bool { return !p.Draft || c.opts.Drafts }
-
 func (c *checker) reported(file string) bool {
-	return c.opts.Report == nil || c.opts.Report(file)
+	return c.opts.Report == nil || c.opts.Report(file) || c.extra[file]
 }
 
 // pageResult is what checking one page gives.
@@ -178,7 +174,8 @@ type pageResult struct {
 	targets []*content.Page
 }
 
-func (c *checker) run(s *Site) *Result {
+func (c *checker) run() *Result {
+	s := c.site
 	res := &Result{}
 	files := map[string]bool{}
 
@@ -210,33 +207,67 @@ func (c *checker) run(s *Site) *Result {
 		}
 	}
 
-	// Page-local rules, in parallel.
+	// Page-local rules, in parallel, on the reported pages; the others'
+	// link targets (for orphan) when the index does not know them yet.
 	results := make([]pageResult, len(c.universe))
-	needTargets := c.on(RuleOrphan)
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range min(runtime.GOMAXPROCS(0), max(len(c.universe), 1)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sc := newScratch()
-			for i := range next {
-				p := c.universe[i]
-				if c.reported(p.File) {
-					results[i] = c.checkPage(p, sc)
-				} else if needTargets {
-					results[i].targets = c.linkTargets(p)
+	var work []int
+	for i, p := range c.universe {
+		if c.reported(p.File) {
+			c.rep = append(c.rep, i)
+			work = append(work, i)
+		} else if c.on(RuleOrphan) && !c.known[i] {
+			work = append(work, i)
+		}
+	}
+	c.checkPages(work, results)
+	// On an index checked before, a re-checked page that links elsewhere
+	// now can make another page an orphan, or stop it being one: those
+	// pages are checked too.
+	warm := c.checked
+	before := map[int]bool{} // whether a target had inbound links before
+	if warm {
+		note := func(t int) {
+			if _, seen := before[t]; !seen {
+				before[t] = c.inbound[t] > 0
+			}
+		}
+		for _, i := range work {
+			for _, t := range c.targets[i] {
+				note(t)
+			}
+			for _, t := range results[i].targets {
+				if j, ok := c.pos[t.File]; ok {
+					note(j)
 				}
 			}
-		}()
+		}
 	}
-	for i := range c.universe {
-		next <- i
+	for _, i := range work {
+		c.setTargets(i, results[i].targets)
 	}
-	close(next)
-	wg.Wait()
-
-	for i, p := range c.universe {
+	if warm && c.on(RuleOrphan) {
+		var more []int
+		for t, had := range before {
+			if had != (c.inbound[t] > 0) && !c.reported(c.universe[t].File) {
+				more = append(more, t)
+			}
+		}
+		slices.Sort(more)
+		c.extra = map[string]bool{}
+		for _, t := range more {
+			c.extra[c.universe[t].File] = true
+		}
+		c.checkPages(more, results)
+		for _, i := range more {
+			c.setTargets(i, results[i].targets)
+		}
+		work = append(work, more...)
+		c.rep = append(c.rep, more...)
+		slices.Sort(c.rep)
+	}
+	c.checked = true
+	for _, i := range work {
+		p := c.universe[i]
 		if c.reported(p.File) {
 			files[p.File] = true
 		}
@@ -246,20 +277,49 @@ func (c *checker) run(s *Site) *Result {
 		byFile[f.File] = append(byFile[f.File], f)
 	}
 	if c.on(RuleOrphan) {
-		for _, f := range c.orphans(results) {
+		for _, f := range c.orphans() {
 			byFile[f.File] = append(byFile[f.File], f)
 		}
 	}
-	for _, p := range c.universe {
+	for _, i := range c.rep {
+		p := c.universe[i]
 		fs := byFile[p.File]
-		if !c.reported(p.File) || len(fs) == 0 && len(p.Doc.Directives) == 0 && len(p.LintDisable) == 0 {
+		if len(fs) == 0 && len(p.Doc.Directives) == 0 && len(p.LintDisable) == 0 {
 			continue
 		}
 		res.Findings = append(res.Findings, c.suppress(p, fs)...)
 	}
 	SortFindings(res.Findings)
 	res.Files = len(files)
+	res.Checked = slices.Sorted(maps.Keys(files))
 	return res
+}
+
+// checkPages checks the universe's pages at the given places, in
+// parallel: the rules on the reported ones, only the links of the others.
+func (c *checker) checkPages(work []int, results []pageResult) {
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range min(runtime.GOMAXPROCS(0), max(len(work), 1)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sc := newScratch()
+			for i := range next {
+				p := c.universe[i]
+				if c.reported(p.File) {
+					results[i] = c.checkPage(p, sc)
+				} else {
+					results[i].targets = c.linkTargets(p)
+				}
+			}
+		}()
+	}
+	for _, i := range work {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 }
 
 // SortFindings orders findings by file, line, column, rule and message.
@@ -268,163 +328,6 @@ func SortFindings(fs []Finding) {
 		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Col, b.Col),
 			cmp.Compare(a.Rule, b.Rule), cmp.Compare(a.Message, b.Message))
 	})
-}
-
-// index builds the maps links are resolved against.
-func (c *checker) index(s *Site) {
-	c.static = s.Static
-	c.published = map[string]*content.Page{}
-	c.all = map[string]*content.Page{}
-	c.byFile = map[string]*content.Page{}
-	c.inUniverse = map[string]bool{}
-	c.bySlug = map[string][]string{}
-	c.aliases = map[string]*content.Page{}
-	for _, p := range s.Pages {
-		if p == nil || p.Doc == nil {
-			continue
-		}
-		c.byFile[p.File] = p
-		if c.opts.PublishedOnly && !c.isPublished(p) {
-			continue
-		}
-		c.universe = append(c.universe, p)
-		c.inUniverse[p.File] = true
-		if _, dup := c.all[p.URL]; !dup {
-			c.all[p.URL] = p
-		}
-		if c.isPublished(p) {
-			if _, dup := c.published[p.URL]; !dup {
-				c.published[p.URL] = p
-			}
-			for _, a := range p.Aliases {
-				a = "/" + strings.Trim(a, "/") + "/"
-				if _, dup := c.aliases[a]; !dup {
-					c.aliases[a] = p
-				}
-			}
-		}
-		c.bySlug[p.Slug] = append(c.bySlug[p.Slug], p.URL)
-	}
-	// The lists and files a build writes besides the pages: the home,
-	// section, tag, search, known-issues and 404 pages, the sitemap, robots.txt
-	// and the feeds.
-	c.generated = map[string]bool{"/": true, "/search/": true, "/tags/": true, "/known-issues/": true,
-		"/404.html": true, "/sitemap.xml": true, "/robots.txt": true}
-	sections := map[string]int{}
-	var releases []*content.Page
-	var dated *content.Page
-	for _, p := range c.universe {
-		if !c.isPublished(p) {
-			continue
-		}
-		if p.Section != "" {
-			sections[p.Section]++
-		}
-		for _, t := range p.Tags {
-			if slug := content.TagSlug(t); slug != "" {
-				c.generated["/tags/"+slug+"/"] = true
-			}
-		}
-		if p.Type == content.Release {
-			releases = append(releases, p)
-		} else if dated == nil && !p.Date().IsZero() {
-			dated = p
-		}
-	}
-	for name, n := range sections {
-		url := "/" + name + "/"
-		c.generated[url] = true
-		for i := 2; (i-1)*render.PageSize < n; i++ {
-			c.generated[fmt.Sprintf("%spage/%d/", url, i)] = true
-		}
-	}
-	// The renderer's model of the releases gives the known issues (with the
-	// release that fixed each) and the feeds; it does not need the other
-	// pages, but for one dated page that makes the site-wide feed.
-	model := releases
-	if dated != nil {
-		model = append(append([]*content.Page(nil), releases...), dated)
-	}
-	rs := render.NewSite(c.cfg, model)
-	feeds, _ := feed.List(rs)
-	for _, f := range feeds {
-		for _, u := range []string{f.RSS, f.Atom, f.JSON} {
-			if u != "" {
-				c.generated[u] = true
-			}
-		}
-	}
-	c.kiAnchors = map[string]bool{}
-	for _, id := range render.KnownIssuesAnchors(rs) {
-		c.kiAnchors[id] = true
-	}
-}
-
-// duplicateTitles reports pages that share a title. A published page is
-// reported only for other published pages; a draft for any page.
-func (c *checker) duplicateTitles() []Finding {
-	if !c.on(RuleTitle) {
-		return nil
-	}
-	groups := map[string][]*content.Page{}
-	var keys []string
-	for _, p := range c.universe {
-		k := strings.ToLower(strings.Join(strings.Fields(p.Title), " "))
-		if k == "" {
-			continue
-		}
-		if _, ok := groups[k]; !ok {
-			keys = append(keys, k)
-		}
-		groups[k] = append(groups[k], p)
-	}
-	var out []Finding
-	for _, k := range keys {
-		g := groups[k]
-		if len(g) < 2 {
-			continue
-		}
-		for _, p := range g {
-			if !c.reported(p.File) {
-				continue
-			}
-			var others []string
-			for _, q := range g {
-				if q != p && (c.isPublished(q) || !c.isPublished(p)) {
-					others = append(others, q.File)
-				}
-			}
-			if len(others) == 0 {
-				continue
-			}
-			e := c.emitter(p)
-			e.field(RuleTitle, "title", fmt.Sprintf("the title %q is also the title of %s; customers cannot tell the pages apart in search results, so make each title say what differs", p.Title, strings.Join(others, ", ")))
-			out = append(out, e.out...)
-		}
-	}
-	return out
-}
-
-// orphans reports pages no other page links to.
-func (c *checker) orphans(results []pageResult) []Finding {
-	inbound := map[*content.Page]bool{}
-	for i, p := range c.universe {
-		for _, t := range results[i].targets {
-			if t != p && (c.isPublished(p) || !c.isPublished(t)) {
-				inbound[t] = true
-			}
-		}
-	}
-	var out []Finding
-	for _, p := range c.universe {
-		if inbound[p] || !c.reported(p.File) {
-			continue
-		}
-		e := c.emitter(p)
-		e.page(RuleOrphan, "no other page links to this page; link to it from the pages a reader would come from (their related: lists or body)")
-		out = append(out, e.out...)
-	}
-	return out
 }
 
 // emitter collects the findings of one page.

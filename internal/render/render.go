@@ -208,20 +208,42 @@ type Job struct {
 }
 
 // Jobs lists every file of the site but the static ones, in a fixed order.
-func (r *Renderer) Jobs() []Job {
+func (r *Renderer) Jobs() []Job { return r.jobs(nil) }
+
+// JobsFor lists the jobs of the given output paths, in the order of Jobs;
+// paths the site does not produce are left out.
+func (r *Renderer) JobsFor(paths map[string]bool) []Job { return r.jobs(paths) }
+
+// jobs lists the jobs of the paths want holds, or of every path. A job's
+// data is computed when it renders: an incremental rebuild lists every
+// job but renders few.
+func (r *Renderer) jobs(want map[string]bool) []Job {
 	s := r.Site
 	var jobs []Job
 	add := func(p string, page *content.Page, f func(w io.Writer) error) {
-		jobs = append(jobs, Job{Path: p, Page: page, Render: f})
+		if want == nil || want[p] {
+			jobs = append(jobs, Job{Path: p, Page: page, Render: f})
+		}
 	}
-	html := func(kind string, d *Data) func(io.Writer) error {
-		return func(w io.Writer) error { return r.execute(w, kind, d) }
+	// The pages wanted, by URL: a few wanted among 10,000 pages are found
+	// without making each page's path.
+	var wantURL map[string]bool
+	if want != nil {
+		wantURL = map[string]bool{}
+		for p := range want {
+			if u, ok := strings.CutSuffix(p, "index.html"); ok {
+				wantURL["/"+u] = true
+			}
+		}
 	}
-	add("index.html", nil, html("home", r.homeData()))
+	html := func(kind string, d func() *Data) func(io.Writer) error {
+		return func(w io.Writer) error { return r.execute(w, kind, d()) }
+	}
+	add("index.html", nil, html("home", r.homeData))
 	for _, p := range s.Pages {
-		p := p
-		// The page's data is computed when it renders: an incremental
-		// rebuild lists every job but renders few.
+		if wantURL != nil && !wantURL[p.URL] {
+			continue
+		}
 		add(strings.TrimPrefix(p.URL, "/")+"index.html", p, func(w io.Writer) error { return r.execute(w, string(p.Type), r.pageData(p)) })
 	}
 	for _, sec := range s.Sections {
@@ -229,29 +251,36 @@ func (r *Renderer) Jobs() []Job {
 		if sec.Name == "releases" {
 			kind = "releases"
 		}
-		pages := (len(sec.Pages) + PageSize - 1) / PageSize
-		for n := 1; n <= max(pages, 1); n++ {
-			d := r.sectionData(sec, n, max(pages, 1))
-			add(strings.TrimPrefix(d.URL, "/")+"index.html", nil, html(kind, d))
+		pages := max((len(sec.Pages)+PageSize-1)/PageSize, 1)
+		for n := 1; n <= pages; n++ {
+			url := sec.URL
+			if n > 1 {
+				url = fmt.Sprintf("%spage/%d/", sec.URL, n)
+			}
+			add(strings.TrimPrefix(url, "/")+"index.html", nil, html(kind, func() *Data { return r.sectionData(sec, n, pages) }))
 		}
 	}
-	add("tags/index.html", nil, html("tags", r.listData("tags", "Tags", "/tags/")))
+	add("tags/index.html", nil, html("tags", func() *Data { return r.listData("tags", "Tags", "/tags/") }))
 	for _, t := range s.Tags {
-		d := r.listData("tag", "Pages tagged “"+t.Name+"”", t.URL)
-		d.Tag = t
-		d.Crumbs = []Crumb{{Title: "Home", URL: "/"}, {Title: "Tags", URL: "/tags/"}, {Title: t.Name, URL: t.URL}}
-		add(strings.TrimPrefix(t.URL, "/")+"index.html", nil, html("tag", d))
+		add(strings.TrimPrefix(t.URL, "/")+"index.html", nil, html("tag", func() *Data {
+			d := r.listData("tag", "Pages tagged “"+t.Name+"”", t.URL)
+			d.Tag = t
+			d.Crumbs = []Crumb{{Title: "Home", URL: "/"}, {Title: "Tags", URL: "/tags/"}, {Title: t.Name, URL: t.URL}}
+			return d
+		}))
 	}
-	add("known-issues/index.html", nil, html("known-issues", r.listData("known-issues", "Known issues", "/known-issues/")))
-	add("search/index.html", nil, html("search", r.listData("search", "Search", "/search/")))
-	nf := r.listData("404", "Page not found", "/404.html")
-	nf.Crumbs = nil
-	add("404.html", nil, html("404", nf))
+	add("known-issues/index.html", nil, html("known-issues", func() *Data { return r.listData("known-issues", "Known issues", "/known-issues/") }))
+	add("search/index.html", nil, html("search", func() *Data { return r.listData("search", "Search", "/search/") }))
+	add("404.html", nil, html("404", func() *Data {
+		d := r.listData("404", "Page not found", "/404.html")
+		d.Crumbs = nil
+		return d
+	}))
 	add("sitemap.xml", nil, r.sitemap)
 	add("robots.txt", nil, r.robots)
 	for _, p := range s.Pages {
 		for _, a := range p.Aliases {
-			p, a := p, strings.Trim(a, "/")
+			a := strings.Trim(a, "/")
 			if a == "" {
 				continue
 			}

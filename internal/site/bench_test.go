@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -291,4 +292,47 @@ func benchFiles(b *testing.B, dir string) []string {
 	}
 	sort.Strings(files)
 	return files
+}
+
+// BenchmarkSessionEdit is kb serve's rebuild alone, without the watcher,
+// the server and the search index (cmd/kb's BenchmarkServeEdit measures
+// the whole loop): a session builds the benchmark site, then each
+// operation edits the body of one article and Applies the change.
+//
+//	KB_BENCH_PAGES=10000 go test ./internal/site -run '^$' -bench SessionEdit -benchtime 20x
+func BenchmarkSessionEdit(b *testing.B) {
+	dir := benchSite(b)
+	b.Setenv("SOURCE_DATE_EPOCH", "1795737600")
+	s := &Session{Dir: dir, Theme: kb.Theme}
+	if u, err := s.Full(context.Background()); err != nil || len(u.Problems) > 0 {
+		b.Fatal(err, u.Problems)
+	}
+	files, err := filepath.Glob(filepath.Join(dir, "content/articles/*.md"))
+	if err != nil || len(files) == 0 {
+		b.Fatal("no articles", err)
+	}
+	file := files[len(files)/2]
+	rel, _ := filepath.Rel(dir, file)
+	rel = filepath.ToSlash(rel)
+	orig, err := os.ReadFile(file)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer os.WriteFile(file, orig, 0o644)
+	runtime.GC()
+	b.ReportAllocs()
+	cpu0 := cputime.Process()
+	i := 0
+	for b.Loop() {
+		i++
+		edited := strings.Replace(string(orig), "## Steps", "Edit "+strconv.Itoa(i)+".\n\n## Steps", 1)
+		if err := os.WriteFile(file, []byte(edited), 0o644); err != nil {
+			b.Fatal(err)
+		}
+		u, err := s.Apply(context.Background(), []string{rel})
+		if err != nil || len(u.Problems) > 0 || len(u.Pages) == 0 {
+			b.Fatal(err, u.Problems)
+		}
+	}
+	b.ReportMetric((cputime.Process()-cpu0).Seconds()*1000/float64(b.N), "cpu-ms/op")
 }

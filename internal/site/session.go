@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -52,7 +54,12 @@ type Session struct {
 	r        *render.Renderer
 	shell    string
 	findings map[string][]lint.Finding // by file
-	out      map[string][]byte
+	// lintIdx is lint's index of the pages, kept for the next patch.
+	lintIdx *lint.Index
+	// entries are the URLs of the feeds' pages, redirects the aliases, of site.
+	entries   map[string]bool
+	redirects map[string]string
+	out       map[string][]byte
 	// pending holds, for each content file changed since the last good
 	// render, its page as that render saw it (nil for a file that was new),
 	// so that a fix after a failed rebuild renders everything changed meanwhile.
@@ -253,99 +260,57 @@ func (s *Session) allPages() []*content.Page {
 // previous versions of the changed files (nil entries for new files); a nil
 // old map with full set renders everything.
 func (s *Session) rebuild(ctx context.Context, start time.Time, old map[string]*content.Page, changed []*content.Page, full bool) (*Update, error) {
-	pages := s.allPages()
-	var problems []error
-	var loadErrs []*content.Error
-	files := make([]string, 0, len(s.errs))
-	for f := range s.errs {
-		files = append(files, f)
+	// A patch is a writer editing bodies: every file changed since the last
+	// good render is a page that the other pages show as before (the same
+	// listing). The site model and lint's index are then updated, not made
+	// again, and only the pages themselves are rendered.
+	repl := map[*content.Page]*content.Page{}
+	patch := !full && s.site != nil && s.r != nil && s.out != nil && len(s.errs) == 0 &&
+		len(changed) > 0 && len(changed) == len(old)
+	for _, p := range changed {
+		if !patch {
+			break
+		}
+		o := old[p.File]
+		if patch = o != nil && listing(o) == listing(p); patch {
+			repl[o] = p
+		}
 	}
-	sort.Strings(files)
-	for _, f := range files {
-		loadErrs = append(loadErrs, s.errs[f]...)
-	}
-	loadErrs = append(loadErrs, content.CheckSite(pages)...)
-	content.SortErrors(loadErrs)
-	for _, e := range loadErrs {
-		problems = append(problems, e)
-	}
-	if len(problems) > 0 {
-		return s.failed(start, problems), nil
+	var pages []*content.Page // every page, drafts too; not needed by a patch
+	if !patch {
+		pages = s.allPages()
+		var problems []error
+		var loadErrs []*content.Error
+		files := make([]string, 0, len(s.errs))
+		for f := range s.errs {
+			files = append(files, f)
+		}
+		sort.Strings(files)
+		for _, f := range files {
+			loadErrs = append(loadErrs, s.errs[f]...)
+		}
+		loadErrs = append(loadErrs, content.CheckSite(pages)...)
+		content.SortErrors(loadErrs)
+		for _, e := range loadErrs {
+			problems = append(problems, e)
+		}
+		if len(problems) > 0 {
+			return s.failed(start, problems), nil
+		}
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 
-	// Lint: everything on a full build, else the changed files and their neighbours.
-	published := Published(pages, s.Drafts)
-	ns := render.NewSite(s.cfg, published)
-	lopts := lint.Options{Drafts: s.Drafts, PublishedOnly: true}
-	relint := map[string]bool{}
-	if !full && s.findings != nil {
-		for _, p := range changed {
-			relint[p.File] = true
-		}
-		for f := range old {
-			relint[f] = true
-		}
-		for _, site := range []*render.Site{s.site, ns} {
-			if site == nil {
-				continue
-			}
-			for _, p := range append(append([]*content.Page{}, changed...), values(old)...) {
-				q := site.ByURL[p.URL]
-				if q == nil {
-					continue
-				}
-				for _, b := range site.Backlinks[q] {
-					relint[b.File] = true
-				}
-				for _, l := range render.Links(q) {
-					if t, _ := site.Resolve(l); t != nil {
-						relint[t.File] = true
-					}
-				}
-			}
-		}
-		// Pages that share a title with a changed page (the title rule).
-		titles := map[string]bool{}
-		for _, p := range changed {
-			titles[strings.ToLower(p.Title)] = true
-		}
-		for _, p := range old {
-			titles[strings.ToLower(p.Title)] = true
-		}
-		for _, p := range pages {
-			if titles[strings.ToLower(p.Title)] {
-				relint[p.File] = true
-			}
-		}
-		lopts.Report = func(f string) bool { return relint[f] }
+	var ns *render.Site
+	if patch {
+		ns = s.site.Update(repl)
+	} else {
+		ns = render.NewSite(s.cfg, Published(pages, s.Drafts))
 	}
-	lres, err := lint.Check(&lint.Site{Config: s.cfg, Pages: pages, Static: s.theme.Static}, lopts)
+	all, findings, problems, err := s.lint(ns, pages, old, changed, full, patch)
 	if err != nil {
 		return s.failed(start, splitJoined(err)), nil
-	}
-	findings := map[string][]lint.Finding{}
-	if lopts.Report != nil {
-		for f, list := range s.findings {
-			if !relint[f] {
-				findings[f] = list
-			}
-		}
-	}
-	for _, f := range lres.Findings {
-		findings[f.File] = append(findings[f.File], f)
-	}
-	var all []lint.Finding
-	for _, list := range findings {
-		all = append(all, list...)
-	}
-	lint.SortFindings(all)
-	for _, f := range all {
-		if f.Level == lint.Error {
-			problems = append(problems, errors.New(f.String()))
-		}
 	}
 	if len(problems) > 0 {
 		u := s.failed(start, problems)
@@ -355,9 +320,9 @@ func (s *Session) rebuild(ctx context.Context, start time.Time, old map[string]*
 	}
 
 	// Render.
-	var warn string
-	ns.Feeds, warn = feed.List(ns)
-	_ = warn
+	if !patch {
+		ns.Feeds, _ = feed.List(ns) // a patch keeps the feeds: their pages are listed as before
+	}
 	shell := shellOf(ns)
 	if s.r == nil || shell != s.shell {
 		full = true
@@ -371,37 +336,58 @@ func (s *Session) rebuild(ctx context.Context, start time.Time, old map[string]*
 	} else {
 		s.r.Site = ns
 	}
-	jobs := s.r.Jobs()
-	if err := s.r.CheckPaths(jobs); err != nil {
-		return s.failed(start, []error{err}), nil
+	entries := s.entries
+	if !patch {
+		entries = feed.Entries(ns)
 	}
 	mem := &memOutput{files: map[string][]byte{}}
-	var run []render.Job
-	if full {
-		run = jobs
-		if err := s.r.WriteStatic(mem); err != nil {
+	var jobs, run []render.Job
+	if patch {
+		// The output paths stay as they were: render the pages, and the
+		// home and 404 pages when the pages' links changed (they rank
+		// pages by the links to them).
+		paths := map[string]bool{}
+		for o, p := range repl {
+			paths[pagePath(p.URL)] = true
+			if !slices.Equal(s.site.Targets(o), ns.Targets(p)) {
+				paths["index.html"], paths["404.html"] = true, true
+			}
+		}
+		run = s.r.JobsFor(paths)
+	} else {
+		jobs = s.r.Jobs()
+		if err := s.r.CheckPaths(jobs); err != nil {
 			return s.failed(start, []error{err}), nil
 		}
-	} else {
-		affected := s.affected(ns, old, changed)
-		for _, j := range jobs {
-			if _, had := s.out[j.Path]; !had || affected[j.Path] {
-				run = append(run, j)
+		if full {
+			run = jobs
+			if err := s.r.WriteStatic(mem); err != nil {
+				return s.failed(start, []error{err}), nil
+			}
+		} else {
+			affected := s.affected(ns, old, changed)
+			for _, j := range jobs {
+				if _, had := s.out[j.Path]; !had || affected[j.Path] {
+					run = append(run, j)
+				}
 			}
 		}
 	}
 	if err := render.RunJobs(run, mem); err != nil {
 		return s.failed(start, []error{err}), nil
 	}
-	if full || s.feedsChange(ns, old, changed) {
+	if full || s.feedsChange(entries, old, changed) {
 		if err := feed.Write(mem, s.r); err != nil {
 			return s.failed(start, []error{err}), nil
 		}
 	}
 
 	// The new site: the previous files, minus those no longer produced, plus what was rendered.
-	next := make(map[string][]byte, len(jobs)+len(mem.files))
-	if !full {
+	next := make(map[string][]byte, len(s.out)+len(mem.files))
+	switch {
+	case patch:
+		maps.Copy(next, s.out)
+	case !full:
 		keep := map[string]bool{}
 		for _, j := range jobs {
 			keep[j.Path] = true
@@ -427,15 +413,27 @@ func (s *Session) rebuild(ctx context.Context, start time.Time, old map[string]*
 	for p, data := range mem.files {
 		next[p] = data
 	}
-	u := &Update{Files: next, Redirects: redirects(ns), Findings: all, Rendered: len(run), Full: full, Site: ns}
-	for p, data := range next {
-		if prev, ok := s.out[p]; !ok || string(prev) != string(data) {
-			u.Changed = append(u.Changed, p)
-		}
+	redirs := s.redirects
+	if !patch {
+		redirs = redirects(ns)
 	}
-	for p := range s.out {
-		if _, ok := next[p]; !ok {
-			u.Changed = append(u.Changed, p)
+	u := &Update{Files: next, Redirects: redirs, Findings: all, Rendered: len(run), Full: full, Site: ns}
+	if patch {
+		for p, data := range mem.files { // nothing else can differ
+			if string(s.out[p]) != string(data) {
+				u.Changed = append(u.Changed, p)
+			}
+		}
+	} else {
+		for p, data := range next {
+			if prev, ok := s.out[p]; !ok || string(prev) != string(data) {
+				u.Changed = append(u.Changed, p)
+			}
+		}
+		for p := range s.out {
+			if _, ok := next[p]; !ok {
+				u.Changed = append(u.Changed, p)
+			}
 		}
 	}
 	sort.Strings(u.Changed)
@@ -446,10 +444,113 @@ func (s *Session) rebuild(ctx context.Context, start time.Time, old map[string]*
 			u.Pages = append(u.Pages, "/"+p)
 		}
 	}
-	s.site, s.shell, s.out, s.findings = ns, shell, next, findings
+	s.site, s.shell, s.out, s.findings, s.entries, s.redirects = ns, shell, next, findings, entries, redirs
 	s.pending = map[string]*content.Page{}
 	u.Elapsed = time.Since(start)
 	return u, nil
+}
+
+// lint checks what a change can affect: everything on a full build, else
+// the changed files and their neighbours. A patch re-checks only the
+// changed pages on the index kept from the last check (lint adds the pages
+// whose orphan state their links changed); otherwise the site is indexed
+// again. It returns every finding of the site, those by file, and the
+// errors among them as problems.
+func (s *Session) lint(ns *render.Site, pages []*content.Page, old map[string]*content.Page, changed []*content.Page, full, patch bool) (all []lint.Finding, byFile map[string][]lint.Finding, problems []error, err error) {
+	lopts := lint.Options{Drafts: s.Drafts, PublishedOnly: true}
+	relint := map[string]bool{}
+	idx := s.lintIdx
+	s.lintIdx = nil // until it is known to match the pages again
+	if !patch || s.findings == nil {
+		idx = nil
+	}
+	for _, p := range changed {
+		if idx == nil {
+			break
+		}
+		if o := idx.Page(p.File); o == nil || listing(o) != listing(p) || !idx.Replace(p) {
+			idx = nil
+		}
+	}
+	if idx != nil {
+		for _, p := range changed {
+			relint[p.File] = true
+		}
+		lopts.Report = func(f string) bool { return relint[f] }
+	} else if !full && s.findings != nil {
+		for _, p := range changed {
+			relint[p.File] = true
+		}
+		for f := range old {
+			relint[f] = true
+		}
+		for _, site := range []*render.Site{s.site, ns} {
+			if site == nil {
+				continue
+			}
+			for _, p := range append(append([]*content.Page{}, changed...), values(old)...) {
+				q := site.ByURL[p.URL]
+				if q == nil {
+					continue
+				}
+				for _, b := range site.Backlinks[q] {
+					relint[b.File] = true
+				}
+				for _, t := range site.Targets(q) {
+					relint[t.File] = true
+				}
+			}
+		}
+		// Pages that share a title with a changed page (the title rule).
+		titles := map[string]bool{}
+		for _, p := range changed {
+			titles[strings.ToLower(p.Title)] = true
+		}
+		for _, p := range old {
+			titles[strings.ToLower(p.Title)] = true
+		}
+		for _, p := range pages {
+			if titles[strings.ToLower(p.Title)] {
+				relint[p.File] = true
+			}
+		}
+		lopts.Report = func(f string) bool { return relint[f] }
+	}
+	if idx == nil {
+		if pages == nil {
+			pages = s.allPages()
+		}
+		idx = lint.NewIndex(&lint.Site{Config: s.cfg, Pages: pages, Static: s.theme.Static}, lopts)
+	}
+	lres, err := idx.Check(lopts)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	s.lintIdx = idx
+	byFile = map[string][]lint.Finding{}
+	if lopts.Report != nil {
+		for _, f := range lres.Checked {
+			relint[f] = true
+		}
+		for f, list := range s.findings {
+			if !relint[f] {
+				byFile[f] = list
+			}
+		}
+	}
+	for _, f := range lres.Findings {
+		byFile[f.File] = append(byFile[f.File], f)
+	}
+	for _, list := range byFile {
+		all = append(all, list...)
+	}
+	lint.SortFindings(all)
+	for _, f := range all {
+		if f.Level == lint.Error {
+			problems = append(problems, errors.New(f.String()))
+		}
+	}
+	return all, byFile, problems, nil
 }
 
 func values(m map[string]*content.Page) []*content.Page {
@@ -481,7 +582,6 @@ func (s *Session) affected(ns *render.Site, old map[string]*content.Page, change
 	for _, p := range []string{"index.html", "404.html", "search/index.html", "tags/index.html", "known-issues/index.html", "sitemap.xml", "robots.txt"} {
 		out[p] = true
 	}
-	pagePath := func(url string) string { return strings.TrimPrefix(url, "/") + "index.html" }
 	addPage := func(p *content.Page) {
 		if p == nil {
 			return
@@ -567,17 +667,16 @@ func (s *Session) affected(ns *render.Site, old map[string]*content.Page, change
 // feedsChange reports whether an edit can change a feed: a page's listing
 // changed (feeds show titles, dates and the doc titles in release notes),
 // or a changed page is an entry of a feed, before or after (feeds carry the
-// body).
-func (s *Session) feedsChange(ns *render.Site, old map[string]*content.Page, changed []*content.Page) bool {
-	before, after := feed.Entries(s.site), feed.Entries(ns)
+// body); entries are the feeds' pages after the edit.
+func (s *Session) feedsChange(entries map[string]bool, old map[string]*content.Page, changed []*content.Page) bool {
 	for _, p := range changed {
 		o := old[p.File]
-		if o == nil || listing(o) != listing(p) || before[p.URL] || after[p.URL] {
+		if o == nil || listing(o) != listing(p) || s.entries[p.URL] || entries[p.URL] {
 			return true
 		}
 	}
 	for f, o := range old {
-		if _, still := s.pages[f]; !still || before[o.URL] {
+		if _, still := s.pages[f]; !still || s.entries[o.URL] {
 			return true
 		}
 	}
@@ -589,8 +688,8 @@ func (s *Session) feedsChange(ns *render.Site, old map[string]*content.Page, cha
 // listing differ only in what the page itself shows.
 func listing(p *content.Page) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s\x00%s\x00%s\x00%s\x00%s\x00%s\x00%v\x00%q\x00%q\x00%s\x00%v\n",
-		p.URL, p.LinkTitle(), p.Description, p.Date(), p.Type, p.Product, p.Draft, p.Tags, p.Aliases, p.Section, p.Updated)
+	fmt.Fprintf(&b, "%s\x00%s\x00%s\x00%s\x00%s\x00%s\x00%s\x00%v\x00%q\x00%q\x00%s\x00%v\x00%v\n",
+		p.URL, p.Title, p.LinkTitle(), p.Description, p.Date(), p.Type, p.Product, p.Draft, p.Tags, p.Aliases, p.Section, p.Updated, p.Params)
 	if p.Doc != nil {
 		for _, h := range p.Doc.Headings {
 			fmt.Fprintf(&b, "%s\x00%s\n", h.ID, h.Text)
@@ -601,6 +700,9 @@ func listing(p *content.Page) string {
 	}
 	return b.String()
 }
+
+// pagePath is the output path of a page's URL.
+func pagePath(url string) string { return strings.TrimPrefix(url, "/") + "index.html" }
 
 // redirects maps alias paths to the URLs of their pages.
 func redirects(s *render.Site) map[string]string {

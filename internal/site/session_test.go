@@ -5,11 +5,14 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
 
 	kb "github.com/octoacme/kb"
+	"github.com/octoacme/kb/internal/content"
+	"github.com/octoacme/kb/internal/lint"
 )
 
 // copySample copies the sample site's inputs into a temporary folder.
@@ -80,6 +83,16 @@ func sameAsFull(t *testing.T, dir string, u *Update) {
 	sort.Strings(diff)
 	if len(diff) > 0 {
 		t.Errorf("incremental output is not the full build's:\n%s", strings.Join(diff, "\n"))
+	}
+	str := func(fs []lint.Finding) []string {
+		out := make([]string, len(fs))
+		for i, f := range fs {
+			out[i] = f.String()
+		}
+		return out
+	}
+	if got, want := str(u.Findings), str(fresh.Findings); !slices.Equal(got, want) {
+		t.Errorf("incremental lint findings are not the full build's:\n got %q\nwant %q", got, want)
 	}
 }
 
@@ -163,11 +176,74 @@ func TestSessionIncrementalMatchesFull(t *testing.T) {
 		}
 	}
 
+	// Body edits that add links: enough pages link to the page ranked just
+	// below the home page's popular articles to lift it among them, so the
+	// home page must be rendered again although no listing changed.
+	popular := s.site.Popular(7)
+	below, last := popular[6], popular[5]
+	need := len(s.site.Backlinks[last]) - len(s.site.Backlinks[below]) + 1
+	var linkers []string
+	for _, p := range s.site.Pages {
+		if len(linkers) == need {
+			break
+		}
+		if p != below && !slices.Contains(s.site.Backlinks[below], p) {
+			editFile(t, dir, p.File, func(src string) string { return src + "\nSee also [this page](" + below.URL + ").\n" })
+			linkers = append(linkers, p.File)
+		}
+	}
+	u := apply(linkers...)
+	if !slices.Contains(u.Changed, "index.html") {
+		t.Errorf("links added to %s: the home page did not change (changed: %v)", below.URL, u.Changed)
+	}
+	if u.Rendered > len(linkers)+2 {
+		t.Errorf("links added: rendered %d files; want the %d pages, the home and 404 pages", u.Rendered, len(linkers))
+	}
+	sameAsFull(t, dir, u)
+	// A plain body edit renders the page alone.
+	editFile(t, dir, "content/faq/billing.md", func(s string) string { return s + "\nOne more answer.\n" })
+	if u := apply("content/faq/billing.md"); u.Rendered != 1 || !slices.Equal(u.Pages, []string{"/faq/billing/"}) {
+		t.Errorf("body edit: rendered %d files, changed pages %v; want the page alone", u.Rendered, u.Pages)
+	} else {
+		sameAsFull(t, dir, u)
+	}
+
+	// A page's only link to another moved elsewhere: the other page is an
+	// orphan now (lint re-checks it, though it did not change), and the
+	// findings equal a full build's.
+	var lonely, linker *content.Page
+	for _, p := range s.site.Pages {
+		if bl := s.site.Backlinks[p]; len(bl) == 1 && bl[0].Type != content.Release {
+			lonely, linker = p, bl[0]
+			break
+		}
+	}
+	if lonely == nil {
+		t.Fatal("the sample has no page with a single backlink")
+	}
+	var elsewhere string
+	for _, p := range s.site.Pages {
+		if p != lonely && p != linker && !slices.Contains(s.site.Targets(linker), p) {
+			elsewhere = p.URL
+			break
+		}
+	}
+	editFile(t, dir, linker.File, func(src string) string { return strings.ReplaceAll(src, lonely.URL, elsewhere) })
+	u = apply(linker.File)
+	orphan := false
+	for _, f := range u.Findings {
+		orphan = orphan || f.Rule == lint.RuleOrphan && f.File == lonely.File
+	}
+	if !orphan {
+		t.Errorf("%s lost its only link: no orphan finding (%v)", lonely.File, u.Findings)
+	}
+	sameAsFull(t, dir, u)
+
 	// Broken front matter keeps the last good site and reports the file and line;
 	// fixing it, after another edit made meanwhile, renders both.
 	good, _ := os.ReadFile(filepath.Join(dir, "content/articles/connect-slack.md"))
 	os.WriteFile(filepath.Join(dir, "content/articles/connect-slack.md"), []byte("---\ntitle: [broken\n---\n"), 0o644)
-	u := apply("content/articles/connect-slack.md")
+	u = apply("content/articles/connect-slack.md")
 	if len(u.Problems) == 0 || !strings.Contains(u.Problems[0].Error(), "content/articles/connect-slack.md:") {
 		t.Fatalf("broken front matter: problems %v", u.Problems)
 	}

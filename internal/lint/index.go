@@ -1,0 +1,269 @@
+package lint
+
+import (
+	"fmt"
+	"io/fs"
+	"strings"
+
+	"github.com/octoacme/kb/internal/config"
+	"github.com/octoacme/kb/internal/content"
+	"github.com/octoacme/kb/internal/feed"
+	"github.com/octoacme/kb/internal/render"
+)
+
+// Index is what the rules know of the whole site: its pages by URL, file,
+// slug and alias, the lists and feeds a build generates, the titles pages
+// share, and which pages each page links to. Check makes one per run.
+// kb serve keeps one between edits: after a writer edits a page's body,
+// Replace puts the new version in and Check with Options.Report re-checks
+// the pages concerned, instead of indexing every page of the site again.
+type Index struct {
+	site          *Site
+	cfg           *config.Config
+	drafts        bool
+	publishedOnly bool
+	static        fs.FS
+
+	// universe is the pages that take part: every page, or only the
+	// published ones for kb build; pos is a file's place in it.
+	universe []*content.Page
+	pos      map[string]int
+	// published maps a URL to a published page; all to any page of the universe.
+	published map[string]*content.Page
+	all       map[string]*content.Page
+	byFile    map[string]*content.Page
+	// inUniverse holds the files of the universe's pages.
+	inUniverse map[string]bool
+	bySlug     map[string][]string // last URL segment → page URLs, for suggestions
+	aliases    map[string]*content.Page
+	generated  map[string]bool // list pages and files the build writes besides pages
+	kiAnchors  map[string]bool // IDs on /known-issues/
+
+	// titleKey is each universe page's title as the title rule compares
+	// it; titles lists the pages of each key, in universe order.
+	titleKey []string
+	titles   map[string][]int
+	// targets are the pages each universe page links to, by place, once
+	// known (known); inbound counts the links to each that orphan counts.
+	targets [][]int
+	known   []bool
+	inbound []int
+	// checked says a Check has run: the link counts are complete.
+	checked bool
+}
+
+// NewIndex indexes a site's pages for Check. opts.Drafts and
+// opts.PublishedOnly choose the pages; the other options are Check's.
+func NewIndex(s *Site, opts Options) *Index {
+	cfg := s.Config
+	if cfg == nil {
+		cfg = config.Default()
+	}
+	x := &Index{site: s, cfg: cfg, drafts: opts.Drafts, publishedOnly: opts.PublishedOnly, static: s.Static,
+		pos: map[string]int{}, published: map[string]*content.Page{}, all: map[string]*content.Page{},
+		byFile: map[string]*content.Page{}, inUniverse: map[string]bool{}, bySlug: map[string][]string{},
+		aliases: map[string]*content.Page{}, titles: map[string][]int{}}
+	for _, p := range s.Pages {
+		if p == nil || p.Doc == nil {
+			continue
+		}
+		x.byFile[p.File] = p
+		if x.publishedOnly && !x.isPublished(p) {
+			continue
+		}
+		x.pos[p.File] = len(x.universe)
+		x.universe = append(x.universe, p)
+		x.inUniverse[p.File] = true
+		if _, dup := x.all[p.URL]; !dup {
+			x.all[p.URL] = p
+		}
+		if x.isPublished(p) {
+			if _, dup := x.published[p.URL]; !dup {
+				x.published[p.URL] = p
+			}
+			for _, a := range p.Aliases {
+				a = "/" + strings.Trim(a, "/") + "/"
+				if _, dup := x.aliases[a]; !dup {
+					x.aliases[a] = p
+				}
+			}
+		}
+		x.bySlug[p.Slug] = append(x.bySlug[p.Slug], p.URL)
+	}
+	n := len(x.universe)
+	x.titleKey = make([]string, n)
+	x.targets, x.known, x.inbound = make([][]int, n), make([]bool, n), make([]int, n)
+	for i, p := range x.universe {
+		k := strings.ToLower(strings.Join(strings.Fields(p.Title), " "))
+		x.titleKey[i] = k
+		if k != "" {
+			x.titles[k] = append(x.titles[k], i)
+		}
+	}
+	x.generate()
+	return x
+}
+
+func (x *Index) isPublished(p *content.Page) bool { return !p.Draft || x.drafts }
+
+// generate lists the lists and files a build writes besides the pages: the
+// home, section, tag, search, known-issues and 404 pages, the sitemap,
+// robots.txt and the feeds, and the anchors of the known-issues page.
+func (x *Index) generate() {
+	x.generated = map[string]bool{"/": true, "/search/": true, "/tags/": true, "/known-issues/": true,
+		"/404.html": true, "/sitemap.xml": true, "/robots.txt": true}
+	sections := map[string]int{}
+	var releases []*content.Page
+	var dated *content.Page
+	for _, p := range x.universe {
+		if !x.isPublished(p) {
+			continue
+		}
+		if p.Section != "" {
+			sections[p.Section]++
+		}
+		for _, t := range p.Tags {
+			if slug := content.TagSlug(t); slug != "" {
+				x.generated["/tags/"+slug+"/"] = true
+			}
+		}
+		if p.Type == content.Release {
+			releases = append(releases, p)
+		} else if dated == nil && !p.Date().IsZero() {
+			dated = p
+		}
+	}
+	for name, n := range sections {
+		url := "/" + name + "/"
+		x.generated[url] = true
+		for i := 2; (i-1)*render.PageSize < n; i++ {
+			x.generated[fmt.Sprintf("%spage/%d/", url, i)] = true
+		}
+	}
+	// The renderer's model of the releases gives the known issues (with the
+	// release that fixed each) and the feeds; it does not need the other
+	// pages, but for one dated page that makes the site-wide feed.
+	model := releases
+	if dated != nil {
+		model = append(append([]*content.Page(nil), releases...), dated)
+	}
+	rs := render.NewSite(x.cfg, model)
+	feeds, _ := feed.List(rs)
+	for _, f := range feeds {
+		for _, u := range []string{f.RSS, f.Atom, f.JSON} {
+			if u != "" {
+				x.generated[u] = true
+			}
+		}
+	}
+	x.kiAnchors = map[string]bool{}
+	for _, id := range render.KnownIssuesAnchors(rs) {
+		x.kiAnchors[id] = true
+	}
+}
+
+// Page returns the indexed page of a content file, or nil.
+func (x *Index) Page(file string) *content.Page { return x.byFile[file] }
+
+// Replace puts p in the place of the indexed page of the same file. It is
+// for a new version that differs from the old only in what the page shows
+// itself — its body, its links, its own findings — not in what the index
+// holds of it: the same URL, title, draft state, aliases, type, section,
+// tags, dates, headings and release data (kb serve checks this before it
+// calls Replace, and indexes the site again otherwise). The next Check
+// works out p's links again. It reports whether the file was indexed.
+func (x *Index) Replace(p *content.Page) bool {
+	old := x.byFile[p.File]
+	if old == nil || p.Doc == nil {
+		return false
+	}
+	x.byFile[p.File] = p
+	i, ok := x.pos[p.File]
+	if !ok {
+		return true
+	}
+	x.universe[i] = p
+	if x.all[p.URL] == old {
+		x.all[p.URL] = p
+	}
+	if x.published[p.URL] == old {
+		x.published[p.URL] = p
+	}
+	for _, a := range old.Aliases {
+		a = "/" + strings.Trim(a, "/") + "/"
+		if x.aliases[a] == old {
+			x.aliases[a] = p
+		}
+	}
+	x.known[i] = false
+	return true
+}
+
+// setTargets records the pages universe[i] links to, and the inbound
+// links orphan counts: those from another page, published unless the
+// target is a draft too.
+func (x *Index) setTargets(i int, targets []*content.Page) {
+	p := x.universe[i]
+	counts := func(t int) bool {
+		return t != i && (x.isPublished(p) || !x.isPublished(x.universe[t]))
+	}
+	for _, t := range x.targets[i] {
+		if counts(t) {
+			x.inbound[t]--
+		}
+	}
+	list := make([]int, 0, len(targets))
+	for _, t := range targets {
+		if j, ok := x.pos[t.File]; ok && x.universe[j] == t {
+			list = append(list, j)
+			if counts(j) {
+				x.inbound[j]++
+			}
+		}
+	}
+	x.targets[i], x.known[i] = list, true
+}
+
+// duplicateTitles reports pages that share a title. A published page is
+// reported only for other published pages; a draft for any page.
+func (c *checker) duplicateTitles() []Finding {
+	if !c.on(RuleTitle) {
+		return nil
+	}
+	var out []Finding
+	for _, i := range c.rep {
+		p := c.universe[i]
+		g := c.titles[c.titleKey[i]]
+		if len(g) < 2 {
+			continue
+		}
+		var others []string
+		for _, j := range g {
+			if q := c.universe[j]; q != p && (c.isPublished(q) || !c.isPublished(p)) {
+				others = append(others, q.File)
+			}
+		}
+		if len(others) == 0 {
+			continue
+		}
+		e := c.emitter(p)
+		e.field(RuleTitle, "title", fmt.Sprintf("the title %q is also the title of %s; customers cannot tell the pages apart in search results, so make each title say what differs", p.Title, strings.Join(others, ", ")))
+		out = append(out, e.out...)
+	}
+	return out
+}
+
+// orphans reports pages no other page links to.
+func (c *checker) orphans() []Finding {
+	var out []Finding
+	for _, i := range c.rep {
+		p := c.universe[i]
+		if c.inbound[i] > 0 {
+			continue
+		}
+		e := c.emitter(p)
+		e.page(RuleOrphan, "no other page links to this page; link to it from the pages a reader would come from (their related: lists or body)")
+		out = append(out, e.out...)
+	}
+	return out
+}
