@@ -3,6 +3,8 @@ package lint
 import (
 	"fmt"
 	"io/fs"
+	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/octoacme/kb/internal/config"
@@ -94,7 +96,7 @@ func NewIndex(s *Site, opts Options) *Index {
 	x.titleKey = make([]string, n)
 	x.targets, x.known, x.inbound = make([][]int, n), make([]bool, n), make([]int, n)
 	for i, p := range x.universe {
-		k := strings.ToLower(strings.Join(strings.Fields(p.Title), " "))
+		k := titleKey(p)
 		x.titleKey[i] = k
 		if k != "" {
 			x.titles[k] = append(x.titles[k], i)
@@ -165,16 +167,18 @@ func (x *Index) generate() {
 // Page returns the indexed page of a content file, or nil.
 func (x *Index) Page(file string) *content.Page { return x.byFile[file] }
 
-// Replace puts p in the place of the indexed page of the same file. It is
-// for a new version that differs from the old only in what the page shows
-// itself — its body, its links, its own findings — not in what the index
-// holds of it: the same URL, title, draft state, aliases, type, section,
-// tags, dates, headings and release data (kb serve checks this before it
-// calls Replace, and indexes the site again otherwise). The next Check
-// works out p's links again. It reports whether the file was indexed.
+// Replace puts p in the place of the indexed page of the same file, when
+// the index can take it: a version whose body, links, title, description,
+// headings and dates may differ, but not what the index derives the site's
+// other URLs from (URL, slug, aliases, draft state, type, section, tags,
+// whether it has a date, and a release's data). It reports whether it did;
+// when it did not, the index is as it was and the caller indexes the site
+// again. The next Check works out p's links again; the caller reports the
+// pages whose findings the change can alter besides p (those linking to
+// its headings, those sharing its old or new title).
 func (x *Index) Replace(p *content.Page) bool {
 	old := x.byFile[p.File]
-	if old == nil || p.Doc == nil {
+	if old == nil || p.Doc == nil || !sameShape(old, p) {
 		return false
 	}
 	x.byFile[p.File] = p
@@ -195,8 +199,40 @@ func (x *Index) Replace(p *content.Page) bool {
 			x.aliases[a] = p
 		}
 	}
+	if k := titleKey(p); k != x.titleKey[i] {
+		if g := slices.DeleteFunc(x.titles[x.titleKey[i]], func(j int) bool { return j == i }); len(g) > 0 {
+			x.titles[x.titleKey[i]] = g
+		} else {
+			delete(x.titles, x.titleKey[i])
+		}
+		x.titleKey[i] = k
+		if k != "" {
+			g := x.titles[k]
+			at, _ := slices.BinarySearch(g, i)
+			x.titles[k] = slices.Insert(g, at, i)
+		}
+	}
 	x.known[i] = false
 	return true
+}
+
+// sameShape reports whether two versions of a page give the index the
+// same URLs, generated lists and known-issue anchors.
+func sameShape(a, b *content.Page) bool {
+	if a.URL != b.URL || a.Slug != b.Slug || a.Draft != b.Draft || a.Type != b.Type || a.Section != b.Section ||
+		!slices.Equal(a.Aliases, b.Aliases) || !slices.Equal(a.Tags, b.Tags) || a.Date().IsZero() != b.Date().IsZero() ||
+		(a.Release == nil) != (b.Release == nil) {
+		return false
+	}
+	if a.Release != nil {
+		return a.Product == b.Product && a.Date().Equal(b.Date()) && reflect.DeepEqual(*a.Release, *b.Release)
+	}
+	return true
+}
+
+// titleKey is a title as the title rule compares it.
+func titleKey(p *content.Page) string {
+	return strings.ToLower(strings.Join(strings.Fields(p.Title), " "))
 }
 
 // setTargets records the pages universe[i] links to, and the inbound

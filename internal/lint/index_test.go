@@ -5,21 +5,28 @@ import (
 	"io/fs"
 	"math/rand/v2"
 	"os"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/octoacme/kb/internal/config"
 	"github.com/octoacme/kb/internal/content"
 	"github.com/octoacme/kb/internal/markdown"
+	"github.com/octoacme/kb/internal/render"
 )
 
+// titleLine is the title in a page's front matter.
+var titleLine = regexp.MustCompile(`(?m)^title: .*$`)
+
 // TestIndexReplace edits page bodies of the sample site the way a writer
-// does in kb serve — links broken, links added, prose made long — and
-// checks that an Index kept between edits, given the new version with
-// Replace and asked to report only that page, ends with the findings a
-// fresh Check of the whole edited site gives: the pages the edit made
-// orphans, or stopped being orphans, are checked too.
+// does in kb serve — links broken, links added, prose made long, a title
+// made another page's, headings renamed — and checks that an Index kept
+// between edits, given the new version with Replace and asked to report
+// the page and those sharing its titles or linking to it, ends with the
+// findings a fresh Check of the whole edited site gives: the pages the
+// edit made orphans, or stopped being orphans, are checked too.
 func TestIndexReplace(t *testing.T) {
 	root := os.DirFS("../..")
 	data, err := fs.ReadFile(root, "site.yaml")
@@ -62,12 +69,12 @@ func TestIndexReplace(t *testing.T) {
 	have := byFile(res.Findings)
 
 	rng := rand.New(rand.NewPCG(3, 4))
-	orphaned := 0
+	orphaned, duplicated := 0, 0
 	for round := range 60 {
 		i := rng.IntN(len(pages))
 		p := pages[i]
 		s := src[p.File]
-		switch round % 4 {
+		switch round % 6 {
 		case 0: // every link of the body broken: its targets may become orphans
 			s = strings.ReplaceAll(s, "](/", "](/gone-")
 		case 1: // links to two other pages added
@@ -75,6 +82,11 @@ func TestIndexReplace(t *testing.T) {
 		case 2: // back as it was
 		case 3: // long prose, jargon
 			s += "\n\n" + strings.Repeat("Utilize the leverage of the synergy. ", 400) + "\n"
+		case 4: // the title of another page: a duplicate title
+			other := pages[rng.IntN(len(pages))]
+			s = titleLine.ReplaceAllLiteralString(s, "title: "+strconv.Quote(other.Title))
+		case 5: // headings renamed: links to their anchors break
+			s = strings.ReplaceAll(s, "\n## ", "\n## Renamed ")
 		}
 		q, errs := content.Parse(p.File, []byte(s), mdOpts)
 		if len(errs) > 0 {
@@ -84,8 +96,21 @@ func TestIndexReplace(t *testing.T) {
 		if !x.Replace(q) {
 			t.Fatalf("Replace(%s) found no page", q.File)
 		}
+		// What the caller reports besides the page: the pages sharing its
+		// old or new title, and those linking to it (to its headings).
+		report := map[string]bool{q.File: true}
+		for _, o := range pages {
+			if titleKey(o) == titleKey(p) || titleKey(o) == titleKey(q) {
+				report[o.File] = true
+			}
+			for _, l := range render.Links(o) {
+				if path, _ := render.SplitLink(l); path == q.URL {
+					report[o.File] = true
+				}
+			}
+		}
 		o := opts
-		o.Report = func(f string) bool { return f == q.File }
+		o.Report = func(f string) bool { return report[f] }
 		res, err := x.Check(o)
 		if err != nil {
 			t.Fatal(err)
@@ -103,8 +128,11 @@ func TestIndexReplace(t *testing.T) {
 		}
 		want := byFile(full.Findings)
 		for _, f := range full.Findings {
-			if f.Rule == RuleOrphan {
+			switch {
+			case f.Rule == RuleOrphan:
 				orphaned++
+			case f.Rule == RuleTitle && strings.Contains(f.Message, "is also the title of"):
+				duplicated++
 			}
 		}
 		for _, p := range pages {
@@ -112,6 +140,9 @@ func TestIndexReplace(t *testing.T) {
 				t.Fatalf("round %d, %s edited: findings of %s\nindex kept: %q\nfresh:      %q", round, p.File, p.File, have[p.File], want[p.File])
 			}
 		}
+	}
+	if duplicated == 0 {
+		t.Error("no edit made a duplicate title")
 	}
 	if orphaned == 0 {
 		t.Error("no edit made an orphan: the test does not exercise the kept link counts")

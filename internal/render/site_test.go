@@ -5,8 +5,10 @@ import (
 	"io/fs"
 	"math/rand/v2"
 	"os"
+	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -45,7 +47,7 @@ func describe(s *Site, want map[*content.Page]bool) string {
 		}
 	})
 	for _, u := range urls {
-		fmt.Fprintf(&b, "url %s: %s\n", u, name(s.ByURL[u]))
+		fmt.Fprintf(&b, "url %s: %s %s\n", u, name(s.ByURL[u]), s.titleKey(s.ByURL[u]))
 	}
 	for _, sec := range s.Sections {
 		fmt.Fprintf(&b, "section %s %q %s: %s\n", sec.Name, sec.Title, sec.URL, names(sec.Pages))
@@ -84,7 +86,7 @@ func describe(s *Site, want map[*content.Page]bool) string {
 }
 
 // TestSiteUpdate checks that Update gives NewSite's model when pages are
-// replaced by versions with other bodies and other links: every page of
+// replaced by versions with other bodies, links and titles: every page of
 // the sample site in turn, then several at once.
 func TestSiteUpdate(t *testing.T) {
 	root := os.DirFS("../..")
@@ -121,10 +123,17 @@ func TestSiteUpdate(t *testing.T) {
 			s = strings.ReplaceAll(s, "](/", "](/gone-")
 		case 2:
 			s += fmt.Sprintf("\n\nSee [one](%s) and [two](%s#x).\n", pages[rng.IntN(len(pages))].URL, pages[rng.IntN(len(pages))].URL)
+		case 3: // a title that sorts elsewhere, and a link added
+			title := []string{"Aardvark ", "Middle ", "Zebra "}[rng.IntN(3)] + p.Title
+			s = titleLine.ReplaceAllLiteralString(s, "title: "+strconv.Quote(title))
+			s += fmt.Sprintf("\n\nSee [one](%s).\n", pages[rng.IntN(len(pages))].URL)
 		}
 		q, errs := content.Parse(p.File, []byte(s), opts)
 		if len(errs) > 0 {
 			t.Fatalf("%s: %v", p.File, errs)
+		}
+		if !Updatable(p, q) {
+			t.Fatalf("%s edit %d: not Updatable", p.File, how)
 		}
 		return q
 	}
@@ -148,7 +157,7 @@ func TestSiteUpdate(t *testing.T) {
 		}
 	}
 	for _, p := range pages {
-		for how := range 3 {
+		for how := range 4 {
 			check(fmt.Sprintf("%s edit %d", p.File, how), map[*content.Page]*content.Page{p: edit(p, how)})
 		}
 	}
@@ -156,11 +165,14 @@ func TestSiteUpdate(t *testing.T) {
 		repl := map[*content.Page]*content.Page{}
 		for range 4 {
 			p := pages[rng.IntN(len(pages))]
-			repl[p] = edit(p, rng.IntN(3))
+			repl[p] = edit(p, rng.IntN(4))
 		}
 		check(fmt.Sprintf("several pages, round %d", i), repl)
 	}
 }
+
+// titleLine is the title in a page's front matter.
+var titleLine = regexp.MustCompile(`(?m)^title: .*$`)
 
 // clone copies a replacement map (Update prunes the one it is given).
 func clone(m map[*content.Page]*content.Page) map[*content.Page]*content.Page {

@@ -54,8 +54,10 @@ type Session struct {
 	r        *render.Renderer
 	shell    string
 	findings map[string][]lint.Finding // by file
-	// lintIdx is lint's index of the pages, kept for the next patch.
-	lintIdx *lint.Index
+	// lintIdx is lint's index of the pages, kept for the next edit;
+	// lintFailed says the last check found errors.
+	lintIdx    *lint.Index
+	lintFailed bool
 	// entries are the URLs of the feeds' pages, redirects the aliases, of site.
 	entries   map[string]bool
 	redirects map[string]string
@@ -260,24 +262,29 @@ func (s *Session) allPages() []*content.Page {
 // previous versions of the changed files (nil entries for new files); a nil
 // old map with full set renders everything.
 func (s *Session) rebuild(ctx context.Context, start time.Time, old map[string]*content.Page, changed []*content.Page, full bool) (*Update, error) {
-	// A patch is a writer editing bodies: every file changed since the last
-	// good render is a page that the other pages show as before (the same
-	// listing). The site model and lint's index are then updated, not made
-	// again, and only the pages themselves are rendered.
+	// An update is a writer editing pages: every file changed since the
+	// last good render is a page whose URL, section, tags, aliases and
+	// release data are as they were (render.Updatable). The site model and
+	// lint's index are then updated, not made again, and the output paths
+	// stay the same. A patch is an update whose pages the other pages show
+	// as before (the same listing): only the pages themselves are rendered.
 	repl := map[*content.Page]*content.Page{}
-	patch := !full && s.site != nil && s.r != nil && s.out != nil && len(s.errs) == 0 &&
+	update := !full && s.site != nil && s.r != nil && s.out != nil && len(s.errs) == 0 &&
 		len(changed) > 0 && len(changed) == len(old)
+	patch := update
 	for _, p := range changed {
-		if !patch {
+		if !update {
 			break
 		}
 		o := old[p.File]
-		if patch = o != nil && listing(o) == listing(p); patch {
+		if update = o != nil && render.Updatable(o, p); update {
 			repl[o] = p
+			patch = patch && listing(o) == listing(p)
 		}
 	}
-	var pages []*content.Page // every page, drafts too; not needed by a patch
-	if !patch {
+	patch = patch && update
+	var pages []*content.Page // every page, drafts too; not needed by an update
+	if !update {
 		pages = s.allPages()
 		var problems []error
 		var loadErrs []*content.Error
@@ -303,12 +310,12 @@ func (s *Session) rebuild(ctx context.Context, start time.Time, old map[string]*
 	}
 
 	var ns *render.Site
-	if patch {
+	if update {
 		ns = s.site.Update(repl)
 	} else {
 		ns = render.NewSite(s.cfg, Published(pages, s.Drafts))
 	}
-	all, findings, problems, err := s.lint(ns, pages, old, changed, full, patch)
+	all, findings, problems, err := s.lint(ns, pages, old, changed, full)
 	if err != nil {
 		return s.failed(start, splitJoined(err)), nil
 	}
@@ -320,12 +327,12 @@ func (s *Session) rebuild(ctx context.Context, start time.Time, old map[string]*
 	}
 
 	// Render.
-	if !patch {
-		ns.Feeds, _ = feed.List(ns) // a patch keeps the feeds: their pages are listed as before
+	if !update {
+		ns.Feeds, _ = feed.List(ns) // an update keeps the feeds: the same products, sections, dated pages
 	}
 	shell := shellOf(ns)
 	if s.r == nil || shell != s.shell {
-		full = true
+		full, update, patch = true, false, false
 	}
 	if s.r == nil {
 		r, err := render.New(ns, s.theme)
@@ -338,11 +345,12 @@ func (s *Session) rebuild(ctx context.Context, start time.Time, old map[string]*
 	}
 	entries := s.entries
 	if !patch {
-		entries = feed.Entries(ns)
+		entries = feed.Entries(ns) // dates may have changed
 	}
 	mem := &memOutput{files: map[string][]byte{}}
 	var jobs, run []render.Job
-	if patch {
+	switch {
+	case patch:
 		// The output paths stay as they were: render the pages, and the
 		// home and 404 pages when the pages' links changed (they rank
 		// pages by the links to them).
@@ -354,7 +362,9 @@ func (s *Session) rebuild(ctx context.Context, start time.Time, old map[string]*
 			}
 		}
 		run = s.r.JobsFor(paths)
-	} else {
+	case update:
+		run = s.r.JobsFor(s.affected(ns, old, changed))
+	default:
 		jobs = s.r.Jobs()
 		if err := s.r.CheckPaths(jobs); err != nil {
 			return s.failed(start, []error{err}), nil
@@ -376,7 +386,7 @@ func (s *Session) rebuild(ctx context.Context, start time.Time, old map[string]*
 	if err := render.RunJobs(run, mem); err != nil {
 		return s.failed(start, []error{err}), nil
 	}
-	if full || s.feedsChange(entries, old, changed) {
+	if full || s.feedsChange(ns, entries, old, changed) {
 		if err := feed.Write(mem, s.r); err != nil {
 			return s.failed(start, []error{err}), nil
 		}
@@ -385,7 +395,7 @@ func (s *Session) rebuild(ctx context.Context, start time.Time, old map[string]*
 	// The new site: the previous files, minus those no longer produced, plus what was rendered.
 	next := make(map[string][]byte, len(s.out)+len(mem.files))
 	switch {
-	case patch:
+	case update:
 		maps.Copy(next, s.out)
 	case !full:
 		keep := map[string]bool{}
@@ -414,11 +424,11 @@ func (s *Session) rebuild(ctx context.Context, start time.Time, old map[string]*
 		next[p] = data
 	}
 	redirs := s.redirects
-	if !patch {
+	if !update {
 		redirs = redirects(ns)
 	}
 	u := &Update{Files: next, Redirects: redirs, Findings: all, Rendered: len(run), Full: full, Site: ns}
-	if patch {
+	if update {
 		for p, data := range mem.files { // nothing else can differ
 			if string(s.out[p]) != string(data) {
 				u.Changed = append(u.Changed, p)
@@ -451,36 +461,47 @@ func (s *Session) rebuild(ctx context.Context, start time.Time, old map[string]*
 }
 
 // lint checks what a change can affect: everything on a full build, else
-// the changed files and their neighbours. A patch re-checks only the
-// changed pages on the index kept from the last check (lint adds the pages
-// whose orphan state their links changed); otherwise the site is indexed
-// again. It returns every finding of the site, those by file, and the
-// errors among them as problems.
-func (s *Session) lint(ns *render.Site, pages []*content.Page, old map[string]*content.Page, changed []*content.Page, full, patch bool) (all []lint.Finding, byFile map[string][]lint.Finding, problems []error, err error) {
+// the changed files and their neighbours. The index kept from the last
+// check takes the changed pages when it can (lint.Index.Replace); when
+// only their bodies and links changed since that check, the changed pages
+// alone are re-checked (lint adds the pages whose orphan state their links
+// changed). Otherwise the site is indexed again — and checked whole if the
+// last check failed, since its findings may concern versions of pages no
+// longer known. It returns every finding of the site, those by file, and
+// the errors among them as problems.
+func (s *Session) lint(ns *render.Site, pages []*content.Page, old map[string]*content.Page, changed []*content.Page, full bool) (all []lint.Finding, byFile map[string][]lint.Finding, problems []error, err error) {
 	lopts := lint.Options{Drafts: s.Drafts, PublishedOnly: true}
 	relint := map[string]bool{}
 	idx := s.lintIdx
 	s.lintIdx = nil // until it is known to match the pages again
-	if !patch || s.findings == nil {
+	if full || s.findings == nil || len(changed) != len(old) {
 		idx = nil
 	}
+	narrow := true
+	var prevs []*content.Page // the changed pages as lint last saw them
 	for _, p := range changed {
 		if idx == nil {
 			break
 		}
-		if o := idx.Page(p.File); o == nil || listing(o) != listing(p) || !idx.Replace(p) {
+		prev := idx.Page(p.File)
+		if prev == nil || !idx.Replace(p) {
 			idx = nil
+			break
 		}
+		prevs = append(prevs, prev)
+		narrow = narrow && listing(prev) == listing(p)
 	}
-	if idx != nil {
+	whole := full || s.findings == nil || idx == nil && s.lintFailed
+	if !whole {
 		for _, p := range changed {
 			relint[p.File] = true
 		}
 		lopts.Report = func(f string) bool { return relint[f] }
-	} else if !full && s.findings != nil {
-		for _, p := range changed {
-			relint[p.File] = true
-		}
+	}
+	if !whole && (idx == nil || !narrow) {
+		// Besides the changed pages: the pages linking to them (anchors,
+		// titles), those they link to (orphans), and those sharing their
+		// titles, now or as lint or the last render saw them.
 		for f := range old {
 			relint[f] = true
 		}
@@ -501,20 +522,17 @@ func (s *Session) lint(ns *render.Site, pages []*content.Page, old map[string]*c
 				}
 			}
 		}
-		// Pages that share a title with a changed page (the title rule).
 		titles := map[string]bool{}
-		for _, p := range changed {
-			titles[strings.ToLower(p.Title)] = true
+		for _, list := range [][]*content.Page{changed, values(old), prevs} {
+			for _, p := range list {
+				titles[titleKey(p)] = true
+			}
 		}
-		for _, p := range old {
-			titles[strings.ToLower(p.Title)] = true
-		}
-		for _, p := range pages {
-			if titles[strings.ToLower(p.Title)] {
+		for _, p := range s.pages {
+			if titles[titleKey(p)] {
 				relint[p.File] = true
 			}
 		}
-		lopts.Report = func(f string) bool { return relint[f] }
 	}
 	if idx == nil {
 		if pages == nil {
@@ -527,6 +545,7 @@ func (s *Session) lint(ns *render.Site, pages []*content.Page, old map[string]*c
 		return nil, nil, nil, err
 	}
 	s.lintIdx = idx
+	defer func() { s.lintFailed = len(problems) > 0 }()
 	byFile = map[string][]lint.Finding{}
 	if lopts.Report != nil {
 		for _, f := range lres.Checked {
@@ -578,10 +597,9 @@ func shellOf(s *render.Site) string {
 
 // affected lists the output paths a change to some pages can alter.
 func (s *Session) affected(ns *render.Site, old map[string]*content.Page, changed []*content.Page) map[string]bool {
-	out := map[string]bool{}
-	for _, p := range []string{"index.html", "404.html", "search/index.html", "tags/index.html", "known-issues/index.html", "sitemap.xml", "robots.txt"} {
-		out[p] = true
-	}
+	// The home, 404 and search pages show popular pages and the first
+	// pages of a section, by title and by the links to them.
+	out := map[string]bool{"index.html": true, "404.html": true, "search/index.html": true}
 	addPage := func(p *content.Page) {
 		if p == nil {
 			return
@@ -593,26 +611,45 @@ func (s *Session) affected(ns *render.Site, old map[string]*content.Page, change
 			}
 		}
 	}
-	addSection := func(site *render.Site, name string) {
-		if site == nil {
+	// A section's list pages that show other pages than before, or the
+	// pages in another order: all of them when the number of pages changed
+	// (each shows the count and the pager).
+	sectionDone := map[string]bool{}
+	addSection := func(name string) {
+		if sectionDone[name] {
 			return
 		}
-		if sec := site.Section(name); sec != nil {
-			n := max(1, (len(sec.Pages)+render.PageSize-1)/render.PageSize)
-			out[pagePath(sec.URL)] = true
-			for i := 2; i <= n; i++ {
-				out[pagePath(fmt.Sprintf("%spage/%d/", sec.URL, i))] = true
+		sectionDone[name] = true
+		var before, after []*content.Page
+		var url string
+		if sec := s.site.Section(name); sec != nil {
+			before, url = sec.Pages, sec.URL
+		}
+		if sec := ns.Section(name); sec != nil {
+			after, url = sec.Pages, sec.URL
+		}
+		n := max(1, (max(len(before), len(after))+render.PageSize-1)/render.PageSize)
+		for i := 1; i <= n; i++ {
+			lo, hi := (i-1)*render.PageSize, i*render.PageSize
+			if len(before) != len(after) || !slices.Equal(before[min(lo, len(before)):min(hi, len(before))], after[min(lo, len(after)):min(hi, len(after))]) {
+				if i == 1 {
+					out[pagePath(url)] = true
+				} else {
+					out[pagePath(fmt.Sprintf("%spage/%d/", url, i))] = true
+				}
 			}
 		}
 	}
-	releaseTouched := false
+	releaseTouched, releaseLinked := false, false
 	touch := func(site *render.Site, p *content.Page) {
 		if site == nil || p == nil {
 			return
 		}
 		q := site.ByURL[p.URL]
 		addPage(p)
-		addSection(site, p.Section)
+		if p.Section != "" {
+			addSection(p.Section)
+		}
 		for _, t := range p.Tags {
 			out["tags/"+content.TagSlug(t)+"/index.html"] = true
 		}
@@ -622,6 +659,7 @@ func (s *Session) affected(ns *render.Site, old map[string]*content.Page, change
 		addPage(q)
 		for _, b := range site.Backlinks[q] {
 			addPage(b)
+			releaseLinked = releaseLinked || b.Type == content.Release
 		}
 		if q.Type == content.Release {
 			releaseTouched = true
@@ -632,25 +670,42 @@ func (s *Session) affected(ns *render.Site, old map[string]*content.Page, change
 			}
 		}
 	}
+	// The sitemap shows the pages' URLs and dates, the tags page the tags
+	// and how many pages carry each.
+	sitemap, tags := false, false
 	for _, p := range changed {
-		if o := old[p.File]; o != nil && listing(o) == listing(p) {
+		o := old[p.File]
+		if o != nil && listing(o) == listing(p) {
 			// Only the body or the page's own links changed: no other
 			// page shows anything of it that changed.
 			addPage(p)
 			continue
 		}
+		sitemap = sitemap || o == nil || o.URL != p.URL || !o.Date().Equal(p.Date()) || o.Draft != p.Draft
+		tags = tags || o == nil || o.Draft != p.Draft || !slices.Equal(o.Tags, p.Tags)
 		touch(s.site, p)
 		touch(ns, p)
-		if o := old[p.File]; o != nil {
+		if o != nil {
 			touch(s.site, o)
 			touch(ns, o)
 		}
 	}
 	for f, o := range old {
 		if _, still := s.pages[f]; !still {
+			sitemap, tags = true, true
 			touch(s.site, o)
 			touch(ns, o)
 		}
+	}
+	if sitemap {
+		out["sitemap.xml"] = true
+	}
+	if tags {
+		out["tags/index.html"] = true
+	}
+	if releaseTouched || releaseLinked {
+		// The known issues show their releases and the titles of their docs.
+		out["known-issues/index.html"] = true
 	}
 	if releaseTouched {
 		// Latest badges, "a newer release", fixed known issues: every release page.
@@ -659,24 +714,47 @@ func (s *Session) affected(ns *render.Site, old map[string]*content.Page, change
 				addPage(r)
 			}
 		}
-		addSection(ns, "releases")
+		if sec := ns.Section("releases"); sec != nil {
+			for i := 1; i <= max(1, (len(sec.Pages)+render.PageSize-1)/render.PageSize); i++ {
+				if i == 1 {
+					out[pagePath(sec.URL)] = true
+				} else {
+					out[pagePath(fmt.Sprintf("%spage/%d/", sec.URL, i))] = true
+				}
+			}
+		}
 	}
 	return out
 }
 
-// feedsChange reports whether an edit can change a feed: a page's listing
-// changed (feeds show titles, dates and the doc titles in release notes),
-// or a changed page is an entry of a feed, before or after (feeds carry the
-// body); entries are the feeds' pages after the edit.
-func (s *Session) feedsChange(entries map[string]bool, old map[string]*content.Page, changed []*content.Page) bool {
+// feedsChange reports whether an edit can change a feed: a changed page
+// is an entry of a feed, before or after (feeds carry the body), or a
+// feed's release notes show its title (a release of the feed links to it
+// and its listing changed); a page is new or gone. entries are the feeds'
+// pages after the edit, ns the site.
+func (s *Session) feedsChange(ns *render.Site, entries map[string]bool, old map[string]*content.Page, changed []*content.Page) bool {
+	inFeed := func(url string) bool { return s.entries[url] || entries[url] }
 	for _, p := range changed {
 		o := old[p.File]
-		if o == nil || listing(o) != listing(p) || s.entries[p.URL] || entries[p.URL] {
+		if o == nil || inFeed(p.URL) || inFeed(o.URL) {
 			return true
+		}
+		if listing(o) == listing(p) {
+			continue
+		}
+		for _, site := range []*render.Site{s.site, ns} {
+			if site == nil {
+				return true
+			}
+			for _, b := range site.Backlinks[site.ByURL[p.URL]] {
+				if inFeed(b.URL) {
+					return true
+				}
+			}
 		}
 	}
 	for f, o := range old {
-		if _, still := s.pages[f]; !still || s.entries[o.URL] {
+		if _, still := s.pages[f]; !still || inFeed(o.URL) {
 			return true
 		}
 	}
@@ -699,6 +777,11 @@ func listing(p *content.Page) string {
 		fmt.Fprintf(&b, "%+v\n", *p.Release)
 	}
 	return b.String()
+}
+
+// titleKey is a title as lint's title rule compares it.
+func titleKey(p *content.Page) string {
+	return strings.ToLower(strings.Join(strings.Fields(p.Title), " "))
 }
 
 // pagePath is the output path of a page's URL.

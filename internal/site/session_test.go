@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -12,7 +13,9 @@ import (
 
 	kb "github.com/octoacme/kb"
 	"github.com/octoacme/kb/internal/content"
+	"github.com/octoacme/kb/internal/corpus"
 	"github.com/octoacme/kb/internal/lint"
+	"github.com/octoacme/kb/internal/render"
 )
 
 // copySample copies the sample site's inputs into a temporary folder.
@@ -239,6 +242,34 @@ func TestSessionIncrementalMatchesFull(t *testing.T) {
 	}
 	sameAsFull(t, dir, u)
 
+	// A title made another page's is a lint error on both pages: the last
+	// good site stays; the title set back, the site equals a full build.
+	billing, _ := os.ReadFile(filepath.Join(dir, "content/faq/billing.md"))
+	editFile(t, dir, "content/faq/billing.md", func(s string) string {
+		return regexp.MustCompile(`(?m)^title: .*$`).ReplaceAllLiteralString(s, "title: Connect Slack to OctoAcme")
+	})
+	u = apply("content/faq/billing.md")
+	dups := 0
+	for _, p := range u.Problems {
+		if strings.Contains(p.Error(), "is also the title of") {
+			dups++
+		}
+	}
+	if dups != 2 {
+		t.Errorf("duplicate title: %d problems name it, want 2 (both pages): %v", dups, u.Problems)
+	}
+	os.WriteFile(filepath.Join(dir, "content/faq/billing.md"), billing, 0o644)
+	sameAsFull(t, dir, apply("content/faq/billing.md"))
+	// The same, set back with a new tag: lint indexes the site again.
+	editFile(t, dir, "content/faq/billing.md", func(s string) string {
+		return regexp.MustCompile(`(?m)^title: .*$`).ReplaceAllLiteralString(s, "title: Connect Slack to OctoAcme")
+	})
+	if u := apply("content/faq/billing.md"); len(u.Problems) == 0 {
+		t.Error("duplicate title: no problem")
+	}
+	os.WriteFile(filepath.Join(dir, "content/faq/billing.md"), []byte(strings.Replace(string(billing), "tags: [", "tags: [invoices, ", 1)), 0o644)
+	sameAsFull(t, dir, apply("content/faq/billing.md"))
+
 	// Broken front matter keeps the last good site and reports the file and line;
 	// fixing it, after another edit made meanwhile, renders both.
 	good, _ := os.ReadFile(filepath.Join(dir, "content/articles/connect-slack.md"))
@@ -268,4 +299,78 @@ func TestSessionIncrementalMatchesFull(t *testing.T) {
 		t.Error("a site.yaml change did not rebuild everything")
 	}
 	sameAsFull(t, dir, u)
+}
+
+// TestSessionPaginatedEdits edits a generated site whose sections span
+// several list pages: a title that moves its page to another list page,
+// the same title edited again (one list page changes), a body edit, and a
+// deleted page. Each rebuild must equal a full build and render only the
+// list pages that changed.
+func TestSessionPaginatedEdits(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a 400-page site")
+	}
+	t.Setenv("SOURCE_DATE_EPOCH", "1795737600")
+	dir := t.TempDir()
+	if _, err := corpus.Generate(dir, corpus.Options{Pages: 400, Seed: 7}); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	s := &Session{Dir: dir, Theme: kb.Theme}
+	if u, err := s.Full(ctx); err != nil || len(u.Problems) > 0 {
+		t.Fatal(err, u.Problems)
+	}
+	sec := s.site.Section("articles")
+	if len(sec.Pages) <= 2*render.PageSize {
+		t.Fatalf("articles has %d pages; the test needs three list pages", len(sec.Pages))
+	}
+	last := sec.Pages[len(sec.Pages)-1] // on the last list page
+	listPages := func(u *Update) (n int) {
+		for _, p := range u.Changed {
+			if strings.HasPrefix(p, "articles/page/") || p == "articles/index.html" {
+				n++
+			}
+		}
+		return n
+	}
+	apply := func(step string, files ...string) *Update {
+		t.Helper()
+		u, err := s.Apply(ctx, files)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameAsFull(t, dir, u)
+		if t.Failed() {
+			t.Fatalf("after %s", step)
+		}
+		return u
+	}
+	retitle := func(prefix string) {
+		editFile(t, dir, last.File, func(src string) string {
+			return regexp.MustCompile(`(?m)^title: "?`).ReplaceAllStringFunc(src, func(m string) string { return m + prefix })
+		})
+	}
+	retitle("AAA ")
+	if u := apply("title moved to the first list page", last.File); listPages(u) < 3 {
+		t.Errorf("a page moved from the last list page to the first: %d list pages changed, want every one", listPages(u))
+	}
+	retitle("AAB ")
+	if u := apply("title edited in place", last.File); listPages(u) != 1 || u.Rendered > 20 {
+		t.Errorf("a title edited in place: %d list pages changed, %d files rendered; want 1 list page and few files", listPages(u), u.Rendered)
+	}
+	editFile(t, dir, last.File, func(src string) string { return src + "\nMore words.\n" })
+	apply("body edit", last.File)
+	// A new page (a copy of the first, retitled): every list page shows the count.
+	src, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(sec.Pages[0].File)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	copyName := "content/articles/zz-copy.md"
+	src = regexp.MustCompile(`(?m)^title: "?`).ReplaceAllFunc(src, func(m []byte) []byte { return append(m, "Copy of "...) })
+	if err := os.WriteFile(filepath.Join(dir, filepath.FromSlash(copyName)), src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if u := apply("page added", copyName); listPages(u) < 3 {
+		t.Errorf("a page added: %d list pages changed, want every one", listPages(u))
+	}
 }
