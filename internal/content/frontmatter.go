@@ -64,7 +64,10 @@ var formats = []*frontmatter.Format{
 // body's offset in src, and the line the front-matter data starts on.
 func split(src []byte) (fm *yaml.Node, format string, bodyStart int, err error) {
 	var c capture
-	rest, err := frontmatter.Parse(bytes.NewReader(src), &c, formats...)
+	// adrg/frontmatter returns the body as a copy; given only the lines up
+	// to the closing delimiter, it copies next to nothing.
+	head := src[:frontMatterEnd(src)]
+	rest, err := frontmatter.Parse(bytes.NewReader(head), &c, formats...)
 	if err != nil {
 		return nil, "", 0, &Error{Pos: Pos{Line: 1}, Msg: "front matter: " + err.Error()}
 	}
@@ -76,7 +79,7 @@ func split(src []byte) (fm *yaml.Node, format string, bodyStart int, err error) 
 		}
 		return nil, "", 0, nil
 	}
-	bodyStart = len(src) - len(rest)
+	bodyStart = len(head) - len(rest)
 	dataLine := firstLine + 1
 	if first == "{" {
 		dataLine = firstLine
@@ -106,6 +109,31 @@ func firstLine(src []byte) (string, int) {
 	return "", line
 }
 
+// frontMatterEnd is where front matter opened by a delimiter line ("---",
+// "+++", ";;;", "---yaml"…) surely ends: after the first line that closes
+// it. Anything else (no front matter, a JSON object, no closing line)
+// gives the whole file.
+func frontMatterEnd(src []byte) int {
+	first, _ := firstLine(src)
+	if !isDelimiter(first) {
+		return len(src)
+	}
+	end := closing(first)
+	start := bytes.Index(src, []byte(first)) + len(first)
+	for i := start; i < len(src); {
+		j := bytes.IndexByte(src[i:], '\n')
+		if j < 0 {
+			break
+		}
+		line := src[i : i+j]
+		i += j + 1
+		if string(line) == end {
+			return i
+		}
+	}
+	return len(src)
+}
+
 func isDelimiter(s string) bool {
 	for _, f := range formats {
 		if f.Start == s && s != "{" {
@@ -131,6 +159,11 @@ func decode(format string, data []byte, dataLine int) (*yaml.Node, error) {
 	var doc yaml.Node
 	switch format {
 	case "yaml", "json":
+		if fast, ok := fastYAML(data); ok && format == "yaml" {
+			doc = *fast
+			shiftLines(&doc, dataLine-1)
+			break
+		}
 		if err := yaml.Unmarshal(data, &doc); err != nil {
 			msg := err.Error()
 			line := dataLine

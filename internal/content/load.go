@@ -244,7 +244,9 @@ func Parse(file string, data []byte, opts Options) (page *Page, errs []*Error) {
 	f := &fields{file: file, pos: map[string]Pos{}, keys: map[string]*yaml.Node{}}
 	if node != nil {
 		f = newFields(file, node)
-		if err := node.Decode(&p.Params); err != nil {
+		if params, ok := simpleParams(node); ok {
+			p.Params = params
+		} else if err := node.Decode(&p.Params); err != nil {
 			f.errs = append(f.errs, &Error{File: file, Pos: Pos{Line: node.Line}, Msg: "front matter: " + err.Error()})
 		}
 	}

@@ -1,6 +1,7 @@
 package content
 
 import (
+	"bytes"
 	"io/fs"
 	"runtime"
 	"strings"
@@ -8,6 +9,7 @@ import (
 	"testing/fstest"
 	"unicode/utf8"
 
+	"github.com/adrg/frontmatter"
 	"golang.org/x/text/unicode/norm"
 	"gopkg.in/yaml.v3"
 )
@@ -227,4 +229,27 @@ func hasError(s *Site, file string) bool {
 		}
 	}
 	return false
+}
+
+// FuzzFrontMatterEnd checks that giving adrg/frontmatter only the lines up
+// to frontMatterEnd finds the same front matter and body as the whole file.
+func FuzzFrontMatterEnd(f *testing.F) {
+	for _, s := range []string{
+		"---\ntitle: T\n---\n# Hi\n---\nmore\n", "+++\na = 1\n+++\nbody", "---yaml\na: b\n---\n", ";;;\n{}\n;;;\nx",
+		"\n\n---\na: 1\n --- \n---\nbody", "---\nno end\n", "{\n\"a\": 1\n}\nbody", "---\n---", "---\r\na: 1\r\n---\r\n",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		src := normalize([]byte(text))
+		var whole, head capture
+		restWhole, errWhole := frontmatter.Parse(bytes.NewReader(src), &whole, formats...)
+		h := src[:frontMatterEnd(src)]
+		restHead, errHead := frontmatter.Parse(bytes.NewReader(h), &head, formats...)
+		if (errWhole == nil) != (errHead == nil) || whole.format != head.format || string(whole.data) != string(head.data) ||
+			errWhole == nil && len(src)-len(restWhole) != len(h)-len(restHead) {
+			t.Fatalf("%q: whole file gives %q %q body at %d (%v); up to %d gives %q %q body at %d (%v)", text,
+				whole.format, whole.data, len(src)-len(restWhole), errWhole, len(h), head.format, head.data, len(h)-len(restHead), errHead)
+		}
+	})
 }
