@@ -50,6 +50,18 @@ type Options struct {
 	// BasePath is prefixed to root-relative link and image URLs when the
 	// site is not served from the root of its host ("/help/").
 	BasePath string
+
+	// stockLinkify uses goldmark's linkify parser as it is (tests).
+	stockLinkify bool
+}
+
+// linkifyExt is kb's autolinks (see linkify.go), or goldmark's own for
+// the test that compares them.
+func linkifyExt(stock bool) goldmark.Extender {
+	if stock {
+		return extension.Linkify
+	}
+	return quickLinkify{}
 }
 
 // Converter turns Markdown into Documents. It is safe for concurrent use.
@@ -75,7 +87,7 @@ func New(opts Options) *Converter {
 		goldmark.WithExtensions(
 			// GFM = tables (at most MaxTableColumns wide), strikethrough,
 			// linkify (autolinks), task lists.
-			extension.Linkify, extension.Strikethrough, extension.TaskList, limitedTable{},
+			linkifyExt(opts.stockLinkify), extension.Strikethrough, extension.TaskList, limitedTable{},
 			// Footnotes are common in release notes ("[^1] applies to Business plans").
 			extension.Footnote,
 			// goldmark-highlighting (see code.go), with chroma classes, not
