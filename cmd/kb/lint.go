@@ -50,6 +50,7 @@ failures. The format never changes the status.`, stdout)
 		return printRules(*dir, *format, stdout)
 	}
 
+	defer site.BatchMemory()()
 	l, err := site.LoadText(*dir, kb.Theme)
 	if err != nil {
 		return reportBuildError(err, stderr)

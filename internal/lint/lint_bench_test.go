@@ -31,12 +31,14 @@ import (
 //
 //	goldmark-parse   read every file and parse it with goldmark (GFM), as
 //	                 many files at once as kb uses (GOMAXPROCS workers)
-//	load             site.LoadText alone (no HTML render, as kb lint loads): site.yaml, and every page's front
-//	                 matter, Markdown parse, extraction and HTML
+//	load             site.LoadText alone, as kb lint loads: site.yaml, and
+//	                 every page's front matter, Markdown parse and
+//	                 extraction (no HTML)
 //	check            lint.Check alone, on pages already loaded and parsed
 //	kb-lint          the whole kb lint: load site.yaml and every page (front
-//	                 matter, one Markdown parse and render each), check, and
-//	                 write the text report
+//	                 matter, one Markdown parse each, no HTML), check, and
+//	                 write the text report, at the collector's pace kb lint
+//	                 sets (site.BatchMemory)
 //
 // Each reports pages/s. The target: kb-lint takes at most 1.5× the
 // time of goldmark-parse. Run with
@@ -123,6 +125,7 @@ func BenchmarkLint(b *testing.B) {
 		b.ReportAllocs()
 		cpu0 := cputime.Process()
 		for b.Loop() {
+			restore := site.BatchMemory() // as kb lint sets it
 			l, err := site.LoadText(dir, kb.Theme)
 			if err != nil {
 				b.Fatal(err)
@@ -134,6 +137,7 @@ func BenchmarkLint(b *testing.B) {
 			if err := lint.WriteText(io.Discard, res.Findings, res.Files); err != nil {
 				b.Fatal(err)
 			}
+			restore()
 		}
 		perSecond(b, cpu0)
 	})

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -12,8 +14,19 @@ import (
 	east "github.com/yuin/goldmark/extension/ast"
 )
 
+// scratch is memory extract reuses from block to block and page to page:
+// a block's text and spans are built in it and copied out at their size.
+type scratch struct {
+	buf   []byte
+	spans []Span
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
 // extract walks a parsed document once: it sets heading IDs and fills d.
 func extract(doc ast.Node, src []byte, d *Document) {
+	sc := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(sc)
 	ids := newIDs()
 	section := -1
 	tables := 0
@@ -23,7 +36,7 @@ func extract(doc ast.Node, src []byte, d *Document) {
 		}
 		switch n := n.(type) {
 		case *ast.Heading:
-			b := inlineBlock(n, src, d, HeadingText)
+			b := inlineBlock(n, src, d, HeadingText, sc)
 			// The ID and the displayed text include code spans; the prose block does not.
 			text := strings.Join(strings.Fields(plainText(n, src)), " ")
 			id := ids.generate(text)
@@ -34,7 +47,7 @@ func extract(doc ast.Node, src []byte, d *Document) {
 			d.addBlock(b)
 			return ast.WalkSkipChildren, nil
 		case *ast.Paragraph, *ast.TextBlock:
-			b := inlineBlock(n, src, d, Paragraph)
+			b := inlineBlock(n, src, d, Paragraph, sc)
 			b.Section = section
 			b.InList = inList(n)
 			d.addBlock(b)
@@ -43,7 +56,7 @@ func extract(doc ast.Node, src []byte, d *Document) {
 			tables++
 			n.SetAttributeString("aria-label", []byte(fmt.Sprintf("Table %d", tables)))
 		case *east.TableCell:
-			b := inlineBlock(n, src, d, TableCell)
+			b := inlineBlock(n, src, d, TableCell, sc)
 			b.Section = section
 			d.addBlock(b)
 			return ast.WalkSkipChildren, nil
@@ -104,9 +117,9 @@ func blockOffset(n ast.Node) int {
 
 // inlineBlock collects the prose text of a block's inline children, and
 // records its links, images and directives on the way.
-func inlineBlock(n ast.Node, src []byte, d *Document, kind BlockKind) Block {
+func inlineBlock(n ast.Node, src []byte, d *Document, kind BlockKind, sc *scratch) Block {
 	b := Block{Kind: kind, Section: -1}
-	var buf []byte
+	buf, spans := sc.buf[:0], sc.spans[:0]
 	space := func() {
 		if len(buf) > 0 && buf[len(buf)-1] != ' ' {
 			buf = append(buf, ' ')
@@ -119,7 +132,7 @@ func inlineBlock(n ast.Node, src []byte, d *Document, kind BlockKind) Block {
 			case *ast.Text:
 				seg := c.Segment
 				v := seg.Value(src)
-				b.Spans = append(b.Spans, Span{At: len(buf), Offset: seg.Start, Len: len(v)})
+				spans = append(spans, Span{At: len(buf), Offset: seg.Start, Len: len(v)})
 				buf = append(buf, v...)
 				if c.SoftLineBreak() || c.HardLineBreak() {
 					space()
@@ -165,6 +178,10 @@ func inlineBlock(n ast.Node, src []byte, d *Document, kind BlockKind) Block {
 	}
 	walk(n)
 	b.Text = string(buf)
+	if len(spans) > 0 {
+		b.Spans = slices.Clone(spans)
+	}
+	sc.buf, sc.spans = buf, spans
 	return b
 }
 
