@@ -61,10 +61,19 @@ func NewIndex(s *Site, opts Options) *Index {
 	if cfg == nil {
 		cfg = config.Default()
 	}
+	n := len(s.Pages)
 	x := &Index{site: s, cfg: cfg, drafts: opts.Drafts, publishedOnly: opts.PublishedOnly, static: s.Static,
-		pos: map[string]int{}, published: map[string]*content.Page{}, all: map[string]*content.Page{},
-		byFile: map[string]*content.Page{}, inUniverse: map[string]bool{}, bySlug: map[string][]string{},
-		aliases: map[string]*content.Page{}, titles: map[string][]int{}}
+		pos: make(map[string]int, n), published: make(map[string]*content.Page, n), all: make(map[string]*content.Page, n),
+		byFile: make(map[string]*content.Page, n), inUniverse: make(map[string]bool, n), bySlug: make(map[string][]string, n),
+		aliases: map[string]*content.Page{}, titles: make(map[string][]int, n)}
+	// The generated lists need only the published pages: worked out on
+	// another core meanwhile.
+	generated := make(chan struct{})
+	go func() {
+		defer close(generated)
+		x.generate()
+	}()
+	defer func() { <-generated }()
 	for _, p := range s.Pages {
 		if p == nil || p.Doc == nil {
 			continue
@@ -92,7 +101,7 @@ func NewIndex(s *Site, opts Options) *Index {
 		}
 		x.bySlug[p.Slug] = append(x.bySlug[p.Slug], p.URL)
 	}
-	n := len(x.universe)
+	n = len(x.universe)
 	x.titleKey = make([]string, n)
 	x.targets, x.known, x.inbound = make([][]int, n), make([]bool, n), make([]int, n)
 	for i, p := range x.universe {
@@ -102,7 +111,6 @@ func NewIndex(s *Site, opts Options) *Index {
 			x.titles[k] = append(x.titles[k], i)
 		}
 	}
-	x.generate()
 	return x
 }
 
@@ -117,8 +125,8 @@ func (x *Index) generate() {
 	sections := map[string]int{}
 	var releases []*content.Page
 	var dated *content.Page
-	for _, p := range x.universe {
-		if !x.isPublished(p) {
+	for _, p := range x.site.Pages { // the published pages of the universe
+		if p == nil || p.Doc == nil || !x.isPublished(p) {
 			continue
 		}
 		if p.Section != "" {

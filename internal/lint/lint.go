@@ -383,12 +383,11 @@ func (e *emitter) pos(off int) content.Pos {
 // scratch is a worker's reusable memory, so that checking a page of prose
 // allocates little.
 type scratch struct {
-	// syllables caches syllable counts by word.
-	syllables map[string]uint8
+	syllables *syllableCache
 	words     []word
 }
 
-func newScratch() *scratch { return &scratch{syllables: make(map[string]uint8, 4096)} }
+func newScratch() *scratch { return &scratch{syllables: newSyllableCache()} }
 
 // emitter returns an emitter for findings outside checkPage (no scratch).
 func (c *checker) emitter(p *content.Page) *emitter { return &emitter{c: c, p: p} }

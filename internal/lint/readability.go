@@ -45,7 +45,7 @@ var abbreviations = []string{"e.g", "i.e", "vs", "mr", "mrs", "ms", "dr", "fig",
 // block is at least one sentence (a list item without a full stop is one);
 // inside it, ".", "!", "?" and "…" at the end of a word end a sentence.
 func measure(text string) textStats {
-	return measureWords(text, appendWords(nil, text), map[string]uint8{})
+	return measureWords(text, appendWords(nil, text), newSyllableCache())
 }
 
 // endsSentence reports whether a token ends a sentence: it ends in ".",
@@ -350,7 +350,7 @@ func (r *readability) report(c *checker, e *emitter) {
 // words (as appendWords finds them). Words not apart by white space make one
 // word (sign-in, e.g., 3.7), as in measure; a sentence ends after a word
 // followed by ".", "!", "?" or "…" and then white space or the end.
-func measureWords(text string, words []word, cache map[string]uint8) textStats {
+func measureWords(text string, words []word, cache *syllableCache) textStats {
 	var s textStats
 	pending := 0
 	tokStart := -1
@@ -364,12 +364,7 @@ func measureWords(text string, words []word, cache map[string]uint8) textStats {
 		if shortWord(piece) {
 			s.syllables++ // the, and, you: no need for the cache
 		} else {
-			n, ok := cache[piece]
-			if !ok {
-				n = uint8(min(partSyllables(piece), 255))
-				cache[piece] = n
-			}
-			s.syllables += int(n)
+			s.syllables += int(cache.count(piece))
 		}
 		// The gap to the next word decides whether the token goes on.
 		gapEnd := len(text)
@@ -402,4 +397,37 @@ func measureWords(text string, words []word, cache map[string]uint8) textStats {
 		s.syllables = s.words // every word has a syllable
 	}
 	return s
+}
+
+// syllableCache caches syllable counts by word. Words of up to 16 bytes,
+// nearly all, are keyed by their bytes in an array, which the map hashes
+// and compares faster than a string (NUL never occurs in a word, so the
+// zero padding is unambiguous).
+type syllableCache struct {
+	short map[[16]byte]uint8
+	long  map[string]uint8
+}
+
+func newSyllableCache() *syllableCache {
+	return &syllableCache{short: make(map[[16]byte]uint8, 4096), long: map[string]uint8{}}
+}
+
+// count returns partSyllables(w), capped at 255.
+func (c *syllableCache) count(w string) uint8 {
+	if len(w) <= 16 {
+		var k [16]byte
+		copy(k[:], w)
+		n, ok := c.short[k]
+		if !ok {
+			n = uint8(min(partSyllables(w), 255))
+			c.short[k] = n
+		}
+		return n
+	}
+	n, ok := c.long[w]
+	if !ok {
+		n = uint8(min(partSyllables(w), 255))
+		c.long[w] = n
+	}
+	return n
 }
