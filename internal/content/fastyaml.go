@@ -23,25 +23,37 @@ func fastYAML(data []byte) (*yaml.Node, bool) {
 	if bytes.IndexByte(data, '\t') >= 0 || bytes.IndexByte(data, '\r') >= 0 {
 		return nil, false
 	}
-	m := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
-	seen := map[string]bool{}
 	lines := strings.Split(string(data), "\n")
+	// The nodes come from one allocation (a field is a key and a value).
+	slab := make([]yaml.Node, 0, 2*len(lines)+2)
+	node := func(n yaml.Node) *yaml.Node {
+		if len(slab) == cap(slab) {
+			return &n
+		}
+		slab = append(slab, n)
+		return &slab[len(slab)-1]
+	}
+	m := node(yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"})
 	for i := 0; i < len(lines); i++ {
 		l := lines[i]
 		if strings.TrimRight(l, " ") == "" {
 			continue
 		}
 		colon := strings.IndexByte(l, ':')
-		if colon <= 0 || !isKey(l[:colon]) || seen[l[:colon]] {
+		if colon <= 0 || !isKey(l[:colon]) {
 			return nil, false
 		}
 		key := l[:colon]
-		seen[key] = true
+		for j := 0; j < len(m.Content); j += 2 {
+			if m.Content[j].Value == key {
+				return nil, false // a repeated key: yaml.v3's error
+			}
+		}
 		line := i + 1
 		if m.Line == 0 {
 			m.Line, m.Column = line, 1
 		}
-		k := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: key, Line: line, Column: 1}
+		k := node(yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: key, Line: line, Column: 1})
 		rest := l[colon+1:]
 		if rest != "" && rest[0] != ' ' {
 			return nil, false // "a:b" is one plain scalar, not a field
@@ -84,7 +96,7 @@ func fastYAML(data []byte) (*yaml.Node, bool) {
 	if len(m.Content) == 0 {
 		return nil, false
 	}
-	return &yaml.Node{Kind: yaml.DocumentNode, Line: m.Line, Column: 1, Content: []*yaml.Node{m}}, true
+	return node(yaml.Node{Kind: yaml.DocumentNode, Line: m.Line, Column: 1, Content: []*yaml.Node{m}}), true
 }
 
 // isKey accepts the keys kb's fields use: letters, digits, _ and -.
