@@ -24,16 +24,7 @@ func fastYAML(data []byte) (*yaml.Node, bool) {
 		return nil, false
 	}
 	lines := strings.Split(string(data), "\n")
-	// The nodes come from one allocation (a field is a key and a value).
-	slab := make([]yaml.Node, 0, 2*len(lines)+2)
-	node := func(n yaml.Node) *yaml.Node {
-		if len(slab) == cap(slab) {
-			return &n
-		}
-		slab = append(slab, n)
-		return &slab[len(slab)-1]
-	}
-	m := node(yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"})
+	m := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
 	for i := 0; i < len(lines); i++ {
 		l := lines[i]
 		if strings.TrimRight(l, " ") == "" {
@@ -53,7 +44,7 @@ func fastYAML(data []byte) (*yaml.Node, bool) {
 		if m.Line == 0 {
 			m.Line, m.Column = line, 1
 		}
-		k := node(yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: key, Line: line, Column: 1})
+		k := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: key, Line: line, Column: 1}
 		rest := l[colon+1:]
 		if rest != "" && rest[0] != ' ' {
 			return nil, false // "a:b" is one plain scalar, not a field
@@ -96,7 +87,7 @@ func fastYAML(data []byte) (*yaml.Node, bool) {
 	if len(m.Content) == 0 {
 		return nil, false
 	}
-	return node(yaml.Node{Kind: yaml.DocumentNode, Line: m.Line, Column: 1, Content: []*yaml.Node{m}}), true
+	return &yaml.Node{Kind: yaml.DocumentNode, Line: m.Line, Column: 1, Content: []*yaml.Node{m}}, true
 }
 
 // isKey accepts the keys kb's fields use: letters, digits, _ and -.
