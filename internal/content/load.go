@@ -49,6 +49,14 @@ type Site struct {
 // Symbolic links are reported, not followed.
 func Files(fsys fs.FS) ([]string, []*Error) {
 	var files []string
+	errs := walkFiles(fsys, func(p string) { files = append(files, p) })
+	sort.Strings(files)
+	return files, errs
+}
+
+// walkFiles calls found with each content file under content/, in the
+// order fs.WalkDir meets them, and returns the problems.
+func walkFiles(fsys fs.FS, found func(string)) []*Error {
 	var errs []*Error
 	err := fs.WalkDir(fsys, Dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -69,15 +77,14 @@ func Files(fsys fs.FS) ([]string, []*Error) {
 			return nil
 		}
 		if !d.IsDir() && strings.EqualFold(path.Ext(d.Name()), ".md") {
-			files = append(files, p)
+			found(p)
 		}
 		return nil
 	})
 	if err != nil {
 		errs = append(errs, &Error{File: Dir, Msg: err.Error()})
 	}
-	sort.Strings(files)
-	return files, errs
+	return errs
 }
 
 // IsContentName reports whether a file or folder name takes part in the
@@ -106,36 +113,51 @@ func IsContentFile(p string) bool {
 // and the rest still load.
 func Load(fsys fs.FS, opts Options) *Site {
 	s := &Site{}
-	files, errs := Files(fsys)
-	s.Errors = append(s.Errors, errs...)
-
-	pages := make([]*Page, len(files))
-	perr := make([][]*Error, len(files))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	workers := min(runtime.GOMAXPROCS(0), max(len(files), 1))
-	for range workers {
+	// The folders are walked while the first files parse: the walk of
+	// 10,000 files takes as long as parsing a few hundred.
+	type result struct {
+		file string
+		page *Page
+		errs []*Error
+	}
+	next := make(chan string, 64)
+	var walkErrs []*Error
+	go func() {
+		defer close(next)
+		walkErrs = walkFiles(fsys, func(p string) { next <- p })
+	}()
+	var (
+		wg      sync.WaitGroup
+		mu      sync.Mutex
+		results []result
+	)
+	for range runtime.GOMAXPROCS(0) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := range next {
-				if data, ok := opts.Files[files[i]]; ok {
-					pages[i], perr[i] = parseLimited(files[i], data, opts)
+			var mine []result
+			for file := range next {
+				var r result
+				r.file = file
+				if data, ok := opts.Files[file]; ok {
+					r.page, r.errs = parseLimited(file, data, opts)
 				} else {
-					pages[i], perr[i] = readFile(fsys, files[i], opts)
+					r.page, r.errs = readFile(fsys, file, opts)
 				}
+				mine = append(mine, r)
 			}
+			mu.Lock()
+			results = append(results, mine...)
+			mu.Unlock()
 		}()
 	}
-	for i := range files {
-		next <- i
-	}
-	close(next)
 	wg.Wait()
-	for i := range files {
-		s.Errors = append(s.Errors, perr[i]...)
-		if pages[i] != nil {
-			s.Pages = append(s.Pages, pages[i])
+	sort.Slice(results, func(i, j int) bool { return results[i].file < results[j].file })
+	s.Errors = append(s.Errors, walkErrs...)
+	for _, r := range results {
+		s.Errors = append(s.Errors, r.errs...)
+		if r.page != nil {
+			s.Pages = append(s.Pages, r.page)
 		}
 	}
 	s.Errors = append(s.Errors, CheckSite(s.Pages)...)
