@@ -78,6 +78,9 @@ func appendWords(out []word, s string) []word {
 					start = i
 				}
 				i++
+				for i < len(s) && s[i] < utf8.RuneSelf && asciiWord[s[i]] {
+					i++ // the rest of an ASCII word at once
+				}
 				continue
 			}
 			r = rune(c)

@@ -256,6 +256,9 @@ func countWords(s string) int {
 					n++
 					in = true
 				}
+				for i < len(s) && s[i] < utf8.RuneSelf && asciiWord[s[i]] {
+					i++ // the rest of an ASCII word at once
+				}
 				continue
 			}
 		} else {
