@@ -399,29 +399,37 @@ func measureWords(text string, words []word, cache *syllableCache) textStats {
 	return s
 }
 
-// syllableCache caches syllable counts by word. Words of up to 16 bytes,
-// nearly all, are keyed by their bytes in an array, which the map hashes
-// and compares faster than a string (NUL never occurs in a word, so the
-// zero padding is unambiguous).
+// syllableCache caches syllable counts by word, for one worker. Words of
+// up to 16 bytes, nearly all, go in a direct-mapped table: a slot chosen
+// by a hash of the word holds the last word that fell there and its count
+// (a clash only costs counting again), which is several times faster than
+// a map. Longer words go in a map.
 type syllableCache struct {
-	short map[[16]byte]uint8
-	long  map[string]uint8
+	keys [syllableSlots][16]byte
+	vals [syllableSlots]uint8 // count+1; 0 is an empty slot
+	long map[string]uint8
 }
 
-func newSyllableCache() *syllableCache {
-	return &syllableCache{short: make(map[[16]byte]uint8, 4096), long: map[string]uint8{}}
-}
+const syllableSlots = 1 << 14
 
-// count returns partSyllables(w), capped at 255.
+func newSyllableCache() *syllableCache { return &syllableCache{long: map[string]uint8{}} }
+
+// count returns partSyllables(w), capped at 255 (a word of 16 bytes has
+// at most 16).
 func (c *syllableCache) count(w string) uint8 {
 	if len(w) <= 16 {
-		var k [16]byte
-		copy(k[:], w)
-		n, ok := c.short[k]
-		if !ok {
-			n = uint8(min(partSyllables(w), 255))
-			c.short[k] = n
+		h := uint32(2166136261) // FNV-1a
+		for i := 0; i < len(w); i++ {
+			h = (h ^ uint32(w[i])) * 16777619
 		}
+		slot := h & (syllableSlots - 1)
+		var k [16]byte // NUL never occurs in a word: the padding is unambiguous
+		copy(k[:], w)
+		if v := c.vals[slot]; v != 0 && c.keys[slot] == k {
+			return v - 1
+		}
+		n := uint8(partSyllables(w))
+		c.keys[slot], c.vals[slot] = k, n+1
 		return n
 	}
 	n, ok := c.long[w]

@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -96,4 +97,22 @@ func TestReadabilityRule(t *testing.T) {
 				"site.yaml": "lint:\n  max_grade: 3\n"},
 			want: []string{"content/articles/x.md:7:1: warning: readability"}},
 	})
+}
+
+// TestSyllableCache: the cache gives partSyllables' count for every word,
+// found again or after another word took its slot, short or long.
+func TestSyllableCache(t *testing.T) {
+	c := newSyllableCache()
+	var words []string
+	for i := 0; i < 3*syllableSlots; i++ { // more words than slots: clashes
+		words = append(words, fmt.Sprintf("word%dx", i), fmt.Sprintf("Ünïcode%d", i%97))
+	}
+	words = append(words, "a", "SSO", "2FA", "15", strings.Repeat("ab", 20), strings.Repeat("é", 9), "don't", "ion")
+	for round := 0; round < 2; round++ {
+		for _, w := range words {
+			if got, want := c.count(w), uint8(min(partSyllables(w), 255)); got != want {
+				t.Fatalf("count(%q) = %d, want %d", w, got, want)
+			}
+		}
+	}
 }
