@@ -1,12 +1,14 @@
 package content
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -67,7 +69,13 @@ func split(src []byte) (fm *yaml.Node, format string, bodyStart int, err error) 
 	// adrg/frontmatter returns the body as a copy; given only the lines up
 	// to the closing delimiter, it copies next to nothing.
 	head := src[:frontMatterEnd(src)]
-	rest, err := frontmatter.Parse(bytes.NewReader(head), &c, formats...)
+	// adrg/frontmatter wraps its reader in a bufio.Reader of 4 KB unless
+	// it is one already: hand it a pooled one.
+	br := readerPool.Get().(*bufio.Reader)
+	br.Reset(bytes.NewReader(head))
+	rest, err := frontmatter.Parse(br, &c, formats...)
+	br.Reset(nil)
+	readerPool.Put(br)
 	if err != nil {
 		return nil, "", 0, &Error{Pos: Pos{Line: 1}, Msg: "front matter: " + err.Error()}
 	}
@@ -108,6 +116,8 @@ func firstLine(src []byte) (string, int) {
 	}
 	return "", line
 }
+
+var readerPool = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 4096) }}
 
 // frontMatterEnd is where front matter opened by a delimiter line ("---",
 // "+++", ";;;", "---yaml"…) surely ends: after the first line that closes
@@ -160,9 +170,9 @@ func decode(format string, data []byte, dataLine int) (*yaml.Node, error) {
 	switch format {
 	case "yaml", "json":
 		if fast, ok := fastYAML(data); ok && format == "yaml" {
-			doc = *fast
-			shiftLines(&doc, dataLine-1)
-			break
+			// a mapping of scalars and lists: no aliases to expand
+			shiftLines(fast, dataLine-1)
+			return fast.Content[0], nil
 		}
 		if err := yaml.Unmarshal(data, &doc); err != nil {
 			msg := err.Error()

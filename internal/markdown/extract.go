@@ -17,8 +17,9 @@ import (
 // scratch is memory extract reuses from block to block and page to page:
 // a block's text and spans are built in it and copied out at their size.
 type scratch struct {
-	buf   []byte
-	spans []Span
+	buf    []byte
+	spans  []Span
+	blocks []Block
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
@@ -26,7 +27,17 @@ var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 // extract walks a parsed document once: it sets heading IDs and fills d.
 func extract(doc ast.Node, src []byte, d *Document) {
 	sc := scratchPool.Get().(*scratch)
-	defer scratchPool.Put(sc)
+	d.Blocks = sc.blocks[:0] // grown in the scratch, copied out at its size
+	defer func() {
+		sc.blocks = d.Blocks
+		d.Blocks = nil
+		if len(sc.blocks) > 0 {
+			d.Blocks = slices.Clone(sc.blocks)
+		}
+		clear(sc.blocks) // keep no page's text alive
+		sc.blocks = sc.blocks[:0]
+		scratchPool.Put(sc)
+	}()
 	ids := newIDs()
 	section := -1
 	tables := 0
