@@ -3,7 +3,6 @@ package lint
 import (
 	"fmt"
 	"io/fs"
-	"reflect"
 	"slices"
 	"strings"
 
@@ -105,7 +104,7 @@ func NewIndex(s *Site, opts Options) *Index {
 	x.titleKey = make([]string, n)
 	x.targets, x.known, x.inbound = make([][]int, n), make([]bool, n), make([]int, n)
 	for i, p := range x.universe {
-		k := titleKey(p)
+		k := TitleKey(p)
 		x.titleKey[i] = k
 		if k != "" {
 			x.titles[k] = append(x.titles[k], i)
@@ -207,7 +206,7 @@ func (x *Index) Replace(p *content.Page) bool {
 			x.aliases[a] = p
 		}
 	}
-	if k := titleKey(p); k != x.titleKey[i] {
+	if k := TitleKey(p); k != x.titleKey[i] {
 		if g := slices.DeleteFunc(x.titles[x.titleKey[i]], func(j int) bool { return j == i }); len(g) > 0 {
 			x.titles[x.titleKey[i]] = g
 		} else {
@@ -225,21 +224,16 @@ func (x *Index) Replace(p *content.Page) bool {
 }
 
 // sameShape reports whether two versions of a page give the index the
-// same URLs, generated lists and known-issue anchors.
+// same URLs, generated lists and known-issue anchors: what the site model
+// needs the same to be updated (render.Updatable), the same slug, and a
+// date both or neither have.
 func sameShape(a, b *content.Page) bool {
-	if a.URL != b.URL || a.Slug != b.Slug || a.Draft != b.Draft || a.Type != b.Type || a.Section != b.Section ||
-		!slices.Equal(a.Aliases, b.Aliases) || !slices.Equal(a.Tags, b.Tags) || a.Date().IsZero() != b.Date().IsZero() ||
-		(a.Release == nil) != (b.Release == nil) {
-		return false
-	}
-	if a.Release != nil {
-		return a.Product == b.Product && a.Date().Equal(b.Date()) && reflect.DeepEqual(*a.Release, *b.Release)
-	}
-	return true
+	return render.Updatable(a, b) && a.Slug == b.Slug && a.Date().IsZero() == b.Date().IsZero()
 }
 
-// titleKey is a title as the title rule compares it.
-func titleKey(p *content.Page) string {
+// TitleKey is a page's title as the title rule compares it: two pages with
+// the same key share a title.
+func TitleKey(p *content.Page) string {
 	return strings.ToLower(strings.Join(strings.Fields(p.Title), " "))
 }
 

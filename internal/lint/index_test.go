@@ -100,7 +100,7 @@ func TestIndexReplace(t *testing.T) {
 		// old or new title, and those linking to it (to its headings).
 		report := map[string]bool{q.File: true}
 		for _, o := range pages {
-			if titleKey(o) == titleKey(p) || titleKey(o) == titleKey(q) {
+			if TitleKey(o) == TitleKey(p) || TitleKey(o) == TitleKey(q) {
 				report[o.File] = true
 			}
 			for _, l := range render.Links(o) {

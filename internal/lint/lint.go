@@ -223,7 +223,7 @@ func (c *checker) run() *Result {
 	// On an index checked before, a re-checked page that links elsewhere
 	// now can make another page an orphan, or stop it being one: those
 	// pages are checked too.
-	warm := c.checked
+	warm := c.checked && c.on(RuleOrphan)
 	before := map[int]bool{} // whether a target had inbound links before
 	if warm {
 		note := func(t int) {
@@ -245,7 +245,7 @@ func (c *checker) run() *Result {
 	for _, i := range work {
 		c.setTargets(i, results[i].targets)
 	}
-	if warm && c.on(RuleOrphan) {
+	if warm {
 		var more []int
 		for t, had := range before {
 			if had != (c.inbound[t] > 0) && !c.reported(c.universe[t].File) {

@@ -226,16 +226,6 @@ func sortReleases(rs []*content.Page) {
 	})
 }
 
-// swapBack finds the page repl replaces by p.
-func swapBack(repl map[*content.Page]*content.Page, p *content.Page) *content.Page {
-	for o, q := range repl {
-		if q == p {
-			return o
-		}
-	}
-	return nil
-}
-
 // Resolve finds the page an internal link points to. It accepts site paths
 // with or without the trailing slash, with a #fragment or ?query, and
 // returns the fragment. External and unknown links give nil.
@@ -402,14 +392,14 @@ func (s *Site) Update(repl map[*content.Page]*content.Page) *Site {
 		releaseChanged = releaseChanged || o.Type == content.Release
 	}
 	// A new title moves its page in the lists sorted by title.
-	retitled := map[*content.Page]bool{}
+	retitled := map[*content.Page]*content.Page{} // new → old
 	for o, p := range repl {
 		if k := strings.ToLower(p.LinkTitle()); k != s.titleKey(o) {
 			if len(retitled) == 0 {
 				n.titleKeys = maps.Clone(s.titleKeys)
 			}
 			n.titleKeys[p.URL] = k
-			retitled[p] = true
+			retitled[p] = o
 		}
 	}
 	// relisted swaps the replaced pages of a list sorted by title, and
@@ -419,9 +409,9 @@ func (s *Site) Update(repl map[*content.Page]*content.Page) *Site {
 		if !ok || len(retitled) == 0 {
 			return out, ok
 		}
-		moved := slices.DeleteFunc(out, func(p *content.Page) bool { return retitled[p] })
-		for p := range retitled {
-			if slices.Contains(list, swapBack(repl, p)) {
+		moved := slices.DeleteFunc(out, func(p *content.Page) bool { return retitled[p] != nil })
+		for p, o := range retitled {
+			if slices.Contains(list, o) {
 				i := sort.Search(len(moved), func(i int) bool { return !n.lessTitle(moved[i], p) })
 				moved = slices.Insert(moved, i, p)
 			}

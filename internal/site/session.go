@@ -525,11 +525,11 @@ func (s *Session) lint(ns *render.Site, pages []*content.Page, old map[string]*c
 		titles := map[string]bool{}
 		for _, list := range [][]*content.Page{changed, values(old), prevs} {
 			for _, p := range list {
-				titles[titleKey(p)] = true
+				titles[lint.TitleKey(p)] = true
 			}
 		}
 		for _, p := range s.pages {
-			if titles[titleKey(p)] {
+			if titles[lint.TitleKey(p)] {
 				relint[p.File] = true
 			}
 		}
@@ -777,11 +777,6 @@ func listing(p *content.Page) string {
 		fmt.Fprintf(&b, "%+v\n", *p.Release)
 	}
 	return b.String()
-}
-
-// titleKey is a title as lint's title rule compares it.
-func titleKey(p *content.Page) string {
-	return strings.ToLower(strings.Join(strings.Fields(p.Title), " "))
 }
 
 // pagePath is the output path of a page's URL.
