@@ -15,39 +15,59 @@ import (
 // sampleRoot is the repository root, which holds the sample site.
 const sampleRoot = "../.."
 
+// loadedSite is a site folder's published pages and configuration, loaded once.
+type loadedSite struct {
+	once  sync.Once
+	pages []*content.Page
+	cfg   *config.Config
+	err   error
+}
+
 var (
-	sampleOnce  sync.Once
-	samplePages []*content.Page
-	sampleCfg   *config.Config
-	sampleErr   error
+	sitesMu sync.Mutex
+	sites   = map[string]*loadedSite{}
 )
 
 // loadSample loads the sample site's published pages and configuration.
 func loadSample(t testing.TB) ([]*content.Page, *config.Config) {
 	t.Helper()
-	sampleOnce.Do(func() {
-		cfg, err := config.Load(sampleRoot)
+	return loadSite(t, sampleRoot)
+}
+
+// loadSite loads the published pages and configuration of the site in
+// root, once per test binary.
+func loadSite(t testing.TB, root string) ([]*content.Page, *config.Config) {
+	t.Helper()
+	sitesMu.Lock()
+	s := sites[root]
+	if s == nil {
+		s = &loadedSite{}
+		sites[root] = s
+	}
+	sitesMu.Unlock()
+	s.once.Do(func() {
+		cfg, err := config.Load(root)
 		if err != nil {
-			sampleErr = err
+			s.err = err
 			return
 		}
 		conv := markdown.New(markdown.Options{BasePath: cfg.BasePath()})
-		cs := content.Load(os.DirFS(sampleRoot), content.Options{Markdown: conv, MaxFileBytes: cfg.Limits.MaxFileBytes})
+		cs := content.Load(os.DirFS(root), content.Options{Markdown: conv, MaxFileBytes: cfg.Limits.MaxFileBytes})
 		for _, e := range cs.Errors {
-			sampleErr = e
+			s.err = e
 			return
 		}
 		for _, p := range cs.Pages {
 			if !p.Draft {
-				samplePages = append(samplePages, p)
+				s.pages = append(s.pages, p)
 			}
 		}
-		sampleCfg = cfg
+		s.cfg = cfg
 	})
-	if sampleErr != nil {
-		t.Fatal(sampleErr)
+	if s.err != nil {
+		t.Fatal(s.err)
 	}
-	return samplePages, sampleCfg
+	return s.pages, s.cfg
 }
 
 // buildIndex builds pages into a fresh index in a test folder and opens it.
