@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -50,4 +51,26 @@ func TestServeLogTakesSiteLock(t *testing.T) {
 		t.Fatalf("kb serve kept the site lock: %v", err)
 	}
 	l.Unlock()
+}
+
+// TestServeDoesNotServeMarker: kb serve serves what it builds in memory,
+// never the built public/ folder, so the output's marker file is not a
+// page of the served site.
+func TestServeDoesNotServeMarker(t *testing.T) {
+	dir := copySampleSite(t)
+	if code, _, stderr := runKB(t, "build", "-s", dir, "--quiet"); code != 0 {
+		t.Fatalf("kb build: %d %s", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "public", site.MarkerFile)); err != nil {
+		t.Fatal(err)
+	}
+	base := startServe(t, "-s", dir, "--no-watch")
+	resp, err := http.Get(base + site.MarkerFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound {
+		t.Errorf("GET /%s: %s, want 404", site.MarkerFile, resp.Status)
+	}
 }
