@@ -22,7 +22,14 @@ Build the help center in the site folder into the output folder: every page,
 section and tag list, the home, search, known-issues and 404 pages, the
 sitemap, robots.txt and redirects for aliases. Drafts are left out unless
 --drafts is given. The new site replaces the output folder only when the
-whole build succeeded.`, stdout)
+whole build succeeded.
+
+kb replaces only an output folder it made (one holding its .kb-output
+marker), an empty folder or a new one: a folder of other files is refused.
+When --out is a symbolic link, the folder it leads to is built and the
+link kept. Folders and files get the modes the umask gives (0755 and 0644
+under umask 022). One kb build runs at a time in a site folder: another
+waits a few seconds for it, then stops with status 2.`, stdout)
 	dir := siteFlag(fs)
 	out := fs.String("out", "", "output `folder` (default: public/ in the site folder)")
 	drafts := fs.Bool("drafts", false, "include pages marked draft: true")
@@ -79,6 +86,10 @@ func reportBuildError(err error, stderr io.Writer) error {
 		}
 		fmt.Fprintf(stderr, "kb: build stopped: %d lint %s; nothing was published and the previous output was left untouched (run \"kb lint\" for every finding)\n", n, noun)
 		return silentExit(exitFindings)
+	}
+	var be *site.BusyError
+	if errors.As(err, &be) {
+		return usageError("%v", be)
 	}
 	var ie *site.InputError
 	if errors.As(err, &ie) {

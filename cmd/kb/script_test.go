@@ -3,9 +3,14 @@ package main
 import (
 	"context"
 	"os"
+	"strconv"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/octoacme/kb/internal/site"
 )
 
 // TestMain lets the test binary act as the kb command inside scripts.
@@ -20,7 +25,15 @@ func TestMain(m *testing.M) {
 // TestScripts runs the CLI scripts in testdata/script: each carries its own
 // small site and the commands and output expected from it.
 // Run with -update to rewrite the expected output in the scripts.
+//
+// The scripts run kb with the umask 022, and have three commands of their
+// own: "holdlock" takes the site lock of the work folder in the test
+// process, as another kb build would ("unlock" releases it), and "perm
+// MODE PATH..." checks the permissions of files.
 func TestScripts(t *testing.T) {
+	defer setUmask(0o022)()
+	var mu sync.Mutex
+	locks := map[*testscript.TestScript]*site.SiteLock{}
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
 		UpdateScripts:       *update,
@@ -28,6 +41,35 @@ func TestScripts(t *testing.T) {
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("SOURCE_DATE_EPOCH", "1795737600") // 2026-11-27
 			return nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"holdlock": func(ts *testscript.TestScript, neg bool, args []string) {
+				l, err := site.LockSite(context.Background(), ts.MkAbs("."), "kb build", 5*time.Second)
+				ts.Check(err)
+				mu.Lock()
+				locks[ts] = l
+				mu.Unlock()
+			},
+			"unlock": func(ts *testscript.TestScript, neg bool, args []string) {
+				mu.Lock()
+				defer mu.Unlock()
+				locks[ts].Unlock()
+				delete(locks, ts)
+			},
+			"perm": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) < 2 {
+					ts.Fatalf("usage: perm MODE PATH...")
+				}
+				want, err := strconv.ParseUint(args[0], 8, 32)
+				ts.Check(err)
+				for _, p := range args[1:] {
+					st, err := os.Stat(ts.MkAbs(p))
+					ts.Check(err)
+					if got := uint64(st.Mode().Perm()); (got == want) == neg {
+						ts.Fatalf("%s is %#o, want %s%#o", p, got, map[bool]string{true: "not "}[neg], want)
+					}
+				}
+			},
 		},
 	})
 }

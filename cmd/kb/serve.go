@@ -107,6 +107,9 @@ when the site has problems.`, stdout)
 		}
 		defer mem.Close()
 		api = search.NewHandler(mem.Index, search.LogPath(absDir, u.Site.Config))
+		// The log is kb serve's only write in .kb/; it takes the site lock
+		// that kb build holds, for each line, never for the server's life.
+		api.SetLogLock(site.NewLogLock(absDir))
 		h.API = api
 		h.FormAction = formOrigins(u.Site.Config.Feedback.Endpoint)
 	}

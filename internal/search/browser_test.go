@@ -37,7 +37,9 @@ func buildSample(t *testing.T) (out, indexPath string) {
 		}
 		search.RemoveAfterTests(dir)
 		builtSample.out = filepath.Join(dir, "public")
-		res, err := site.Build(context.Background(), site.Options{Dir: "../..", Out: builtSample.out, Theme: kbtheme.Theme})
+		res, err := site.Build(context.Background(), site.Options{Dir: "../..", Out: builtSample.out, Theme: kbtheme.Theme,
+			// other packages' tests build the sample site at the same time
+			LockWait: 5 * time.Minute})
 		if err != nil {
 			builtSample.err = err
 			return

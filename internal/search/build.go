@@ -493,6 +493,23 @@ func (s *Staged) Commit() error {
 // Abort removes the staged index.
 func (s *Staged) Abort() { _ = os.RemoveAll(s.tmp) }
 
+// RemoveStale removes what builds killed before they finished left beside
+// the index at path: staging folders (.search.bleve.tmp-*) and replaced
+// indexes (.search.bleve.old-*). The caller makes sure that no build
+// using them is running (kb build holds the site lock).
+func RemoveStale(path string) {
+	parent, base := filepath.Dir(path), filepath.Base(path)
+	entries, err := os.ReadDir(parent)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if e.IsDir() && (strings.HasPrefix(e.Name(), "."+base+".tmp-") || strings.HasPrefix(e.Name(), "."+base+".old-")) {
+			_ = os.RemoveAll(filepath.Join(parent, e.Name()))
+		}
+	}
+}
+
 func dirSize(dir string) (int64, error) {
 	var n int64
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {

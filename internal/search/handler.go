@@ -40,6 +40,30 @@ type Handler struct {
 	ix      atomic.Pointer[Index]
 	logPath string
 	mu      sync.Mutex // serialises log appends
+	lock    LogLocker
+	pending [][]byte // lines waiting for the lock
+}
+
+// LogLocker guards the appends to the log against other processes that
+// write the site's .kb/ folder: kb serve gives the handler the site lock
+// (site.LogLock), so that it never writes there while a kb build holds
+// it. A request never waits for it: while another process holds it, the
+// lines wait in memory (up to maxPending) and one goroutine writes them
+// when it is released.
+type LogLocker interface {
+	TryLock() bool // takes the lock if it is free
+	Lock()         // waits for it
+	Unlock()
+}
+
+// maxPending bounds the lines kept while another process holds the lock.
+const maxPending = 1000
+
+// SetLogLock makes every append to the log take l.
+func (h *Handler) SetLogLock(l LogLocker) {
+	h.mu.Lock()
+	h.lock = l
+	h.mu.Unlock()
 }
 
 // NewHandler returns the API handler for an index (nil: answers 503 until
@@ -188,8 +212,41 @@ func (h *Handler) logZero(req Request) {
 	if err != nil {
 		return
 	}
+	line = append(line, '\n')
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	switch {
+	case h.lock == nil:
+		h.appendLog(line)
+	case h.pending != nil:
+		// another process holds the lock; the waiting goroutine writes it
+		if len(h.pending) < maxPending {
+			h.pending = append(h.pending, line)
+		}
+	case h.lock.TryLock():
+		h.appendLog(line)
+		h.lock.Unlock()
+	default:
+		h.pending = [][]byte{line}
+		go h.appendWhenUnlocked()
+	}
+}
+
+// appendWhenUnlocked waits for the lock, then appends the pending lines.
+func (h *Handler) appendWhenUnlocked() {
+	h.lock.Lock()
+	defer h.lock.Unlock()
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, line := range h.pending {
+		h.appendLog(line)
+	}
+	h.pending = nil
+}
+
+// appendLog appends one line to the log, if it is kb's and not full. The
+// caller holds h.mu.
+func (h *Handler) appendLog(line []byte) {
 	if err := os.MkdirAll(filepath.Dir(h.logPath), 0o755); err != nil {
 		return
 	}
@@ -210,7 +267,7 @@ func (h *Handler) logZero(req Request) {
 			return
 		}
 	}
-	_, _ = f.Write(append(line, '\n'))
+	_, _ = f.Write(line)
 }
 
 // logStart is how every line of the log begins.

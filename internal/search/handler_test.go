@@ -226,3 +226,62 @@ func TestHandlerZeroResultLog(t *testing.T) {
 		t.Errorf("log line %+v", lines[1])
 	}
 }
+
+// otherProcess is a LogLocker held by "another process" until release.
+type otherProcess struct {
+	held     chan struct{} // closed when released
+	tries    int
+	released bool
+}
+
+func (o *otherProcess) TryLock() bool {
+	o.tries++
+	select {
+	case <-o.held:
+		return true
+	default:
+		return false
+	}
+}
+func (o *otherProcess) Lock()   { <-o.held }
+func (o *otherProcess) Unlock() {}
+
+// TestHandlerLogWaitsForLock: while another process (a kb build) holds
+// the site lock, a zero-result query is answered at once and its line
+// waits; it is written when the lock is released.
+func TestHandlerLogWaitsForLock(t *testing.T) {
+	h, logPath := newTestHandler(t)
+	lock := &otherProcess{held: make(chan struct{})}
+	h.SetLogLock(lock)
+	start := time.Now()
+	get(t, h, "q=zqxjv+wobble")
+	get(t, h, "q=quokka+ferret")
+	if el := time.Since(start); el > 5*time.Second {
+		t.Errorf("the requests waited %v for the lock", el)
+	}
+	if lock.tries == 0 {
+		t.Fatal("the log did not ask for the lock")
+	}
+	if _, err := os.Stat(logPath); err == nil {
+		t.Fatal("the log was written while another process held the lock")
+	}
+	close(lock.held)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		data, _ := os.ReadFile(logPath)
+		if n := strings.Count(string(data), "\n"); n == 2 {
+			if !strings.Contains(string(data), "zqxjv wobble") || !strings.Contains(string(data), "quokka ferret") {
+				t.Errorf("log %q", data)
+			}
+			break
+		} else if time.Now().After(deadline) {
+			t.Fatalf("after the lock was released the log has %d lines, want 2", n)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	// Free: written at once.
+	get(t, h, "q=platypus+zz")
+	if data, _ := os.ReadFile(logPath); !strings.Contains(string(data), "platypus zz") {
+		t.Errorf("with the lock free, the line was not written at once")
+	}
+}

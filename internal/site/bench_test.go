@@ -46,6 +46,9 @@ import (
 //	feeds        RSS, Atom and JSON feeds (feed.Write)
 //	build        the whole kb build into a fresh output folder, no cache
 //	rebuild      kb build again on unchanged input, with the .kb/ cache
+//	changed      kb build after one page changed: a full build into the
+//	             recycled output, flushed to disk (syncfs) before the swap
+//	changed-nosync  the same without the flush
 func BenchmarkBuild(b *testing.B) {
 	dir := benchSite(b)
 	files := benchFiles(b, dir)
@@ -208,6 +211,38 @@ func BenchmarkBuild(b *testing.B) {
 		}
 		perPage(b)
 	})
+	// changed: one page edited between builds, so every build renders
+	// the site into the recycled spare and swaps it in; -nosync leaves
+	// out the flush to disk before the swap, to show what it costs.
+	page := files[0]
+	orig, err := os.ReadFile(page)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer os.WriteFile(page, orig, 0o644)
+	for _, name := range []string{"changed", "changed-nosync"} {
+		b.Run(name, func(b *testing.B) {
+			if name == "changed-nosync" {
+				old := syncStaged
+				syncStaged = func(string) {}
+				defer func() { syncStaged = old }()
+			}
+			start(b)
+			n := 0
+			for b.Loop() {
+				b.StopTimer()
+				n++
+				if err := os.WriteFile(page, append(orig, "\nEdit "+strconv.Itoa(n)+".\n"...), 0o644); err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+				if _, err := Build(context.Background(), Options{Dir: dir, Theme: kb.Theme}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			perPage(b)
+		})
+	}
 }
 
 // countOutput counts what a build writes and keeps none of it.

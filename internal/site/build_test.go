@@ -20,7 +20,7 @@ const repoRoot = "../.."
 
 func buildSample(t *testing.T, out string) *Result {
 	t.Helper()
-	res, err := Build(context.Background(), Options{Dir: repoRoot, Out: out, Theme: kb.Theme})
+	res, err := Build(context.Background(), Options{Dir: repoRoot, Out: out, Theme: kb.Theme, LockWait: sharedSiteWait})
 	if err != nil {
 		t.Fatalf("build of the sample site failed:\n%v", err)
 	}

@@ -228,6 +228,28 @@ func (c *buildCache) indexStats() *search.Stats {
 	return &s
 }
 
+// builtBefore says whether the last build wrote this output folder.
+func (c *buildCache) builtBefore() bool {
+	return c.state != nil && c.out != "" && c.state.Out == c.out
+}
+
+// removeStale removes what builds killed before they finished left: their
+// staging and replaced folders beside the output and the search index,
+// and half-written state files. The caller holds the site lock.
+func (c *buildCache) removeStale() {
+	if c.out != "" {
+		removeStale(c.out, c.spare())
+	}
+	if c.index != "" {
+		search.RemoveStale(c.index)
+	}
+	if tmps, err := filepath.Glob(filepath.Join(c.dir, ".state-*.json")); err == nil {
+		for _, p := range tmps {
+			_ = os.Remove(p)
+		}
+	}
+}
+
 // forget removes the state: the output is about to change.
 func (c *buildCache) forget() error {
 	err := os.Remove(c.statePath())
@@ -255,7 +277,7 @@ func (c *buildCache) save(res *Result) {
 	if err != nil {
 		return
 	}
-	if err := os.MkdirAll(c.dir, 0o755); err != nil {
+	if err := os.MkdirAll(c.dir, dirPerm); err != nil {
 		return
 	}
 	tmp, err := os.CreateTemp(c.dir, ".state-*.json")
@@ -263,6 +285,9 @@ func (c *buildCache) save(res *Result) {
 		return
 	}
 	_, err = tmp.Write(data)
+	if err == nil {
+		err = tmp.Sync() // a crash must not leave an empty state behind the new name
+	}
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}
@@ -271,7 +296,9 @@ func (c *buildCache) save(res *Result) {
 	}
 	if err != nil {
 		_ = os.Remove(tmp.Name())
+		return
 	}
+	syncDir(c.dir)
 }
 
 // readContent reads the content files a build reads (content.Files), on

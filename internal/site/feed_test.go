@@ -41,7 +41,7 @@ func readFeed(t *testing.T, out, path string) *gofeed.Feed {
 // canonical URLs and exist in the build.
 func TestSampleSiteFeeds(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "public")
-	res, err := Build(context.Background(), Options{Dir: sampleDir, Out: out, Theme: kb.Theme})
+	res, err := Build(context.Background(), Options{Dir: sampleDir, Out: out, Theme: kb.Theme, LockWait: sharedSiteWait})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +136,7 @@ func TestSampleSiteFeeds(t *testing.T) {
 // TestFeedXMLNamespaces parses the sample's RSS and Atom with encoding/xml.
 func TestFeedXMLNamespaces(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "public")
-	if _, err := Build(context.Background(), Options{Dir: sampleDir, Out: out, Theme: kb.Theme}); err != nil {
+	if _, err := Build(context.Background(), Options{Dir: sampleDir, Out: out, Theme: kb.Theme, LockWait: sharedSiteWait}); err != nil {
 		t.Fatal(err)
 	}
 	for path, want := range map[string]xml.Name{
@@ -172,7 +172,7 @@ func TestFeedsByteIdentical(t *testing.T) {
 	var outs []string
 	for i := 0; i < 2; i++ {
 		out := filepath.Join(t.TempDir(), "public")
-		if _, err := Build(context.Background(), Options{Dir: sampleDir, Out: out, Theme: kb.Theme}); err != nil {
+		if _, err := Build(context.Background(), Options{Dir: sampleDir, Out: out, Theme: kb.Theme, LockWait: sharedSiteWait}); err != nil {
 			t.Fatal(err)
 		}
 		outs = append(outs, out)

@@ -552,7 +552,7 @@ func TestHostileFailures(t *testing.T) {
 				tc.setup(t, dir)
 			}
 			out := filepath.Join(root, "public")
-			writeTree(t, out, map[string]string{"index.html": "the previous site", "articles/old/index.html": "old"})
+			writeTree(t, out, map[string]string{"index.html": "the previous site", "articles/old/index.html": "old", MarkerFile: markerText})
 			before := snapshot(t, root, filepath.Join("site", ".kb"))
 			start := time.Now()
 			_, err := Build(context.Background(), Options{Dir: dir, Out: out, Theme: kb.Theme})

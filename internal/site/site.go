@@ -44,6 +44,9 @@ type Options struct {
 	Theme fs.FS
 	// Progress, when set, is told how far rendering has got.
 	Progress func(done, total int)
+	// LockWait is how long the build waits for another kb process to
+	// release the site lock (see lock.go); 0 means DefaultLockWait.
+	LockWait time.Duration
 }
 
 // Result describes a finished build.
@@ -110,12 +113,8 @@ func load(dir string, theme fs.FS, skipHTML bool) (*Loaded, error) {
 // loadFiles is load, taking the content files in files (by slash path from
 // the site folder) as already read.
 func loadFiles(dir string, theme fs.FS, skipHTML bool, files map[string][]byte) (*Loaded, error) {
-	st, err := os.Stat(dir)
-	if err != nil {
-		return nil, inputErr(fmt.Errorf("site folder %s: %w", dir, errors.Unwrap(err)))
-	}
-	if !st.IsDir() {
-		return nil, inputErr(fmt.Errorf("site folder %s is not a folder", dir))
+	if err := checkSiteDir(dir); err != nil {
+		return nil, err
 	}
 	cfg, err := config.Load(dir)
 	if err != nil {
@@ -129,6 +128,18 @@ func loadFiles(dir string, theme fs.FS, skipHTML bool, files map[string][]byte) 
 	conv := markdown.New(markdown.Options{Unsafe: cfg.Markdown.Unsafe, ImageSize: th.ImageSizer(), BasePath: cfg.BasePath()})
 	cs := content.Load(siteFS, content.Options{Markdown: conv, MaxFileBytes: cfg.Limits.MaxFileBytes, SkipHTML: skipHTML, Files: files})
 	return &Loaded{Config: cfg, Theme: th, Content: cs}, nil
+}
+
+// checkSiteDir refuses a site folder that is missing or a file.
+func checkSiteDir(dir string) error {
+	st, err := os.Stat(dir)
+	if err != nil {
+		return inputErr(fmt.Errorf("site folder %s: %w", dir, errors.Unwrap(err)))
+	}
+	if !st.IsDir() {
+		return inputErr(fmt.Errorf("site folder %s is not a folder", dir))
+	}
+	return nil
 }
 
 func splitJoined(err error) []error {
@@ -155,11 +166,36 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if opts.Out == "" {
 		opts.Out = filepath.Join(opts.Dir, "public")
 	}
+	if err := checkSiteDir(opts.Dir); err != nil {
+		return nil, err // before the lock, which would make the folder
+	}
+	// A link to a deploy folder is kept: the build replaces the folder
+	// it leads to, and the checks are of that folder.
+	shown := opts.Out
+	real, err := resolveOut(opts.Out)
+	if err != nil {
+		return nil, inputErr(err)
+	}
+	opts.Out = real
 	if err := checkOutDir(opts.Dir, opts.Out); err != nil {
 		return nil, inputErr(err)
 	}
+	wait := opts.LockWait
+	if wait == 0 {
+		wait = DefaultLockWait
+	}
+	lock, err := LockSite(ctx, opts.Dir, "kb build", wait)
+	if err != nil {
+		return nil, err
+	}
+	defer lock.Unlock()
 	cache := openBuildCache(opts)
-	if res := cache.unchanged(opts.Out, start); res != nil {
+	cache.removeStale()
+	outInfo, keepMode, err := outOwner(shown, opts.Out, cache.builtBefore())
+	if err != nil {
+		return nil, inputErr(err)
+	}
+	if res := cache.unchanged(shown, start); res != nil {
 		return res, nil
 	}
 	defer limitMemory()()
@@ -202,7 +238,11 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	}
 	defer index.Abort()
 
-	st, err := newStage(opts.Out, cache.spare())
+	mode, gid := fs.FileMode(0), -1
+	if outInfo != nil && keepMode {
+		mode, gid = outInfo.Mode()&(fs.ModePerm|fs.ModeSetgid|fs.ModeSticky), fileGroup(outInfo)
+	}
+	st, err := newStage(opts.Out, cache.spare(), mode, gid)
 	if err != nil {
 		return nil, err
 	}
@@ -255,7 +295,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		return nil, err
 	}
 
-	res := &Result{Config: l.Config, Out: opts.Out, Pages: len(pages), ByType: map[content.Type]int{},
+	res := &Result{Config: l.Config, Out: shown, Pages: len(pages), ByType: map[content.Type]int{},
 		Files: out.files.Load(), Bytes: out.bytes.Load(), Elapsed: time.Since(start), Search: indexStats}
 	for _, p := range pages {
 		res.ByType[p.Type]++

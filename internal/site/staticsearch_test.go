@@ -17,7 +17,7 @@ import (
 // of the static index lies where static hosts serve it.
 func TestStaticSearchExport(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "public")
-	res, err := Build(context.Background(), Options{Dir: "../..", Out: out, Theme: kb.Theme})
+	res, err := Build(context.Background(), Options{Dir: "../..", Out: out, Theme: kb.Theme, LockWait: sharedSiteWait})
 	if err != nil {
 		t.Fatal(err)
 	}
