@@ -37,10 +37,14 @@ site.yaml, content/, layouts/ and static/, rebuilds only what a change
 touches, and reloads the browser. A build error or lint errors show as an
 overlay in the page (the last good version stays served); lint warnings for
 the page show in a small panel. The terminal prints one line per rebuild.
+The preview answers only requests for localhost, loopback addresses, the
+--addr host and --allowed-hosts names, so that no web page can read it.
 
 With --no-watch it serves the built site as it is, for production behind a
-proxy: no live reload, no drafts unless --drafts, and it refuses to start
-when the site has problems.`, stdout)
+proxy: no live reload, no drafts unless --drafts, any host name unless
+--allowed-hosts, and it refuses to start when the site has problems.
+Either way at most --max-conns connections stay open; idle ones are
+closed to make room.`, stdout)
 	dir := siteFlag(fs)
 	addr := fs.String("addr", "127.0.0.1:1313", "`address` to listen on (host:port)")
 	drafts := fs.Bool("drafts", true, "include pages marked draft: true (default true; false with --no-watch unless set)")
