@@ -111,6 +111,7 @@ closed to make room.`, stdout)
 	}
 	var mem *search.Memory
 	var swapMem func(*search.Memory)
+	grace := oldIndexGrace // read once: the rebuilds may outlive runServe
 	var api *search.Handler
 	if u.Site != nil {
 		if mem, err = search.OpenMemory(ctx, u.Site.Pages, u.Site.Config); err != nil {
@@ -193,7 +194,7 @@ closed to make room.`, stdout)
 								mem = next
 								swapMem(next)
 								go func() {
-									time.Sleep(oldIndexGrace)
+									time.Sleep(grace)
 									old.Close()
 									debug.FreeOSMemory()
 								}()
