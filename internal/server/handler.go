@@ -61,9 +61,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}()
 	h.securityHeaders(w)
 	if h.Hosts != nil && !h.Hosts.Allowed(r.Host) {
-		http.Error(w, "403 forbidden: this kb serve preview answers only requests for localhost, "+
-			"its own address or a name given with --allowed-hosts; this request named another host, "+
-			"as a web page reaching the preview through DNS rebinding would", http.StatusForbidden)
+		http.Error(w, "403 forbidden: this kb serve answers only requests for localhost, its own address "+
+			"and --allowed-hosts names (a guard against DNS rebinding)", http.StatusForbidden)
 		return
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
