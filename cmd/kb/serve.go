@@ -16,6 +16,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -36,15 +37,21 @@ site.yaml, content/, layouts/ and static/, rebuilds only what a change
 touches, and reloads the browser. A build error or lint errors show as an
 overlay in the page (the last good version stays served); lint warnings for
 the page show in a small panel. The terminal prints one line per rebuild.
+The preview answers only requests for localhost, loopback addresses, the
+--addr host and --allowed-hosts names, so that no web page can read it.
 
 With --no-watch it serves the built site as it is, for production behind a
-proxy: no live reload, no drafts unless --drafts, and it refuses to start
-when the site has problems.`, stdout)
+proxy: no live reload, no drafts unless --drafts, any host name unless
+--allowed-hosts, and it refuses to start when the site has problems.
+Either way at most --max-conns connections stay open; idle ones are
+closed to make room.`, stdout)
 	dir := siteFlag(fs)
 	addr := fs.String("addr", "127.0.0.1:1313", "`address` to listen on (host:port)")
 	drafts := fs.Bool("drafts", true, "include pages marked draft: true (default true; false with --no-watch unless set)")
 	noWatch := fs.Bool("no-watch", false, "serve without watching or live reload (production)")
 	open := fs.Bool("open", false, "open the site in a browser")
+	maxConns := fs.Int("max-conns", 0, "most `connections` open at once (default 4096, fewer when the open-file limit is lower); idle ones are closed to make room")
+	allowed := fs.String("allowed-hosts", "", "comma-separated host `names` to answer for besides localhost and the --addr host (the preview refuses others; --no-watch answers any unless set)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -73,10 +80,13 @@ when the site has problems.`, stdout)
 		return usageError("serve: cannot listen on %s: %v", *addr, err)
 	}
 	defer ln.Close()
-	if host, _, err := net.SplitHostPort(ln.Addr().String()); err == nil {
-		if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
-			fmt.Fprintf(stderr, "kb: warning: listening on %s, which other machines can reach; the preview serves drafts and unpublished work\n", ln.Addr())
-		}
+	limit, err := connLimit(*maxConns)
+	if err != nil {
+		return err
+	}
+	lim := server.LimitConns(ln, limit)
+	if w := exposedWarning(ln.Addr(), *noWatch, *drafts); w != "" {
+		fmt.Fprintln(stderr, w)
 	}
 
 	sess := &site.Session{Dir: absDir, Theme: kb.Theme, Drafts: *drafts}
@@ -92,7 +102,7 @@ when the site has problems.`, stdout)
 		return usageError("serve: the site has %d %s; fix them (kb lint, kb build show them too) before serving it in production", len(u.Problems), plural(len(u.Problems), "problem", "problems"))
 	}
 
-	h := &server.Handler{Log: log.New(stderr, "", log.LstdFlags)}
+	h := &server.Handler{Log: log.New(stderr, "", log.LstdFlags), Hosts: hosts(*addr, *allowed, *noWatch)}
 	var live *server.Live
 	if !*noWatch {
 		live = server.NewLive()
@@ -100,12 +110,19 @@ when the site has problems.`, stdout)
 		h.Live = live
 	}
 	var mem *search.Memory
+	var swapMem func(*search.Memory)
+	grace := oldIndexGrace // read once: the rebuilds may outlive runServe
 	var api *search.Handler
 	if u.Site != nil {
 		if mem, err = search.OpenMemory(ctx, u.Site.Pages, u.Site.Config); err != nil {
 			return err
 		}
-		defer mem.Close()
+		// The rebuilds replace mem (and close the old one): close the one in
+		// use at the end, once. Closing the first again panicked in bleve.
+		var current atomic.Pointer[search.Memory]
+		current.Store(mem)
+		defer func() { current.Load().Close() }()
+		swapMem = func(next *search.Memory) { current.Store(next) }
 		api = search.NewHandler(mem.Index, search.LogPath(absDir, u.Site.Config))
 		// The log is kb serve's only write in .kb/; it takes the site lock
 		// that kb build holds, for each line, never for the server's life.
@@ -124,9 +141,13 @@ when the site has problems.`, stdout)
 		live.Publish(server.Event{Kind: "status"}, status(u))
 	}
 
-	srv := newHTTPServer(h)
+	srv := newHTTPServer(lim.Handler(h))
+	srv.ConnState = lim.ConnState
+	if live != nil {
+		srv.RegisterOnShutdown(live.Close)
+	}
 	serveErr := make(chan error, 1)
-	go func() { serveErr <- srv.Serve(ln) }()
+	go func() { serveErr <- srv.Serve(lim) }()
 
 	siteURL := "http://" + ln.Addr().String() + "/"
 	mode := "watching for changes"
@@ -174,8 +195,9 @@ when the site has problems.`, stdout)
 								api.SetIndex(next.Index)
 								old := mem
 								mem = next
+								swapMem(next)
 								go func() {
-									time.Sleep(5 * time.Second)
+									time.Sleep(grace)
 									old.Close()
 									debug.FreeOSMemory()
 								}()
@@ -206,6 +228,10 @@ when the site has problems.`, stdout)
 	return nil
 }
 
+// oldIndexGrace is how long a search index replaced by a full rebuild
+// stays open, for the searches still running on it.
+var oldIndexGrace = 5 * time.Second
+
 // servingGCPercent is the garbage collector's pace while kb serve runs.
 // kb serve holds the whole site in memory for as long as it runs (pages,
 // rendered files, search index: some 450 MB for 10,000 pages), and Go's
@@ -229,8 +255,10 @@ func servingMemory() (restore func()) {
 
 // newHTTPServer is kb serve's HTTP server: timeouts that cut slow and idle
 // clients (a slow-loris client that never finishes its headers is cut
-// after 5 s), headers limited to 64 KB, and every request (OPTIONS * too)
-// given to h, so that every response it can shape carries its headers.
+// after 5 s, a keep-alive connection idle for 30 s is closed), headers
+// limited to 64 KB, and every request (OPTIONS * too) given to h, so that
+// every response it can shape carries its headers. runServe adds the
+// connection cap (server.ConnLimit).
 func newHTTPServer(h http.Handler) *http.Server {
 	return &http.Server{
 		Handler:                      h,
@@ -238,16 +266,96 @@ func newHTTPServer(h http.Handler) *http.Server {
 		ReadHeaderTimeout:            5 * time.Second,
 		ReadTimeout:                  15 * time.Second,
 		WriteTimeout:                 30 * time.Second,
-		IdleTimeout:                  120 * time.Second,
+		IdleTimeout:                  idleTimeout,
 		MaxHeaderBytes:               64 << 10,
 		ErrorLog:                     log.New(io.Discard, "", 0),
 	}
 }
 
-// event picks what the browser does: swap the stylesheet when only CSS
-// changed, else reload the pages whose HTML changed.
+// idleTimeout closes keep-alive connections idle this long. Browsers
+// reuse a connection within seconds or not at all; a longer timeout only
+// lets idle connections pile up (and under the connection cap they are
+// closed sooner, see server.ConnLimit).
+const idleTimeout = 30 * time.Second
+
+// defaultMaxConns caps kb serve's open connections unless --max-conns says
+// otherwise: far more than a help center's visitors keep open at once (a
+// browser opens up to six), and about 80 MB of buffers and goroutines
+// when every one is held. reservedFiles are the open files kept for the
+// rest of kb serve (the watcher, the search log, rebuilds' reads).
+const (
+	defaultMaxConns = 4096
+	reservedFiles   = 256
+)
+
+// connLimit is the connection cap: --max-conns, or the default lowered to
+// fit the open-file limit. A cap the limit cannot hold is an error: past
+// the limit, the server could not accept anyone.
+func connLimit(flagValue int) (int, error) {
+	files, known := openFileLimit()
+	reserve := min(reservedFiles, files/2)
+	switch {
+	case flagValue < 0:
+		return 0, usageError("serve: --max-conns must be a positive number of connections (or 0 for the default, %d)", defaultMaxConns)
+	case flagValue == 0:
+		if known && files-reserve < defaultMaxConns {
+			return max(1, files-reserve), nil
+		}
+		return defaultMaxConns, nil
+	case known && flagValue > files-reserve:
+		return 0, usageError("serve: --max-conns %d is more than the open-file limit allows (%d files, %d of them kept for kb itself); raise the limit (ulimit -n) or lower --max-conns to %d at most",
+			flagValue, files, reserve, max(1, files-reserve))
+	}
+	return flagValue, nil
+}
+
+// hosts is the Host header check: the preview answers only for loopback
+// names, its own address and --allowed-hosts, so that a web page cannot
+// read it through DNS rebinding. --no-watch answers any host (behind a
+// proxy it sees the public name), unless --allowed-hosts is set.
+func hosts(addr, allowed string, noWatch bool) *server.Hosts {
+	var names []string
+	for _, n := range strings.Split(allowed, ",") {
+		if n = strings.TrimSpace(n); n != "" {
+			names = append(names, n)
+		}
+	}
+	if noWatch && len(names) == 0 {
+		return nil
+	}
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		host = addr
+	}
+	return server.NewHosts(host, names...)
+}
+
+// exposedWarning is the warning for a server other machines can reach:
+// the preview serves drafts and unpublished work; production serves what
+// is published, and drafts only with --drafts.
+func exposedWarning(addr net.Addr, noWatch, drafts bool) string {
+	host, _, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return ""
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return ""
+	}
+	switch {
+	case !noWatch:
+		return fmt.Sprintf("kb: warning: listening on %s, which other machines can reach; the preview serves drafts and unpublished work to them (use --no-watch to serve only what is published)", addr)
+	case drafts:
+		return fmt.Sprintf("kb: warning: listening on %s, which other machines can reach, with --drafts: pages marked draft: true are served to them", addr)
+	}
+	return ""
+}
+
+// event picks what the browser does: nothing but refresh the overlay when
+// no output changed (a save of the same text, a comment in site.yaml);
+// swap the stylesheet when only CSS changed; else reload the tabs whose
+// page changed, or that loaded a file that changed (an image, a script).
 func event(batch []string, u *site.Update) server.Event {
-	if len(u.Problems) > 0 {
+	if len(u.Problems) > 0 || len(u.Changed) == 0 {
 		return server.Event{Kind: "status"}
 	}
 	cssOnly := len(batch) > 0
@@ -265,10 +373,13 @@ func event(batch []string, u *site.Update) server.Event {
 			}
 		}
 	}
-	if u.Full {
-		return server.Event{Kind: "reload"}
+	ev := server.Event{Kind: "reload", Pages: u.Pages}
+	for _, p := range u.Changed {
+		if !strings.HasSuffix(p, ".html") {
+			ev.Assets = append(ev.Assets, "/"+p)
+		}
 	}
-	return server.Event{Kind: "reload", Pages: u.Pages}
+	return ev
 }
 
 // status turns an Update's problems and findings into the overlay's state.

@@ -19,11 +19,18 @@ import (
 // startServe runs kb serve on a free port and returns its URL.
 func startServe(t testing.TB, args ...string) string {
 	t.Helper()
+	return startServeTo(t, io.Discard, args...)
+}
+
+// startServeTo runs kb serve on a free port (unless args hold another
+// --addr), its standard error going to stderr, and returns its URL.
+func startServeTo(t testing.TB, stderr io.Writer, args ...string) string {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), pw, io.Discard)
+		done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), pw, stderr)
 		pw.Close()
 	}()
 	t.Cleanup(func() {
@@ -34,7 +41,7 @@ func startServe(t testing.TB, args ...string) string {
 			t.Error("kb serve did not stop within 10s of its context ending")
 		}
 	})
-	urlRE := regexp.MustCompile(`at (http://127\.0\.0\.1:\d+/)`)
+	urlRE := regexp.MustCompile(`at (http://\S+:\d+/)`)
 	found := make(chan string, 1)
 	go func() {
 		lines := bufio.NewScanner(pr)

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -31,15 +32,20 @@ import (
 //
 // Every query with words and no hits is appended to the log (JSON lines:
 // time, query, filters, hits), unless prefix=1: those are keystrokes of a
-// query still being typed; the log stops growing at MaxLogBytes. A
-// malformed query string (a bad %-escape, a ";") is a 400.
+// query still being typed. The log stops growing at MaxLog; each client
+// may log only so much of it (see logBurst), and long queries and
+// products are cut (maxLogQuery). A malformed query string (a bad
+// %-escape, a ";") is a 400.
 type Handler struct {
 	// Now is the clock of the log; tests replace it.
 	Now func() time.Time
+	// MaxLog caps the log, in bytes (MaxLogBytes by default).
+	MaxLog int64
 
 	ix      atomic.Pointer[Index]
 	logPath string
 	mu      sync.Mutex // serialises log appends
+	limits  logLimiter
 	lock    LogLocker
 	pending [][]byte // lines waiting for the lock
 }
@@ -69,7 +75,7 @@ func (h *Handler) SetLogLock(l LogLocker) {
 // NewHandler returns the API handler for an index (nil: answers 503 until
 // SetIndex). logPath is the zero-result log; "" logs nothing.
 func NewHandler(ix *Index, logPath string) *Handler {
-	h := &Handler{Now: time.Now, logPath: logPath}
+	h := &Handler{Now: time.Now, MaxLog: MaxLogBytes, logPath: logPath}
 	h.ix.Store(ix)
 	return h
 }
@@ -181,7 +187,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			Product: hit.Product, Section: hit.Section, Page: hit.Page, Snippet: hit.Snippet, Score: hit.Score})
 	}
 	if resp.Total == 0 && !req.Prefix && len(tokenize(req.Q)) > 0 {
-		h.logZero(req)
+		h.logZero(req, clientKey(r.RemoteAddr))
 	}
 	writeJSON(w, http.StatusOK, out)
 }
@@ -195,9 +201,9 @@ func knownType(t string) bool {
 	return false
 }
 
-// logZero appends a zero-result query to the log. A failure to log never
-// fails the search.
-func (h *Handler) logZero(req Request) {
+// logZero appends a zero-result query of a client to the log, within the
+// client's share. A failure to log never fails the search.
+func (h *Handler) logZero(req Request, client string) {
 	if h.logPath == "" {
 		return
 	}
@@ -206,13 +212,20 @@ func (h *Handler) logZero(req Request) {
 		filters["type"] = req.Type
 	}
 	if req.Product != "" {
-		filters["product"] = req.Product
+		filters["product"] = clip(req.Product, maxLogProduct)
 	}
-	line, err := json.Marshal(logEntry{Time: h.Now().UTC().Format(time.RFC3339), Query: req.Q, Filters: filters})
-	if err != nil {
+	now := h.Now()
+	// Without HTML escaping: "<" is one byte in the log, not six.
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(logEntry{Time: now.UTC().Format(time.RFC3339), Query: clip(req.Q, maxLogQuery), Filters: filters}); err != nil {
 		return
 	}
-	line = append(line, '\n')
+	line := buf.Bytes() // ends in a newline
+	if !h.limits.allow(client, now, len(line), h.MaxLog) {
+		return
+	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	switch {
@@ -256,7 +269,7 @@ func (h *Handler) appendLog(line []byte) {
 	}
 	defer f.Close()
 	st, err := f.Stat()
-	if err != nil || !st.Mode().IsRegular() || st.Size()+int64(len(line)) >= MaxLogBytes {
+	if err != nil || !st.Mode().IsRegular() || st.Size()+int64(len(line)) > h.MaxLog {
 		return
 	}
 	if st.Size() > 0 {
@@ -276,7 +289,8 @@ const logStart = `{"time":`
 // MaxLogBytes caps the zero-result log: kb serve may face the internet,
 // and every query with no hits would otherwise grow it until the disk is
 // full. Past the cap, queries are not logged until the log is rotated
-// (moved away or emptied).
+// (moved away or emptied); each client may write only a share of it a
+// day (logShare).
 const MaxLogBytes = 16 << 20
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -22,6 +22,9 @@ type Handler struct {
 	// Live, when set, injects the live-reload script into HTML pages and
 	// serves /_kb/ endpoints.
 	Live *Live
+	// Hosts, when set, are the Host header values answered; other
+	// requests get a 403 (the preview's guard against DNS rebinding).
+	Hosts *Hosts
 	// FormAction lists extra origins forms may post to (the feedback endpoint).
 	FormAction []string
 	// scripts holds the hash sources of the inline scripts the policy
@@ -57,6 +60,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}()
 	h.securityHeaders(w)
+	if h.Hosts != nil && !h.Hosts.Allowed(r.Host) {
+		http.Error(w, "403 forbidden: this kb serve answers only requests for localhost, its own address "+
+			"and --allowed-hosts names (a guard against DNS rebinding)", http.StatusForbidden)
+		return
+	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)

@@ -15,11 +15,16 @@ var liveJS []byte
 
 // Event is what the browser hears after a rebuild.
 type Event struct {
-	// Kind is "reload" (pages changed), "css" (only the stylesheet) or
-	// "status" (errors or findings changed, nothing was published).
+	// Kind is "reload" (output changed), "css" (only the stylesheet) or
+	// "status" (nothing was published: errors, or no output changed; the
+	// overlay is refreshed, no page reloaded).
 	Kind string `json:"kind"`
-	// Pages are the URL paths whose HTML changed; empty means all.
+	// Pages are the URL paths whose HTML changed: a tab showing one of
+	// them reloads.
 	Pages []string `json:"pages,omitempty"`
+	// Assets are the URL paths of the other files that changed: a tab
+	// that loaded one of them (an image, a script) reloads.
+	Assets []string `json:"assets,omitempty"`
 	// CSS is the new stylesheet URL for a "css" event.
 	CSS string `json:"css,omitempty"`
 	Seq int64  `json:"seq"`
@@ -56,11 +61,18 @@ type Live struct {
 	seq    int64
 	subs   map[chan Event]struct{}
 	// Extra serves other /_kb/ paths (e.g. /_kb/ready/…) when set.
-	Extra http.Handler
+	Extra  http.Handler
+	done   chan struct{}
+	closed sync.Once
 }
 
 // NewLive returns an empty Live.
-func NewLive() *Live { return &Live{subs: map[chan Event]struct{}{}} }
+func NewLive() *Live { return &Live{subs: map[chan Event]struct{}{}, done: make(chan struct{})} }
+
+// Close ends every event stream, so that the server can shut down at once
+// (http.Server.Shutdown waits for them otherwise: they never finish).
+// Register it with http.Server.RegisterOnShutdown.
+func (l *Live) Close() { l.closed.Do(func() { close(l.done) }) }
 
 // Publish records the status and tells every browser about the change.
 func (l *Live) Publish(ev Event, st Status) {
@@ -156,6 +168,8 @@ func (l *Live) events(w http.ResponseWriter, r *http.Request) {
 	for {
 		select {
 		case <-r.Context().Done():
+			return
+		case <-l.done:
 			return
 		case ev := <-ch:
 			b, _ := json.Marshal(ev)

@@ -1,6 +1,8 @@
 // kb serve live reload: listens for rebuilds over Server-Sent Events,
-// reloads the page (keeping the scroll position) or only its stylesheet,
-// and shows build errors and lint findings in the page.
+// reloads the page (keeping the scroll position) when it or a file it
+// loaded changed, or swaps only its stylesheet, and shows build errors and
+// lint findings in the page. A rebuild that changed nothing this tab shows
+// leaves it alone.
 (function () {
   "use strict";
   var KEY = "kb-live-scroll:" + location.pathname;
@@ -10,6 +12,8 @@
     window.addEventListener("load", function () { window.scrollTo(0, +saved); });
   }
   var here = location.pathname.replace(/index\.html$/, "");
+  var perf = window.performance && performance.getEntriesByType ? performance : null;
+  if (perf && perf.setResourceTimingBufferSize) perf.setResourceTimingBufferSize(2000);
   var dismissed = false;
 
   function el(tag, attrs, text) {
@@ -77,6 +81,28 @@
     });
   }
 
+  // The page this tab shows, named as the server names changed pages: its
+  // path, or /404.html when the server answered 404.
+  function shown() {
+    var nav = perf && perf.getEntriesByType("navigation")[0];
+    return nav && nav.responseStatus === 404 ? "/404.html" : here;
+  }
+
+  // Whether this tab loaded one of the paths (an image, a script, a fetch).
+  function loadedAny(paths) {
+    if (!paths || !paths.length || !perf) return false;
+    var changed = {};
+    paths.forEach(function (p) { changed[p] = true; });
+    return perf.getEntriesByType("resource").some(function (e) {
+      try {
+        var u = new URL(e.name);
+        return u.origin === location.origin && changed[u.pathname] === true;
+      } catch (err) {
+        return false;
+      }
+    });
+  }
+
   var es = new EventSource("/_kb/events");
   es.addEventListener("hello", refresh);
   es.addEventListener("change", function (m) {
@@ -84,7 +110,7 @@
     if (ev.kind === "css" && ev.css) {
       swapCSS(ev.css);
       refresh();
-    } else if (ev.kind === "reload" && (!ev.pages || !ev.pages.length || ev.pages.indexOf(here) >= 0)) {
+    } else if (ev.kind === "reload" && ((ev.pages || []).indexOf(shown()) >= 0 || loadedAny(ev.assets))) {
       sessionStorage.setItem(KEY, String(window.scrollY));
       location.reload();
     } else {
