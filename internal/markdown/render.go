@@ -70,7 +70,7 @@ func (r *nodeRenderer) image(w util.BufWriter, src []byte, node ast.Node, enteri
 	n := node.(*ast.Image)
 	dest := r.url(n.Destination)
 	w.WriteString(`<img src="`)
-	if r.opts.Unsafe || !html.IsDangerousURL(dest) {
+	if r.opts.Unsafe || safeURL(n.Destination, dest) {
 		w.Write(util.EscapeHTML(dest))
 	}
 	w.WriteString(`" alt="`)
@@ -99,7 +99,7 @@ func (r *nodeRenderer) link(w util.BufWriter, src []byte, node ast.Node, enterin
 	if entering {
 		dest := r.url(n.Destination)
 		w.WriteString(`<a href="`)
-		if r.opts.Unsafe || !html.IsDangerousURL(dest) {
+		if r.opts.Unsafe || safeURL(n.Destination, dest) {
 			w.Write(util.EscapeHTML(dest))
 		}
 		w.WriteByte('"')
@@ -113,6 +113,43 @@ func (r *nodeRenderer) link(w util.BufWriter, src []byte, node ast.Node, enterin
 		w.WriteString("</a>")
 	}
 	return ast.WalkContinue, nil
+}
+
+// safeURL reports whether a destination may be written into the page: dest
+// as goldmark writes it (escaped), and the destination as the page wrote
+// it, read as UnsafeScheme reads it (so lint reports what is left out).
+func safeURL(written, dest []byte) bool {
+	return !html.IsDangerousURL(dest) && !dangerous(resolveRefs(written))
+}
+
+// UnsafeScheme returns the scheme of a URL that a page must not link to,
+// lowercased ("javascript"), or "". The schemes are those goldmark drops
+// from hrefs (html.IsDangerousURL: javascript:, vbscript:, file:, and
+// data: but for PNG, GIF, JPEG and WebP images); the URL is read as a
+// browser reads it, without leading spaces and control characters and
+// without tabs and line breaks anywhere (the WHATWG URL parser drops
+// them), so "java\tscript:" is javascript: too. url is a link's URL with
+// character references resolved (Link.URL).
+func UnsafeScheme(url string) string {
+	if !dangerous([]byte(url)) {
+		return ""
+	}
+	u := strings.TrimLeftFunc(url, func(r rune) bool { return r <= ' ' })
+	scheme, _, _ := strings.Cut(strings.NewReplacer("\t", "", "\n", "", "\r", "").Replace(u), ":")
+	return strings.ToLower(scheme)
+}
+
+func dangerous(u []byte) bool {
+	u = bytes.TrimLeftFunc(u, func(r rune) bool { return r <= ' ' })
+	if bytes.ContainsAny(u, "\t\n\r") {
+		u = bytes.Map(func(r rune) rune {
+			if r == '\t' || r == '\n' || r == '\r' {
+				return -1
+			}
+			return r
+		}, u)
+	}
+	return html.IsDangerousURL(u)
 }
 
 // rawHTML shows inline HTML as text; comments (kb-lint directives among them) vanish.
