@@ -2,12 +2,15 @@ package site
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"runtime"
@@ -803,5 +806,72 @@ func TestFilesVanishMidBuild(t *testing.T) {
 	t.Logf("%d builds succeeded, %d stopped", ok, failed)
 	if _, err := os.Stat(filepath.Join(out, "index.html")); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestControlCharactersNotPublished: control characters spelt by YAML
+// escapes in titles and descriptions (of pages and of site.yaml) reach no
+// output — not <title>, the meta tags, headings, lists, JSON-LD, the feeds,
+// the sitemap or the static search index — in kb build and kb serve alike.
+func TestControlCharactersNotPublished(t *testing.T) {
+	t.Setenv("SOURCE_DATE_EPOCH", "1795737600")
+	root := t.TempDir()
+	dir := filepath.Join(root, "site")
+	writeTree(t, dir, map[string]string{
+		"site.yaml": "title: \"Help\\x07 center\"\ndescription: \"All\\x1b[31m answers\"\nbase_url: https://help.example.com/\n",
+		"content/articles/bell.md": "---\ntitle: \"Ring the\\u0007 bell \\x1b[31mnow\"\ndescription: \"A\\x1b[0m bell\\u0085 page.\"\n" +
+			"updated: 2026-11-01\nprerequisites: [\"A\\x07 bell\"]\nrelated: [/articles/bell/]\ntags: [\"bel\\x07ls\"]\n---\nRing it.\n\n## Troubleshooting\n\nNone.\n",
+		"content/releases/1-0.md": "---\ntitle: \"Version\\x07 1.0\"\nversion: \"1.0\"\ndate: 2026-11-01\nfeatures:\n  - title: \"Bells\\x1b[1m\"\n    summary: Ring.\n    docs: [/articles/bell/]\n---\nNotes.\n",
+	})
+	forbidden := regexp.MustCompile("[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f\\x{80}-\\x{9f}]")
+	check := func(t *testing.T, files map[string][]byte) {
+		t.Helper()
+		page := string(files["articles/bell/index.html"])
+		for _, want := range []string{"<title>Ring the bell [31mnow", `<meta name="description" content="A[0m bell page.">`, "<h1>Ring the bell [31mnow</h1>"} {
+			if !strings.Contains(page, want) {
+				t.Errorf("articles/bell/index.html lacks %q", want)
+			}
+		}
+		n := 0
+		for name, data := range files {
+			if strings.HasSuffix(name, ".bin") { // the static search index, gzip-compressed binary
+				if strings.HasPrefix(path.Base(path.Dir(name)), "f.") { // fragments: the texts a hit shows
+					r, err := gzip.NewReader(bytes.NewReader(data))
+					if err != nil {
+						t.Fatalf("%s: %v", name, err)
+					}
+					data, _ = io.ReadAll(r)
+					if bytes.Contains(data, []byte("Ring the bell")) {
+						n++
+					}
+					for _, bad := range []string{"the\x07", "\x1b[", "\u0085"} {
+						if bytes.Contains(data, []byte(bad)) {
+							t.Errorf("%s carries %q", name, bad)
+						}
+					}
+				}
+				continue
+			}
+			if loc := forbidden.FindIndex(data); loc != nil {
+				t.Errorf("%s carries %q at %d", name, data[loc[0]:loc[1]], loc[0])
+			}
+		}
+		if n == 0 {
+			t.Error("no search fragment holds the page's title")
+		}
+	}
+	out := filepath.Join(root, "public")
+	if _, err := Build(context.Background(), Options{Dir: dir, Out: out, Theme: kb.Theme}); err != nil {
+		t.Fatal(err)
+	}
+	check(t, readOutput(t, out))
+	u, err := (&Session{Dir: dir, Theme: kb.Theme}).Full(context.Background())
+	if err != nil || len(u.Problems) > 0 {
+		t.Fatalf("kb serve's build: %v %v", err, u.Problems)
+	}
+	for name, data := range u.Files {
+		if loc := forbidden.FindIndex(data); loc != nil {
+			t.Errorf("kb serve: %s carries %q", name, data[loc[0]:loc[1]])
+		}
 	}
 }
