@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/yuin/goldmark/renderer/html"
 )
 
 func convert(t *testing.T, opts Options, src string) *Document {
@@ -211,11 +213,25 @@ func TestUnsafeScheme(t *testing.T) {
 		"javascript:alert(1)": "javascript", "JavaScript:x": "javascript", " \x01javascript:x": "javascript",
 		"java\tscript:x": "javascript", "java\nscript:x": "javascript", "jav\r\nascript:x": "javascript",
 		"vbscript:x": "vbscript", "file:///etc/passwd": "file", "data:text/html,x": "data",
-		"data:image/png;base64,x": "", "https://x.test/": "", "/articles/x/": "", "mailto:a@b.c": "",
+		"data:image/png;base64,x": "", "data:image/png,x": "data", "https://x.test/": "", "/articles/x/": "", "mailto:a@b.c": "",
 		"%6Aavascript:x": "", "java%09script:x": "", "": "",
 	} {
 		if got := UnsafeScheme(url); got != want {
 			t.Errorf("UnsafeScheme(%q) = %q, want %q", url, got, want)
+		}
+	}
+	// The same list as goldmark's, for URLs a browser reads as written.
+	for _, u := range []string{"javascript:x", "JAVASCRIPT:x", "vbscript:", "VBScript:x", "file:x", "data:", "data:text/html,x",
+		"data:image/png,x", "data:image/PNG;x", "data:image/gif", "data:image/jpeg", "data:image/webp", "data:image/svg+xml,x",
+		"data:image/", "http://x", "javascrip:x", "javascriptx:y", "x", "", ":", "data:image/pngx", "data:image/png;", "data:image/jpeg;x", "data:image/webp;"} {
+		if got, want := UnsafeScheme(u) != "", html.IsDangerousURL([]byte(u)); got != want {
+			t.Errorf("UnsafeScheme(%q) = %q; goldmark's IsDangerousURL says %v", u, UnsafeScheme(u), want)
+		}
+	}
+	for _, u := range []string{"/articles/x/", "java\tscript:x", "data:image/png;base64,x"} {
+		b := []byte(u)
+		if n := testing.AllocsPerRun(100, func() { safeURL(b) }); n > 0 {
+			t.Errorf("safeURL(%q) allocates %v times", u, n)
 		}
 	}
 }
