@@ -17,6 +17,7 @@ import (
 
 	kb "github.com/octoacme/kb"
 	"github.com/octoacme/kb/internal/content"
+	"github.com/octoacme/kb/internal/sitefs"
 )
 
 // scaffoldSections maps a type to the section folder new pages of it go to.
@@ -140,11 +141,21 @@ func takesValue(flag string) bool {
 }
 
 // scaffold finds the page template of a type: the site's layouts/new/<type>.md, else the default.
+// The site's is read as the build reads layouts (package sitefs): a link to
+// a file outside layouts/ is refused, not copied into the new page.
 func scaffold(dir, typ string) (*template.Template, error) {
 	name := "new/" + typ + ".md"
-	src, err := os.ReadFile(filepath.Join(dir, "layouts", filepath.FromSlash(name)))
+	site, err := sitefs.Open(dir)
+	var src []byte
+	if err == nil {
+		src, err = fs.ReadFile(site, "layouts/"+name)
+	}
 	if errors.Is(err, os.ErrNotExist) {
 		src, err = fs.ReadFile(kb.Theme, "layouts/"+name)
+	}
+	var le *sitefs.LinkError
+	if errors.As(err, &le) {
+		return nil, usageError("%v", le)
 	}
 	if err != nil {
 		return nil, usageError("new: no scaffold for %q: %v", typ, err)

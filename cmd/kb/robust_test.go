@@ -784,6 +784,34 @@ func TestThemeScriptsAllowed(t *testing.T) {
 	}
 }
 
+// TestThemeScriptsRefusedLink: kb serve allows the inline scripts of the
+// site's layouts, read as the build reads them: a layout that is a link
+// to a file outside layouts/ is not the site's, and its script is not
+// allowed (it was, when the layouts were read through os.DirFS).
+func TestThemeScriptsRefusedLink(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"site.yaml":                "title: x\n",
+		"notes/evil.html":          "<script>alert('evil')</script>",
+		"layouts/partials/ok.html": "<script>alert('ok')</script>",
+	})
+	if err := os.Symlink("../../notes/evil.html", filepath.Join(dir, "layouts/partials/evil.html")); err != nil {
+		t.Skip("no symbolic links here:", err)
+	}
+	base := startServe(t, "-s", dir) // the preview serves, showing the problem
+	resp, err := http.Get(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	csp := resp.Header.Get("Content-Security-Policy")
+	if !strings.Contains(csp, server.Hash([]byte("alert('ok')"))) {
+		t.Errorf("the site's own layout script is not allowed: %q", csp)
+	}
+	if strings.Contains(csp, server.Hash([]byte("alert('evil')"))) {
+		t.Errorf("the script of a layout that is a refused link is allowed: %q", csp)
+	}
+}
+
 // TestHostileBuildExitStatus runs kb build on hostile content: the site of
 // the hostile corpus builds (exit 0); input that must stop the build exits
 // 2 with a message naming the file (and line), and no stack trace.
@@ -805,7 +833,8 @@ func TestHostileBuildExitStatus(t *testing.T) {
 		{"billion laughs", map[string]string{"content/articles/laughs.md": laughs + "---\n"}, [2]string{}, "content/articles/laughs.md:2: front matter expands to more than 100000 values"},
 		{"too big", map[string]string{"site.yaml": "limits: {max_file_bytes: 1000}\n", "content/articles/big.md": strings.Repeat("word ", 1000)}, [2]string{},
 			"content/articles/big.md: is 5000 bytes, more than limits.max_file_bytes (1000)"},
-		{"link out of static/", nil, [2]string{"/etc/hostname", "static/leak.txt"}, "static/leak.txt: is a symbolic link that leads outside the site folder"},
+		{"link out of static/", nil, [2]string{"/etc/hostname", "static/leak.txt"}, "static/leak.txt: is a symbolic link to /etc/hostname, which kb would not publish from static/ (it is an absolute path"},
+		{"link to .env", map[string]string{".env": "SECRET"}, [2]string{"../.env", "static/env.txt"}, "static/env.txt: is a symbolic link to ../.env, which kb would not publish from static/ (it is outside static/, and .env is hidden); copy the file in instead or remove the link\n"},
 		{"folder without letters", map[string]string{"content/--/x.md": "---\ntitle: X\n---\n"}, [2]string{}, `content/--/x.md:1: the folder "--" has no letters or digits`},
 	} {
 		dir := writeFiles(t, map[string]string{"site.yaml": "title: x\n"})

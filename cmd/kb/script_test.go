@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"os"
+	"os/exec"
 	"strconv"
 	"sync"
 	"testing"
@@ -68,6 +70,24 @@ func TestScripts(t *testing.T) {
 					if got := uint64(st.Mode().Perm()); (got == want) == neg {
 						ts.Fatalf("%s is %#o, want %s%#o", p, got, map[bool]string{true: "not "}[neg], want)
 					}
+				}
+			},
+			// status N command [args...] runs the command, as exec does,
+			// and wants exit status N.
+			"status": func(ts *testscript.TestScript, neg bool, args []string) {
+				if neg || len(args) < 2 {
+					ts.Fatalf("usage: status N command [args...]")
+				}
+				err := ts.Exec(args[1], args[2:]...)
+				code := 0
+				var ee *exec.ExitError
+				if errors.As(err, &ee) {
+					code = ee.ExitCode()
+				} else if err != nil {
+					ts.Fatalf("%v", err)
+				}
+				if strconv.Itoa(code) != args[0] {
+					ts.Fatalf("%s exited with status %d, want %s", args[1], code, args[0])
 				}
 			},
 		},

@@ -26,6 +26,7 @@ import (
 	"github.com/octoacme/kb/internal/search"
 	"github.com/octoacme/kb/internal/server"
 	"github.com/octoacme/kb/internal/site"
+	"github.com/octoacme/kb/internal/sitefs"
 )
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -131,8 +132,16 @@ closed to make room.`, stdout)
 		h.FormAction = formOrigins(u.Site.Config.Feedback.Endpoint)
 	}
 	// The theme's inline scripts (embedded, and the site's own layouts) are
-	// the only inline scripts the Content-Security-Policy lets run.
-	themes := func() []string { return server.ScriptHashes(kb.Theme, os.DirFS(absDir)) }
+	// the only inline scripts the Content-Security-Policy lets run. The
+	// site's are read as the build reads them: a layout that is a link kb
+	// refuses is not the site's.
+	themes := func() []string {
+		site, err := sitefs.Open(absDir)
+		if err != nil {
+			return server.ScriptHashes(kb.Theme)
+		}
+		return server.ScriptHashes(kb.Theme, site)
+	}
 	h.SetScriptHashes(themes())
 	h.SetSite(server.NewSite(u.Files, u.Redirects, nil, time.Now()))
 	defer servingMemory()()

@@ -175,3 +175,138 @@ func TestServeReadyReport(t *testing.T) {
 		t.Errorf("unknown version: status %d", resp.StatusCode)
 	}
 }
+
+// linkSite is a site whose pages pass lint, with a secret beside them.
+var linkSite = map[string]string{
+	"site.yaml": "title: Links\n",
+	".env":      "SECRET=1\n",
+	"content/articles/page.md": "---\ntitle: A page about links\nupdated: 2026-11-01\nprerequisites: [None]\n" +
+		"related: [/articles/page/]\n---\nText.\n\n## Troubleshooting\n\nNone.\n",
+	"static/files/ok.txt": "ok\n",
+}
+
+// TestServeRefusesLinks: kb serve never serves a file through a symbolic
+// link that kb build refuses. With --no-watch it does not start; the
+// preview, when such a link is added while it runs, reports the problem
+// and keeps serving the last good site, without the file; a link inside
+// static/ is served.
+func TestServeRefusesLinks(t *testing.T) {
+	dir := writeFiles(t, linkSite)
+	if err := os.Symlink("files/ok.txt", filepath.Join(dir, "static/ok.txt")); err != nil {
+		t.Skip("no symbolic links here:", err)
+	}
+	env := filepath.Join(dir, "static/env.txt")
+	os.Symlink("../.env", env)
+	var stderr strings.Builder
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second) // ends it if it serves
+	err := run(ctx, []string{"serve", "-s", dir, "--addr", "127.0.0.1:0", "--no-watch"}, io.Discard, &stderr)
+	cancel()
+	if code := exitCode(err, &stderr); code != exitUsage || !strings.Contains(stderr.String(), "static/env.txt: is a symbolic link to ../.env, which kb would not publish from static/") {
+		t.Errorf("kb serve --no-watch with static/env.txt → ../.env: exit %d, stderr:\n%s", code, stderr.String())
+	}
+	os.Remove(env)
+
+	for _, mode := range [][]string{{"--no-watch"}, nil} {
+		ctx, cancel := context.WithCancel(context.Background())
+		pr, pw := io.Pipe()
+		done := make(chan error, 1)
+		go func() {
+			done <- run(ctx, append([]string{"serve", "-s", dir, "--addr", "127.0.0.1:0"}, mode...), pw, io.Discard)
+			pw.Close()
+		}()
+		lines := make(chan string, 100)
+		go func() {
+			sc := bufio.NewScanner(pr)
+			for sc.Scan() {
+				lines <- sc.Text()
+			}
+			close(lines)
+		}()
+		var base string
+		for base == "" {
+			select {
+			case l, ok := <-lines:
+				if !ok {
+					t.Fatalf("kb serve %v ended: %v", mode, <-done)
+				}
+				if m := regexp.MustCompile(`at (http://127\.0\.0\.1:\d+/)`).FindStringSubmatch(l); m != nil {
+					base = m[1]
+				}
+			case <-time.After(60 * time.Second):
+				t.Fatal("kb serve did not print its URL within 60s")
+			}
+		}
+		status := func(p string) (int, string) {
+			resp, err := http.Get(base + p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			body, _ := io.ReadAll(resp.Body)
+			return resp.StatusCode, string(body)
+		}
+		if code, body := status("ok.txt"); code != 200 || body != "ok\n" {
+			t.Errorf("%v: /ok.txt (a link inside static/): %d %q", mode, code, body)
+		}
+		if mode == nil {
+			// The watcher starts after the URL is printed: wait until it
+			// reports a file written.
+			probe := filepath.Join(dir, "static/probe.txt")
+		watching:
+			for i := 0; ; i++ {
+				if i == 30 {
+					t.Fatal("the watcher reported no change within 30s")
+				}
+				os.WriteFile(probe, []byte{byte(i)}, 0o644)
+				timeout := time.After(time.Second)
+				for {
+					select {
+					case l := <-lines:
+						if strings.HasPrefix(l, "static/probe.txt") {
+							break watching
+						}
+						continue
+					case <-timeout:
+					}
+					break
+				}
+			}
+			// Added while it runs: to static/, then a layout.
+			for _, c := range []struct{ target, link, want string }{
+				{"../.env", "static/env.txt", "static/env.txt: is a symbolic link to ../.env"},
+				{"../../site.yaml", "layouts/partials/footer.html", "layouts/partials/footer.html: is a symbolic link to ../../site.yaml"},
+			} {
+				p := filepath.Join(dir, filepath.FromSlash(c.link))
+				os.MkdirAll(filepath.Dir(p), 0o755)
+				if err := os.Symlink(c.target, p); err != nil {
+					t.Fatal(err)
+				}
+				deadline := time.After(20 * time.Second)
+			wait:
+				for {
+					select {
+					case l := <-lines:
+						if strings.Contains(l, "still serving the last good build") && strings.Contains(l, c.want) {
+							break wait
+						}
+					case <-deadline:
+						t.Fatalf("no rebuild line naming %s within 20s", c.link)
+					}
+				}
+				if code, body := status("env.txt"); code != 404 || strings.Contains(body, "SECRET") {
+					t.Errorf("/env.txt after %s was added: %d %q", c.link, code, body)
+				}
+				if code, body := status("articles/page/"); code != 200 || strings.Contains(body, "title: Links") {
+					t.Errorf("/articles/page/ after %s was added: %d, site.yaml shown: %v", c.link, code, strings.Contains(body, "title: Links"))
+				}
+				os.Remove(p)
+			}
+		}
+		cancel()
+		for range lines {
+		}
+		if err := <-done; err != nil {
+			t.Errorf("kb serve %v: %v", mode, err)
+		}
+	}
+}

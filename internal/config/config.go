@@ -31,6 +31,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/octoacme/kb/internal/chars"
 	"gopkg.in/yaml.v3"
 )
 
@@ -201,6 +202,12 @@ func Parse(name string, data []byte) (*Config, error) {
 	dec.KnownFields(true)
 	if err := dec.Decode(c); err != nil && !errors.Is(err, io.EOF) {
 		return nil, yamlError(name, data, err)
+	}
+	// The texts pages show: an escape can spell a control character.
+	c.Title, c.Description, c.Copyright = chars.Clean(c.Title), chars.Clean(c.Description), chars.Clean(c.Copyright)
+	for k, sec := range c.Sections {
+		sec.Title, sec.Description = chars.Clean(sec.Title), chars.Clean(sec.Description)
+		c.Sections[k] = sec
 	}
 	if err := c.validate(); err != nil {
 		return nil, err

@@ -82,3 +82,17 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestTextsDropControls: an escape can spell a control character in
+// site.yaml's texts; they are dropped (chars.Clean) as from front matter.
+func TestTextsDropControls(t *testing.T) {
+	c, err := Parse("site.yaml", []byte("title: \"S\\x07ite \\e[31mred\"\ndescription: \"d\\u0007e\"\ncopyright: \"\\N(c)\"\n"+
+		"sections:\n  faq: {title: \"F\\x07AQ\", description: \"q\\x1b\"}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := []string{c.Title, c.Description, c.Copyright, c.Sections["faq"].Title, c.Sections["faq"].Description}
+	if want := []string{"Site [31mred", "de", "(c)", "FAQ", "q"}; strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 	"github.com/adrg/frontmatter"
+	"github.com/octoacme/kb/internal/chars"
 	"gopkg.in/yaml.v3"
 )
 
@@ -385,7 +386,7 @@ func (f *fields) str(path string, n *yaml.Node) string {
 		f.errorf(path, "want text, got %s", kindName(n))
 		return ""
 	}
-	return strings.TrimSpace(n.Value)
+	return strings.TrimSpace(chars.Clean(n.Value)) // an escape can spell a control character
 }
 
 func (f *fields) strList(path string, n *yaml.Node) []string {

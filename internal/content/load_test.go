@@ -307,3 +307,30 @@ func TestCompact(t *testing.T) {
 		t.Error("Compact dropped what rendering and search read")
 	}
 }
+
+// TestControlCharactersDropped: an escape in front matter can spell a
+// control character; every text field drops them (chars.Clean), in every
+// front-matter format.
+func TestControlCharactersDropped(t *testing.T) {
+	for format, src := range map[string]string{
+		"yaml": "---\ntitle: \"a\\u0007b \\x1b[31mred\\x1b[0m\"\ndescription: \"d\\x07e\\N\"\ntags: [\"t\\x07ag\"]\nprerequisites: [\"p\\x1bq\"]\n" +
+			"errors: [\"E\\x00RR\"]\nversion: \"1.0\"\ndate: 2026-11-01\nfeatures:\n  - title: \"f\\x07eature\"\n    summary: \"s\\x7fum\"\n---\nBody.\n",
+		"toml": "+++\ntitle = \"a\\u0007b \\u001b[31mred\\u001b[0m\"\ndescription = \"d\\u0007e\\u0085\"\ntags = [\"t\\u0007ag\"]\nprerequisites = [\"p\\u001bq\"]\n" +
+			"errors = [\"E\\u0000RR\"]\nversion = \"1.0\"\ndate = 2026-11-01\n[[features]]\ntitle = \"f\\u0007eature\"\nsummary = \"s\\u007fum\"\n+++\nBody.\n",
+		"json": "{\n\"title\": \"a\\u0007b \\u001b[31mred\\u001b[0m\", \"description\": \"d\\u0007e\\u0085\", \"tags\": [\"t\\u0007ag\"], \"prerequisites\": [\"p\\u001bq\"], " +
+			"\"errors\": [\"E\\u0000RR\"], \"version\": \"1.0\", \"date\": \"2026-11-01\", \"features\": [{\"title\": \"f\\u0007eature\", \"summary\": \"s\\u007fum\"}]\n}\n\nBody.\n",
+	} {
+		p, errs := parse(t, "content/releases/x.md", src)
+		if len(errs) > 0 || p == nil {
+			t.Fatalf("%s: %v", format, errs)
+		}
+		got := []string{p.Title, p.Description, strings.Join(p.Tags, ","), strings.Join(p.Prerequisites, ","), strings.Join(p.Errors, ",")}
+		if p.Release != nil && len(p.Release.Features) == 1 {
+			got = append(got, p.Release.Features[0].Title, p.Release.Features[0].Summary)
+		}
+		want := []string{"ab [31mred[0m", "de", "tag", "pq", "ERR", "feature", "sum"}
+		if strings.Join(got, "|") != strings.Join(want, "|") {
+			t.Errorf("%s: got %q, want %q", format, got, want)
+		}
+	}
+}

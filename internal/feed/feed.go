@@ -80,7 +80,7 @@
 // &, <, quotes, emoji and any script come out right. RSS descriptions and
 // Atom summaries are HTML, so a description is HTML-escaped once before it
 // is XML-escaped; characters XML 1.0 cannot carry (control characters) are
-// dropped from every format.
+// dropped from every format (chars.Clean).
 package feed
 
 import (
@@ -94,6 +94,7 @@ import (
 	"time"
 
 	"github.com/gorilla/feeds"
+	"github.com/octoacme/kb/internal/chars"
 	"github.com/octoacme/kb/internal/content"
 	"github.com/octoacme/kb/internal/markdown"
 	"github.com/octoacme/kb/internal/render"
@@ -293,7 +294,7 @@ func Files(r *render.Renderer) ([]File, error) {
 		if err != nil {
 			u = base
 		}
-		b := clean(Absolutize(string(h), u))
+		b := chars.Clean(Absolutize(string(h), u))
 		bodies[p] = b
 		return b, nil
 	}
@@ -370,12 +371,12 @@ func Write(out render.Output, r *render.Renderer) error {
 func (pl *plan) gorilla(s *render.Site, body func(*content.Page) (string, error)) (*feeds.Feed, error) {
 	cfg := s.Config
 	gf := &feeds.Feed{
-		Title:       clean(pl.Title),
+		Title:       chars.Clean(pl.Title),
 		Link:        &feeds.Link{Href: pl.home, Rel: "alternate", Type: "text/html"},
-		Description: clean(pl.description),
-		Author:      &feeds.Author{Name: clean(cfg.Title)},
+		Description: chars.Clean(pl.description),
+		Author:      &feeds.Author{Name: chars.Clean(cfg.Title)},
 		Id:          cfg.AbsURL(pl.Atom),
-		Copyright:   clean(cfg.Copyright),
+		Copyright:   chars.Clean(cfg.Copyright),
 	}
 	for _, p := range pl.pages {
 		b, err := body(p)
@@ -384,11 +385,11 @@ func (pl *plan) gorilla(s *render.Site, body func(*content.Page) (string, error)
 		}
 		u := cfg.AbsURL(p.URL)
 		gf.Items = append(gf.Items, &feeds.Item{
-			Title:       clean(p.LinkTitle()),
+			Title:       chars.Clean(p.LinkTitle()),
 			Link:        &feeds.Link{Href: u, Rel: "alternate", Type: "text/html"},
 			Id:          u,
 			IsPermaLink: "true",
-			Description: htmlText.Replace(clean(p.Description)),
+			Description: htmlText.Replace(chars.Clean(p.Description)),
 			Content:     b,
 			Created:     published(p),
 			Updated:     updated(p),
@@ -500,8 +501,8 @@ func (pl *plan) json(s *render.Site, gf *feeds.Feed) ([]byte, error) {
 	}
 	for i, it := range doc.Items {
 		p := pl.pages[i]
-		it.Author, it.Authors = nil, nil  // the feed's authors cover every item
-		it.Summary = clean(p.Description) // plain text in JSON Feed, not RSS's HTML
+		it.Author, it.Authors = nil, nil        // the feed's authors cover every item
+		it.Summary = chars.Clean(p.Description) // plain text in JSON Feed, not RSS's HTML
 		it.Tags = append([]string(nil), p.Tags...)
 	}
 	var b bytes.Buffer
@@ -524,26 +525,6 @@ func marshalXML(v any) ([]byte, error) {
 	}
 	b.WriteByte('\n')
 	return b.Bytes(), nil
-}
-
-// clean drops the characters XML 1.0 cannot carry: control characters
-// other than tab and newline, unpaired surrogates, U+FFFE and U+FFFF.
-func clean(s string) string {
-	ok := func(r rune) bool {
-		return r == '\t' || r == '\n' || r == '\r' ||
-			(r >= 0x20 && r <= 0xD7FF) || (r >= 0xE000 && r <= 0xFFFD) || (r >= 0x10000 && r <= 0x10FFFF)
-	}
-	for _, r := range s {
-		if !ok(r) {
-			return strings.Map(func(r rune) rune {
-				if ok(r) {
-					return r
-				}
-				return -1
-			}, s)
-		}
-	}
-	return s
 }
 
 // Entries returns the URLs of the pages that appear in some feed of the

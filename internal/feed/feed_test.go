@@ -619,19 +619,6 @@ func FuzzAbsolutize(f *testing.F) {
 	})
 }
 
-func TestClean(t *testing.T) {
-	for in, want := range map[string]string{
-		"ok\ttab\nline":       "ok\ttab\nline",
-		"bell\x07 esc\x1b":    "bell esc",
-		"nonchar\uFFFE\uFFFF": "nonchar",
-		"emoji 🎉 日本":          "emoji 🎉 日本",
-	} {
-		if got := clean(in); got != want {
-			t.Errorf("clean(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 type memOutput struct {
 	mu    sync.Mutex
 	files map[string][]byte

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/octoacme/kb/internal/content"
+	"github.com/octoacme/kb/internal/markdown"
 	"github.com/octoacme/kb/internal/render"
 )
 
@@ -37,6 +38,9 @@ func (c *checker) resolve(p *content.Page, dest string, kind linkKind) target {
 	d := strings.TrimSpace(dest)
 	if d == "" {
 		return target{problem: "the link has no destination"}
+	}
+	if s := markdown.UnsafeScheme(d); s != "" {
+		return target{problem: fmt.Sprintf("it is a %s: URL, %s; kb publishes the link without it, so link to a page of the site or an https: URL instead", s, unsafeWhy[s])}
 	}
 	if base := c.cfg.BaseURL; base != "" && len(d) >= len(base) && strings.EqualFold(d[:len(base)], base) {
 		d = "/" + d[len(base):] // a link into the site itself, written as a full URL
@@ -220,6 +224,14 @@ func trailingSlash(p string) string {
 		return "/"
 	}
 	return ""
+}
+
+// unsafeWhy says why a link may not have a scheme markdown.UnsafeScheme names.
+var unsafeWhy = map[string]string{
+	"javascript": "which runs code in the reader's browser",
+	"vbscript":   "which runs code in the reader's browser",
+	"file":       "which opens a file on the reader's own computer",
+	"data":       "which carries a whole document (only images are allowed)",
 }
 
 // hasScheme reports whether a link starts with a URL scheme (https:, mailto:).

@@ -315,6 +315,20 @@ func TestBrokenLink(t *testing.T) {
 		{name: "broken-link reference links",
 			files: map[string]string{"content/articles/x.md": fm + "See [the guide][g].\n\n[g]: /articles/nope/\n"},
 			want:  []string{"content/articles/x.md:7:5: error: broken-link"}},
+		{name: "broken-link escapes and character references resolved as the href has them",
+			files: map[string]string{"content/articles/x.md": fm + "[a](/articles/reset\\-your\\-password/) [b](/faq/account/#how&#45;do-i-change-my-email) [c](/faq/acc&#111;unt/) [d](/f&amp;q/)\n"},
+			want:  []string{"content/articles/x.md:7:115: error: broken-link"}, msg: "no page has the URL /f&q/"},
+		{name: "broken-link unsafe schemes however spelt",
+			files: map[string]string{"content/articles/x.md": fm + "[a](javascript:alert(1)) [b](&#106;avascript:alert(1)) [c](&#x6A;avascript&#58;x)\n[d](jav&#x09;ascript:x) [e](JAVASCRIPT:x) [f](vbscript:x) [g](data:text/html,x) ![h](file:///etc/passwd)\n\n[r]: &#106;avascript:alert(5)\n\nSee [r]. <javascript:alert(6)> [ok](data:image/png;base64,iVBO)\n"},
+			want: []string{"content/articles/x.md:7:5: error: broken-link", "content/articles/x.md:7:30: error: broken-link", "content/articles/x.md:7:60: error: broken-link",
+				"content/articles/x.md:8:5: error: broken-link", "content/articles/x.md:8:29: error: broken-link", "content/articles/x.md:8:47: error: broken-link",
+				"content/articles/x.md:8:63: error: broken-link", "content/articles/x.md:8:86: error: broken-link",
+				"content/articles/x.md:12:5: error: broken-link", "content/articles/x.md:12:10: error: broken-link"},
+			msg: "it is a javascript: URL, which runs code in the reader's browser; kb publishes the link without it"},
+		{name: "broken-link unsafe schemes in related entries",
+			files: map[string]string{"content/articles/x.md": "---\ntitle: A page for the test\nupdated: 2026-11-01\nprerequisites: [None]\nrelated: [\"javascript:alert(1)\"]\n---\nText.\n"},
+			rules: []string{RuleBrokenLink, RuleRelatedLinks},
+			want:  []string{"content/articles/x.md:5:11: error: related-links"}, msg: "it is a javascript: URL"},
 		{name: "broken-link in lists and blockquotes",
 			files: map[string]string{"content/articles/x.md": fm + "- item [a](/nope/)\n  1. sub [b](/nope/)\n\n> quote [c](/nope/)\n> > deeper ![](/nope.png)\n"},
 			rules: []string{RuleBrokenLink, RuleImageAlt},
@@ -658,4 +672,21 @@ func FuzzCheck(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestUnsafeLinkMessage: an entity-encoded javascript: link is reported as
+// what it is, at its destination, not as a page path joined with the
+// page's URL (it was "no page has the URL /articles/x/&/").
+func TestUnsafeLinkMessage(t *testing.T) {
+	res := lintFiles(t, map[string]string{"content/articles/x.md": fm + "Run [this](&#106;avascript:alert(1)).\n"}, Options{})
+	var got []string
+	for _, f := range res.Findings {
+		if f.Rule == RuleBrokenLink {
+			got = append(got, fmt.Sprintf("%d:%d: %s", f.Line, f.Col, f.Message))
+		}
+	}
+	want := `7:12: broken link "&#106;avascript:alert(1)": it is a javascript: URL, which runs code in the reader's browser; kb publishes the link without it, so link to a page of the site or an https: URL instead`
+	if len(got) != 1 || got[0] != want {
+		t.Errorf("findings %q\nwant %q", got, want)
+	}
 }

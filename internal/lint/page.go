@@ -172,7 +172,7 @@ func (c *checker) links(e *emitter) []*content.Page {
 		if l.Image {
 			kind = bodyImage
 		}
-		t := c.resolve(p, l.Dest, kind)
+		t := c.resolve(p, l.URL, kind)
 		note(t)
 		if t.problem != "" && !t.external && c.on(RuleBrokenLink) {
 			from, to := l.Offset, -1
@@ -227,7 +227,7 @@ func (c *checker) linkTargets(p *content.Page) []*content.Page {
 	}
 	for _, l := range p.Doc.Links {
 		if !l.Image {
-			add(l.Dest, bodyLink)
+			add(l.URL, bodyLink)
 		}
 	}
 	for _, l := range p.Related {

@@ -35,7 +35,12 @@ type Heading struct {
 
 // Link is a link or an image in the body. Autolinks are links too.
 type Link struct {
+	// Dest is the destination as the page wrote it; URL is where the link
+	// leads, as the HTML's href has it before percent-encoding: backslash
+	// escapes and character references resolved ("&#106;avascript:" is
+	// "javascript:"). They differ only when the destination has \ or &.
 	Dest   string
+	URL    string
 	Text   string // link text, or an image's alt text
 	Image  bool
 	Offset int // where the link or image starts

@@ -12,6 +12,7 @@ import (
 
 	"github.com/yuin/goldmark/ast"
 	east "github.com/yuin/goldmark/extension/ast"
+	"github.com/yuin/goldmark/util"
 )
 
 // scratch is memory extract reuses from block to block and page to page:
@@ -159,15 +160,17 @@ func inlineBlock(n ast.Node, src []byte, d *Document, kind BlockKind, sc *scratc
 					url = "mailto:" + url
 				}
 				off := c.Pos()
-				d.Links = append(d.Links, Link{Dest: url, Text: string(c.Label(src)), Offset: off, DestOffset: off})
+				d.Links = append(d.Links, Link{Dest: url, URL: url, Text: string(c.Label(src)), Offset: off, DestOffset: off})
 				space()
 			case *ast.Link:
 				start := len(buf)
 				walk(c)
-				d.Links = append(d.Links, Link{Dest: string(c.Destination), Text: strings.TrimSpace(string(buf[start:])), Offset: c.Pos(), DestOffset: destOffset(src, c.Pos(), c.Destination)})
+				dest, url := linkURL(c.Destination)
+				d.Links = append(d.Links, Link{Dest: dest, URL: url, Text: strings.TrimSpace(string(buf[start:])), Offset: c.Pos(), DestOffset: destOffset(src, c.Pos(), c.Destination)})
 			case *ast.Image:
 				alt := plainText(c, src)
-				d.Links = append(d.Links, Link{Dest: string(c.Destination), Text: alt, Image: true, Offset: c.Pos(), DestOffset: destOffset(src, c.Pos(), c.Destination)})
+				dest, url := linkURL(c.Destination)
+				d.Links = append(d.Links, Link{Dest: dest, URL: url, Text: alt, Image: true, Offset: c.Pos(), DestOffset: destOffset(src, c.Pos(), c.Destination)})
 				space()
 			case *ast.RawHTML:
 				var raw []byte
@@ -194,6 +197,29 @@ func inlineBlock(n ast.Node, src []byte, d *Document, kind BlockKind, sc *scratc
 	}
 	sc.buf, sc.spans = buf, spans
 	return b
+}
+
+// linkURL returns a link's destination as written and as the href has it
+// (resolveRefs).
+func linkURL(dest []byte) (written, url string) {
+	written = string(dest)
+	if r := resolveRefs(dest); !bytes.Equal(r, dest) {
+		return written, string(r)
+	}
+	return written, written
+}
+
+// resolveRefs resolves a destination's backslash escapes and character
+// references, in the order goldmark's renderer resolves them
+// (util.URLEscape) before it percent-encodes; it returns dest itself when
+// there are none.
+func resolveRefs(dest []byte) []byte {
+	if bytes.IndexByte(dest, '\\') < 0 && bytes.IndexByte(dest, '&') < 0 {
+		return dest
+	}
+	v := util.UnescapePunctuations(dest)
+	v = util.ResolveNumericReferences(v)
+	return util.ResolveEntityNames(v)
 }
 
 // destOffset finds where a link destination is written after the link's start.

@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/yuin/goldmark/renderer/html"
 )
 
 func convert(t *testing.T, opts Options, src string) *Document {
@@ -46,6 +48,9 @@ func TestHTML(t *testing.T) {
 		{name: "raw html unsafe", src: "Hi <b>bold</b>\n", opts: Options{Unsafe: true}, want: []string{"<b>bold</b>"}},
 		{name: "dangerous links", src: "[x](javascript:alert(1)) ![y](data:text/html,boo)\n",
 			want: []string{`<a href="">x</a>`, `<img src="" alt="y"`}},
+		{name: "dangerous links however spelt", src: "[a](&#106;avascript:x) [b](jav&#x09;ascript:x) ![d](&#x20;data:text/html,x) [e](/ok/&amp;x)\n",
+			want: []string{`<a href="">a</a>`, `<a href="">b</a>`, `<img src="" alt="d"`, `<a href="/ok/&amp;x">e</a>`},
+			not:  []string{"ascript:x", "data:text"}},
 		{name: "table wrapped", src: "| a | b |\n|---|---|\n| 1 | 2 |\n",
 			want: []string{`<div class="table-wrap" role="region" aria-label="Table 1" tabindex="0">`, "<th>a</th>", "</table>\n</div>"}},
 		{name: "code highlighted", src: "```bash\necho \"hi\"\n```\n",
@@ -97,6 +102,22 @@ func TestExtract(t *testing.T) {
 	}
 	if l := d.Links[2]; !l.Image || l.Text != "Alt text" || src[l.Offset:l.Offset+2] != "![" {
 		t.Errorf("image = %+v", l)
+	}
+	// URL is the destination as the href has it: escapes and character
+	// references resolved; Dest as written.
+	for _, c := range []struct{ src, dest, url string }{
+		{"[a](/x/)", "/x/", "/x/"},
+		{"[a](&#106;avascript:x)", "&#106;avascript:x", "javascript:x"},
+		{"[a](&#x6A;avascript&#58;x)", "&#x6A;avascript&#58;x", "javascript:x"},
+		{"[a](/a\\_b/?q=1&amp;r=2)", "/a\\_b/?q=1&amp;r=2", "/a_b/?q=1&r=2"},
+		{"![a](&lt;x.png)", "&lt;x.png", "<x.png"},
+		{"[a][r]\n\n[r]: &#106;avascript:x", "&#106;avascript:x", "javascript:x"},
+		{"<https://x.test/a&amp;b>", "https://x.test/a&amp;b", "https://x.test/a&amp;b"}, // autolinks take no references
+	} {
+		d := convert(t, Options{}, c.src)
+		if len(d.Links) != 1 || d.Links[0].Dest != c.dest || d.Links[0].URL != c.url {
+			t.Errorf("%q: links %+v, want Dest %q URL %q", c.src, d.Links, c.dest, c.url)
+		}
 	}
 	if len(d.Lists) != 1 || !d.Lists[0].Ordered || d.Lists[0].Items != 2 || d.Lists[0].Section != 1 {
 		t.Errorf("lists = %+v", d.Lists)
@@ -184,5 +205,33 @@ func TestCompact(t *testing.T) {
 	}
 	if got := d.Questions(); !reflect.DeepEqual(got, wantQs) {
 		t.Errorf("Questions after Compact = %+v, want %+v", got, wantQs)
+	}
+}
+
+func TestUnsafeScheme(t *testing.T) {
+	for url, want := range map[string]string{
+		"javascript:alert(1)": "javascript", "JavaScript:x": "javascript", " \x01javascript:x": "javascript",
+		"java\tscript:x": "javascript", "java\nscript:x": "javascript", "jav\r\nascript:x": "javascript",
+		"vbscript:x": "vbscript", "file:///etc/passwd": "file", "data:text/html,x": "data",
+		"data:image/png;base64,x": "", "data:image/png,x": "data", "https://x.test/": "", "/articles/x/": "", "mailto:a@b.c": "",
+		"%6Aavascript:x": "", "java%09script:x": "", "": "",
+	} {
+		if got := UnsafeScheme(url); got != want {
+			t.Errorf("UnsafeScheme(%q) = %q, want %q", url, got, want)
+		}
+	}
+	// The same list as goldmark's, for URLs a browser reads as written.
+	for _, u := range []string{"javascript:x", "JAVASCRIPT:x", "vbscript:", "VBScript:x", "file:x", "data:", "data:text/html,x",
+		"data:image/png,x", "data:image/PNG;x", "data:image/gif", "data:image/jpeg", "data:image/webp", "data:image/svg+xml,x",
+		"data:image/", "http://x", "javascrip:x", "javascriptx:y", "x", "", ":", "data:image/pngx", "data:image/png;", "data:image/jpeg;x", "data:image/webp;"} {
+		if got, want := UnsafeScheme(u) != "", html.IsDangerousURL([]byte(u)); got != want {
+			t.Errorf("UnsafeScheme(%q) = %q; goldmark's IsDangerousURL says %v", u, UnsafeScheme(u), want)
+		}
+	}
+	for _, u := range []string{"/articles/x/", "java\tscript:x", "data:image/png;base64,x"} {
+		b := []byte(u)
+		if n := testing.AllocsPerRun(100, func() { safeURL(b) }); n > 0 {
+			t.Errorf("safeURL(%q) allocates %v times", u, n)
+		}
 	}
 }

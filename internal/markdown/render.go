@@ -10,7 +10,6 @@ import (
 	"github.com/yuin/goldmark/ast"
 	east "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/renderer"
-	"github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/util"
 )
 
@@ -70,7 +69,7 @@ func (r *nodeRenderer) image(w util.BufWriter, src []byte, node ast.Node, enteri
 	n := node.(*ast.Image)
 	dest := r.url(n.Destination)
 	w.WriteString(`<img src="`)
-	if r.opts.Unsafe || !html.IsDangerousURL(dest) {
+	if r.opts.Unsafe || safeURL(n.Destination) {
 		w.Write(util.EscapeHTML(dest))
 	}
 	w.WriteString(`" alt="`)
@@ -99,7 +98,7 @@ func (r *nodeRenderer) link(w util.BufWriter, src []byte, node ast.Node, enterin
 	if entering {
 		dest := r.url(n.Destination)
 		w.WriteString(`<a href="`)
-		if r.opts.Unsafe || !html.IsDangerousURL(dest) {
+		if r.opts.Unsafe || safeURL(n.Destination) {
 			w.Write(util.EscapeHTML(dest))
 		}
 		w.WriteByte('"')
@@ -113,6 +112,79 @@ func (r *nodeRenderer) link(w util.BufWriter, src []byte, node ast.Node, enterin
 		w.WriteString("</a>")
 	}
 	return ast.WalkContinue, nil
+}
+
+// safeURL reports whether a destination, as the page wrote it, may be
+// written into the page: UnsafeScheme finds what goldmark's
+// html.IsDangerousURL finds in the escaped URL and more, without
+// allocating, and lint reports the same links.
+func safeURL(written []byte) bool {
+	return unsafeScheme(resolveRefs(written)) == ""
+}
+
+// UnsafeScheme returns the scheme of a URL that a page must not link to,
+// lowercased ("javascript"), or "". The schemes are those goldmark drops
+// from hrefs (html.IsDangerousURL): javascript:, vbscript:, file:, and
+// data: but for PNG, GIF, JPEG and WebP images. The URL is read as a
+// browser reads it, without leading spaces and control characters and
+// without tabs and line breaks anywhere (the WHATWG URL parser drops
+// them), so "java\tscript:" is javascript: too. url is a link's URL with
+// character references resolved (Link.URL).
+func UnsafeScheme(url string) string { return unsafeScheme(url) }
+
+// unsafeScheme is UnsafeScheme for text or bytes, without allocating.
+func unsafeScheme[T string | []byte](u T) string {
+	i := 0
+	for i < len(u) && u[i] <= ' ' {
+		i++
+	}
+	var scheme [10]byte // "javascript" is the longest
+	n := 0
+	for ; i < len(u) && u[i] != ':'; i++ {
+		c := u[i]
+		switch {
+		case c == '\t' || c == '\n' || c == '\r':
+			continue
+		case n == len(scheme):
+			return ""
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		}
+		scheme[n] = c
+		n++
+	}
+	if i == len(u) {
+		return ""
+	}
+	switch string(scheme[:n]) {
+	case "javascript":
+		return "javascript"
+	case "vbscript":
+		return "vbscript"
+	case "file":
+		return "file"
+	case "data":
+		var typ [11]byte // "image/jpeg;"
+		m := 0
+		for i++; i < len(u) && m < len(typ); i++ {
+			c := u[i]
+			switch {
+			case c == '\t' || c == '\n' || c == '\r':
+				continue
+			case 'A' <= c && c <= 'Z':
+				c += 'a' - 'A'
+			}
+			typ[m] = c
+			m++
+		}
+		switch t := string(typ[:m]); {
+		case strings.HasPrefix(t, "image/png;"), strings.HasPrefix(t, "image/gif;"),
+			strings.HasPrefix(t, "image/jpeg;"), strings.HasPrefix(t, "image/webp;"):
+			return ""
+		}
+		return "data"
+	}
+	return ""
 }
 
 // rawHTML shows inline HTML as text; comments (kb-lint directives among them) vanish.

@@ -106,8 +106,18 @@ func New(site *Site, theme *Theme) (*Renderer, error) {
 	if _, err := base.Parse(string(src)); err != nil {
 		return nil, r.templateError(err)
 	}
-	partials, _ := fs.Glob(theme.Layouts, "partials/*.html")
-	for _, p := range partials {
+	// partials/*.html, as fs.Glob would find them but for hidden files
+	// (an editor's lock file), and without Glob's silence about a folder
+	// that cannot be read
+	entries, err := fs.ReadDir(theme.Layouts, "partials")
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, layoutError(theme, "partials", err)
+	}
+	for _, e := range entries {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".html") || strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		p := "partials/" + e.Name()
 		src, err := fs.ReadFile(theme.Layouts, p)
 		if err != nil {
 			return nil, layoutError(theme, p, err)
@@ -145,11 +155,7 @@ func New(site *Site, theme *Theme) (*Renderer, error) {
 
 // layoutError says why a layout that is there cannot be read.
 func layoutError(theme *Theme, name string, err error) error {
-	msg := "cannot read: " + unwrap(err).Error()
-	if strings.Contains(msg, "escapes from parent") {
-		msg = "is a symbolic link that leads outside the site folder (or is absolute); kb reads layouts only from inside the site folder, so copy the file in instead"
-	}
-	return &Error{File: theme.LayoutDir + "/" + name, Msg: msg}
+	return fileError(theme.LayoutDir+"/"+name, err)
 }
 
 var tmplErrRE = regexp.MustCompile(`^(?:html/)?template: ([^:]+):(\d+)(?::\d+)?: (.*)$`)
@@ -177,7 +183,7 @@ func (r *Renderer) fingerprint() error {
 		}
 		data, err := fs.ReadFile(r.theme.Static, f)
 		if err != nil {
-			return err
+			return fileError("static/"+f, err)
 		}
 		sum := sha256.Sum256(data)
 		ext := path.Ext(f)
@@ -325,7 +331,7 @@ func (r *Renderer) WriteStatic(out Output) error {
 		data := r.static[n]
 		if src := files[n]; src != "" {
 			if data, err = fs.ReadFile(r.theme.Static, src); err != nil {
-				return &Error{File: "static/" + src, Msg: "cannot read: " + unwrap(err).Error()}
+				return fileError("static/"+src, err)
 			}
 		}
 		if err := out.WriteFile(n, data); err != nil {

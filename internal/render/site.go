@@ -275,7 +275,7 @@ func Links(p *content.Page) []string {
 	if p.Doc != nil {
 		for _, l := range p.Doc.Links {
 			if !l.Image {
-				out = append(out, l.Dest)
+				out = append(out, l.URL)
 			}
 		}
 	}

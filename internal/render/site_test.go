@@ -206,3 +206,16 @@ func diffLines(a, b string) string {
 	}
 	return strings.Join(out, "\n")
 }
+
+// TestLinksAsHref: a page links where its hrefs lead, escapes and
+// character references resolved, so backlinks count such links.
+func TestLinksAsHref(t *testing.T) {
+	doc, err := markdown.New(markdown.Options{}).Convert([]byte("[a](/articles/b\\-page/) [c](/articles/&#99;/) [d](/faq/x/)\n"), "/articles/a/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := Links(&content.Page{Doc: doc})
+	if want := []string{"/articles/b-page/", "/articles/c/", "/faq/x/"}; !slices.Equal(got, want) {
+		t.Errorf("Links = %q, want %q", got, want)
+	}
+}

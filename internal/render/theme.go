@@ -5,6 +5,8 @@ import (
 	"io/fs"
 	"path"
 	"sort"
+
+	"github.com/octoacme/kb/internal/sitefs"
 )
 
 // Overlay is a read-only file system made of layers: a name is looked up in
@@ -13,8 +15,9 @@ import (
 type Overlay []fs.FS
 
 // Open opens name from the first layer that has it. A layer that has the
-// name but cannot open it (a symbolic link out of the site folder, a file
-// without read permission) is an error, not a reason to use the next layer.
+// name but cannot open it (a symbolic link the site's file system refuses,
+// a file without read permission) is an error, not a reason to use the
+// next layer.
 func (o Overlay) Open(name string) (fs.File, error) {
 	var first error
 	for _, l := range o {
@@ -56,8 +59,13 @@ func (o Overlay) ReadDir(name string) ([]fs.DirEntry, error) {
 			continue
 		}
 		entries, err := fs.ReadDir(l, name)
-		if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
 			continue
+		}
+		if err != nil {
+			// a folder the layer has but cannot read (a link the site's
+			// file system refuses) hides nothing of the next layer
+			return nil, err
 		}
 		found = true
 		for _, e := range entries {
@@ -115,25 +123,44 @@ func NewTheme(siteFS, embedded fs.FS) *Theme {
 }
 
 // staticFiles lists every file of the static overlay, sorted.
-func (t *Theme) staticFiles() ([]string, error) {
+func (t *Theme) staticFiles() ([]string, error) { return t.Static.files("static") }
+
+// Check reads the theme's folders as a build does, and returns the first
+// problem: a symbolic link that the site's file system refuses (see
+// package sitefs), or a folder that cannot be read. A build and kb serve
+// check before they read anything else of the theme, so that the link is
+// what they report, and a layout kb may never read is checked too.
+func (t *Theme) Check() error {
+	if _, err := t.staticFiles(); err != nil {
+		return err
+	}
+	_, err := t.Layouts.files(t.LayoutDir)
+	return err
+}
+
+// files lists every file of the overlay, sorted, leaving out hidden files
+// and folders. A symbolic link is opened, so that the site's file system
+// refuses it now if its rule does not allow it; dir names the folder in
+// messages ("static").
+func (o Overlay) files(dir string) ([]string, error) {
 	var files []string
-	err := fs.WalkDir(t.Static, ".", func(p string, d fs.DirEntry, err error) error {
+	err := fs.WalkDir(o, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if p == "." && errors.Is(err, fs.ErrNotExist) {
 				return fs.SkipAll
 			}
-			return err
+			return fileError(path.Join(dir, p), err)
 		}
 		name := d.Name()
-		if p != "." && (name[0] == '.') {
+		if p != "." && name[0] == '.' {
 			if d.IsDir() {
 				return fs.SkipDir
 			}
 			return nil
 		}
 		if d.Type()&fs.ModeSymlink != 0 {
-			if err := checkLink(t.Static, p); err != nil {
-				return err
+			if _, err := fs.Stat(o, p); err != nil {
+				return fileError(path.Join(dir, p), err)
 			}
 		}
 		if !d.IsDir() {
@@ -145,6 +172,16 @@ func (t *Theme) staticFiles() ([]string, error) {
 	return files, err
 }
 
+// fileError says why a file of the theme cannot be read: for a symbolic
+// link the site's file system refuses, its own message.
+func fileError(file string, err error) error {
+	var le *sitefs.LinkError
+	if errors.As(err, &le) {
+		return le
+	}
+	return &Error{File: file, Msg: "cannot read: " + unwrap(err).Error()}
+}
+
 // isFingerprinted reports whether a static file is served under a content-hashed name.
 func isFingerprinted(p string) bool {
 	switch path.Ext(p) {
@@ -152,20 +189,4 @@ func isFingerprinted(p string) bool {
 		return true
 	}
 	return false
-}
-
-// checkLink accepts a symbolic link in static/ only when it leads to a file
-// inside the site folder. (A site read through os.Root cannot open a link
-// that leads outside; this turns that into a message that says why.)
-func checkLink(fsys fs.FS, p string) error {
-	st, err := fs.Stat(fsys, p)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return &Error{File: "static/" + p, Msg: "is a symbolic link to nothing; remove it or copy the file in"}
-	case err != nil:
-		return &Error{File: "static/" + p, Msg: "is a symbolic link that leads outside the site folder (or is absolute); kb publishes only files inside the site folder, so copy the file in instead"}
-	case st.IsDir():
-		return &Error{File: "static/" + p, Msg: "is a symbolic link to a folder; kb does not follow folder links in static/, so copy the folder in instead"}
-	}
-	return nil
 }

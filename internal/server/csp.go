@@ -20,6 +20,8 @@ var inlineScript = regexp.MustCompile(`(?is)<script>(.*?)</script>`)
 // actions are left out: their text depends on the page. kb serve allows
 // exactly these inline scripts, the theme's own; one that content brings
 // (with markdown.unsafe) or that a layout builds from data is refused.
+// Give the site folder as package sitefs opens it, which refuses a layout
+// that is a link to a file the build would not read (os.DirFS follows it).
 func ScriptHashes(themes ...fs.FS) []string {
 	seen := map[string]bool{}
 	for _, t := range themes {

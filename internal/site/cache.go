@@ -21,6 +21,7 @@ import (
 	"github.com/octoacme/kb/internal/content"
 	"github.com/octoacme/kb/internal/lint"
 	"github.com/octoacme/kb/internal/search"
+	"github.com/octoacme/kb/internal/sitefs"
 )
 
 // The build cache lets kb build skip work whose inputs did not change. It
@@ -144,9 +145,9 @@ func openBuildCache(opts Options) *buildCache {
 		return c
 	}
 	// Content files are read as content.Files lists them, which refuses
-	// symbolic links, through the site's own file system (openSite), which
+	// symbolic links, through the site's own file system (sitefs), which
 	// refuses links out of the site: this reads what the build reads.
-	siteFS, err := openSite(opts.Dir)
+	siteFS, err := sitefs.Open(opts.Dir)
 	if err != nil {
 		return c
 	}

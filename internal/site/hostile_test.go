@@ -2,12 +2,15 @@ package site
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"runtime"
@@ -330,9 +333,13 @@ func TestHostileSite(t *testing.T) {
 	root := t.TempDir()
 	dir := filepath.Join(root, "site")
 	copyCorpus(t, "testdata/hostile/site", dir)
-	// A link in static/ to a file inside the site is published.
-	writeTree(t, dir, map[string]string{"assets/shared.txt": "shared"})
-	symlink(t, "../assets/shared.txt", filepath.Join(dir, "static", "shared.txt"))
+	// A link in static/ to a file inside static/ is published, and one in
+	// layouts/ to a file inside layouts/ is read, through a chain of links.
+	writeTree(t, dir, map[string]string{"static/files/shared.txt": "shared",
+		"layouts/partials/mine.html": `{{define "mine"}}<p>my partial</p>{{end}}`})
+	symlink(t, "files/shared.txt", filepath.Join(dir, "static", "shared.txt"))
+	symlink(t, "../shared.txt", filepath.Join(dir, "static", "files", "chain.txt"))
+	symlink(t, "mine.html", filepath.Join(dir, "layouts", "partials", "linked.html"))
 	out := filepath.Join(root, "public")
 	before := snapshot(t, root, "public", filepath.Join("site", ".kb"))
 	res, err := Build(context.Background(), Options{Dir: dir, Out: out, Theme: kb.Theme})
@@ -346,8 +353,8 @@ func TestHostileSite(t *testing.T) {
 	if n := checkSafeFiles(t, files); n < 25 {
 		t.Errorf("only %d documents checked", n)
 	}
-	if string(files["shared.txt"]) != "shared" {
-		t.Errorf("static/shared.txt (a link inside the site) published as %q", files["shared.txt"])
+	if string(files["shared.txt"]) != "shared" || string(files["files/chain.txt"]) != "shared" {
+		t.Errorf("static/shared.txt and static/files/chain.txt (links inside static/) published as %q and %q", files["shared.txt"], files["files/chain.txt"])
 	}
 	if res.Pages != 8 {
 		t.Errorf("%d pages built, want 8", res.Pages)
@@ -472,22 +479,60 @@ var hostileFailures = []struct {
 		os.WriteFile(secret, []byte("SECRET"), 0o600)
 		os.MkdirAll(filepath.Join(dir, "static"), 0o755)
 		symlink(t, secret, filepath.Join(dir, "static/leak.txt"))
-	}, msg: `^static/leak\.txt: is a symbolic link that leads outside the site folder`},
+	}, msg: `^static/leak\.txt: is a symbolic link to /.*/secret\.txt, which kb would not publish from static/ \(it is an absolute path`},
 	{name: "relative link in static/ climbing out", setup: func(t *testing.T, dir string) {
-		os.MkdirAll(filepath.Join(dir, "static/images"), 0o755)
 		symlink(t, "../../../../../../../../../../etc/hostname", filepath.Join(dir, "static/images/host.png"))
-	}, msg: `^static/images/host\.png: is a symbolic link that leads outside the site folder`},
+	}, msg: `^static/images/host\.png: is a symbolic link to (\.\./)+etc/hostname, which kb would not publish from static/ \(it is outside the site folder\)`},
+	{name: "link in static/ to .env", setup: func(t *testing.T, dir string) {
+		writeTree(t, dir, map[string]string{".env": "SECRET=1"})
+		symlink(t, "../.env", filepath.Join(dir, "static/env.txt"))
+	}, msg: `^static/env\.txt: is a symbolic link to \.\./\.env, which kb would not publish from static/ \(it is outside static/, and \.env is hidden\); copy the file in instead or remove the link$`},
+	{name: "link in static/ to .git/config", setup: func(t *testing.T, dir string) {
+		writeTree(t, dir, map[string]string{".git/config": "SECRET"})
+		symlink(t, "../../.git/config", filepath.Join(dir, "static/css/git.css"))
+	}, msg: `^static/css/git\.css: is a symbolic link to \.\./\.\./\.git/config, which .*\(it is outside static/, and \.git is hidden\)`},
+	{name: "link in static/ to .kb/", setup: func(t *testing.T, dir string) {
+		writeTree(t, dir, map[string]string{".kb/search-log.jsonl": "SECRET"})
+		symlink(t, "../.kb/search-log.jsonl", filepath.Join(dir, "static/log.txt"))
+	}, msg: `^static/log\.txt: is a symbolic link to \.\./\.kb/search-log\.jsonl, which .*\(it is outside static/, and \.kb is hidden\)`},
+	{name: "link in static/ to site.yaml", setup: func(t *testing.T, dir string) {
+		symlink(t, "../site.yaml", filepath.Join(dir, "static/site.txt"))
+	}, msg: `^static/site\.txt: is a symbolic link to \.\./site\.yaml, which kb would not publish from static/ \(it is outside static/\)`},
+	{name: "link in static/ to a draft in content/", setup: func(t *testing.T, dir string) {
+		writeTree(t, dir, map[string]string{"content/articles/draft.md": "---\ntitle: Draft\ndraft: true\n---\nSECRET\n"})
+		symlink(t, "../content/articles/draft.md", filepath.Join(dir, "static/draft.txt"))
+	}, msg: `^static/draft\.txt: is a symbolic link to \.\./content/articles/draft\.md, which .*\(it is outside static/\)`},
+	{name: "link in static/ to a link to .env", setup: func(t *testing.T, dir string) {
+		writeTree(t, dir, map[string]string{".env": "SECRET=1", "static/ok.txt": "ok"})
+		symlink(t, "../../.env", filepath.Join(dir, "static/files/env.txt"))
+		symlink(t, "files/env.txt", filepath.Join(dir, "static/chain.txt"))
+	}, msg: `^static/chain\.txt: is a symbolic link to files/env\.txt, then \.\./\.\./\.env, which kb would not publish from static/ \(it is outside static/, and \.env is hidden\)`},
+	{name: "link in static/ to nothing", setup: func(t *testing.T, dir string) {
+		symlink(t, "missing.png", filepath.Join(dir, "static/images/a.png"))
+	}, msg: `^static/images/a\.png: is a symbolic link to missing\.png, which does not exist`},
 	{name: "link in static/ to a folder", setup: func(t *testing.T, dir string) {
 		writeTree(t, dir, map[string]string{"assets/a.png": "png"})
-		os.MkdirAll(filepath.Join(dir, "static"), 0o755)
 		symlink(t, "../assets", filepath.Join(dir, "static/assets"))
-	}, msg: `^static/assets: is a symbolic link to a folder`},
+	}, msg: `^static/assets: is a symbolic link to a folder \(\.\./assets\); kb does not follow links to folders in static/, as it would publish whatever that folder holds`},
+	{name: "static/ is a link to .git", setup: func(t *testing.T, dir string) {
+		writeTree(t, dir, map[string]string{".git/config": "SECRET"})
+		symlink(t, ".git", filepath.Join(dir, "static"))
+	}, msg: `^static: is a symbolic link to \.git; kb reads static/ only as a folder of the site, not through a link`},
 	{name: "link in layouts/ to a file outside", setup: func(t *testing.T, dir string) {
 		secret := filepath.Join(t.TempDir(), "footer.html")
 		os.WriteFile(secret, []byte("SECRET"), 0o600)
-		os.MkdirAll(filepath.Join(dir, "layouts/partials"), 0o755)
 		symlink(t, secret, filepath.Join(dir, "layouts/partials/footer.html"))
-	}, msg: `^layouts/partials/footer\.html: is a symbolic link that leads outside the site folder`},
+	}, msg: `^layouts/partials/footer\.html: is a symbolic link to /.*/footer\.html, which kb would not read from layouts/ \(it is an absolute path`},
+	{name: "link in layouts/ to site.yaml", setup: func(t *testing.T, dir string) {
+		symlink(t, "../../site.yaml", filepath.Join(dir, "layouts/partials/footer.html"))
+	}, msg: `^layouts/partials/footer\.html: is a symbolic link to \.\./\.\./site\.yaml, which kb would not read from layouts/ \(it is outside layouts/\)`},
+	{name: "link in layouts/ to a _ file", setup: func(t *testing.T, dir string) {
+		writeTree(t, dir, map[string]string{"layouts/partials/_private.html": "SECRET"})
+		symlink(t, "_private.html", filepath.Join(dir, "layouts/partials/footer.html"))
+	}, msg: `^layouts/partials/footer\.html: is a symbolic link to _private\.html, which kb would not read from layouts/ \(_private\.html starts with _\)`},
+	{name: "link in layouts/ kb never renders", setup: func(t *testing.T, dir string) {
+		symlink(t, "../.env", filepath.Join(dir, "layouts/notes.txt"))
+	}, msg: `^layouts/notes\.txt: is a symbolic link to \.\./\.env, which does not exist`},
 	{name: "search.index: . (the site folder)", setup: func(t *testing.T, dir string) {
 		writeTree(t, dir, map[string]string{"site.yaml": "title: x\nsearch:\n  index: .\n"})
 	}, msg: `^site\.yaml:3: search\.index .* is there and is not a search index`, buildOnly: true},
@@ -761,5 +806,72 @@ func TestFilesVanishMidBuild(t *testing.T) {
 	t.Logf("%d builds succeeded, %d stopped", ok, failed)
 	if _, err := os.Stat(filepath.Join(out, "index.html")); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestControlCharactersNotPublished: control characters spelt by YAML
+// escapes in titles and descriptions (of pages and of site.yaml) reach no
+// output — not <title>, the meta tags, headings, lists, JSON-LD, the feeds,
+// the sitemap or the static search index — in kb build and kb serve alike.
+func TestControlCharactersNotPublished(t *testing.T) {
+	t.Setenv("SOURCE_DATE_EPOCH", "1795737600")
+	root := t.TempDir()
+	dir := filepath.Join(root, "site")
+	writeTree(t, dir, map[string]string{
+		"site.yaml": "title: \"Help\\x07 center\"\ndescription: \"All\\x1b[31m answers\"\nbase_url: https://help.example.com/\n",
+		"content/articles/bell.md": "---\ntitle: \"Ring the\\u0007 bell \\x1b[31mnow\"\ndescription: \"A\\x1b[0m bell\\u0085 page.\"\n" +
+			"updated: 2026-11-01\nprerequisites: [\"A\\x07 bell\"]\nrelated: [/articles/bell/]\ntags: [\"bel\\x07ls\"]\n---\nRing it.\n\n## Troubleshooting\n\nNone.\n",
+		"content/releases/1-0.md": "---\ntitle: \"Version\\x07 1.0\"\nversion: \"1.0\"\ndate: 2026-11-01\nfeatures:\n  - title: \"Bells\\x1b[1m\"\n    summary: Ring.\n    docs: [/articles/bell/]\n---\nNotes.\n",
+	})
+	forbidden := regexp.MustCompile("[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f\\x{80}-\\x{9f}]")
+	check := func(t *testing.T, files map[string][]byte) {
+		t.Helper()
+		page := string(files["articles/bell/index.html"])
+		for _, want := range []string{"<title>Ring the bell [31mnow", `<meta name="description" content="A[0m bell page.">`, "<h1>Ring the bell [31mnow</h1>"} {
+			if !strings.Contains(page, want) {
+				t.Errorf("articles/bell/index.html lacks %q", want)
+			}
+		}
+		n := 0
+		for name, data := range files {
+			if strings.HasSuffix(name, ".bin") { // the static search index, gzip-compressed binary
+				if strings.HasPrefix(path.Base(path.Dir(name)), "f.") { // fragments: the texts a hit shows
+					r, err := gzip.NewReader(bytes.NewReader(data))
+					if err != nil {
+						t.Fatalf("%s: %v", name, err)
+					}
+					data, _ = io.ReadAll(r)
+					if bytes.Contains(data, []byte("Ring the bell")) {
+						n++
+					}
+					for _, bad := range []string{"the\x07", "\x1b[", "\u0085"} {
+						if bytes.Contains(data, []byte(bad)) {
+							t.Errorf("%s carries %q", name, bad)
+						}
+					}
+				}
+				continue
+			}
+			if loc := forbidden.FindIndex(data); loc != nil {
+				t.Errorf("%s carries %q at %d", name, data[loc[0]:loc[1]], loc[0])
+			}
+		}
+		if n == 0 {
+			t.Error("no search fragment holds the page's title")
+		}
+	}
+	out := filepath.Join(root, "public")
+	if _, err := Build(context.Background(), Options{Dir: dir, Out: out, Theme: kb.Theme}); err != nil {
+		t.Fatal(err)
+	}
+	check(t, readOutput(t, out))
+	u, err := (&Session{Dir: dir, Theme: kb.Theme}).Full(context.Background())
+	if err != nil || len(u.Problems) > 0 {
+		t.Fatalf("kb serve's build: %v %v", err, u.Problems)
+	}
+	for name, data := range u.Files {
+		if loc := forbidden.FindIndex(data); loc != nil {
+			t.Errorf("kb serve: %s carries %q", name, data[loc[0]:loc[1]])
+		}
 	}
 }

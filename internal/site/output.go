@@ -25,10 +25,11 @@ type dirOutput struct {
 	files atomic.Int64
 	bytes atomic.Int64
 
-	mu    sync.Mutex
-	dirs  map[string]bool // slash paths of folders that exist ("." is root)
-	stale map[string]bool // slash paths of recycled files not written yet
-	old   []string        // the recycled folders, for prune
+	mu      sync.Mutex
+	clearMu sync.Mutex      // held by one writer clearing the way (clearFor)
+	dirs    map[string]bool // slash paths of folders that exist ("." is root)
+	stale   map[string]bool // slash paths of recycled files not written yet
+	old     []string        // the recycled folders, for prune
 }
 
 func newDirOutput(root string, recycled *tree) *dirOutput {
@@ -58,10 +59,10 @@ func (o *dirOutput) WriteFile(name string, data []byte) error {
 	o.mu.Unlock()
 	if !known {
 		if err := os.MkdirAll(filepath.Dir(p), dirPerm); err != nil {
-			if o.old == nil || !o.clearPath(name) {
+			if o.old == nil {
 				return err
 			}
-			if err := os.MkdirAll(filepath.Dir(p), dirPerm); err != nil {
+			if err := o.clearFor(name, func() error { return os.MkdirAll(filepath.Dir(p), dirPerm) }); err != nil {
 				return err
 			}
 		}
@@ -73,19 +74,32 @@ func (o *dirOutput) WriteFile(name string, data []byte) error {
 	}
 	if err := os.WriteFile(p, data, filePerm); err != nil {
 		// In a recycled folder, a folder may stand where this file goes.
-		if o.old == nil || !o.clearPath(name) {
+		if o.old == nil {
 			return err
 		}
-		if err := os.MkdirAll(filepath.Dir(p), dirPerm); err != nil {
-			return err
-		}
-		if err := os.WriteFile(p, data, filePerm); err != nil {
+		if err := o.clearFor(name, func() error {
+			if err := os.MkdirAll(filepath.Dir(p), dirPerm); err != nil {
+				return err
+			}
+			return os.WriteFile(p, data, filePerm)
+		}); err != nil {
 			return err
 		}
 	}
 	o.files.Add(1)
 	o.bytes.Add(int64(len(data)))
 	return nil
+}
+
+// clearFor clears the way for the file name (clearPath) and tries again
+// to write it (do). One writer clears at a time: two writers of files in
+// the same folder both find a file in its place, and the second must not
+// remove the folder the first has just made there.
+func (o *dirOutput) clearFor(name string, do func() error) error {
+	o.clearMu.Lock()
+	defer o.clearMu.Unlock()
+	o.clearPath(name)
+	return do()
 }
 
 // clearPath removes what a recycled folder holds in the way of writing the

@@ -388,3 +388,26 @@ func TestCommitSyncsFirst(t *testing.T) {
 // sample site wait for its lock: other packages' tests (internal/search)
 // build it at the same time, and each build takes its turn.
 const sharedSiteWait = 5 * time.Minute
+
+// TestRecycledFileInTheWay writes many pages at once under a folder of a
+// recycled output where a file stands: every writer must get through, not
+// only the one that removed the file (the others found nothing to remove
+// and gave up with "not a directory").
+func TestRecycledFileInTheWay(t *testing.T) {
+	for range 20 {
+		root := t.TempDir()
+		if err := os.WriteFile(filepath.Join(root, "faq"), []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		o := newDirOutput(root, &tree{files: map[string]bool{"faq": true}, dirs: []string{"."}})
+		errs := make(chan error, 16)
+		for i := range 16 {
+			go func() { errs <- o.WriteFile("faq/"+strconv.Itoa(i)+"/index.html", []byte("page")) }()
+		}
+		for range 16 {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}

@@ -18,6 +18,7 @@ import (
 	"github.com/octoacme/kb/internal/lint"
 	"github.com/octoacme/kb/internal/markdown"
 	"github.com/octoacme/kb/internal/render"
+	"github.com/octoacme/kb/internal/sitefs"
 )
 
 // Session keeps a site in memory between builds: kb serve's first build is
@@ -169,7 +170,7 @@ func (s *Session) Apply(ctx context.Context, changed []string) (*Update, error) 
 	if s.pages == nil || s.cfg == nil {
 		return s.full(ctx)
 	}
-	fsys, err := openSite(s.Dir)
+	fsys, err := sitefs.Open(s.Dir)
 	if err != nil {
 		return nil, err
 	}

@@ -374,3 +374,53 @@ func TestSessionPaginatedEdits(t *testing.T) {
 		t.Errorf("a page added: %d list pages changed, want every one", listPages(u))
 	}
 }
+
+// TestSessionRefusesLinkAdded: kb serve's rebuild after a symbolic link
+// appears in static/ or layouts/ that leads to a file kb would not read
+// there fails like any build error, naming the link, and the last good
+// site (without the file) stays served; removing the link builds again.
+func TestSessionRefusesLinkAdded(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, minimalSite)
+	writeTree(t, dir, map[string]string{".env": "SECRET=1", "static/files/ok.txt": "ok"})
+	symlink(t, "files/ok.txt", filepath.Join(dir, "static/ok.txt")) // allowed: inside static/
+	s := &Session{Dir: dir, Theme: kb.Theme}
+	u, err := s.Full(context.Background())
+	if err != nil || len(u.Problems) > 0 {
+		t.Fatalf("first build: %v %v", err, u.Problems)
+	}
+	if string(u.Files["ok.txt"]) != "ok" {
+		t.Fatalf("static/ok.txt (a link inside static/) published as %q", u.Files["ok.txt"])
+	}
+	for _, c := range []struct{ link, target, want string }{
+		{"static/env.txt", "../.env", "static/env.txt: is a symbolic link to ../.env, which kb would not publish from static/ (it is outside static/, and .env is hidden)"},
+		{"static/ok.txt", "../.env", "static/ok.txt: is a symbolic link to ../.env"}, // a good link retargeted
+		{"layouts/partials/footer.html", "../../site.yaml", "layouts/partials/footer.html: is a symbolic link to ../../site.yaml, which kb would not read from layouts/ (it is outside layouts/)"},
+	} {
+		link := filepath.Join(dir, filepath.FromSlash(c.link))
+		os.Remove(link)
+		symlink(t, c.target, link)
+		u, err := s.Apply(context.Background(), []string{c.link})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(u.Problems) != 1 || !strings.HasPrefix(u.Problems[0].Error(), c.want) {
+			t.Errorf("%s → %s: problems %v, want %q", c.link, c.target, u.Problems, c.want)
+		}
+		for name, data := range u.Files {
+			if strings.Contains(string(data), "SECRET") || string(data) == minimalSite["site.yaml"] {
+				t.Errorf("%s → %s: %s serves %q", c.link, c.target, name, data)
+			}
+		}
+		if _, ok := u.Files["env.txt"]; ok {
+			t.Errorf("%s → %s: env.txt served", c.link, c.target)
+		}
+		os.Remove(link)
+		if c.link == "static/ok.txt" {
+			symlink(t, "files/ok.txt", link)
+		}
+		if u, err := s.Apply(context.Background(), []string{c.link}); err != nil || len(u.Problems) > 0 {
+			t.Fatalf("%s removed: %v %v", c.link, err, u.Problems)
+		}
+	}
+}

@@ -30,6 +30,7 @@ import (
 	"github.com/octoacme/kb/internal/markdown"
 	"github.com/octoacme/kb/internal/render"
 	"github.com/octoacme/kb/internal/search"
+	"github.com/octoacme/kb/internal/sitefs"
 )
 
 // Options configure a build.
@@ -120,11 +121,14 @@ func loadFiles(dir string, theme fs.FS, skipHTML bool, files map[string][]byte) 
 	if err != nil {
 		return nil, inputErr(splitJoined(err)...)
 	}
-	siteFS, err := openSite(dir)
+	siteFS, err := sitefs.Open(dir)
 	if err != nil {
 		return nil, inputErr(fmt.Errorf("site folder %s: %w", dir, errors.Unwrap(err)))
 	}
 	th := render.NewTheme(siteFS, theme)
+	if err := th.Check(); err != nil {
+		return nil, inputErr(err) // a symbolic link in static/ or layouts/ that kb refuses
+	}
 	conv := markdown.New(markdown.Options{Unsafe: cfg.Markdown.Unsafe, ImageSize: th.ImageSizer(), BasePath: cfg.BasePath()})
 	cs := content.Load(siteFS, content.Options{Markdown: conv, MaxFileBytes: cfg.Limits.MaxFileBytes, SkipHTML: skipHTML, Files: files})
 	return &Loaded{Config: cfg, Theme: th, Content: cs}, nil
