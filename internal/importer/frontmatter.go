@@ -235,9 +235,6 @@ func (s *site) mapMeta(p *page) {
 				}
 			}
 		}
-		if m.updated != "" {
-			break
-		}
 	}
 	if m.updated == "" {
 		m.updated = p.date

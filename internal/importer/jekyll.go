@@ -140,7 +140,9 @@ func (j *jekyll) read(s *site) error {
 		return err
 	}
 	for _, p := range posts {
-		p.old = []string{j.postURL(p)}
+		if u := j.postURL(p); u != "" {
+			p.old = []string{u}
+		}
 	}
 	return nil
 }
@@ -291,6 +293,9 @@ func (j *jekyll) postURL(p *page) string {
 	date := p.date
 	if d := dateOf(p.fm.vals["date"]); d != "" {
 		date = d
+	}
+	if date == "" {
+		return "" // a draft: Jekyll gave it no URL
 	}
 	t, _ := time.Parse(content.DateLayout, date)
 	var cats []string

@@ -77,7 +77,7 @@ var detectors = []detector{
 		advice: func(_ string, sub []string) string {
 			switch sub[1] {
 			case "include", "include_relative":
-				return "kb has no includes; write the content in Markdown (a callout is > [!NOTE])"
+				return "kb has no includes; write the content in Markdown"
 			case "link", "post_url":
 				return "no imported page has that path; link to the page's kb URL"
 			}

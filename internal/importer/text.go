@@ -153,7 +153,7 @@ func alertFor(name string, cautionIsWarning bool) (string, bool) {
 	case "note", "info", "information", "abstract", "summary", "tldr", "todo", "example", "quote", "cite",
 		"question", "help", "faq", "seealso", "primary", "secondary", "default", "blue", "grey", "gray", "light", "dark", "callout", "notice":
 		return "NOTE", true
-	case "tip", "hint", "success", "check", "done", "green", "highlight":
+	case "tip", "hint", "success", "check", "done", "green":
 		return "TIP", true
 	case "important", "purple", "new":
 		return "IMPORTANT", true
