@@ -375,8 +375,7 @@ func (d *docusaurus) blocks(s *site, ls []string) []string {
 					if title == "" {
 						title = humanize(a[3])
 					}
-				}
-				if defaultTitle(title, a[3]) {
+				} else if defaultTitle(title, a[3]) {
 					title = ""
 				}
 				body := ls[i+1 : end]

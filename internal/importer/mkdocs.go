@@ -254,8 +254,7 @@ func (m *mkdocs) blocks(s *site, ls []string) []string {
 				if !strings.Contains(l, `"`) {
 					title = humanize(a[3])
 				}
-			}
-			if defaultTitle(title, a[3]) {
+			} else if defaultTitle(title, a[3]) {
 				title = ""
 			}
 			inner := m.blocks(s, dedent(body, indent+4))

@@ -30,6 +30,8 @@ type detector struct {
 	re *regexp.Regexp
 	// mdx limits the detector to pages from MDX sources (Docusaurus).
 	mdx bool
+	// group is the submatch that is the construct (0: the whole match).
+	group int
 	// name returns the construct's name for the summary, or "" to ignore
 	// the match; match is the whole match.
 	name   func(match string, sub []string) string
@@ -113,13 +115,9 @@ var detectors = []detector{
 	{re: regexp.MustCompile(`(?m)^:[ \t]+\S.*$`),
 		name:   fixed("definition list"),
 		advice: fixed("kb has no definition lists; write the term in bold with its definition after it")},
-	{re: regexp.MustCompile(`\{[^{}\n]+\}`), mdx: true,
-		name: func(m string, _ []string) string {
-			if i := strings.LastIndex(m, "{"); i > 0 && m[i-1] == '\\' {
-				return ""
-			}
-			return "MDX expression {…}"
-		},
+	// An MDX expression; \{ is a literal brace.
+	{re: regexp.MustCompile(`(?m)(?:^|[^\\\n])(\{[^{}\n]*[^{}\n\\]\})`), mdx: true, group: 1,
+		name:   fixed("MDX expression {…}"),
 		advice: fixed("kb does not run JavaScript; replace it with the text it produced")},
 }
 
@@ -227,7 +225,7 @@ func (s *site) scanPage(p *page, first int) []Finding {
 				}
 				taken = append(taken, span{m[0], m[1]})
 				if name := d.name(match, sub); name != "" {
-					add(m[0], name, match, d.advice(match, sub))
+					add(m[2*d.group], name, sub[d.group], d.advice(match, sub))
 				}
 			}
 		}
