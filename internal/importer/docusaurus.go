@@ -354,6 +354,7 @@ func (d *docusaurus) convert(s *site, p *page) string {
 func (d *docusaurus) blocks(s *site, ls []string) []string {
 	var out []string
 	var f fences
+	pairs := closers(ls)
 	for i := 0; i < len(ls); i++ {
 		l := ls[i]
 		if f.code(l) {
@@ -361,7 +362,7 @@ func (d *docusaurus) blocks(s *site, ls []string) []string {
 			continue
 		}
 		if a := dsAdmonitionRE.FindStringSubmatch(l); a != nil {
-			if end := closeFence(ls, i+1, len(a[2])); end > 0 {
+			if end, ok := pairs[i]; ok {
 				alert, ok := alertFor(a[3], true)
 				title := a[4]
 				if a[5] != "" {
@@ -406,26 +407,30 @@ func (d *docusaurus) blocks(s *site, ls []string) []string {
 	return out
 }
 
-// closeFence finds the line closing a ::: container opened with n colons.
-func closeFence(ls []string, from, n int) int {
-	depth := 0
+// closers pairs each ::: container opening line with the line that
+// closes it: a closing line closes the latest open container with as many
+// colons. Unclosed openers are left out. One pass, so that a page of
+// unclosed openers costs linear time.
+func closers(ls []string) map[int]int {
+	pairs := map[int]int{}
+	open := map[int][]int{} // colons → opening lines not closed yet
 	var f fences
-	for j := from; j < len(ls); j++ {
-		if f.code(ls[j]) {
+	for j, l := range ls {
+		if f.code(l) {
 			continue
 		}
-		if m := dsAdmonitionRE.FindStringSubmatch(ls[j]); m != nil && len(m[2]) == n {
-			depth++
+		if m := dsAdmonitionRE.FindStringSubmatch(l); m != nil {
+			open[len(m[2])] = append(open[len(m[2])], j)
 			continue
 		}
-		if m := dsCloseRE.FindStringSubmatch(ls[j]); m != nil && len(m[1]) == n {
-			if depth == 0 {
-				return j
+		if m := dsCloseRE.FindStringSubmatch(l); m != nil {
+			if o := open[len(m[1])]; len(o) > 0 {
+				pairs[o[len(o)-1]] = j
+				open[len(m[1])] = o[:len(o)-1]
 			}
-			depth--
 		}
 	}
-	return -1
+	return pairs
 }
 
 // jsxTag reads a JSX opening tag starting at line i (it may span lines);

@@ -372,7 +372,14 @@ func (j *jekyll) readColl(s *site, dir, name string) {
 
 // Liquid.
 
-var liquidRE = regexp.MustCompile(`(?s)\{%-?\s*(\w+)(.*?)-?%\}|\{\{-?(.*?)-?\}\}`)
+var (
+	liquidRE = regexp.MustCompile(`(?s)\{%-?\s*(\w+)(.*?)-?%\}|\{\{-?(.*?)-?\}\}`)
+	endTagRE = map[string]*regexp.Regexp{
+		"raw":       regexp.MustCompile(`\{%-?\s*endraw\s*-?%\}`),
+		"comment":   regexp.MustCompile(`\{%-?\s*endcomment\s*-?%\}`),
+		"highlight": regexp.MustCompile(`\{%-?\s*endhighlight\s*-?%\}`),
+	}
+)
 
 func (j *jekyll) convert(s *site, p *page) string {
 	body := j.liquid(s, p, p.body)
@@ -383,6 +390,8 @@ func (j *jekyll) convert(s *site, p *page) string {
 // the others as they are.
 func (j *jekyll) liquid(s *site, p *page, text string) string {
 	var b strings.Builder
+	// Once no end tag follows, none follows a later start either.
+	unclosed := map[string]bool{}
 	for {
 		loc := liquidRE.FindStringSubmatchIndex(text)
 		if loc == nil {
@@ -405,8 +414,12 @@ func (j *jekyll) liquid(s *site, p *page, text string) string {
 		tag, args := text[loc[2]:loc[3]], strings.TrimSpace(text[loc[4]:loc[5]])
 		switch tag {
 		case "raw", "comment", "highlight":
-			end := regexp.MustCompile(`(?s)\{%-?\s*end` + tag + `\s*-?%\}`).FindStringIndex(rest)
+			var end []int
+			if !unclosed[tag] {
+				end = endTagRE[tag].FindStringIndex(rest)
+			}
 			if end == nil {
+				unclosed[tag] = true
 				b.WriteString(whole)
 				text = rest
 				continue

@@ -271,8 +271,12 @@ func htmlTags(body []byte, at, end int) []tag {
 	var out []tag
 	chunk := body[at:end]
 	// Comments are dropped by kb, as the source's generator dropped them.
+	comments := commentRE.FindAllIndex(chunk, -1)
 	for _, m := range tagRE.FindAllSubmatchIndex(chunk, -1) {
-		if inComment(chunk, m[0]) {
+		for len(comments) > 0 && comments[0][1] <= m[0] {
+			comments = comments[1:]
+		}
+		if len(comments) > 0 && comments[0][0] <= m[0] {
 			continue
 		}
 		out = append(out, tag{at: at + m[0], name: string(chunk[m[2]:m[3]]), text: string(chunk[m[0]:m[1]])})
@@ -280,13 +284,8 @@ func htmlTags(body []byte, at, end int) []tag {
 	return out
 }
 
-func inComment(b []byte, i int) bool {
-	open := bytes.LastIndex(b[:i], []byte("<!--"))
-	if open < 0 {
-		return false
-	}
-	return bytes.Index(b[open:i], []byte("-->")) < 0
-}
+// commentRE matches an HTML comment, or an unclosed one to the end.
+var commentRE = regexp.MustCompile(`(?s)<!--.*?(?:-->|$)`)
 
 // checkLink says what is wrong with a link in a written page, if anything:
 // it must lead to a page, an alias, a file in static/ or a page kb
