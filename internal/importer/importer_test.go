@@ -255,6 +255,9 @@ func TestAliasesAndCollisions(t *testing.T) {
 	if !strings.Contains(one, "aliases: [/2026/01/01/news.html/]") {
 		t.Errorf("news.md aliases: want only its old URL (not /tags/ or /):\n%s", one)
 	}
+	if !hasFinding(rep, "content/posts/news.md", 1, "alias left out") {
+		t.Errorf("the redirect from /tags/, where kb writes its tag list, is not reported: %v", findings(rep))
+	}
 	if _, ok := files["content/posts/news-2.md"]; !ok {
 		t.Errorf("the second post was not written as news-2.md: %v", keys(files))
 	}

@@ -299,19 +299,30 @@ func (s *site) place() {
 			}
 		}
 	}
-	// Aliases last, so that no alias takes a page's URL.
+	// Aliases last, so that no alias takes a page's URL. An old URL that
+	// is now another page's, or a redirect the source asked for that kb
+	// cannot make, is reported; an old URL where kb writes a page of its
+	// own (a section's list) is not.
 	for _, p := range s.pages {
 		var keep []string
 		seen := map[string]bool{}
-		for _, a := range append(append([]string(nil), p.meta.aliases...), p.old...) {
+		explicit := len(p.meta.aliases)
+		for i, a := range append(append([]string(nil), p.meta.aliases...), p.old...) {
 			a = s.alias(a)
 			if a == "" || seen[a] || a == p.url {
 				continue
 			}
 			seen[a] = true
-			if s.taken[a] || s.generated(a) {
-				if s.byURL[a] == nil && !s.generated(a) {
-					s.note(p, 1, "alias left out", a, "another page already redirects from it")
+			switch q := s.byURL[a]; {
+			case q != nil:
+				s.note(p, 1, "alias left out", a, "it is now the URL of "+q.out+"; links to it lead there")
+				continue
+			case s.taken[a]:
+				s.note(p, 1, "alias left out", a, "another page already redirects from it")
+				continue
+			case s.generated(a):
+				if i < explicit {
+					s.note(p, 1, "alias left out", a, "kb writes a page of its own there")
 				}
 				continue
 			}
