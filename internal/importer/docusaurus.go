@@ -59,7 +59,7 @@ func (d *docusaurus) read(s *site) error {
 	if err := d.readBlog(s); err != nil {
 		return err
 	}
-	err := walk(s.fsys, "static", func(p string, dir bool) bool { return hidden(p) }, func(p string) {
+	err := s.walk("static", func(p string, dir bool) bool { return hidden(p) }, func(p string) {
 		r := rel("static", p)
 		s.addFile(p, r, "/"+r)
 	})
@@ -67,7 +67,7 @@ func (d *docusaurus) read(s *site) error {
 		return err
 	}
 	others := 0
-	err = walk(s.fsys, "src", func(p string, dir bool) bool { return hidden(p) }, func(p string) {
+	err = s.walk("src", func(p string, dir bool) bool { return hidden(p) }, func(p string) {
 		r := rel("src/pages", p)
 		if strings.HasPrefix(p, "src/pages/") && isPageFile(p) && !strings.HasPrefix(path.Base(p), "_") {
 			dir, file := path.Split(r)
@@ -113,7 +113,7 @@ func stripNumber(seg string) string {
 
 func (d *docusaurus) readDocs(s *site, docsDir string) error {
 	var cats []string
-	err := walk(s.fsys, docsDir, func(p string, dir bool) bool {
+	err := s.walk(docsDir, func(p string, dir bool) bool {
 		if hidden(p) {
 			return true
 		}
@@ -228,7 +228,7 @@ func (d *docusaurus) category(s *site, file, docsDir string) {
 var blogDateRE = regexp.MustCompile(`^(?:(.*)/)?(\d{4})[-/](\d{2})[-/](\d{2})[-/]?(.*)$`)
 
 func (d *docusaurus) readBlog(s *site) error {
-	return walk(s.fsys, "blog", func(p string, dir bool) bool { return hidden(p) }, func(p string) {
+	return s.walk("blog", func(p string, dir bool) bool { return hidden(p) }, func(p string) {
 		r := rel("blog", p)
 		switch {
 		case r == "authors.yml" || r == "authors.yaml" || r == "authors.json":

@@ -19,6 +19,7 @@ type hugo struct {
 	cfg        map[string]any
 	permalinks map[string]string // section → pattern
 	ugly       bool
+	names      map[string]*page // see byName
 }
 
 var hugoConfigs = []string{
@@ -96,7 +97,7 @@ func (h *hugo) read(s *site) error {
 	}
 	for _, dir := range staticDirs {
 		dir = path.Clean(dir)
-		err := walk(s.fsys, dir, func(p string, d bool) bool { return hidden(p) }, func(p string) {
+		err := s.walk(dir, func(p string, d bool) bool { return hidden(p) }, func(p string) {
 			r := rel(dir, p)
 			s.addFile(p, r, "/"+r)
 		})
@@ -169,7 +170,7 @@ var contentFormats = map[string]string{".html": "HTML", ".htm": "HTML", ".adoc":
 
 func (h *hugo) readContent(s *site, root string) error {
 	var sections []*page
-	err := walk(s.fsys, root, func(p string, dir bool) bool { return hidden(p) }, func(p string) {
+	err := s.walk(root, func(p string, dir bool) bool { return hidden(p) }, func(p string) {
 		r := rel(root, p)
 		dir, file := path.Split(r)
 		dir = strings.TrimSuffix(dir, "/")
@@ -611,29 +612,37 @@ func (h *hugo) ref(s *site, from *page, target string) (string, bool) {
 	}
 	for _, c := range cands {
 		for _, suffix := range []string{"", "/index", "/_index"} {
-			for _, q := range s.pages {
-				for _, k := range q.keys {
-					if k == "ref:"+c+suffix {
-						return q.url + frag, true
-					}
-				}
+			if q := s.byKey["ref:"+path.Clean(c)+suffix]; q != nil {
+				return q.url + frag, true
 			}
 		}
 	}
 	// A bare file name that is unique in the site.
-	var found *page
-	for _, q := range s.pages {
-		if strings.TrimSuffix(path.Base(q.src), path.Ext(q.src)) == path.Base(stem) {
-			if found != nil {
-				return "", false
-			}
-			found = q
+	if !strings.Contains(stem, "/") {
+		if q := h.byName(s)[path.Base(stem)]; q != nil {
+			return q.url + frag, true
 		}
 	}
-	if found != nil && !strings.Contains(stem, "/") {
-		return found.url + frag, true
-	}
 	return "", false
+}
+
+// byName maps each page file name (without extension) to its page, or to
+// nil when two pages share it.
+func (h *hugo) byName(s *site) map[string]*page {
+	if h.names == nil {
+		h.names = map[string]*page{}
+		seen := map[string]bool{}
+		for _, q := range s.pages {
+			n := strings.TrimSuffix(path.Base(q.src), path.Ext(q.src))
+			if seen[n] {
+				h.names[n] = nil
+				continue
+			}
+			seen[n] = true
+			h.names[n] = q
+		}
+	}
+	return h.names
 }
 
 // linkDest writes a URL as a Markdown link destination.

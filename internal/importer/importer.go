@@ -188,10 +188,11 @@ func copyFile(fsys fs.FS, src, dst string) error {
 	return out.Close()
 }
 
-// walk calls fn for every regular file under root in fsys, in lexical
-// order, skipping what skip says to skip (it sees folders and files).
-func walk(fsys fs.FS, root string, skip func(p string, dir bool) bool, fn func(p string)) error {
-	return fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
+// walk calls fn for every regular file under root in SRC, in lexical
+// order, skipping what skip says to skip (it sees folders and files). A
+// symbolic link is not followed, and is reported.
+func (s *site) walk(root string, skip func(p string, dir bool) bool, fn func(p string)) error {
+	return fs.WalkDir(s.fsys, root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if p == root && errors.Is(err, fs.ErrNotExist) {
 				return fs.SkipDir
@@ -207,8 +208,11 @@ func walk(fsys fs.FS, root string, skip func(p string, dir bool) bool, fn func(p
 			}
 			return nil
 		}
-		if d.Type().IsRegular() {
+		switch {
+		case d.Type().IsRegular():
 			fn(p)
+		case d.Type()&fs.ModeSymlink != 0:
+			s.skipFile(p, "a symbolic link, which kb import does not follow; copy what it points to by hand")
 		}
 		return nil
 	})

@@ -268,3 +268,38 @@ func TestAliasesAndCollisions(t *testing.T) {
 		t.Errorf("the section's index page was not renamed overview.md: %v", keys(files))
 	}
 }
+
+// TestSkippedFiles: a file whose static/ path another file already has,
+// and a symbolic link, are listed as not imported; the import goes on.
+func TestSkippedFiles(t *testing.T) {
+	src := t.TempDir()
+	writeFiles(t, src, map[string]string{
+		"docusaurus.config.js":  "export default {title: 'D'};\n",
+		"docs/a.md":             "---\ntitle: A\n---\n![x](./img/x.png)\n",
+		"docs/img/x.png":        "from docs",
+		"static/docs/img/x.png": "from static",
+	})
+	if err := os.Symlink("a.md", filepath.Join(src, "docs", "link.md")); err != nil {
+		t.Skip("no symbolic links here:", err)
+	}
+	dir := filepath.Join(t.TempDir(), "site")
+	res, err := Import(context.Background(), Options{Kind: "docusaurus", Src: src, Dir: dir, NoGit: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"docs/link.md":          "a symbolic link",
+		"static/docs/img/x.png": "static/docs/img/x.png is already docs/img/x.png",
+	}
+	for _, s := range res.Report.Skipped {
+		if w, ok := want[s.Path]; ok && strings.Contains(s.Reason, w) {
+			delete(want, s.Path)
+		}
+	}
+	if len(want) > 0 {
+		t.Errorf("not listed: %v (listed: %+v)", want, res.Report.Skipped)
+	}
+	if got := readTree(t, dir)["static/docs/img/x.png"]; got != "from docs" {
+		t.Errorf("static/docs/img/x.png = %q", got)
+	}
+}

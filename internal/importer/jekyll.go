@@ -97,7 +97,7 @@ func (j *jekyll) read(s *site) error {
 		return false
 	}
 	var posts []*page
-	err := walk(s.fsys, ".", func(p string, dir bool) bool {
+	err := s.walk(".", func(p string, dir bool) bool {
 		if hidden(p) || excluded(p) {
 			return true
 		}
@@ -221,7 +221,7 @@ func (j *jekyll) readPosts(s *site, dir string) []*page {
 		logical = cats
 	}
 	var out []*page
-	_ = walk(s.fsys, dir, func(p string, d bool) bool { return hidden(p) }, func(p string) {
+	_ = s.walk(dir, func(p string, d bool) bool { return hidden(p) }, func(p string) {
 		file := path.Base(p)
 		stem := strings.TrimSuffix(file, path.Ext(file))
 		if !isPageFile(p) {
@@ -334,7 +334,7 @@ func expandPermalink(pattern string, vals map[string]string) string {
 
 // readColl reads the pages of a collection with output: true.
 func (j *jekyll) readColl(s *site, dir, name string) {
-	_ = walk(s.fsys, dir, func(p string, d bool) bool { return hidden(p) }, func(p string) {
+	_ = s.walk(dir, func(p string, d bool) bool { return hidden(p) }, func(p string) {
 		r := rel(dir, p)
 		if !isPageFile(p) {
 			s.addFile(p, join(name, r), "/"+join(name, r))
@@ -634,14 +634,7 @@ func (j *jekyll) include(s *site, args string, b *strings.Builder) (string, bool
 	return "", false
 }
 
-func (s *site) hasFile(src string) bool {
-	for _, f := range s.files {
-		if f.src == src {
-			return true
-		}
-	}
-	return false
-}
+func (s *site) hasFile(src string) bool { return s.static[src] != "" }
 
 // kramdown.
 

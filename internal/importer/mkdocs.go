@@ -58,7 +58,7 @@ func (m *mkdocs) read(s *site) error {
 		}
 	}
 
-	err = walk(s.fsys, docs, func(p string, dir bool) bool { return hidden(p) }, func(p string) {
+	err = s.walk(docs, func(p string, dir bool) bool { return hidden(p) }, func(p string) {
 		r := rel(docs, p)
 		switch {
 		case theme[p]:

@@ -312,10 +312,8 @@ func (s *site) checkLink(p *page, dest string, image bool) (construct, advice st
 	if u, err := url.PathUnescape(pth); err == nil {
 		pth = u
 	}
-	for _, f := range s.files {
-		if "/"+f.out == pth {
-			return "", ""
-		}
+	if s.outs[strings.TrimPrefix(pth, "/")] != "" {
+		return "", ""
 	}
 	if image {
 		return "image not found", "no file under static/ has that path; copy the image there or fix the path"
@@ -327,12 +325,8 @@ func (s *site) checkLink(p *page, dest string, image bool) (construct, advice st
 		}
 		return "", ""
 	}
-	for _, q := range s.pages {
-		for _, a := range q.meta.aliases {
-			if a == u {
-				return "", ""
-			}
-		}
+	if s.taken[u] {
+		return "", "" // an alias
 	}
 	if s.generated(u) || path.Ext(pth) == ".xml" || pth == "/robots.txt" {
 		return "", ""

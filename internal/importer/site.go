@@ -40,6 +40,7 @@ type site struct {
 	secs   map[string]bool     // top-level sections present
 	// converted counts the constructs converted, by name, for the report.
 	converted map[string]int
+	outs      map[string]string // static/ path → the source file copied there
 }
 
 // siteConfig is what site.yaml gets from the source's configuration.
@@ -117,7 +118,7 @@ func newSite(opts Options) *site {
 		opts: opts, kind: opts.Kind, fsys: os.DirFS(opts.Src),
 		bySrc: map[string]*page{}, byOld: map[string]*page{}, byURL: map[string]*page{},
 		byKey: map[string]*page{}, static: map[string]string{}, oldFil: map[string]string{},
-		taken: map[string]bool{}, secs: map[string]bool{}, converted: map[string]int{},
+		taken: map[string]bool{}, secs: map[string]bool{}, converted: map[string]int{}, outs: map[string]string{},
 	}
 	s.git = func(string) string { return "" }
 	if !opts.NoGit {
@@ -167,6 +168,11 @@ func (s *site) addFile(src, out string, old ...string) {
 		s.skipFile(src, "an index.html would replace a page kb writes; copy its content into a page by hand")
 		return
 	}
+	if prev, dup := s.outs[out]; dup {
+		s.skipFile(src, "static/"+out+" is already "+prev+"; copy it by hand under another name")
+		return
+	}
+	s.outs[out] = src
 	s.files = append(s.files, &staticFile{src: src, out: out, old: old})
 }
 
