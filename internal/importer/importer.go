@@ -145,14 +145,44 @@ func checkEmpty(dir string) error {
 }
 
 // write puts the generated files and the copied static files into Dir.
-func write(opts Options, s *site, out *output) error {
+// A failure half-way (a full disk) leaves no half-written site: a Dir
+// that did not exist is made as a new folder beside it and moved into
+// place at the end; an empty Dir is emptied again.
+func write(opts Options, s *site, out *output) (err error) {
+	dir := filepath.Clean(opts.Dir)
+	target := dir
+	if _, statErr := os.Stat(dir); errors.Is(statErr, fs.ErrNotExist) {
+		if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+			return err
+		}
+		if target, err = os.MkdirTemp(filepath.Dir(dir), "."+filepath.Base(dir)+".kb-import-"); err != nil {
+			return err
+		}
+		if err := os.Chmod(target, 0o755); err != nil {
+			return err
+		}
+	}
+	defer func() {
+		if err == nil {
+			return
+		}
+		if target != dir {
+			os.RemoveAll(target)
+			return
+		}
+		if entries, rerr := os.ReadDir(dir); rerr == nil {
+			for _, e := range entries {
+				os.RemoveAll(filepath.Join(dir, e.Name()))
+			}
+		}
+	}()
 	names := make([]string, 0, len(out.files))
 	for name := range out.files {
 		names = append(names, name)
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		p := filepath.Join(opts.Dir, filepath.FromSlash(name))
+		p := filepath.Join(target, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			return err
 		}
@@ -161,9 +191,12 @@ func write(opts Options, s *site, out *output) error {
 		}
 	}
 	for _, f := range s.files {
-		if err := copyFile(s.fsys, f.src, filepath.Join(opts.Dir, "static", filepath.FromSlash(f.out))); err != nil {
+		if err := copyFile(s.fsys, f.src, filepath.Join(target, "static", filepath.FromSlash(f.out))); err != nil {
 			return fmt.Errorf("copying %s: %w", f.src, err)
 		}
+	}
+	if target != dir {
+		return os.Rename(target, dir)
 	}
 	return nil
 }

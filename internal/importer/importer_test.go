@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 )
 
 // importFiles writes a source site into a temporary folder, imports it
@@ -301,5 +302,39 @@ func TestSkippedFiles(t *testing.T) {
 	}
 	if got := readTree(t, dir)["static/docs/img/x.png"]; got != "from docs" {
 		t.Errorf("static/docs/img/x.png = %q", got)
+	}
+}
+
+// TestWriteFailureLeavesNothing: when writing fails half-way, a new
+// destination is not left behind, and an empty one is empty again.
+func TestWriteFailureLeavesNothing(t *testing.T) {
+	s := newSite(Options{Kind: "mkdocs", Src: ".", NoGit: true})
+	s.fsys = fstest.MapFS{"a.png": {Data: []byte("a")}}
+	s.files = []*staticFile{{src: "a.png", out: "a.png"}, {src: "gone.png", out: "gone.png"}}
+	out := &output{files: map[string][]byte{"site.yaml": []byte("title: x\n"), "content/articles/a.md": []byte("---\n---\n")}}
+
+	parent := t.TempDir()
+	fresh := filepath.Join(parent, "new")
+	if err := write(Options{Dir: fresh}, s, out); err == nil {
+		t.Fatal("no error for a file that cannot be copied")
+	}
+	if entries, _ := os.ReadDir(parent); len(entries) != 0 {
+		t.Errorf("left behind in the parent folder: %v", entries)
+	}
+
+	empty := t.TempDir()
+	if err := write(Options{Dir: empty}, s, out); err == nil {
+		t.Fatal("no error for a file that cannot be copied")
+	}
+	if entries, _ := os.ReadDir(empty); len(entries) != 0 {
+		t.Errorf("left in the empty destination: %v", entries)
+	}
+
+	s.files = s.files[:1]
+	if err := write(Options{Dir: fresh}, s, out); err != nil {
+		t.Fatal(err)
+	}
+	if got := readTree(t, fresh); len(got) != 3 {
+		t.Errorf("wrote %v", keys(got))
 	}
 }
