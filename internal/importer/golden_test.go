@@ -139,3 +139,39 @@ func compareTrees(t *testing.T, want, got map[string]string) {
 		}
 	}
 }
+
+// TestReportLines checks the fixtures' reports against the pages: every
+// construct listed is on the line the report gives.
+func TestReportLines(t *testing.T) {
+	for _, kind := range Kinds {
+		t.Run(kind, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "site")
+			res, err := Import(context.Background(), Options{Kind: kind, Src: filepath.Join("testdata", kind, "src"), Dir: dir, NoGit: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			files := readTree(t, dir)
+			n := 0
+			for _, f := range res.Report.Findings {
+				if f.Line == 1 && f.Text == "" {
+					continue // a page-wide finding (no updated date)
+				}
+				lines := strings.Split(files[f.File], "\n")
+				if f.Line < 1 || f.Line > len(lines) {
+					t.Errorf("%s: no line %d", f, f.Line)
+					continue
+				}
+				// The text is shortened to one line; its start is on the line.
+				start := strings.TrimSuffix(f.Text, "…")
+				start = start[:min(len(start), 12)]
+				if !strings.Contains(strings.Join(strings.Fields(lines[f.Line-1]), " "), start) {
+					t.Errorf("%s\n  line %d is %q", f, f.Line, lines[f.Line-1])
+				}
+				n++
+			}
+			if n == 0 {
+				t.Error("the fixture leaves no construct to check")
+			}
+		})
+	}
+}
