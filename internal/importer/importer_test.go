@@ -198,6 +198,10 @@ func TestUnreadableFrontMatter(t *testing.T) {
 	if !hasFinding(rep, "content/articles/guide.md", 1, "unreadable front matter") {
 		t.Errorf("not reported: %v", findings(rep))
 	}
+	_, rep = importFiles(t, "jekyll", map[string]string{"guide.md": "---\ntitle: Guide\n\nText.\n"})
+	if !hasFinding(rep, "content/articles/guide.md", 1, "unclosed front matter") {
+		t.Errorf("unclosed front matter is not reported: %v", findings(rep))
+	}
 	if !strings.Contains(files["content/articles/guide.md"], "title: Guide\n") {
 		t.Errorf("the title did not come from the heading:\n%s", files["content/articles/guide.md"])
 	}

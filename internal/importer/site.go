@@ -78,6 +78,8 @@ type page struct {
 	fmProblem, fmRaw string
 	body             string
 	mdx              bool
+	// unclosed is the delimiter of front matter that is never closed.
+	unclosed string
 	// orig is the front matter as the source had it, for templates that
 	// read it ({{ page.title }}).
 	orig map[string]any
@@ -154,6 +156,9 @@ func (s *site) addPage(src, dir, name string) (*page, error) {
 	}
 	p := &page{src: src, dir: dir, name: name, mdx: strings.HasSuffix(src, ".mdx")}
 	p.fm, p.body, p.fmRaw, p.fmProblem = splitFrontMatter(normalize(data))
+	if first, _, _ := strings.Cut(p.body, "\n"); len(p.fm.keys) == 0 && (strings.TrimSpace(first) == "---" || strings.TrimSpace(first) == "+++") {
+		p.unclosed = strings.TrimSpace(first)
+	}
 	p.orig = map[string]any{}
 	for k, v := range p.fm.vals {
 		p.orig[k] = v
@@ -204,6 +209,10 @@ func (s *site) finish(r reader) {
 				strings.ReplaceAll(p.fmRaw, "--", "- -") + "\n-->\n\n" + p.text
 			s.note(p, 1, "unreadable front matter", p.fmProblem,
 				"the fields are kept in a comment at the top of the page; copy them into new front matter")
+		}
+		if p.unclosed != "" {
+			s.note(p, 1, "unclosed front matter", p.unclosed,
+				"the page starts with "+p.unclosed+" but no line closes it, so it was read as text; add the closing "+p.unclosed+" line")
 		}
 		if p.meta.updated == "" {
 			if d := s.git(p.src); d != "" {
