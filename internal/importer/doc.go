@@ -139,8 +139,8 @@
 // MDX imports, exports, components and expressions, links that lead to no
 // page or file (or from a published page to a draft), and pages with no
 // updated date — outside code blocks and code spans. Problems met while
-// converting (front matter that does not parse or is never closed, a renamed
-// page, a redirect kb cannot keep)
-// are listed the same way. Unconverted constructs stay in the page as the
-// source had them; nothing is dropped silently.
+// converting (front matter that does not parse or is never closed, a
+// renamed page, a redirect kb cannot keep) are listed the same way.
+// Unconverted constructs stay in the page as the source had them; nothing
+// is dropped silently.
 package importer
