@@ -30,12 +30,11 @@ func (f Finding) String() string {
 // Report is the import report: what was imported, the constructs left,
 // and the source files not imported.
 type Report struct {
-	Kind, Src      string
-	Pages, Files   int
-	Findings       []Finding
-	Skipped        []Skipped
-	Converted      map[string]int // converted constructs, by name
-	ContentFolders []string       // kb sections written
+	Kind, Src    string
+	Pages, Files int
+	Findings     []Finding
+	Skipped      []Skipped
+	Converted    map[string]int // converted constructs, by name
 }
 
 // Skipped is a source file or folder that was not imported, and why.
