@@ -112,7 +112,7 @@ var detectors = []detector{
 	{re: regexp.MustCompile(`:(?:material|fontawesome|octicons|simple)-[a-z0-9-]+:`),
 		name:   fixed("icon shortcode"),
 		advice: fixed("kb has no icon shortcodes; use words or an image")},
-	{re: regexp.MustCompile(`(?m)^:[ \t]+\S.*$`),
+	{re: regexp.MustCompile(`(?m)^:[ \t]+(\S.*)$`), group: 1,
 		name:   fixed("definition list"),
 		advice: fixed("kb has no definition lists; write the term in bold with its definition after it")},
 	// An MDX expression; \{ is a literal brace.
