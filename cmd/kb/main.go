@@ -75,6 +75,7 @@ func commands() []command {
 		{"lint", "check pages against the documentation checklist", runLint},
 		{"serve", "preview the site with live reload, or serve it in production", runServe},
 		{"new", "write a new page that follows the documentation checklist", runNew},
+		{"import", "convert a Jekyll, Hugo, MkDocs or Docusaurus site into a kb site", runImport},
 		{"search", "search the built site's index like a customer", runSearch},
 		{"ready", "check a release against the pre-release checklist", runReady},
 		{"brief", "write the support team briefing for a release", runBrief},
