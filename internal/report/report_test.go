@@ -39,9 +39,9 @@ func TestWilson(t *testing.T) {
 func TestGroupQueries(t *testing.T) {
 	stats := []feedback.QueryStats{
 		{Query: "export invoices", Searches: 6, ZeroResults: 6},
-		{Query: "exprot invoices", Searches: 2, ZeroResults: 2},        // a transposition
+		{Query: "exprot invoices", Searches: 2, ZeroResults: 2},          // a transposition
 		{Query: "How do I export invoice?", Searches: 1, ZeroResults: 1}, // stop words, plural, punctuation
-		{Query: "invoice  EXPORT", Searches: 1, ZeroResults: 1},        // order, case, spaces
+		{Query: "invoice  EXPORT", Searches: 1, ZeroResults: 1},          // order, case, spaces
 		{Query: "sign in", Searches: 8},
 		{Query: "sign up", Searches: 3, ZeroResults: 3}, // short words must match exactly
 		{Query: "AUTH-401", Searches: 2, Clicked: 1},
@@ -67,7 +67,6 @@ func TestGroupQueries(t *testing.T) {
 		t.Errorf("groups:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
-
 
 // build computes the fixture's report on a seeded database.
 func build(t *testing.T, url string, seed bool, withRelease bool) *Report {
