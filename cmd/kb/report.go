@@ -128,8 +128,8 @@ export with bad rows (each named with its line) or an unreachable database.`, st
 				}
 				fmt.Fprintf(stderr, "%s:%d: %s\n", te.File, p.Line, p.Msg)
 			}
-			return usageError("report: %s: %s; fix the export, or name its columns in site.yaml (report.tickets.columns)",
-				*ticketsFile, plural(len(te.Problems), "problem", "problems"))
+			return usageError("report: %s: %d %s; fix the export, or name its columns in site.yaml (report.tickets.columns)",
+				*ticketsFile, len(te.Problems), plural(len(te.Problems), "problem", "problems"))
 		}
 		if err != nil {
 			return usageError("report: --tickets: %v", err)
@@ -157,8 +157,8 @@ export with bad rows (each named with its line) or an unreachable database.`, st
 		return err
 	}
 	if imp.MovedTo != "" {
-		fmt.Fprintf(stderr, "kb: moved %s from %s into the database; the log is now %s\n",
-			plural(imp.Imported, "search", "searches"), logPath, imp.MovedTo)
+		fmt.Fprintf(stderr, "kb: moved %d %s from %s into the database; the log is now %s\n",
+			imp.Imported, plural(imp.Imported, "search", "searches"), logPath, imp.MovedTo)
 	}
 
 	rep, err := report.Build(ctx, report.Options{Config: cfg, Site: render.NewSite(cfg, published), Store: store,
