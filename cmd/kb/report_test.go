@@ -79,3 +79,19 @@ func TestReportGolden(t *testing.T) {
 		})
 	}
 }
+
+// TestFeedbackDocExample keeps the example in docs/feedback.md the golden
+// output of TestReportGolden.
+func TestFeedbackDocExample(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/feedback.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden, err := os.ReadFile("testdata/report.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(doc), "````markdown\n"+string(golden)+"````\n") {
+		t.Error("docs/feedback.md does not show testdata/report.md as its kb report example; copy it there")
+	}
+}
