@@ -49,6 +49,8 @@ func TestGroupQueries(t *testing.T) {
 		{Query: "pasword reset", Searches: 1, ZeroResults: 1},
 		{Query: "password reset", Searches: 4, Clicked: 2},
 		{Query: "cant sign in", Searches: 2}, // a negation is kept
+		{Query: "api key", Searches: 2},
+		{Query: "app key", Searches: 1, ZeroResults: 1}, // api and app: short words differ
 	}
 	var got []string
 	for _, g := range groupQueries(stats) {
@@ -60,8 +62,10 @@ func TestGroupQueries(t *testing.T) {
 		"password reset pasword reset 5/1/2",
 		"sign up  3/3/0",
 		"AUTH-401  2/0/1",
+		"api key  2/0/0",
 		"cant sign in  2/0/0",
 		"AUTH-403  1/1/0",
+		"app key  1/1/0",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("groups:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
