@@ -80,6 +80,7 @@ func commands() []command {
 		{"ready", "check a release against the pre-release checklist", runReady},
 		{"brief", "write the support team briefing for a release", runBrief},
 		{"announce", "write the customer announcement for a release", runAnnounce},
+		{"report", "report customer feedback, searches and support metrics", runReport},
 		{"version", "print kb's version", runVersion},
 	}
 }

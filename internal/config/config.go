@@ -14,6 +14,8 @@
 //	ready.window_days            docs count as updated for a release within this many days before it
 //	support.{liaison, email, channels}
 //	limits.max_file_bytes        a content file larger than this stops the build
+//	database.url                 the feedback database: postgres://… or an SQLite file (default .kb/kb.db)
+//	report.tickets.{columns, date_order}  how kb report reads a help desk's ticket export
 //	params                       free-form values for templates
 package config
 
@@ -26,6 +28,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -55,6 +58,8 @@ type Config struct {
 	Ready       Ready              `yaml:"ready"`
 	Support     Support            `yaml:"support"`
 	Limits      Limits             `yaml:"limits"`
+	Database    Database           `yaml:"database"`
+	Report      Report             `yaml:"report"`
 	Params      map[string]any     `yaml:"params"`
 
 	// lines maps a dotted key path ("lint.rules.jargon") to its line in site.yaml.
@@ -133,6 +138,47 @@ type Support struct {
 // Limits bounds what one input may cost.
 type Limits struct {
 	MaxFileBytes int64 `yaml:"max_file_bytes"`
+}
+
+// Database says where the feedback and search analytics live
+// (internal/feedback).
+type Database struct {
+	// URL is postgres://… (or postgresql://…) for PostgreSQL, else the path
+	// of an SQLite file, relative to the site folder; empty means
+	// .kb/kb.db. kb report --db overrides it.
+	URL string `yaml:"url"`
+}
+
+// Report configures kb report.
+type Report struct {
+	Tickets Tickets `yaml:"tickets"`
+}
+
+// Tickets says how to read a help desk's ticket export (kb report --tickets).
+type Tickets struct {
+	// Columns maps a ticket field (TicketFields) to the header of its column
+	// in the CSV, for headers kb does not recognise by itself.
+	Columns map[string]string `yaml:"columns"`
+	// DateOrder reads numeric dates with slashes (03/04/2026): "day-first" or
+	// "month-first"; empty means guess from the file, or refuse when it cannot tell.
+	DateOrder string `yaml:"date_order"`
+}
+
+// TicketFields are the fields kb report reads from a ticket export, the keys
+// of report.tickets.columns.
+var TicketFields = []string{"id", "created", "resolved", "status", "category", "priority", "escalated", "satisfaction", "tags"}
+
+// DatabaseURL is the feedback database of a site in dir: database.url, a
+// relative SQLite path taken from the site folder, or dir/.kb/kb.db.
+func (c *Config) DatabaseURL(dir string) string {
+	u := c.Database.URL
+	switch {
+	case u == "":
+		return filepath.Join(dir, ".kb", "kb.db")
+	case strings.Contains(u, "://") || filepath.IsAbs(u):
+		return u
+	}
+	return filepath.Join(dir, u)
 }
 
 // Error is a configuration error with its position in site.yaml.
@@ -252,6 +298,37 @@ func (c *Config) validate() error {
 		if !sectionName.MatchString(name) {
 			return c.Errorf("sections."+name, "sections: %q is not a valid section folder name (lowercase letters, digits, - and _)", name)
 		}
+	}
+	if u := c.Database.URL; u != "" {
+		scheme, _, hasScheme := strings.Cut(u, "://")
+		switch {
+		case strings.TrimSpace(u) != u:
+			return c.Errorf("database.url", "database.url: remove the spaces around it")
+		case hasScheme && scheme != "postgres" && scheme != "postgresql":
+			return c.Errorf("database.url", "database.url: %s is not a database kb knows; want postgres://user@host/db or the path of an SQLite file", scheme+"://")
+		case hasScheme:
+			pu, err := url.Parse(u)
+			if err != nil {
+				return c.Errorf("database.url", "database.url: %v", err)
+			}
+			// site.yaml is committed with the content, often in a public repository.
+			if _, ok := pu.User.Password(); ok {
+				return c.Errorf("database.url", "database.url: holds a password; keep it out of site.yaml (PGPASSWORD, ~/.pgpass, or kb report --db)")
+			}
+		}
+	}
+	for field, header := range c.Report.Tickets.Columns {
+		if !slices.Contains(TicketFields, field) {
+			return c.Errorf("report.tickets.columns."+field, "report.tickets.columns: unknown field %q; want one of %s", field, strings.Join(TicketFields, ", "))
+		}
+		if strings.TrimSpace(header) == "" {
+			return c.Errorf("report.tickets.columns."+field, "report.tickets.columns.%s: want the header of the column in the CSV export", field)
+		}
+	}
+	switch c.Report.Tickets.DateOrder {
+	case "", "day-first", "month-first":
+	default:
+		return c.Errorf("report.tickets.date_order", "report.tickets.date_order: want day-first (31/12/2026) or month-first (12/31/2026), not %q", c.Report.Tickets.DateOrder)
 	}
 	for _, p := range []struct{ key, v string }{{"search.index", c.Search.Index}, {"search.log", c.Search.Log}} {
 		if strings.TrimSpace(p.v) == "" {
