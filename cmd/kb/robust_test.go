@@ -807,6 +807,8 @@ func TestHostileBuildExitStatus(t *testing.T) {
 			"content/articles/big.md: is 5000 bytes, more than limits.max_file_bytes (1000)"},
 		{"link out of static/", nil, [2]string{"/etc/hostname", "static/leak.txt"}, "static/leak.txt: is a symbolic link that leads outside the site folder"},
 		{"folder without letters", map[string]string{"content/--/x.md": "---\ntitle: X\n---\n"}, [2]string{}, `content/--/x.md:1: the folder "--" has no letters or digits`},
+		{"links never closed", map[string]string{"content/articles/links.md": "---\ntitle: Links\n---\n" + strings.Repeat("[a](<b", 100000)}, [2]string{},
+			"content/articles/links.md:4: this paragraph's brackets, links or emphasis would take minutes to parse"},
 	} {
 		dir := writeFiles(t, map[string]string{"site.yaml": "title: x\n"})
 		for name, data := range tc.files {
