@@ -90,7 +90,7 @@ func TestInlineLimitKeepsOrdinaryMarkdown(t *testing.T) {
 		"5,000 lines of links, no blank":    strings.Repeat("[a link](/articles/x/ \"A title\") and [another][ref] and ![img](/i.png)\n", 5000) + "\n[ref]: /y/\n",
 		"2,000 emphasised words":            strings.Repeat("*one* **two** _three_ `code` ", 500),
 		"500 footnotes":                     footnotes.String(),
-		"5,000 log lines with [INFO]":       strings.Repeat("2026-01-01 12:00 [INFO] started [worker-1] in (3 ms)\n", 5000),
+		"10,000 log lines with [INFO]":      strings.Repeat("2026-01-01 12:00 [INFO] started [worker-1] in (3 ms)\n", 10000),
 		"1 MB of prose, long paragraphs":    strings.Repeat(strings.Repeat("Some text with a [link](https://example.com/a_(b)) and *stress*. ", 100)+"\n\n", 160),
 		"a data URL of 1 MB in an image":    "![x](data:image/png;base64," + strings.Repeat("QUJD", 1<<18) + ")\n",
 		"brackets that are not links, 1 MB": strings.Repeat("Press [Ctrl] + [C] (or [Cmd] + [C]) then [Enter].\n\n", 20000),

@@ -21,7 +21,9 @@
 //     unless Options.Unsafe is set.
 //   - Limits that keep hostile input cheap (limits.go): block quotes and
 //     lists nest at most MaxNesting deep, tables are at most MaxTableColumns
-//     wide, and only modest code blocks are highlighted.
+//     wide, and only modest code blocks are highlighted. A page whose links,
+//     footnotes or emphasis would cost goldmark quadratic time is refused
+//     with an *InlineError (inline.go).
 package markdown
 
 import (
