@@ -14,6 +14,7 @@
 //	ready.window_days            docs count as updated for a release within this many days before it
 //	support.{liaison, email, channels}
 //	limits.max_file_bytes        a content file larger than this stops the build
+//	limits.template_timeout      the longest one page's layout may render ("10s")
 //	params                       free-form values for templates
 package config
 
@@ -29,6 +30,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
@@ -132,7 +134,27 @@ type Support struct {
 // Limits bounds what one input may cost.
 type Limits struct {
 	MaxFileBytes int64 `yaml:"max_file_bytes"`
+	// TemplateTimeout is the longest one output file's layout may take to
+	// render: a loop in a layout stops the build instead of hanging it.
+	TemplateTimeout Duration `yaml:"template_timeout"`
 }
+
+// Duration is a length of time written with its unit: "10s", "1m30s".
+type Duration time.Duration
+
+// UnmarshalYAML accepts what time.ParseDuration does; a bare number is
+// refused, since it would be read as nanoseconds.
+func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
+	v, err := time.ParseDuration(n.Value)
+	if n.Kind != yaml.ScalarNode || err != nil {
+		return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: want a duration with its unit, like 10s or 2m, got %q", n.Line, n.Value)}}
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// String is the duration as site.yaml writes it ("10s").
+func (d Duration) String() string { return time.Duration(d).String() }
 
 // Error is a configuration error with its position in site.yaml.
 type Error struct {
@@ -158,7 +180,7 @@ func Default() *Config {
 		Feeds:    Feeds{Limit: 50},
 		Lint:     Lint{StaleAfterDays: 365, MaxGrade: 9, Rules: map[string]string{}},
 		Ready:    Ready{WindowDays: 30},
-		Limits:   Limits{MaxFileBytes: 8 << 20},
+		Limits:   Limits{MaxFileBytes: 8 << 20, TemplateTimeout: Duration(10 * time.Second)},
 		File:     FileName,
 		lines:    map[string]int{},
 	}
@@ -240,6 +262,9 @@ func (c *Config) validate() error {
 	}
 	if c.Limits.MaxFileBytes <= 0 {
 		return c.Errorf("limits.max_file_bytes", "limits.max_file_bytes: must be a positive number of bytes")
+	}
+	if c.Limits.TemplateTimeout <= 0 {
+		return c.Errorf("limits.template_timeout", "limits.template_timeout: must be a positive duration, like 10s")
 	}
 	for name := range c.Sections {
 		if !sectionName.MatchString(name) {
