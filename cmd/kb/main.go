@@ -12,13 +12,32 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := context.WithCancel(context.Background())
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go onSignals(sigs, cancel, os.Stderr, os.Exit)
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
 	os.Exit(exitCode(err, os.Stderr))
+}
+
+// onSignals stops the command at the first SIGINT or SIGTERM: its context
+// is cancelled, and it stops at its next check (between pages, and in a
+// layout at its next loop iteration), removes what it staged and exits
+// with status 130. Should that take long, a second signal exits at once.
+func onSignals(sigs <-chan os.Signal, cancel func(), stderr io.Writer, exit func(int)) {
+	<-sigs
+	cancel()
+	hint := time.AfterFunc(time.Second, func() {
+		fmt.Fprintln(stderr, "kb: stopping; press Ctrl+C again to stop at once")
+	})
+	<-sigs
+	hint.Stop()
+	fmt.Fprintln(stderr, "kb: stopped at once; an unfinished build may leave temporary folders (.public.tmp-…) beside the output and the search index")
+	exit(exitInterrupted)
 }
 
 // Exit statuses.
@@ -26,6 +45,9 @@ const (
 	exitOK       = 0
 	exitFindings = 1 // lint or readiness failures
 	exitUsage    = 2 // usage, config or input errors
+	// exitInterrupted is the status after SIGINT or SIGTERM (128 + SIGINT,
+	// as shells report an interrupted command).
+	exitInterrupted = 130
 )
 
 // exitError carries an exit status; its message, if any, was not printed yet.
@@ -57,7 +79,7 @@ func exitCode(err error, stderr io.Writer) int {
 	}
 	if errors.Is(err, context.Canceled) {
 		fmt.Fprintln(stderr, "kb: interrupted")
-		return 130
+		return exitInterrupted
 	}
 	fmt.Fprintln(stderr, "kb: "+err.Error())
 	return exitUsage

@@ -836,6 +836,8 @@ func TestHostileBuildExitStatus(t *testing.T) {
 		{"link out of static/", nil, [2]string{"/etc/hostname", "static/leak.txt"}, "static/leak.txt: is a symbolic link to /etc/hostname, which kb would not publish from static/ (it is an absolute path"},
 		{"link to .env", map[string]string{".env": "SECRET"}, [2]string{"../.env", "static/env.txt"}, "static/env.txt: is a symbolic link to ../.env, which kb would not publish from static/ (it is outside static/, and .env is hidden); copy the file in instead or remove the link\n"},
 		{"folder without letters", map[string]string{"content/--/x.md": "---\ntitle: X\n---\n"}, [2]string{}, `content/--/x.md:1: the folder "--" has no letters or digits`},
+		{"links never closed", map[string]string{"content/articles/links.md": "---\ntitle: Links\n---\n" + strings.Repeat("[a](<b", 100000)}, [2]string{},
+			"content/articles/links.md:4: this paragraph's brackets, links or emphasis would take minutes to parse"},
 	} {
 		dir := writeFiles(t, map[string]string{"site.yaml": "title: x\n"})
 		for name, data := range tc.files {

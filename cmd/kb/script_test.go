@@ -15,13 +15,11 @@ import (
 	"github.com/octoacme/kb/internal/site"
 )
 
-// TestMain lets the test binary act as the kb command inside scripts.
+// TestMain lets the test binary act as the kb command, main and all,
+// inside scripts and for the tests that run kb as a process: it is on
+// the PATH of the tests as kb.
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){
-		"kb": func() {
-			os.Exit(exitCode(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr), os.Stderr))
-		},
-	})
+	testscript.Main(m, map[string]func(){"kb": main})
 }
 
 // TestScripts runs the CLI scripts in testdata/script: each carries its own

@@ -16,6 +16,7 @@
 //	limits.max_file_bytes        a content file larger than this stops the build
 //	database.url                 the feedback database: postgres://… or an SQLite file (default .kb/kb.db)
 //	report.tickets.{columns, date_order}  how kb report reads a help desk's ticket export
+//	limits.template_timeout      the longest one page's layout may render ("10s")
 //	params                       free-form values for templates
 package config
 
@@ -32,6 +33,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/octoacme/kb/internal/chars"
@@ -138,6 +140,9 @@ type Support struct {
 // Limits bounds what one input may cost.
 type Limits struct {
 	MaxFileBytes int64 `yaml:"max_file_bytes"`
+	// TemplateTimeout is the longest one output file's layout may take to
+	// render: a loop in a layout stops the build instead of hanging it.
+	TemplateTimeout Duration `yaml:"template_timeout"`
 }
 
 // Database says where the feedback and search analytics live
@@ -181,6 +186,23 @@ func (c *Config) DatabaseURL(dir string) string {
 	return filepath.Join(dir, u)
 }
 
+// Duration is a length of time written with its unit: "10s", "1m30s".
+type Duration time.Duration
+
+// UnmarshalYAML accepts what time.ParseDuration does; a bare number is
+// refused, since it would be read as nanoseconds.
+func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
+	v, err := time.ParseDuration(n.Value)
+	if n.Kind != yaml.ScalarNode || err != nil {
+		return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: want a duration with its unit, like 10s or 2m, got %q", n.Line, n.Value)}}
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// String is the duration as site.yaml writes it ("10s").
+func (d Duration) String() string { return time.Duration(d).String() }
+
 // Error is a configuration error with its position in site.yaml.
 type Error struct {
 	File string
@@ -205,7 +227,7 @@ func Default() *Config {
 		Feeds:    Feeds{Limit: 50},
 		Lint:     Lint{StaleAfterDays: 365, MaxGrade: 9, Rules: map[string]string{}},
 		Ready:    Ready{WindowDays: 30},
-		Limits:   Limits{MaxFileBytes: 8 << 20},
+		Limits:   Limits{MaxFileBytes: 8 << 20, TemplateTimeout: Duration(10 * time.Second)},
 		File:     FileName,
 		lines:    map[string]int{},
 	}
@@ -293,6 +315,9 @@ func (c *Config) validate() error {
 	}
 	if c.Limits.MaxFileBytes <= 0 {
 		return c.Errorf("limits.max_file_bytes", "limits.max_file_bytes: must be a positive number of bytes")
+	}
+	if c.Limits.TemplateTimeout <= 0 {
+		return c.Errorf("limits.template_timeout", "limits.template_timeout: must be a positive duration, like 10s")
 	}
 	for name := range c.Sections {
 		if !sectionName.MatchString(name) {

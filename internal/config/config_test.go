@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestParseHostile: site.yaml files meant to exhaust kb fail with a line
@@ -55,7 +56,7 @@ func FuzzParse(f *testing.F) {
 	}
 	for _, s := range []string{
 		"", "title: x\n", "base_url: ftp://\n", "feeds: {limit: 0}\n", "lint: {jargon: {utilize: use}}\n", "lint: {jargon: [a, {b: c}]}\n",
-		"search: {synonyms: [[a, b], \"c => d, e\", \"=>\"]}\n", "sections: {Bad Name: {}}\n", "limits: {max_file_bytes: -1}\n",
+		"search: {synonyms: [[a, b], \"c => d, e\", \"=>\"]}\n", "sections: {Bad Name: {}}\n", "limits: {max_file_bytes: -1}\n", "limits: {template_timeout: 10}\n", "limits: {template_timeout: 1h}\n",
 		"params: {a: &x [1, 2], b: *x}\n", "titel: typo\n", "---\na: 1\n---\nb: 2\n", "lint: {rules: {jargon: loud}}\n",
 	} {
 		f.Add(s)
@@ -65,7 +66,7 @@ func FuzzParse(f *testing.F) {
 		lines := strings.Count(strings.ReplaceAll(src, "\r\n", "\n"), "\n") + strings.Count(strings.ReplaceAll(src, "\r\n", ""), "\r") + 1
 		c, err := Parse("site.yaml", []byte(src))
 		if err == nil {
-			if c == nil || c.Feeds.Limit <= 0 || c.Limits.MaxFileBytes <= 0 || c.Lint.MaxGrade <= 0 || c.Search.Index == "" {
+			if c == nil || c.Feeds.Limit <= 0 || c.Limits.MaxFileBytes <= 0 || c.Limits.TemplateTimeout <= 0 || c.Lint.MaxGrade <= 0 || c.Search.Index == "" {
 				t.Fatalf("invalid config accepted: %+v", c)
 			}
 			return
@@ -94,5 +95,40 @@ func TestTextsDropControls(t *testing.T) {
 	got := []string{c.Title, c.Description, c.Copyright, c.Sections["faq"].Title, c.Sections["faq"].Description}
 	if want := []string{"Site [31mred", "de", "(c)", "FAQ", "q"}; strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+// TestTemplateTimeout: limits.template_timeout is a duration with its
+// unit, 10s unless set; anything else is refused at its line.
+func TestTemplateTimeout(t *testing.T) {
+	for _, tc := range []struct {
+		src  string
+		want time.Duration
+		err  string
+	}{
+		{"title: x\n", 10 * time.Second, ""},
+		{"limits:\n  template_timeout: 2m30s\n", 150 * time.Second, ""},
+		{"limits:\n  template_timeout: 500ms\n", 500 * time.Millisecond, ""},
+		{"limits:\n  template_timeout: 10\n", 0, `site.yaml:2: want a duration with its unit, like 10s or 2m, got "10"`},
+		{"limits:\n  template_timeout: soon\n", 0, `site.yaml:2: want a duration with its unit, like 10s or 2m, got "soon"`},
+		{"limits:\n  template_timeout: [1s]\n", 0, `site.yaml:2: want a duration with its unit`},
+		{"limits:\n  template_timeout: -1s\n", 0, "site.yaml:2: limits.template_timeout: must be a positive duration, like 10s"},
+		{"limits:\n  template_timeout: 0s\n", 0, "site.yaml:2: limits.template_timeout: must be a positive duration, like 10s"},
+		{"limits:\n  template_timeout:\n", 10 * time.Second, ""}, // empty: the default, as for every key
+	} {
+		c, err := Parse("site.yaml", []byte(tc.src))
+		if tc.err != "" {
+			if err == nil || !strings.HasPrefix(err.Error(), tc.err) {
+				t.Errorf("%q: error %v, want %s", tc.src, err, tc.err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%q: %v", tc.src, err)
+			continue
+		}
+		if got := time.Duration(c.Limits.TemplateTimeout); got != tc.want {
+			t.Errorf("%q: template_timeout %v, want %v", tc.src, got, tc.want)
+		}
 	}
 }

@@ -279,11 +279,15 @@ func Parse(file string, data []byte, opts Options) (page *Page, errs []*Error) {
 		var doc *markdown.Document
 		var err error
 		if opts.SkipHTML {
-			doc = opts.Markdown.Analyze(p.Body())
+			doc, err = opts.Markdown.Analyze(p.Body())
 		} else {
 			doc, err = opts.Markdown.Convert(p.Body(), p.URL)
 		}
-		if err != nil {
+		var ie *markdown.InlineError
+		switch {
+		case errors.As(err, &ie):
+			f.errs = append(f.errs, &Error{File: file, Pos: p.Pos(ie.Offset), Msg: err.Error()})
+		case err != nil:
 			f.errs = append(f.errs, &Error{File: file, Pos: Pos{Line: 1}, Msg: "cannot render: " + err.Error()})
 		}
 		p.Doc = doc

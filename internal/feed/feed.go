@@ -85,6 +85,7 @@ package feed
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
@@ -274,7 +275,7 @@ func updated(p *content.Page) time.Time {
 // Files renders every feed of the site in every format. The renderer must be
 // the one the site's pages were rendered with: release entries reuse its
 // release-notes partial.
-func Files(r *render.Renderer) ([]File, error) {
+func Files(ctx context.Context, r *render.Renderer) ([]File, error) {
 	s := r.Site
 	base, err := url.Parse(s.Config.BaseURL)
 	if err != nil || base.Scheme == "" || base.Host == "" {
@@ -285,7 +286,10 @@ func Files(r *render.Renderer) ([]File, error) {
 		if b, ok := bodies[p]; ok {
 			return b, nil
 		}
-		h, err := r.ContentHTML(p)
+		if err := ctx.Err(); err != nil {
+			return "", err
+		}
+		h, err := r.ContentHTML(ctx, p)
 		if err != nil {
 			return "", err
 		}
@@ -321,10 +325,11 @@ func Files(r *render.Renderer) ([]File, error) {
 	return files, nil
 }
 
-// Write renders the feeds and writes them to out. A page, alias or static
-// file that would take a feed's path is an error naming its file.
-func Write(out render.Output, r *render.Renderer) error {
-	files, err := Files(r)
+// Write renders the feeds and writes them to out, until ctx is done. A
+// page, alias or static file that would take a feed's path is an error
+// naming its file.
+func Write(ctx context.Context, out render.Output, r *render.Renderer) error {
+	files, err := Files(ctx, r)
 	if err != nil || len(files) == 0 {
 		return err
 	}

@@ -2,6 +2,7 @@ package feed
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"encoding/xml"
 	"errors"
@@ -65,7 +66,7 @@ func build(t *testing.T, cfgYAML string, files map[string]string, drafts bool) *
 	if err != nil {
 		t.Fatal(err)
 	}
-	fs, err := Files(r)
+	fs, err := Files(context.Background(), r)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -640,7 +641,7 @@ func TestWriteRefusesTakenPaths(t *testing.T) {
 			files[releaseFile("1.0")] = release("", "1.0", "2026-01-01", "")
 			s := build(t, testConfig, files, false)
 			out := &memOutput{files: map[string][]byte{}}
-			err := Write(out, s.r)
+			err := Write(context.Background(), out, s.r)
 			var re *render.Error
 			if !errors.As(err, &re) || !strings.Contains(err.Error(), "where kb publishes a feed") {
 				t.Fatalf("Write = %v, want a render.Error naming the clash", err)
@@ -652,7 +653,7 @@ func TestWriteRefusesTakenPaths(t *testing.T) {
 	}
 	s := build(t, testConfig, map[string]string{releaseFile("1.0"): release("", "1.0", "2026-01-01", "")}, false)
 	out := &memOutput{files: map[string][]byte{}}
-	if err := Write(out, s.r); err != nil {
+	if err := Write(context.Background(), out, s.r); err != nil {
 		t.Fatal(err)
 	}
 	if len(out.files) != 6 {

@@ -15,6 +15,17 @@ import (
 // kb will see.
 var analyzer = sync.OnceValue(func() *markdown.Converter { return markdown.New(markdown.Options{}) })
 
+// analyze parses a body for its links and headings. A body too costly to
+// parse (markdown's inline limit) gives none: its links stay as written,
+// and kb build names the page and what to change.
+func analyze(body []byte) *markdown.Document {
+	doc, err := analyzer().Analyze(body)
+	if err != nil {
+		return &markdown.Document{}
+	}
+	return doc
+}
+
 // pageExts are the extensions of Markdown source files.
 var pageExts = map[string]bool{".md": true, ".mdx": true, ".markdown": true, ".mkd": true, ".mkdn": true, ".mdown": true, ".mkdown": true}
 
@@ -26,7 +37,7 @@ var schemeRE = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9+.-]*:`)
 // another imported page or a copied file to its kb URL. A link that leads
 // nowhere known is left as it is; the report lists it.
 func (s *site) rewriteLinks(p *page, body string) string {
-	doc := analyzer().Analyze([]byte(body))
+	doc := analyze([]byte(body))
 	type edit struct {
 		at, end int
 		text    string
@@ -202,7 +213,7 @@ func (s *site) headingIDs(p *page, body string) string {
 		return body
 	}
 	body = unlines(ls)
-	doc := analyzer().Analyze([]byte(body))
+	doc := analyze([]byte(body))
 	p.ids = map[string]string{}
 	for _, h := range doc.Headings {
 		line := strings.Count(body[:min(h.Offset, len(body))], "\n")
@@ -217,7 +228,7 @@ func (s *site) headingIDs(p *page, body string) string {
 // the body when the front matter has none, and drops that heading when it
 // repeats the title (kb's layout shows the title as the page's heading).
 func (s *site) titleFromHeading(p *page, body string) string {
-	doc := analyzer().Analyze([]byte(body))
+	doc := analyze([]byte(body))
 	ls := lines(body)
 	if len(doc.Headings) > 0 && doc.Headings[0].Level == 1 {
 		h := doc.Headings[0]

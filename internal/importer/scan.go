@@ -250,7 +250,7 @@ func (s *site) scanPage(p *page, first int) []Finding {
 	}
 	runDetectors(detectors[templateDetectors:])
 
-	for _, l := range analyzer().Analyze(body).Links {
+	for _, l := range analyze(body).Links {
 		if construct, advice := s.checkLink(p, l.Dest, l.Image); construct != "" {
 			add(l.Offset, construct, l.Dest, advice)
 		}

@@ -28,7 +28,10 @@ func TestAnalyzeMatchesConvert(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	text := c.Analyze(src)
+	text, err := c.Analyze(src)
+	if err != nil {
+		t.Fatal(err)
+	}
 	full.HTML = ""
 	if !reflect.DeepEqual(full, text) {
 		t.Errorf("Analyze differs from Convert:\n%+v\n%+v", text, full)

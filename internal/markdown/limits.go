@@ -31,12 +31,23 @@ import (
 //   - chroma highlights about 100 KB of Go a second. A code block over
 //     maxHighlight bytes, and every block after a page has used
 //     maxHighlightPage bytes, is shown without colours.
+//
+// And one limit is an error (InlineError, see inline.go): goldmark's
+// inline parser takes time quadratic in the size of a paragraph for some
+// shapes of brackets, links, footnotes and emphasis, none of them what a
+// writer writes on purpose.
 const (
 	MaxNesting       = 32
 	MaxTableColumns  = 128
 	maxLanguage      = 32
 	maxHighlight     = 32 << 10
 	maxHighlightPage = 128 << 10
+	// maxInlineWork is the work, in bytes read or nodes and lines looked
+	// at, goldmark may spend on the links, footnotes and emphasis of one
+	// page: at most about half a second. The pages of the sample site and
+	// of a generated 10,000-page site spend at most 1,000; an unfenced
+	// log of 10,000 lines with two [tags] each, 100 million.
+	maxInlineWork = 1 << 27
 )
 
 // newParser is goldmark's default parser with the block quote and list
@@ -53,9 +64,19 @@ func newParser() parser.Parser {
 		}
 		blocks = append(blocks, v)
 	}
+	var inlines []util.PrioritizedValue
+	for _, v := range parser.DefaultInlineParsers() {
+		switch reflect.TypeOf(v.Value) {
+		case reflect.TypeOf(parser.NewLinkParser()):
+			v.Value = inlineLimit{InlineParser: v.Value.(parser.InlineParser), before: linkWork, after: linkLookup}
+		case reflect.TypeOf(parser.NewEmphasisParser()):
+			v.Value = inlineLimit{InlineParser: v.Value.(parser.InlineParser), after: emphasisWork}
+		}
+		inlines = append(inlines, v)
+	}
 	return parser.NewParser(
 		parser.WithBlockParsers(blocks...),
-		parser.WithInlineParsers(parser.DefaultInlineParsers()...),
+		parser.WithInlineParsers(inlines...),
 		parser.WithParagraphTransformers(parser.DefaultParagraphTransformers()...),
 	)
 }

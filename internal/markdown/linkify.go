@@ -51,7 +51,10 @@ func (p quickLinkifyParser) CloseBlock(parent ast.Node, pc parser.Context) {
 
 // mayLink reports whether the word at the start of line can begin an
 // autolink: a URL or www. address, or an e-mail address (whose local part
-// runs up to an @ without white space).
+// runs up to an @ without white space). goldmark reads a local part of at
+// most 64 bytes (util.FindEmailIndex), so the @ is looked for no further:
+// on a long line without spaces, looking to its end at every "(" took
+// time quadratic in its length.
 func mayLink(line []byte) bool {
 	if len(line) == 0 {
 		return true
@@ -60,7 +63,7 @@ func mayLink(line []byte) bool {
 	case 'h', 'f', 'w':
 		return true
 	}
-	for _, c := range line {
+	for _, c := range line[:min(len(line), maxEmailLocal+1)] {
 		if c == '@' {
 			return true
 		}
@@ -70,3 +73,7 @@ func mayLink(line []byte) bool {
 	}
 	return false
 }
+
+// maxEmailLocal is the longest local part of an e-mail address goldmark's
+// linkify reads.
+const maxEmailLocal = 64

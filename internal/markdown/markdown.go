@@ -21,7 +21,9 @@
 //     unless Options.Unsafe is set.
 //   - Limits that keep hostile input cheap (limits.go): block quotes and
 //     lists nest at most MaxNesting deep, tables are at most MaxTableColumns
-//     wide, and only modest code blocks are highlighted.
+//     wide, and only modest code blocks are highlighted. A page whose links,
+//     footnotes or emphasis would cost goldmark quadratic time is refused
+//     with an *InlineError (inline.go).
 package markdown
 
 import (
@@ -68,6 +70,8 @@ func linkifyExt(stock bool) goldmark.Extender {
 type Converter struct {
 	md   goldmark.Markdown
 	opts Options
+	// inlineWork is maxInlineWork; tests lower it.
+	inlineWork int
 }
 
 // New returns a Converter configured once for a whole site.
@@ -75,7 +79,7 @@ func New(opts Options) *Converter {
 	if opts.BasePath == "" {
 		opts.BasePath = "/"
 	}
-	c := &Converter{opts: opts}
+	c := &Converter{opts: opts, inlineWork: maxInlineWork}
 	var rendererOpts []renderer.Option
 	if opts.Unsafe {
 		rendererOpts = append(rendererOpts, html.WithUnsafe())
@@ -88,8 +92,9 @@ func New(opts Options) *Converter {
 			// GFM = tables (at most MaxTableColumns wide), strikethrough,
 			// linkify (autolinks), task lists.
 			linkifyExt(opts.stockLinkify), extension.Strikethrough, extension.TaskList, limitedTable{},
-			// Footnotes are common in release notes ("[^1] applies to Business plans").
-			extension.Footnote,
+			// Footnotes are common in release notes ("[^1] applies to
+			// Business plans"); their work counted (inline.go).
+			limitedFootnote{},
 			// goldmark-highlighting (see code.go), with chroma classes, not
 			// inline styles: the theme's one CSS file carries light and dark
 			// colours, and CSP can forbid inline styles.
@@ -112,11 +117,22 @@ func New(opts Options) *Converter {
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
+// parse parses src with the page's budget of inline work (limits.go).
+func (c *Converter) parse(src []byte) (ast.Node, error) {
+	pc, w := newInlineWork(c.inlineWork)
+	doc := c.md.Parser().Parse(text.NewReader(src), parser.WithContext(pc))
+	return doc, w.err()
+}
+
 // Convert parses src once and renders it. pageURL ("/articles/x/") resolves
-// relative image paths for ImageSize. Convert never fails on any input; the
-// error is from the renderer's writer only.
+// relative image paths for ImageSize. The one input Convert refuses is a
+// page whose links or emphasis would take too long to parse: an
+// *InlineError.
 func (c *Converter) Convert(src []byte, pageURL string) (*Document, error) {
-	doc := c.md.Parser().Parse(text.NewReader(src))
+	doc, err := c.parse(src)
+	if err != nil {
+		return nil, err
+	}
 	d := &Document{}
 	extract(doc, src, d)
 	buf := bufPool.Get().(*bytes.Buffer)
@@ -134,12 +150,16 @@ func (c *Converter) Convert(src []byte, pageURL string) (*Document, error) {
 
 // Analyze parses src once and fills everything but the HTML: for kb lint
 // and the readiness commands, which read the structure and never show the
-// page. Headings get the same IDs Convert gives them.
-func (c *Converter) Analyze(src []byte) *Document {
-	doc := c.md.Parser().Parse(text.NewReader(src))
+// page. Headings get the same IDs Convert gives them. It refuses what
+// Convert refuses.
+func (c *Converter) Analyze(src []byte) (*Document, error) {
+	doc, err := c.parse(src)
+	if err != nil {
+		return nil, err
+	}
 	d := &Document{}
 	extract(doc, src, d)
-	return d
+	return d, nil
 }
 
 // pageURLs carries the page URL of a document being rendered to the image

@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"context"
 	"slices"
 	"strings"
 	"testing"
@@ -47,7 +48,7 @@ func TestTemplateAnchors(t *testing.T) {
 		if j.Page == nil && j.Path != "known-issues/index.html" {
 			continue
 		}
-		if err := j.Render(&b); err != nil {
+		if err := j.Render(context.Background(), &b); err != nil {
 			t.Fatal(err)
 		}
 		if j.Page != nil {

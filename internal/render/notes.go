@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"context"
 	"html/template"
 
 	"github.com/octoacme/kb/internal/content"
@@ -12,7 +13,7 @@ import (
 // release page shows them (partials/release-notes.html: features with their
 // docs, fixes with tickets, known issues with workaround and expected fix).
 // Links are site paths, as on the page; the caller makes them absolute.
-func (r *Renderer) ContentHTML(p *content.Page) (template.HTML, error) {
+func (r *Renderer) ContentHTML(ctx context.Context, p *content.Page) (template.HTML, error) {
 	var b bytes.Buffer
 	if p.Doc != nil {
 		b.WriteString(string(p.Doc.HTML))
@@ -23,12 +24,9 @@ func (r *Renderer) ContentHTML(p *content.Page) (template.HTML, error) {
 			return template.HTML(b.String()), nil
 		}
 		b.WriteByte('\n')
-		if err := t.ExecuteTemplate(&b, "partials/release-notes.html", r.pageData(p)); err != nil {
-			e := r.templateError(err)
-			if te, ok := e.(*Error); ok {
-				te.Msg += " (rendering the feed entry of " + p.File + ")"
-			}
-			return "", e
+		what := "rendering the feed entry of " + p.File
+		if err := r.run(ctx, &b, "release", "partials/release-notes.html", r.pageData(p), what, what); err != nil {
+			return "", err
 		}
 	}
 	return template.HTML(b.String()), nil

@@ -22,10 +22,16 @@
 // {{asset "/css/kb.css"}}); other static files keep their paths. Output
 // goes through an Output, so the build writes to disk and the preview
 // server to memory; every file is deterministic.
+//
+// Rendering stops when its context is done, and one file's layout stops
+// after limits.template_timeout, with an Error naming the layout, the
+// line it was running and the page: even inside a loop that writes
+// nothing (guard.go).
 package render
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -82,6 +88,7 @@ type Renderer struct {
 	tmpls  map[string]*template.Template
 	assets map[string]string // "/css/kb.css" → "/css/kb.0123abcd.css"
 	static map[string][]byte // fingerprinted files by output path
+	pool   executors         // see guard.go
 }
 
 // layouts every theme must provide.
@@ -145,6 +152,7 @@ func New(site *Site, theme *Theme) (*Renderer, error) {
 		if _, err := t.New(name).Parse(string(src)); err != nil {
 			return nil, r.templateError(err)
 		}
+		tickTemplates(t)
 		r.tmpls[k] = t
 	}
 	if r.tmpls["releases"] == nil {
@@ -207,8 +215,10 @@ func (r *Renderer) Asset(p string) string {
 
 // Job renders one output file.
 type Job struct {
-	Path   string // slash path in the output: "articles/x/index.html"
-	Render func(w io.Writer) error
+	Path string // slash path in the output: "articles/x/index.html"
+	// Render writes the file to w. A layout stops when ctx is done or
+	// after limits.template_timeout.
+	Render func(ctx context.Context, w io.Writer) error
 	// Page is the content page the file shows, if any.
 	Page *content.Page
 }
@@ -226,7 +236,7 @@ func (r *Renderer) JobsFor(paths map[string]bool) []Job { return r.jobs(paths) }
 func (r *Renderer) jobs(want map[string]bool) []Job {
 	s := r.Site
 	var jobs []Job
-	add := func(p string, page *content.Page, f func(w io.Writer) error) {
+	add := func(p string, page *content.Page, f func(ctx context.Context, w io.Writer) error) {
 		if want == nil || want[p] {
 			jobs = append(jobs, Job{Path: p, Page: page, Render: f})
 		}
@@ -242,15 +252,17 @@ func (r *Renderer) jobs(want map[string]bool) []Job {
 			}
 		}
 	}
-	html := func(kind string, d func() *Data) func(io.Writer) error {
-		return func(w io.Writer) error { return r.execute(w, kind, d()) }
+	html := func(kind string, d func() *Data) func(context.Context, io.Writer) error {
+		return func(ctx context.Context, w io.Writer) error { return r.execute(ctx, w, kind, d()) }
 	}
 	add("index.html", nil, html("home", r.homeData))
 	for _, p := range s.Pages {
 		if wantURL != nil && !wantURL[p.URL] {
 			continue
 		}
-		add(strings.TrimPrefix(p.URL, "/")+"index.html", p, func(w io.Writer) error { return r.execute(w, string(p.Type), r.pageData(p)) })
+		add(strings.TrimPrefix(p.URL, "/")+"index.html", p, func(ctx context.Context, w io.Writer) error {
+			return r.execute(ctx, w, string(p.Type), r.pageData(p))
+		})
 	}
 	for _, sec := range s.Sections {
 		kind := "section"
@@ -282,15 +294,15 @@ func (r *Renderer) jobs(want map[string]bool) []Job {
 		d.Crumbs = nil
 		return d
 	}))
-	add("sitemap.xml", nil, r.sitemap)
-	add("robots.txt", nil, r.robots)
+	add("sitemap.xml", nil, func(_ context.Context, w io.Writer) error { return r.sitemap(w) })
+	add("robots.txt", nil, func(_ context.Context, w io.Writer) error { return r.robots(w) })
 	for _, p := range s.Pages {
 		for _, a := range p.Aliases {
 			a := strings.Trim(a, "/")
 			if a == "" {
 				continue
 			}
-			add(a+"/index.html", nil, func(w io.Writer) error { return r.alias(w, p) })
+			add(a+"/index.html", nil, func(_ context.Context, w io.Writer) error { return r.alias(w, p) })
 		}
 	}
 	return jobs
@@ -316,8 +328,8 @@ func (r *Renderer) StaticFiles() (map[string]string, error) {
 	return out, nil
 }
 
-// WriteStatic copies the static files to out.
-func (r *Renderer) WriteStatic(out Output) error {
+// WriteStatic copies the static files to out, until ctx is done.
+func (r *Renderer) WriteStatic(ctx context.Context, out Output) error {
 	files, err := r.StaticFiles()
 	if err != nil {
 		return err
@@ -328,6 +340,9 @@ func (r *Renderer) WriteStatic(out Output) error {
 	}
 	sort.Strings(names)
 	for _, n := range names {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		data := r.static[n]
 		if src := files[n]; src != "" {
 			if data, err = fs.ReadFile(r.theme.Static, src); err != nil {
@@ -341,16 +356,17 @@ func (r *Renderer) WriteStatic(out Output) error {
 	return nil
 }
 
-// RenderAll writes every file of the site to out, pages in parallel.
-func (r *Renderer) RenderAll(out Output) error {
-	if err := r.WriteStatic(out); err != nil {
+// RenderAll writes every file of the site to out, pages in parallel,
+// until ctx is done.
+func (r *Renderer) RenderAll(ctx context.Context, out Output) error {
+	if err := r.WriteStatic(ctx, out); err != nil {
 		return err
 	}
 	jobs := r.Jobs()
 	if err := r.CheckPaths(jobs); err != nil {
 		return err
 	}
-	return RunJobs(jobs, out)
+	return RunJobs(ctx, jobs, out)
 }
 
 // CheckPaths refuses a site whose files collide: two files at one path, or
@@ -409,8 +425,13 @@ func (r *Renderer) CheckPaths(jobs []Job) error {
 	return nil
 }
 
-// RunJobs renders jobs in parallel and writes them; the first error wins.
-func RunJobs(jobs []Job, out Output) error {
+// RunJobs renders jobs in parallel and writes them. The first error stops
+// the others (it is returned), as does ctx being done (ctx.Err() is
+// returned): a job that has not started is not started, and a layout
+// executing stops at its next loop iteration or template call.
+func RunJobs(ctx context.Context, jobs []Job, out Output) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	var (
 		wg   sync.WaitGroup
 		mu   sync.Mutex
@@ -425,7 +446,7 @@ func RunJobs(jobs []Job, out Output) error {
 			var buf bytes.Buffer
 			for j := range next {
 				buf.Reset()
-				err := j.Render(&buf)
+				err := j.Render(ctx, &buf)
 				if err == nil {
 					data := buf.Bytes()
 					if !transient {
@@ -433,37 +454,37 @@ func RunJobs(jobs []Job, out Output) error {
 					}
 					err = out.WriteFile(j.Path, data)
 				}
-				if err != nil {
+				if err != nil && ctx.Err() == nil {
 					mu.Lock()
 					if errs == nil {
 						errs = err
 					}
 					mu.Unlock()
+					cancel()
 				}
 			}
 		}()
 	}
+send:
 	for _, j := range jobs {
-		next <- j
+		select {
+		case next <- j:
+		case <-ctx.Done():
+			break send
+		}
 	}
 	close(next)
 	wg.Wait()
-	return errs
+	if errs != nil {
+		return errs
+	}
+	return context.Cause(ctx)
 }
 
-func (r *Renderer) execute(w io.Writer, kind string, d *Data) error {
-	t := r.tmpls[kind]
-	if t == nil {
-		return &Error{File: r.theme.LayoutDir + "/" + kind + ".html", Msg: "missing layout"}
+func (r *Renderer) execute(ctx context.Context, w io.Writer, kind string, d *Data) error {
+	note := ""
+	if d.Page != nil {
+		note = "rendering " + d.Page.File
 	}
-	if err := t.ExecuteTemplate(w, "baseof.html", d); err != nil {
-		e := r.templateError(err)
-		if d.Page != nil {
-			if te, ok := e.(*Error); ok {
-				te.Msg += " (rendering " + d.Page.File + ")"
-			}
-		}
-		return e
-	}
-	return nil
+	return r.run(ctx, w, kind, "baseof.html", d, "rendering "+d.URL, note)
 }

@@ -134,7 +134,7 @@ func BenchmarkBuild(b *testing.B) {
 		start(b)
 		for b.Loop() {
 			var out countOutput
-			if err := r.RenderAll(&out); err != nil {
+			if err := r.RenderAll(context.Background(), &out); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -176,7 +176,7 @@ func BenchmarkBuild(b *testing.B) {
 		start(b)
 		for b.Loop() {
 			var out countOutput
-			if err := feed.Write(&out, r); err != nil {
+			if err := feed.Write(context.Background(), &out, r); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -465,6 +465,9 @@ var hostileFailures = []struct {
 		writeTree(t, dir, map[string]string{"site.yaml": "title: x\nlimits:\n  max_file_bytes: 8000000\n",
 			"content/articles/big.md": "---\ntitle: Big\n---\n" + strings.Repeat("word ", 2<<20)})
 	}, msg: `^content/articles/big\.md: is \d+ bytes, more than limits\.max_file_bytes \(8000000\)`},
+	{name: "links never closed, 512 KB", files: map[string]string{"content/articles/links.md": "---\ntitle: Links\n---\nAn intro.\n\n" +
+		strings.Repeat("[a](<b", 512<<10/6) + "\n"},
+		msg: `^content/articles/links\.md:6: this paragraph's brackets, links or emphasis would take minutes to parse, and kb stopped`},
 	{name: "link in content/", setup: func(t *testing.T, dir string) {
 		symlink(t, "fine.md", filepath.Join(dir, "content/articles/link.md"))
 	}, msg: `^content/articles/link\.md: is a symbolic link; kb does not follow links in content/`},

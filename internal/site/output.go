@@ -358,8 +358,20 @@ func (s *stage) commit() error {
 // syncStaged flushes the staged site to disk; a test replaces it.
 var syncStaged = syncTree
 
-// abort removes the staged folder.
-func (s *stage) abort() { _ = os.RemoveAll(s.tmp) }
+// abort puts the staged folder away: as the spare when there is none
+// (usually it was the spare, taken by newStage), since one rename answers
+// Ctrl+C at once where removing the thousands of files of a big site took
+// seconds, and the next build recycles it (it writes or removes every file
+// of it); else it is removed.
+func (s *stage) abort() {
+	if s.spare != "" {
+		if _, err := os.Lstat(s.spare); errors.Is(err, fs.ErrNotExist) &&
+			os.MkdirAll(filepath.Dir(s.spare), dirPerm) == nil && os.Rename(s.tmp, s.spare) == nil {
+			return
+		}
+	}
+	_ = os.RemoveAll(s.tmp)
+}
 
 func randomSuffix() string {
 	b := make([]byte, 4)

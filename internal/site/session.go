@@ -372,7 +372,10 @@ func (s *Session) rebuild(ctx context.Context, start time.Time, old map[string]*
 		}
 		if full {
 			run = jobs
-			if err := s.r.WriteStatic(mem); err != nil {
+			if err := s.r.WriteStatic(ctx, mem); err != nil {
+				if ctx.Err() != nil {
+					return nil, ctx.Err()
+				}
 				return s.failed(start, []error{err}), nil
 			}
 		} else {
@@ -384,11 +387,19 @@ func (s *Session) rebuild(ctx context.Context, start time.Time, old map[string]*
 			}
 		}
 	}
-	if err := render.RunJobs(run, mem); err != nil {
+	// Stopping kb serve stops the rendering; the session keeps the last
+	// good site, as after a failed rebuild.
+	if err := render.RunJobs(ctx, run, mem); err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		return s.failed(start, []error{err}), nil
 	}
 	if full || s.feedsChange(ns, entries, old, changed) {
-		if err := feed.Write(mem, s.r); err != nil {
+		if err := feed.Write(ctx, mem, s.r); err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
 			return s.failed(start, []error{err}), nil
 		}
 	}

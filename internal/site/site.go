@@ -261,19 +261,11 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if opts.Progress != nil {
 		o = &progressOutput{Output: out, total: len(r.Jobs()), report: opts.Progress}
 	}
-	if err := r.RenderAll(o); err != nil {
-		var re *render.Error
-		if errors.As(err, &re) {
-			return nil, inputErr(err)
-		}
-		return nil, err
+	if err := r.RenderAll(ctx, o); err != nil {
+		return nil, renderErr(ctx, err)
 	}
-	if err := feed.Write(o, r); err != nil {
-		var re *render.Error
-		if errors.As(err, &re) {
-			return nil, inputErr(err)
-		}
-		return nil, err
+	if err := feed.Write(ctx, o, r); err != nil {
+		return nil, renderErr(ctx, err)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -311,6 +303,19 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	}
 	cache.save(res)
 	return res, nil
+}
+
+// renderErr is an error of rendering: an input error when a layout or a
+// page is at fault, the context's error when the build was stopped.
+func renderErr(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	var re *render.Error
+	if errors.As(err, &re) {
+		return inputErr(err)
+	}
+	return err
 }
 
 type progressOutput struct {
