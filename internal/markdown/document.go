@@ -27,9 +27,12 @@ type Document struct {
 
 // Heading is one heading, with the ID its HTML element carries.
 type Heading struct {
-	Level  int
-	Text   string
-	ID     string
+	Level int
+	Text  string
+	ID    string
+	// OldID is the ID kb gave the heading before its IDs matched GitHub's,
+	// when it differs; the HTML carries it too, so old links keep working.
+	OldID  string
 	Offset int
 }
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/yuin/goldmark/ast"
 	east "github.com/yuin/goldmark/extension/ast"
+	"github.com/yuin/goldmark/util"
 )
 
 // scratch is memory extract reuses from block to block and page to page:
@@ -38,7 +39,8 @@ func extract(doc ast.Node, src []byte, d *Document) {
 		sc.blocks = sc.blocks[:0]
 		scratchPool.Put(sc)
 	}()
-	ids := newIDs()
+	ids := newIDs(HeadingSlug)
+	var headings []*ast.Heading
 	section := -1
 	tables := 0
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
@@ -48,11 +50,14 @@ func extract(doc ast.Node, src []byte, d *Document) {
 		switch n := n.(type) {
 		case *ast.Heading:
 			b := inlineBlock(n, src, d, HeadingText, sc)
-			// The ID and the displayed text include code spans; the prose block does not.
-			text := strings.Join(strings.Fields(plainText(n, src)), " ")
-			id := ids.generate(text)
+			// The ID and the displayed text include code spans; the prose
+			// block does not. The ID comes from the text as the HTML shows
+			// it (textContent), exactly as GitHub makes it.
+			content := headingText(n, src)
+			id := ids.generate(content)
 			n.SetAttributeString("id", []byte(id))
-			d.Headings = append(d.Headings, Heading{Level: n.Level, Text: text, ID: id, Offset: blockOffset(n)})
+			headings = append(headings, n)
+			d.Headings = append(d.Headings, Heading{Level: n.Level, Text: strings.Join(strings.Fields(content), " "), ID: id, Offset: blockOffset(n)})
 			section = len(d.Headings) - 1
 			b.Section = section
 			d.addBlock(b)
@@ -89,6 +94,25 @@ func extract(doc ast.Node, src []byte, d *Document) {
 		}
 		return ast.WalkContinue, nil
 	})
+	oldHeadingIDs(headings, src, d, ids.used)
+}
+
+// oldHeadingIDs gives each heading whose ID kb made differently before it
+// matched GitHub (Slug, not HeadingSlug) that old ID as an extra anchor, so
+// that links written against it keep working: an empty <span id> at the
+// start of the heading. An old ID some element of the page now has is left
+// out.
+func oldHeadingIDs(headings []*ast.Heading, src []byte, d *Document, used map[string]bool) {
+	old := newIDs(Slug)
+	for i, n := range headings {
+		id := old.generate(strings.Join(strings.Fields(plainText(n, src)), " "))
+		if id == d.Headings[i].ID || used[id] {
+			continue
+		}
+		used[id] = true
+		d.Headings[i].OldID = id
+		n.InsertBefore(n, n.FirstChild(), &anchor{id: id})
+	}
 }
 
 func (d *Document) addBlock(b Block) {
@@ -211,6 +235,39 @@ func destOffset(src []byte, pos int, dest []byte) int {
 		return -1
 	}
 	return pos + i + j
+}
+
+// headingText is a heading's text as its HTML element's textContent has
+// it, which GitHub makes the ID from: entities and backslash escapes
+// resolved, code spans and link text kept, tags and images left out, a
+// line break as a newline.
+func headingText(n ast.Node, src []byte) string {
+	var buf []byte
+	var walk func(n ast.Node)
+	walk = func(n ast.Node) {
+		for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+			switch c := c.(type) {
+			case *ast.Text:
+				v := c.Segment.Value(src)
+				if !c.IsRaw() {
+					v = util.ResolveEntityNames(util.ResolveNumericReferences(util.UnescapePunctuations(v)))
+				}
+				buf = append(buf, v...)
+				if c.SoftLineBreak() || c.HardLineBreak() {
+					buf = append(buf, '\n')
+				}
+			case *ast.String:
+				buf = append(buf, c.Value...)
+			case *ast.AutoLink:
+				buf = append(buf, c.Label(src)...)
+			case *ast.Image, *ast.RawHTML, *east.FootnoteLink, *east.FootnoteBacklink:
+			default:
+				walk(c)
+			}
+		}
+	}
+	walk(n)
+	return string(buf)
 }
 
 // plainText is the text of a node's inline children, markup removed.

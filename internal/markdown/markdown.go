@@ -10,8 +10,11 @@
 // What the HTML gets, beyond CommonMark:
 //   - GFM: tables (wrapped in a keyboard-scrollable region), task lists,
 //     strikethrough, autolinks; and footnotes.
-//   - Heading IDs computed like GitHub's from the heading's text ("Can't sign
-//     in?" → "cant-sign-in"), unique per page with -1, -2 suffixes.
+//   - Heading IDs exactly as GitHub makes them from the heading's text
+//     ("Can't sign in?" → "cant-sign-in", "User & Directory" →
+//     "user--directory"), unique per page with -1, -2 suffixes; where kb's
+//     older ID for a heading differs, an empty <span id> at the start of
+//     the heading keeps it working (ids.go).
 //   - Code blocks highlighted by chroma with CSS classes, in <pre tabindex="0">.
 //   - GitHub callouts: a blockquote whose first line is [!NOTE], [!TIP],
 //     [!IMPORTANT], [!WARNING] or [!CAUTION] becomes a labelled callout box.

@@ -24,6 +24,7 @@ func (r *nodeRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 	reg.Register(east.KindTable, r.table)
 	reg.Register(ast.KindImage, r.image)
 	reg.Register(ast.KindLink, r.link)
+	reg.Register(kindAnchor, r.anchor)
 	if !r.opts.Unsafe {
 		reg.Register(ast.KindRawHTML, r.rawHTML)
 		reg.Register(ast.KindHTMLBlock, r.htmlBlock)
@@ -113,6 +114,16 @@ func (r *nodeRenderer) link(w util.BufWriter, src []byte, node ast.Node, enterin
 		w.WriteString("</a>")
 	}
 	return ast.WalkContinue, nil
+}
+
+// anchor writes an empty span that carries an extra ID.
+func (r *nodeRenderer) anchor(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	if entering {
+		w.WriteString(`<span id="`)
+		w.Write(util.EscapeHTML([]byte(node.(*anchor).id)))
+		w.WriteString(`"></span>`)
+	}
+	return ast.WalkSkipChildren, nil
 }
 
 // rawHTML shows inline HTML as text; comments (kb-lint directives among them) vanish.
