@@ -30,6 +30,8 @@
 //	                                 problems", "Common issues") section; a troubleshooting guide has a
 //	                                 heading with "Resolution", "Solution", "Fix" or "Workaround" and a
 //	                                 numbered list under it
+//	faq-questions           warning  an FAQ page has a question kb recognises: a heading (any level) ending in
+//	                                 "?" or starting with "Q:", or a paragraph starting with a bold question
 //	readability             warning  Flesch–Kincaid grade of the prose above lint.max_grade (default 9)
 //	jargon                  warning  a lint.jargon term in prose: whole words, any case
 //	single-topic            warning  more than 8 second-level sections (not in FAQ pages) or more than 1,500 words of prose

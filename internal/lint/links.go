@@ -148,10 +148,16 @@ func closestAnchor(q *content.Page, id string) string {
 	if q.Doc == nil {
 		return ""
 	}
-	for _, h := range q.Doc.Headings {
-		if d := editDistance(id, h.ID); d < bestD {
-			best, bestD = h.ID, d
+	try := func(a string) {
+		if d := editDistance(id, a); d < bestD {
+			best, bestD = a, d
 		}
+	}
+	for _, h := range q.Doc.Headings {
+		try(h.ID)
+	}
+	for _, a := range q.Doc.IDs {
+		try(a)
 	}
 	return best
 }

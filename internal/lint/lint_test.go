@@ -373,6 +373,27 @@ func TestTroubleshootingAndSingleTopic(t *testing.T) {
 	})
 }
 
+func TestFAQQuestions(t *testing.T) {
+	runCases(t, []ruleCase{
+		{name: "faq-questions none recognised",
+			files: map[string]string{"content/faq/x.md": fm + "## Billing\n\nWe take cards.\n\n- **Cards**: all of them.\n"},
+			want:  []string{"content/faq/x.md:1:1: warning: faq-questions"}, msg: "no questions kb recognises"},
+		{name: "faq-questions as Q: headings at any level, or in bold",
+			files: map[string]string{"content/faq/x.md": fm + "## Billing\n\n### Q: How do I pay\n\nBy card.\n",
+				"content/faq/y.md": fm + "**How do I pay?**\nBy card.\n",
+				"content/faq/z.md": fm + "#### Can I pay later?\n\nNo.\n"},
+			want: nil},
+		{name: "faq-questions only on FAQ pages",
+			files: map[string]string{"content/articles/x.md": fm + "No questions here.\n"},
+			want:  nil},
+		{name: "broken-link to a question in bold",
+			files: map[string]string{"content/faq/x.md": fm + "**How do I pay?**\nBy card.\n",
+				"content/articles/y.md": fm + "[a](/faq/x/#how-do-i-pay) [b](/faq/x/#how-do-i-play)\n"},
+			rules: []string{RuleBrokenLink},
+			want:  []string{"content/articles/y.md:7:31: error: broken-link"}, msg: "did you mean #how-do-i-pay?"},
+	})
+}
+
 func TestRelease(t *testing.T) {
 	runCases(t, []ruleCase{
 		{name: "release-docs",

@@ -301,7 +301,7 @@ var (
 		"solutions": true, "fix": true, "fixes": true, "fixing": true, "workaround": true}
 )
 
-// structure checks the troubleshooting and single-topic rules.
+// structure checks the troubleshooting, faq-questions and single-topic rules.
 func (c *checker) structure(e *emitter) {
 	p := e.p
 	d := p.Doc
@@ -338,6 +338,9 @@ func (c *checker) structure(e *emitter) {
 				e.page(RuleTroubleshoot, "the resolution section has no numbered steps: write the fix as a numbered list")
 			}
 		}
+	}
+	if c.on(RuleFAQQuestions) && p.Type == content.FAQ && len(d.Questions()) == 0 {
+		e.page(RuleFAQQuestions, "the FAQ page has no questions kb recognises: write each as a heading that ends in \"?\" (## How do I …?, at any level, \"Q:\" allowed) or as a paragraph that starts with the question in bold (**How do I …?**)")
 	}
 	if c.on(RuleSingleTopic) {
 		if p.Type != content.FAQ {

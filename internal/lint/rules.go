@@ -82,6 +82,7 @@ const (
 	RuleImageAlt       = "image-alt"
 	RuleScreenshots    = "screenshots"
 	RuleTroubleshoot   = "troubleshooting"
+	RuleFAQQuestions   = "faq-questions"
 	RuleReadability    = "readability"
 	RuleJargon         = "jargon"
 	RuleSingleTopic    = "single-topic"
@@ -138,6 +139,11 @@ var rules = []Rule{
 		Summary:   "A how-to guide has a \"Troubleshooting\" or \"Common errors\" section; a troubleshooting guide has a resolution section with numbered steps.",
 		Why:       "Customers who hit an error in the middle of a guide need the fix on the same page; a troubleshooting guide without steps does not fix anything.",
 		Fix:       "Add a \"## Troubleshooting\" (or \"## Common errors\") section to the guide. In a troubleshooting guide, put numbered steps under a \"Resolution\", \"Solution\" or \"Fix\" heading."},
+	{ID: RuleFAQQuestions, Default: Warning,
+		Checklist: "FAQs answer the questions customers ask, each with its own link",
+		Summary:   "An FAQ page has at least one question kb recognises: a heading that ends in \"?\" or starts with \"Q:\", or a paragraph that starts with a bold question.",
+		Why:       "kb lists an FAQ page's questions at its top, gives each its own link and search result, and marks them up for search engines. A page whose questions kb cannot see gets none of that.",
+		Fix:       "Write each question as a heading (## How do I change my email?, at any level, with or without \"Q:\") or as a paragraph that starts with the question in bold (**How do I change my email?**), with the answer below it."},
 	{ID: RuleReadability, Default: Warning,
 		Checklist: "Use simple, customer-friendly language",
 		Summary:   "The Flesch–Kincaid grade of the prose is at most lint.max_grade (default 9). Prose only: paragraphs and list items, not headings, tables or code; pages under 100 words are skipped.",

@@ -41,6 +41,7 @@ func extract(doc ast.Node, src []byte, d *Document) {
 	}()
 	ids := newIDs(HeadingSlug)
 	var headings []*ast.Heading
+	var boldQs []boldQ
 	section := -1
 	tables := 0
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
@@ -66,6 +67,10 @@ func extract(doc ast.Node, src []byte, d *Document) {
 			b := inlineBlock(n, src, d, Paragraph, sc)
 			b.Section = section
 			b.InList = inList(n)
+			if q, ok := boldQuestion(n, src, &b); ok && strings.TrimSpace(b.Text) != "" {
+				q.block = len(d.Blocks)
+				boldQs = append(boldQs, q)
+			}
 			d.addBlock(b)
 			return ast.WalkSkipChildren, nil
 		case *east.Table:
@@ -94,6 +99,15 @@ func extract(doc ast.Node, src []byte, d *Document) {
 		}
 		return ast.WalkContinue, nil
 	})
+	// FAQ questions written as bold paragraphs take IDs after the
+	// headings, which so keep GitHub's.
+	for _, q := range boldQs {
+		q.id = ids.generate(q.text)
+		q.node.SetAttributeString("id", []byte(q.id))
+		q.node = nil // the document keeps no node of the parse
+		d.IDs = append(d.IDs, q.id)
+		d.boldQs = append(d.boldQs, q)
+	}
 	oldHeadingIDs(headings, src, d, ids.used)
 }
 
