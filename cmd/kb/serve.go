@@ -21,6 +21,7 @@ import (
 
 	kb "github.com/octoacme/kb"
 	"github.com/octoacme/kb/internal/lint"
+	"github.com/octoacme/kb/internal/markdown"
 	"github.com/octoacme/kb/internal/release"
 	"github.com/octoacme/kb/internal/search"
 	"github.com/octoacme/kb/internal/server"
@@ -109,6 +110,7 @@ when the site has problems.`, stdout)
 		api = search.NewHandler(mem.Index, search.LogPath(absDir, u.Site.Config))
 		h.API = api
 		h.FormAction = formOrigins(u.Site.Config.Feedback.Endpoint)
+		h.FrameSrc = markdown.EmbedOrigins(u.Site.Config.Markdown.Embeds)
 	}
 	// The theme's inline scripts (embedded, and the site's own layouts) are
 	// the only inline scripts the Content-Security-Policy lets run.

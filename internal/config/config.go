@@ -6,7 +6,9 @@
 //
 //	title, description, base_url, language, support_url, copyright
 //	sections.<name>.{title, description, weight}
-//	markdown.unsafe              raw HTML in Markdown passes through when true
+//	markdown.html                raw HTML in Markdown: sanitize (default), escape or unsafe
+//	markdown.unsafe              true is the older spelling of markdown.html: unsafe
+//	markdown.embeds              hosts whose iframes sanitized HTML keeps
 //	feedback.endpoint            POST target of "Was this article helpful?"
 //	search.{index, log, synonyms}
 //	feeds.limit                  newest items per feed
@@ -71,7 +73,16 @@ type Section struct {
 
 // Markdown holds rendering options.
 type Markdown struct {
+	// HTML is what raw HTML in Markdown becomes: "sanitize" (the
+	// default: kept as far as an allowlist allows), "escape" (shown as
+	// text) or "unsafe" (passed through). After Parse it is always set.
+	HTML string `yaml:"html"`
+	// Unsafe: true is the older spelling of html: unsafe.
 	Unsafe bool `yaml:"unsafe"`
+	// Embeds are the hosts (www.youtube-nocookie.com) whose iframes
+	// sanitized raw HTML keeps; kb serve's Content-Security-Policy lets
+	// them be framed.
+	Embeds []string `yaml:"embeds"`
 }
 
 // Feedback configures the "Was this article helpful?" control.
@@ -155,6 +166,7 @@ func Default() *Config {
 		Language: "en",
 		Sections: map[string]Section{},
 		Search:   Search{Index: ".kb/search.bleve", Log: ".kb/search-log.jsonl"},
+		Markdown: Markdown{HTML: "sanitize"},
 		Feeds:    Feeds{Limit: 50},
 		Lint:     Lint{StaleAfterDays: 365, MaxGrade: 9, Rules: map[string]string{}},
 		Ready:    Ready{WindowDays: 30},
@@ -226,6 +238,9 @@ func (c *Config) validate() error {
 			c.BaseURL += "/"
 		}
 	}
+	if err := c.validateMarkdown(); err != nil {
+		return err
+	}
 	if c.Feeds.Limit <= 0 {
 		return c.Errorf("feeds.limit", "feeds.limit: must be a positive number, got %d", c.Feeds.Limit)
 	}
@@ -255,6 +270,40 @@ func (c *Config) validate() error {
 }
 
 var sectionName = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
+
+// hostName is a DNS host name, as markdown.embeds lists them.
+var hostName = regexp.MustCompile(`^(?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$`)
+
+func (c *Config) validateMarkdown() error {
+	m := &c.Markdown
+	switch m.HTML {
+	case "sanitize", "escape", "unsafe":
+	case "":
+		m.HTML = "sanitize"
+	default:
+		return c.Errorf("markdown.html", "markdown.html: unknown value %q (want sanitize, escape or unsafe)", m.HTML)
+	}
+	if m.Unsafe {
+		if c.Line("markdown.html") > 0 && m.HTML != "unsafe" {
+			return c.Errorf("markdown.unsafe", "markdown.unsafe: true contradicts markdown.html: %s; remove markdown.unsafe (it is the older spelling of html: unsafe)", m.HTML)
+		}
+		m.HTML = "unsafe"
+	}
+	for i, h := range m.Embeds {
+		h = strings.TrimSpace(h)
+		if !hostName.MatchString(h) {
+			msg := fmt.Sprintf("markdown.embeds: %q is not a host name", h)
+			if u, err := url.Parse(h); err == nil && u.Host != "" {
+				msg += fmt.Sprintf("; write %s", u.Hostname())
+			} else {
+				msg += " (want a host like www.youtube-nocookie.com)"
+			}
+			return c.Errorf("markdown.embeds", "%s", msg)
+		}
+		m.Embeds[i] = strings.ToLower(h)
+	}
+	return nil
+}
 
 // SectionTitle returns the display title of a section, from site.yaml or its folder name.
 func (c *Config) SectionTitle(name string) string {

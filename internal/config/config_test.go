@@ -82,3 +82,41 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestMarkdownKeys: markdown.html, its older spelling markdown.unsafe, and
+// markdown.embeds, with errors at their lines.
+func TestMarkdownKeys(t *testing.T) {
+	for _, tc := range []struct {
+		src, html, embeds, err string
+	}{
+		{"", "sanitize", "", ""},
+		{"markdown:\n  html: escape\n", "escape", "", ""},
+		{"markdown:\n  unsafe: true\n", "unsafe", "", ""},
+		{"markdown:\n  unsafe: true\n  html: unsafe\n", "unsafe", "", ""},
+		{"markdown:\n  unsafe: false\n", "sanitize", "", ""},
+		{"markdown:\n  embeds: [www.YouTube-nocookie.com, player.vimeo.com]\n", "sanitize", "www.youtube-nocookie.com player.vimeo.com", ""},
+		{"markdown:\n  html: loose\n", "", "", `site.yaml:2: markdown.html: unknown value "loose" (want sanitize, escape or unsafe)`},
+		{"markdown:\n  html: escape\n  unsafe: true\n", "", "", "site.yaml:3: markdown.unsafe: true contradicts markdown.html: escape"},
+		{"title: x\nmarkdown:\n  embeds:\n    - https://www.youtube.com/embed/\n", "", "", `site.yaml:3: markdown.embeds: "https://www.youtube.com/embed/" is not a host name; write www.youtube.com`},
+		{"markdown:\n  embeds: [localhost]\n", "", "", `site.yaml:2: markdown.embeds: "localhost" is not a host name (want a host like www.youtube-nocookie.com)`},
+		{"markdown:\n  sanitize: true\n", "", "", `site.yaml:2: unknown key "sanitize"`},
+	} {
+		c, err := Parse("site.yaml", []byte(tc.src))
+		if tc.err != "" {
+			if err == nil || !strings.HasPrefix(err.Error(), tc.err) {
+				t.Errorf("%q: error %v, want %q", tc.src, err, tc.err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%q: %v", tc.src, err)
+			continue
+		}
+		if c.Markdown.HTML != tc.html || strings.Join(c.Markdown.Embeds, " ") != tc.embeds {
+			t.Errorf("%q: html %q embeds %q, want %q %q", tc.src, c.Markdown.HTML, c.Markdown.Embeds, tc.html, tc.embeds)
+		}
+	}
+	if Default().Markdown.HTML != "sanitize" {
+		t.Error("the default is not sanitize")
+	}
+}

@@ -82,7 +82,7 @@ func lintFilesErr(files map[string]string, opts Options) (*Result, error) {
 			return nil, err
 		}
 	}
-	cs := content.Load(fsys, content.Options{Markdown: markdown.New(markdown.Options{})})
+	cs := content.Load(fsys, content.Options{Markdown: markdown.New(markdown.Options{HTML: cfg.Markdown.HTML, Embeds: cfg.Markdown.Embeds})})
 	static, _ := fs.Sub(fsys, "static")
 	if opts.Today.IsZero() && os.Getenv("SOURCE_DATE_EPOCH") == "" {
 		opts.Today = today
@@ -318,6 +318,14 @@ func TestBrokenLink(t *testing.T) {
 		{name: "broken-link reference links",
 			files: map[string]string{"content/articles/x.md": fm + "See [the guide][g].\n\n[g]: /articles/nope/\n"},
 			want:  []string{"content/articles/x.md:7:5: error: broken-link"}},
+		{name: "broken-link and image-alt in raw HTML, at the destination and the tag",
+			files: map[string]string{"content/articles/x.md": fm + "A <a href=\"/nope/\">link</a> and <img src=\"/images/shot.png\">.\n\n<div class=\"tabs\">\n  <a href='/faq/account/#nope'>b</a> <img alt=\"Shot\" src=\"/images/none.png\">\n</div>\n"},
+			rules: []string{RuleBrokenLink, RuleImageAlt},
+			want: []string{"content/articles/x.md:7:12: error: broken-link", "content/articles/x.md:7:33: error: image-alt",
+				"content/articles/x.md:10:12: error: broken-link", "content/articles/x.md:10:59: error: broken-link"}},
+		{name: "broken-link not in raw HTML shown as text",
+			files: map[string]string{"content/articles/x.md": fm + "A <a href=\"/nope/\">link</a>.\n", "site.yaml": "markdown: {html: escape}\n"},
+			want:  nil},
 		{name: "broken-link in lists and blockquotes",
 			files: map[string]string{"content/articles/x.md": fm + "- item [a](/nope/)\n  1. sub [b](/nope/)\n\n> quote [c](/nope/)\n> > deeper ![](/nope.png)\n"},
 			rules: []string{RuleBrokenLink, RuleImageAlt},

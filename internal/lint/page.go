@@ -277,8 +277,12 @@ func (c *checker) images(e *emitter) {
 	}
 }
 
-// imageEnd is the body offset after an image's closing parenthesis, or -1.
+// imageEnd is the body offset after an image's closing parenthesis (or
+// its tag, in raw HTML), or -1.
 func imageEnd(p *content.Page, l markdown.Link) int {
+	if l.End > 0 {
+		return l.End
+	}
 	if l.DestOffset < 0 {
 		return -1
 	}

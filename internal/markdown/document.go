@@ -16,7 +16,8 @@ type Document struct {
 	Lists      []List
 	Directives []Directive
 	// IDs are the IDs of elements other than headings that the HTML
-	// carries: FAQ questions written as bold paragraphs.
+	// carries: FAQ questions written as bold paragraphs, and elements of
+	// raw HTML (as sanitized, or as written when it passes through).
 	IDs []string
 	// Words counts the words of prose (paragraphs, list items, headings; not code).
 	Words int
@@ -42,7 +43,8 @@ type Heading struct {
 	Offset int
 }
 
-// Link is a link or an image in the body. Autolinks are links too.
+// Link is a link or an image in the body. Autolinks are links too, and so
+// are <a href> and <img src> in raw HTML, unless raw HTML is shown as text.
 type Link struct {
 	Dest   string
 	Text   string // link text, or an image's alt text
@@ -51,6 +53,9 @@ type Link struct {
 	// DestOffset is where the destination starts, or -1 when it is not
 	// literally in the source (reference links).
 	DestOffset int
+	// End is where a link or image written in raw HTML ends (after its
+	// tag); 0 for Markdown ones.
+	End int
 }
 
 // BlockKind says what a prose block is.

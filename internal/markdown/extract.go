@@ -12,6 +12,7 @@ import (
 
 	"github.com/yuin/goldmark/ast"
 	east "github.com/yuin/goldmark/extension/ast"
+	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
 )
 
@@ -21,13 +22,19 @@ type scratch struct {
 	buf    []byte
 	spans  []Span
 	blocks []Block
+	// raws are the raw HTML nodes met; rawLinks says their links count,
+	// rawIDs that their IDs are the page's as written (HTMLUnsafe).
+	raws             []ast.Node
+	rawLinks, rawIDs bool
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 
 // extract walks a parsed document once: it sets heading IDs and fills d.
-func extract(doc ast.Node, src []byte, d *Document) {
+func (cv *Converter) extract(doc ast.Node, src []byte, d *Document) {
 	sc := scratchPool.Get().(*scratch)
+	sc.raws = sc.raws[:0]
+	sc.rawLinks, sc.rawIDs = cv.opts.HTML != HTMLEscape, cv.opts.HTML == HTMLUnsafe
 	d.Blocks = sc.blocks[:0] // grown in the scratch, copied out at its size
 	defer func() {
 		sc.blocks = d.Blocks
@@ -37,6 +44,8 @@ func extract(doc ast.Node, src []byte, d *Document) {
 		}
 		clear(sc.blocks) // keep no page's text alive
 		sc.blocks = sc.blocks[:0]
+		clear(sc.raws)
+		sc.raws = sc.raws[:0]
 		scratchPool.Put(sc)
 	}()
 	ids := newIDs(HeadingSlug)
@@ -84,15 +93,9 @@ func extract(doc ast.Node, src []byte, d *Document) {
 		case *ast.List:
 			d.Lists = append(d.Lists, List{Ordered: n.IsOrdered(), Items: n.ChildCount(), Offset: blockOffset(n), Section: section})
 		case *ast.HTMLBlock:
-			var raw []byte
-			for i := 0; i < n.Lines().Len(); i++ {
-				seg := n.Lines().At(i)
-				raw = append(raw, seg.Value(src)...)
-			}
-			if n.HasClosure() {
-				raw = append(raw, n.ClosureLine.Value(src)...)
-			}
+			raw, segs := rawBytes(n, src)
 			d.addDirectives(raw, blockOffset(n))
+			sc.raw(n, raw, segs, d)
 			return ast.WalkSkipChildren, nil
 		case *ast.FencedCodeBlock, *ast.CodeBlock:
 			return ast.WalkSkipChildren, nil
@@ -109,6 +112,18 @@ func extract(doc ast.Node, src []byte, d *Document) {
 		d.boldQs = append(d.boldQs, q)
 	}
 	oldHeadingIDs(headings, src, d, ids.used)
+	if cv.sanitizer != nil && len(sc.raws) > 0 {
+		cv.sanitizer.sanitize(sc.raws, src, d, ids.used)
+	}
+}
+
+// raw notes a raw HTML node: its links and images are the page's (unless
+// raw HTML is shown as text), and the sanitizer needs it.
+func (sc *scratch) raw(n ast.Node, raw []byte, segs []text.Segment, d *Document) {
+	sc.raws = append(sc.raws, n)
+	if sc.rawLinks {
+		rawLinks(raw, segs, d, sc.rawIDs)
+	}
 }
 
 // oldHeadingIDs gives each heading whose ID kb made differently before it
@@ -208,16 +223,13 @@ func inlineBlock(n ast.Node, src []byte, d *Document, kind BlockKind, sc *scratc
 				d.Links = append(d.Links, Link{Dest: string(c.Destination), Text: alt, Image: true, Offset: c.Pos(), DestOffset: destOffset(src, c.Pos(), c.Destination)})
 				space()
 			case *ast.RawHTML:
-				var raw []byte
-				for i := 0; i < c.Segments.Len(); i++ {
-					seg := c.Segments.At(i)
-					raw = append(raw, seg.Value(src)...)
-				}
+				raw, segs := rawBytes(c, src)
 				off := -1
-				if c.Segments.Len() > 0 {
-					off = c.Segments.At(0).Start
+				if len(segs) > 0 {
+					off = segs[0].Start
 				}
 				d.addDirectives(raw, off)
+				sc.raw(c, raw, segs, d)
 			case *east.FootnoteLink, *east.FootnoteBacklink:
 				// a reference mark, not words
 			default:

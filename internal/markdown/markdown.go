@@ -20,8 +20,9 @@
 //     [!IMPORTANT], [!WARNING] or [!CAUTION] becomes a labelled callout box.
 //   - Images with loading="lazy", decoding="async", and width and height when
 //     the Options.ImageSize lookup knows them.
-//   - Raw HTML is escaped and shown as text, and HTML comments are dropped,
-//     unless Options.Unsafe is set.
+//   - Raw HTML sanitized against an allowlist (Options.HTML: rawhtml.go),
+//     or escaped and shown as text, or passed through; HTML comments are
+//     dropped unless it is passed through.
 //   - Limits that keep hostile input cheap (limits.go): block quotes and
 //     lists nest at most MaxNesting deep, tables are at most MaxTableColumns
 //     wide, and only modest code blocks are highlighted.
@@ -45,8 +46,12 @@ import (
 
 // Options configure a Converter.
 type Options struct {
-	// Unsafe passes raw HTML through (site.yaml markdown.unsafe).
-	Unsafe bool
+	// HTML is what happens to raw HTML (site.yaml markdown.html):
+	// HTMLSanitize (also ""), HTMLEscape or HTMLUnsafe.
+	HTML string
+	// Embeds are the hosts iframes may come from when raw HTML is
+	// sanitized (site.yaml markdown.embeds).
+	Embeds []string
 	// ImageSize returns the pixel size of a site image by its URL path
 	// ("/images/x.png"), for width and height attributes.
 	ImageSize func(path string) (w, h int, ok bool)
@@ -71,6 +76,8 @@ func linkifyExt(stock bool) goldmark.Extender {
 type Converter struct {
 	md   goldmark.Markdown
 	opts Options
+	// sanitizer is set in sanitize mode.
+	sanitizer *sanitizer
 }
 
 // New returns a Converter configured once for a whole site.
@@ -78,10 +85,16 @@ func New(opts Options) *Converter {
 	if opts.BasePath == "" {
 		opts.BasePath = "/"
 	}
+	if opts.HTML == "" {
+		opts.HTML = HTMLSanitize
+	}
 	c := &Converter{opts: opts}
 	var rendererOpts []renderer.Option
-	if opts.Unsafe {
+	switch opts.HTML {
+	case HTMLUnsafe:
 		rendererOpts = append(rendererOpts, html.WithUnsafe())
+	case HTMLSanitize:
+		c.sanitizer = newSanitizer(opts)
 	}
 	c.md = goldmark.New(
 		// goldmark's parser with block quotes and lists nested at most
@@ -121,7 +134,7 @@ var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 func (c *Converter) Convert(src []byte, pageURL string) (*Document, error) {
 	doc := c.md.Parser().Parse(text.NewReader(src))
 	d := &Document{}
-	extract(doc, src, d)
+	c.extract(doc, src, d)
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer bufPool.Put(buf)
@@ -141,7 +154,7 @@ func (c *Converter) Convert(src []byte, pageURL string) (*Document, error) {
 func (c *Converter) Analyze(src []byte) *Document {
 	doc := c.md.Parser().Parse(text.NewReader(src))
 	d := &Document{}
-	extract(doc, src, d)
+	c.extract(doc, src, d)
 	return d
 }
 

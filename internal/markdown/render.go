@@ -25,10 +25,26 @@ func (r *nodeRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 	reg.Register(ast.KindImage, r.image)
 	reg.Register(ast.KindLink, r.link)
 	reg.Register(kindAnchor, r.anchor)
-	if !r.opts.Unsafe {
+	reg.Register(kindSafeHTML, r.safeHTML)
+	reg.Register(kindSafeHTMLBlock, r.safeHTML)
+	if r.opts.HTML != HTMLUnsafe {
 		reg.Register(ast.KindRawHTML, r.rawHTML)
 		reg.Register(ast.KindHTMLBlock, r.htmlBlock)
 	}
+}
+
+// safeHTML writes raw HTML that the sanitizer let through (rawhtml.go).
+func (r *nodeRenderer) safeHTML(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	if entering {
+		switch n := node.(type) {
+		case *safeHTML:
+			w.Write(n.html)
+		case *safeHTMLBlock:
+			w.Write(n.html)
+			w.WriteByte('\n')
+		}
+	}
+	return ast.WalkSkipChildren, nil
 }
 
 func (r *nodeRenderer) callout(w util.BufWriter, src []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
@@ -71,7 +87,7 @@ func (r *nodeRenderer) image(w util.BufWriter, src []byte, node ast.Node, enteri
 	n := node.(*ast.Image)
 	dest := r.url(n.Destination)
 	w.WriteString(`<img src="`)
-	if r.opts.Unsafe || !html.IsDangerousURL(dest) {
+	if r.opts.HTML == HTMLUnsafe || !html.IsDangerousURL(dest) {
 		w.Write(util.EscapeHTML(dest))
 	}
 	w.WriteString(`" alt="`)
@@ -100,7 +116,7 @@ func (r *nodeRenderer) link(w util.BufWriter, src []byte, node ast.Node, enterin
 	if entering {
 		dest := r.url(n.Destination)
 		w.WriteString(`<a href="`)
-		if r.opts.Unsafe || !html.IsDangerousURL(dest) {
+		if r.opts.HTML == HTMLUnsafe || !html.IsDangerousURL(dest) {
 			w.Write(util.EscapeHTML(dest))
 		}
 		w.WriteByte('"')

@@ -126,7 +126,7 @@ func loadFiles(dir string, theme fs.FS, skipHTML bool, files map[string][]byte) 
 		return nil, inputErr(fmt.Errorf("site folder %s: %w", dir, errors.Unwrap(err)))
 	}
 	th := render.NewTheme(siteFS, theme)
-	conv := markdown.New(markdown.Options{Unsafe: cfg.Markdown.Unsafe, ImageSize: th.ImageSizer(), BasePath: cfg.BasePath()})
+	conv := markdown.New(markdown.Options{HTML: cfg.Markdown.HTML, Embeds: cfg.Markdown.Embeds, ImageSize: th.ImageSizer(), BasePath: cfg.BasePath()})
 	cs := content.Load(siteFS, content.Options{Markdown: conv, MaxFileBytes: cfg.Limits.MaxFileBytes, SkipHTML: skipHTML, Files: files})
 	return &Loaded{Config: cfg, Theme: th, Content: cs}, nil
 }
