@@ -12,7 +12,9 @@
 //	feedback.endpoint            POST target of "Was this article helpful?"
 //	search.{index, log, synonyms}
 //	feeds.limit                  newest items per feed
-//	lint.{stale_after_days, max_grade, jargon, rules}
+//	lint.{stale_after_days, max_grade, jargon, rules, baseline}
+//	lint.related_links.body_links, lint.prerequisites.{when, headings},
+//	lint.troubleshooting.headings
 //	ready.window_days            docs count as updated for a release within this many days before it
 //	support.{liaison, email, channels}
 //	limits.max_file_bytes        a content file larger than this stops the build
@@ -28,6 +30,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -117,7 +120,42 @@ type Lint struct {
 	MaxGrade       float64           `yaml:"max_grade"`
 	Jargon         Jargon            `yaml:"jargon"`
 	Rules          map[string]string `yaml:"rules"`
+	// Baseline is a file of accepted findings (kb lint --write-baseline),
+	// relative to the site folder: kb lint, kb build and kb serve fail
+	// only on findings it does not hold.
+	Baseline        string          `yaml:"baseline"`
+	RelatedLinks    RelatedLinks    `yaml:"related_links"`
+	Prerequisites   Prerequisites   `yaml:"prerequisites"`
+	Troubleshooting Troubleshooting `yaml:"troubleshooting"`
 }
+
+// RelatedLinks configures the related-links rule.
+type RelatedLinks struct {
+	// BodyLinks is how many other pages a page's body must link to for it
+	// to need no related: entries (0: only related: counts).
+	BodyLinks int `yaml:"body_links"`
+}
+
+// Prerequisites configures the prerequisites rule.
+type Prerequisites struct {
+	// When is "steps" (how-to and troubleshooting guides with numbered
+	// steps state prerequisites) or "always" (every one does).
+	When string `yaml:"when"`
+	// Headings are what a prerequisites section's heading contains (any case).
+	Headings []string `yaml:"headings"`
+}
+
+// Troubleshooting configures the troubleshooting rule.
+type Troubleshooting struct {
+	// Headings are what a troubleshooting section's heading contains (any case).
+	Headings []string `yaml:"headings"`
+}
+
+// The headings the prerequisites and troubleshooting rules look for by default.
+var (
+	DefaultPrerequisiteHeadings    = []string{"prerequisites", "requirements", "before you begin", "before you start"}
+	DefaultTroubleshootingHeadings = []string{"troubleshoot", "common error", "common problem", "common issue"}
+)
 
 // Jargon is the lint.jargon list: terms to avoid, each with an optional plainer suggestion.
 type Jargon []JargonTerm
@@ -168,11 +206,14 @@ func Default() *Config {
 		Search:   Search{Index: ".kb/search.bleve", Log: ".kb/search-log.jsonl"},
 		Markdown: Markdown{HTML: "sanitize"},
 		Feeds:    Feeds{Limit: 50},
-		Lint:     Lint{StaleAfterDays: 365, MaxGrade: 9, Rules: map[string]string{}},
-		Ready:    Ready{WindowDays: 30},
-		Limits:   Limits{MaxFileBytes: 8 << 20},
-		File:     FileName,
-		lines:    map[string]int{},
+		Lint: Lint{StaleAfterDays: 365, MaxGrade: 9, Rules: map[string]string{},
+			RelatedLinks:    RelatedLinks{BodyLinks: 1},
+			Prerequisites:   Prerequisites{When: "steps", Headings: slices.Clone(DefaultPrerequisiteHeadings)},
+			Troubleshooting: Troubleshooting{Headings: slices.Clone(DefaultTroubleshootingHeadings)}},
+		Ready:  Ready{WindowDays: 30},
+		Limits: Limits{MaxFileBytes: 8 << 20},
+		File:   FileName,
+		lines:  map[string]int{},
 	}
 }
 
@@ -250,6 +291,9 @@ func (c *Config) validate() error {
 	if c.Lint.MaxGrade <= 0 {
 		return c.Errorf("lint.max_grade", "lint.max_grade: must be a positive grade level, got %v", c.Lint.MaxGrade)
 	}
+	if err := c.validateLint(); err != nil {
+		return err
+	}
 	if c.Ready.WindowDays < 0 {
 		return c.Errorf("ready.window_days", "ready.window_days: must not be negative")
 	}
@@ -270,6 +314,32 @@ func (c *Config) validate() error {
 }
 
 var sectionName = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
+
+func (c *Config) validateLint() error {
+	l := &c.Lint
+	if l.RelatedLinks.BodyLinks < 0 {
+		return c.Errorf("lint.related_links.body_links", "lint.related_links.body_links: must not be negative (0: only related: counts)")
+	}
+	switch l.Prerequisites.When {
+	case "steps", "always":
+	default:
+		return c.Errorf("lint.prerequisites.when", "lint.prerequisites.when: unknown value %q (want steps or always)", l.Prerequisites.When)
+	}
+	for _, h := range []struct {
+		key  string
+		list []string
+	}{{"lint.prerequisites.headings", l.Prerequisites.Headings}, {"lint.troubleshooting.headings", l.Troubleshooting.Headings}} {
+		for i, v := range h.list {
+			if strings.TrimSpace(v) == "" {
+				return c.Errorf(h.key, "%s: entry %d is empty", h.key, i+1)
+			}
+		}
+	}
+	if strings.TrimSpace(l.Baseline) == "" && c.Line("lint.baseline") > 0 {
+		return c.Errorf("lint.baseline", "lint.baseline: must not be empty (leave it out for no baseline)")
+	}
+	return nil
+}
 
 // hostName is a DNS host name, as markdown.embeds lists them.
 var hostName = regexp.MustCompile(`^(?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$`)

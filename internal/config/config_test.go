@@ -120,3 +120,32 @@ func TestMarkdownKeys(t *testing.T) {
 		t.Error("the default is not sanitize")
 	}
 }
+
+// TestLintKeys: the settings of the rules that fit existing documentation.
+func TestLintKeys(t *testing.T) {
+	c, err := Parse("site.yaml", []byte("lint:\n  baseline: lint-baseline.json\n  related_links: {body_links: 2}\n"+
+		"  prerequisites:\n    when: always\n    headings: [What you need]\n  troubleshooting:\n    headings: [If it fails]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := c.Lint
+	if l.Baseline != "lint-baseline.json" || l.RelatedLinks.BodyLinks != 2 || l.Prerequisites.When != "always" ||
+		strings.Join(l.Prerequisites.Headings, ",") != "What you need" || strings.Join(l.Troubleshooting.Headings, ",") != "If it fails" {
+		t.Errorf("lint = %+v", l)
+	}
+	d := Default().Lint
+	if d.RelatedLinks.BodyLinks != 1 || d.Prerequisites.When != "steps" || len(d.Prerequisites.Headings) != 4 || len(d.Troubleshooting.Headings) != 4 {
+		t.Errorf("defaults = %+v", d)
+	}
+	for src, want := range map[string]string{
+		"lint:\n  related_links: {body_links: -1}\n":           "site.yaml:2: lint.related_links.body_links: must not be negative",
+		"lint:\n  prerequisites:\n    when: sometimes\n":       `site.yaml:3: lint.prerequisites.when: unknown value "sometimes" (want steps or always)`,
+		"lint:\n  troubleshooting:\n    headings: [a, \"\"]\n": "site.yaml:3: lint.troubleshooting.headings: entry 2 is empty",
+		"lint:\n  baseline: \"\"\n":                            "site.yaml:2: lint.baseline: must not be empty",
+		"lint:\n  related_links: {count: 1}\n":                 `site.yaml:2: unknown key "count"`,
+	} {
+		if _, err := Parse("site.yaml", []byte(src)); err == nil || !strings.HasPrefix(err.Error(), want) {
+			t.Errorf("%q: error %v, want %q", src, err, want)
+		}
+	}
+}

@@ -486,3 +486,74 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// dedupe reports each key a mapping of the front matter sets twice, as one
+// error at the second naming both lines, and returns the front matter with
+// only the last of each (the one kb's fields read), so that decoding it
+// does not fail as well. Nodes without duplicates are returned as they are.
+func dedupe(file string, n *yaml.Node, path string, depth int) (*yaml.Node, []error) {
+	if n.Kind != yaml.MappingNode && n.Kind != yaml.SequenceNode || depth >= maxRecordDepth {
+		return n, nil
+	}
+	var errs []error
+	var out *yaml.Node // a copy, once something below changed
+	change := func(i int, c *yaml.Node) {
+		if out == nil {
+			cp := *n
+			cp.Content = append([]*yaml.Node(nil), n.Content...)
+			out = &cp
+		}
+		out.Content[i] = c
+	}
+	if n.Kind == yaml.SequenceNode {
+		for i, c := range n.Content {
+			if d, e := dedupe(file, c, path+"."+strconv.Itoa(i), depth+1); d != c || len(e) > 0 {
+				errs = append(errs, e...)
+				change(i, d)
+			}
+		}
+		if out == nil {
+			return n, errs
+		}
+		return out, errs
+	}
+	last := map[string]int{} // key → index of its last occurrence
+	first := map[string]*yaml.Node{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := n.Content[i]
+		key := path + k.Value
+		if path != "" {
+			key = path + "." + k.Value
+		}
+		if f, dup := first[k.Value]; dup {
+			msg := fmt.Sprintf("%s: set twice, on lines %d and %d; kb uses the one on line %d, so delete the other", key, f.Line, k.Line, k.Line)
+			if f.Line == k.Line {
+				msg = fmt.Sprintf("%s: set twice on line %d; kb uses the last, so delete the other", key, k.Line)
+			}
+			errs = append(errs, &Error{File: file, Pos: Pos{Line: k.Line, Col: k.Column}, Field: key, Msg: msg})
+		} else {
+			first[k.Value] = k
+		}
+		last[k.Value] = i
+		if d, e := dedupe(file, n.Content[i+1], key, depth+1); d != n.Content[i+1] || len(e) > 0 {
+			errs = append(errs, e...)
+			change(i+1, d)
+		}
+	}
+	if len(last)*2 == len(n.Content) && out == nil {
+		return n, errs
+	}
+	src := n.Content
+	if out != nil {
+		src = out.Content
+	}
+	kept := make([]*yaml.Node, 0, len(last)*2)
+	for i := 0; i+1 < len(src); i += 2 {
+		if last[src[i].Value] == i {
+			kept = append(kept, src[i], src[i+1])
+		}
+	}
+	cp := *n
+	cp.Content = kept
+	return &cp, errs
+}
