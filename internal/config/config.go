@@ -65,6 +65,9 @@ type Config struct {
 	lines map[string]int
 	// File is the path the configuration was read from, for messages.
 	File string `yaml:"-"`
+	// Dir is the site folder Load read it from ("" for Parse), which
+	// relative paths such as lint.baseline start from.
+	Dir string `yaml:"-"`
 }
 
 // Section describes one content section (a folder under content/).
@@ -222,12 +225,18 @@ func Load(dir string) (*Config, error) {
 	path := filepath.Join(dir, FileName)
 	data, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
-		return Default(), nil
+		c := Default()
+		c.Dir = dir
+		return c, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	return Parse(FileName, data)
+	c, err := Parse(FileName, data)
+	if c != nil {
+		c.Dir = dir
+	}
+	return c, err
 }
 
 // Parse parses the bytes of a site.yaml; name is used in messages.

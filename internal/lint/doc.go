@@ -98,6 +98,16 @@
 // directive or entry that names an unknown rule, or suppresses nothing, is a
 // suppression finding.
 //
+// # Baselines
+//
+// A Baseline (baseline.go) holds accepted findings: kb lint
+// --write-baseline writes one, and Check leaves the findings it holds out
+// of Result.Findings (Result.Baselined has them), with Options.Baseline or
+// else site.yaml's lint.baseline, which kb build and kb serve so honour
+// too. Findings match entries by rule, file and Finding.Fingerprint: a hash
+// of the rule and the offending text, not of the line, so that edits
+// elsewhere in a file do not raise them again.
+//
 // # Positions
 //
 // Findings carry 1-based lines and columns of the file as it is on disk,
@@ -120,6 +130,8 @@
 // Write reports findings as text (path:line:col: level: rule: message,
 // sorted by path, line and column, then a summary line), JSON (JSONReport),
 // GitHub Actions workflow commands (WriteGitHub, with WriteStepSummary for
-// $GITHUB_STEP_SUMMARY) or SARIF 2.1.0 (WriteSARIF). docs/lint.md documents
-// each rule, the JSON schema and a GitHub Actions workflow.
+// $GITHUB_STEP_SUMMARY) or SARIF 2.1.0 (WriteSARIF, with baselineState
+// when a baseline applied); each says how many findings a baseline held.
+// docs/lint.md documents each rule, the JSON schema, baselines and a
+// GitHub Actions workflow.
 package lint

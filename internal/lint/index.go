@@ -54,6 +54,10 @@ type Index struct {
 	inbound []int
 	// checked says a Check has run: the link counts are complete.
 	checked bool
+	// baseline is site.yaml's lint.baseline, read at the first Check.
+	baseline     *Baseline
+	baselineErr  error
+	baselineRead bool
 }
 
 // NewIndex indexes a site's pages for Check. opts.Drafts and

@@ -35,6 +35,9 @@ type Finding struct {
 	Rule    string `json:"rule"`
 	Level   Level  `json:"level"`
 	Message string `json:"message"`
+	// Fingerprint identifies the finding within its file for baselines:
+	// a hash of the rule and the offending text, not of the line.
+	Fingerprint string `json:"fingerprint"`
 
 	// lineHash identifies the text of the finding's line, for SARIF fingerprints.
 	lineHash string
@@ -73,6 +76,11 @@ type Options struct {
 	// content/articles/x.md). The whole site is still read, so links,
 	// duplicate titles and orphans are judged against every page.
 	Report func(file string) bool
+	// Baseline holds the findings to accept (see baseline.go); nil means
+	// site.yaml's lint.baseline, when it is set (read once per Index).
+	Baseline *Baseline
+	// NoBaseline reports every finding, whatever Baseline and site.yaml say.
+	NoBaseline bool
 }
 
 // Result is the outcome of Check.
@@ -85,6 +93,12 @@ type Result struct {
 	// Options.Report named, and (on an Index checked before) the pages
 	// whose orphan state the re-checked links changed.
 	Checked []string
+	// Baseline is the baseline applied, if any. Baselined are the findings
+	// it holds, left out of Findings (sorted likewise); Fixed counts its
+	// entries for the checked files that no finding matched any more.
+	Baseline  *Baseline
+	Baselined []Finding
+	Fixed     int
 }
 
 // Count returns the number of findings at a level.
@@ -140,8 +154,27 @@ func (x *Index) Check(opts Options) (*Result, error) {
 		}
 	}
 	today = time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC)
+	base := opts.Baseline
+	if base == nil && !opts.NoBaseline {
+		if !x.baselineRead {
+			x.baseline, x.baselineErr = siteBaseline(cfg)
+			x.baselineRead = true
+		}
+		if x.baselineErr != nil {
+			return nil, x.baselineErr
+		}
+		base = x.baseline
+	}
+	if opts.NoBaseline {
+		base = nil
+	}
 	c := &checker{Index: x, levels: levels, today: today, opts: opts, jargon: newJargon(cfg.Lint.Jargon)}
-	return c.run(), nil
+	res := c.run()
+	if base != nil {
+		res.Baseline = base
+		res.Findings, res.Baselined, res.Fixed = base.apply(res.Findings, res.Checked)
+	}
+	return res, nil
 }
 
 // checker holds what every rule needs; it is read-only once built, so pages
@@ -196,9 +229,13 @@ func (c *checker) run() *Result {
 		}
 		f := Finding{File: e.File, Line: max(e.Pos.Line, 1), Col: max(e.Pos.Col, 1), Rule: rule, Level: c.levels[rule], Message: e.Msg}
 		f.EndLine, f.EndCol = f.Line, f.Col
+		// The offending text is the value from the position on; a file
+		// that did not load has only its message.
+		f.Fingerprint = fingerprint(rule, e.Msg)
 		if p := c.byFile[e.File]; p != nil {
 			li := c.emitter(p).line(f.Line)
 			f.EndCol, f.lineHash = max(li.endCol, f.Col), li.hash
+			f.Fingerprint = fingerprint(rule, columns(p.LineText(f.Line), f.Col, 0))
 		}
 		if c.inUniverse[e.File] {
 			byFile[e.File] = append(byFile[e.File], f) // suppressible like the page's other findings
@@ -406,14 +443,27 @@ func (e *emitter) add(rule string, start, end content.Pos, msg string) {
 	if end.Line < start.Line || (end.Line == start.Line && end.Col < start.Col) {
 		end = start
 	}
+	text := ""
+	if !pageWide[rule] {
+		to := end.Col
+		if end.Line != start.Line {
+			to = 0 // to the end of the first line
+		}
+		text = columns(e.p.LineText(start.Line), start.Col, to)
+	}
 	e.out = append(e.out, Finding{File: e.p.File, Line: start.Line, Col: start.Col, EndLine: end.Line, EndCol: end.Col,
-		Rule: rule, Level: lv, Message: msg, lineHash: e.line(start.Line).hash})
+		Rule: rule, Level: lv, Message: msg, Fingerprint: fingerprint(rule, text), lineHash: e.line(start.Line).hash})
 }
 
-// page reports a finding about the whole page, at line 1.
+// page reports a finding about the whole page, at line 1: it has no
+// offending text.
 func (e *emitter) page(rule, msg string) {
 	start := content.Pos{Line: 1, Col: 1}
+	n := len(e.out)
 	e.add(rule, start, content.Pos{Line: 1, Col: e.lineEnd(1, 1)}, msg)
+	if len(e.out) > n {
+		e.out[n].Fingerprint = fingerprint(rule, "")
+	}
 }
 
 // field reports a finding at a front-matter value (or its nearest parent key).

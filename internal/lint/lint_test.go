@@ -64,6 +64,18 @@ func lintFiles(t *testing.T, files map[string]string, opts Options) *Result {
 }
 
 func lintFilesErr(files map[string]string, opts Options) (*Result, error) {
+	cfg := config.Default()
+	if y, ok := files["site.yaml"]; ok {
+		var err error
+		if cfg, err = config.Parse("site.yaml", []byte(y)); err != nil {
+			return nil, err
+		}
+	}
+	return lintFilesCfg(files, cfg, opts)
+}
+
+// lintFilesCfg lints the base site plus files with a configuration.
+func lintFilesCfg(files map[string]string, cfg *config.Config, opts Options) (*Result, error) {
 	fsys := fstest.MapFS{}
 	for name, data := range base {
 		fsys[name] = &fstest.MapFile{Data: []byte(data)}
@@ -74,13 +86,6 @@ func lintFilesErr(files map[string]string, opts Options) (*Result, error) {
 			continue
 		}
 		fsys[name] = &fstest.MapFile{Data: []byte(data)}
-	}
-	cfg := config.Default()
-	if y, ok := files["site.yaml"]; ok {
-		var err error
-		if cfg, err = config.Parse("site.yaml", []byte(y)); err != nil {
-			return nil, err
-		}
 	}
 	cs := content.Load(fsys, content.Options{Markdown: markdown.New(markdown.Options{HTML: cfg.Markdown.HTML, Embeds: cfg.Markdown.Embeds})})
 	static, _ := fs.Sub(fsys, "static")
