@@ -23,7 +23,7 @@ func runLint(ctx context.Context, args []string, stdout, stderr io.Writer) error
 Check the site's pages against the documentation checklist: titles,
 prerequisites, last-updated dates, related links, broken links and images,
 alt text, screenshots, troubleshooting sections, readability, jargon,
-single-topic pages, release docs and known-issue workarounds. Run
+single-topic pages, FAQ questions, release docs and known-issue workarounds. Run
 "kb lint --list-rules" for the rules and their levels; site.yaml's
 lint.rules changes levels, and <!-- kb-lint-disable rule --> comments or
 front matter lint: {disable: [rule]} suppress findings.

@@ -497,19 +497,23 @@ func dedupe(file string, n *yaml.Node, path string, depth int) (*yaml.Node, []er
 	}
 	var errs []error
 	var out *yaml.Node // a copy, once something below changed
-	change := func(i int, c *yaml.Node) {
+	change := func(out *yaml.Node, i int, c *yaml.Node) *yaml.Node {
 		if out == nil {
 			cp := *n
 			cp.Content = append([]*yaml.Node(nil), n.Content...)
 			out = &cp
 		}
 		out.Content[i] = c
+		return out
 	}
 	if n.Kind == yaml.SequenceNode {
 		for i, c := range n.Content {
+			if c.Kind != yaml.MappingNode && c.Kind != yaml.SequenceNode {
+				continue
+			}
 			if d, e := dedupe(file, c, path+"."+strconv.Itoa(i), depth+1); d != c || len(e) > 0 {
 				errs = append(errs, e...)
-				change(i, d)
+				out = change(out, i, d)
 			}
 		}
 		if out == nil {
@@ -517,11 +521,46 @@ func dedupe(file string, n *yaml.Node, path string, depth int) (*yaml.Node, []er
 		}
 		return out, errs
 	}
-	last := map[string]int{} // key → index of its last occurrence
-	first := map[string]*yaml.Node{}
+	// Most mappings are small and have no duplicate: found without
+	// allocating; a big one takes a map, not quadratic time.
+	dups := false
+	if len(n.Content) <= 64 {
+		for i := 0; i+1 < len(n.Content) && !dups; i += 2 {
+			for j := i + 2; j+1 < len(n.Content); j += 2 {
+				if n.Content[i].Value == n.Content[j].Value {
+					dups = true
+					break
+				}
+			}
+		}
+	} else {
+		seen := make(map[string]bool, len(n.Content)/2)
+		for i := 0; i+1 < len(n.Content) && !dups; i += 2 {
+			dups = seen[n.Content[i].Value]
+			seen[n.Content[i].Value] = true
+		}
+	}
+	var last map[string]int // key → index of its last occurrence
+	var first map[string]*yaml.Node
+	if dups {
+		last, first = map[string]int{}, map[string]*yaml.Node{}
+	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k := n.Content[i]
-		key := path + k.Value
+		if v := n.Content[i+1]; v.Kind == yaml.MappingNode || v.Kind == yaml.SequenceNode {
+			key := k.Value
+			if path != "" {
+				key = path + "." + k.Value
+			}
+			if d, e := dedupe(file, v, key, depth+1); d != v || len(e) > 0 {
+				errs = append(errs, e...)
+				out = change(out, i+1, d)
+			}
+		}
+		if !dups {
+			continue
+		}
+		key := k.Value
 		if path != "" {
 			key = path + "." + k.Value
 		}
@@ -535,13 +574,12 @@ func dedupe(file string, n *yaml.Node, path string, depth int) (*yaml.Node, []er
 			first[k.Value] = k
 		}
 		last[k.Value] = i
-		if d, e := dedupe(file, n.Content[i+1], key, depth+1); d != n.Content[i+1] || len(e) > 0 {
-			errs = append(errs, e...)
-			change(i+1, d)
-		}
 	}
-	if len(last)*2 == len(n.Content) && out == nil {
-		return n, errs
+	if !dups {
+		if out == nil {
+			return n, errs
+		}
+		return out, errs
 	}
 	src := n.Content
 	if out != nil {

@@ -22,6 +22,9 @@ type scratch struct {
 	buf    []byte
 	spans  []Span
 	blocks []Block
+	// headings and contents are the headings met and their text as shown.
+	headings []*ast.Heading
+	contents []string
 	// raws are the raw HTML nodes met; rawLinks says their links count,
 	// rawIDs that their IDs are the page's as written (HTMLUnsafe).
 	raws             []ast.Node
@@ -46,10 +49,12 @@ func (cv *Converter) extract(doc ast.Node, src []byte, d *Document) {
 		sc.blocks = sc.blocks[:0]
 		clear(sc.raws)
 		sc.raws = sc.raws[:0]
+		clear(sc.headings)
+		clear(sc.contents)
 		scratchPool.Put(sc)
 	}()
 	ids := newIDs(HeadingSlug)
-	var headings []*ast.Heading
+	headings, contents := sc.headings[:0], sc.contents[:0] // each heading's text as shown
 	var boldQs []boldQ
 	section := -1
 	tables := 0
@@ -66,7 +71,7 @@ func (cv *Converter) extract(doc ast.Node, src []byte, d *Document) {
 			content := headingText(n, src)
 			id := ids.generate(content)
 			n.SetAttributeString("id", []byte(id))
-			headings = append(headings, n)
+			headings, contents = append(headings, n), append(contents, content)
 			d.Headings = append(d.Headings, Heading{Level: n.Level, Text: strings.Join(strings.Fields(content), " "), ID: id, Offset: blockOffset(n)})
 			section = len(d.Headings) - 1
 			b.Section = section
@@ -111,7 +116,8 @@ func (cv *Converter) extract(doc ast.Node, src []byte, d *Document) {
 		d.IDs = append(d.IDs, q.id)
 		d.boldQs = append(d.boldQs, q)
 	}
-	oldHeadingIDs(headings, src, d, ids.used)
+	oldHeadingIDs(headings, contents, src, d, ids.used)
+	sc.headings, sc.contents = headings, contents
 	if cv.sanitizer != nil && len(sc.raws) > 0 {
 		cv.sanitizer.sanitize(sc.raws, src, d, ids.used)
 	}
@@ -130,11 +136,31 @@ func (sc *scratch) raw(n ast.Node, raw []byte, segs []text.Segment, d *Document)
 // matched GitHub (Slug, not HeadingSlug) that old ID as an extra anchor, so
 // that links written against it keep working: an empty <span id> at the
 // start of the heading. An old ID some element of the page now has is left
-// out.
-func oldHeadingIDs(headings []*ast.Heading, src []byte, d *Document, used map[string]bool) {
+// out. Most pages' headings give the same slug both ways, and then the old
+// IDs are the new ones: nothing to do.
+func oldHeadingIDs(headings []*ast.Heading, contents []string, src []byte, d *Document, used map[string]bool) {
+	var olds []string // the old text of each heading, once one differs
+	for i, n := range headings {
+		text, simple := d.Headings[i].Text, plainHeading(n, src)
+		if !simple {
+			text = strings.Join(strings.Fields(plainText(n, src)), " ")
+		}
+		if olds == nil && (!simple || !slugsAgree(contents[i])) {
+			olds = make([]string, i, len(headings))
+			for j := range i {
+				olds[j] = d.Headings[j].Text // the same IDs as now
+			}
+		}
+		if olds != nil {
+			olds = append(olds, text)
+		}
+	}
+	if olds == nil {
+		return
+	}
 	old := newIDs(Slug)
 	for i, n := range headings {
-		id := old.generate(strings.Join(strings.Fields(plainText(n, src)), " "))
+		id := old.generate(olds[i])
 		if id == d.Headings[i].ID || used[id] {
 			continue
 		}
@@ -142,6 +168,27 @@ func oldHeadingIDs(headings []*ast.Heading, src []byte, d *Document, used map[st
 		d.Headings[i].OldID = id
 		n.InsertBefore(n, n.FirstChild(), &anchor{id: id})
 	}
+}
+
+// plainHeading reports whether a heading is plain text (with emphasis,
+// code and links), without the entities, escapes, images, autolinks, raw
+// HTML or line breaks that make its old text differ from the one shown.
+func plainHeading(n ast.Node, src []byte) bool {
+	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+		switch c := c.(type) {
+		case *ast.Text:
+			if v := c.Segment.Value(src); c.SoftLineBreak() || c.HardLineBreak() || bytes.IndexByte(v, '&') >= 0 || bytes.IndexByte(v, '\\') >= 0 {
+				return false
+			}
+		case *ast.CodeSpan, *ast.Emphasis, *ast.Link:
+			if !plainHeading(c, src) {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 func (d *Document) addBlock(b Block) {

@@ -111,3 +111,30 @@ func TestHeadingIDs(t *testing.T) {
 		t.Errorf("heading texts %q, %q", d.Headings[1].Text, d.Headings[2].Text)
 	}
 }
+
+// TestSlugsAgree: the shortcut that skips old IDs says so only when the
+// two slugs agree, and does for ordinary headings.
+func TestSlugsAgree(t *testing.T) {
+	for _, s := range []string{"Reset a password", "Can't sign in?", "User & Directory", "a  b", " a", "a ", "a - b", "a-b", "-a",
+		"Étape 2 — Vérifier", "x² y", "tab\there", "no\u00a0break", "नमस्ते दुनिया", "Ⅻ", "", "???", "- -", "a_b", "(fixed in 3.5)", "‿x"} {
+		if slugsAgree(s) && Slug(s) != HeadingSlug(s) {
+			t.Errorf("slugsAgree(%q); Slug %q, HeadingSlug %q", s, Slug(s), HeadingSlug(s))
+		}
+	}
+	for _, s := range []string{"Reset a password", "Can't sign in?", "Cause 1: The file is too large", "What is the difference between an Owner, an Admin and a Member?", "Install on Windows or Mac"} {
+		if !slugsAgree(s) {
+			t.Errorf("slugsAgree(%q) is false", s)
+		}
+	}
+}
+
+func FuzzSlugsAgree(f *testing.F) {
+	for _, s := range []string{"User & Directory", "a  b", "Étape 2 — Vérifier", "नमस्ते", "Ⅻ\u00a0x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if slugsAgree(s) && Slug(s) != HeadingSlug(s) {
+			t.Errorf("slugsAgree(%q); Slug %q, HeadingSlug %q", s, Slug(s), HeadingSlug(s))
+		}
+	})
+}

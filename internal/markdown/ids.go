@@ -63,6 +63,28 @@ func Slug(text string) string {
 	return b.String()
 }
 
+// slugsAgree reports, without allocating, whether Slug and HeadingSlug
+// give text the same slug: no separator (space or "-") starts or ends it
+// or follows another once the characters both drop are gone, and nothing
+// is a separator to one and dropped or kept by the other.
+func slugsAgree(text string) bool {
+	sep, kept := 0, false
+	for _, r := range text {
+		switch {
+		case r == ' ' || r == '-':
+			sep++
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_':
+			if sep > 1 || sep == 1 && !kept {
+				return false
+			}
+			sep, kept = 0, true
+		case unicode.IsSpace(r) || r >= 0x80 && unicode.In(r, unicode.M, unicode.Nl, unicode.Pc, unicode.Other_Alphabetic):
+			return false
+		}
+	}
+	return sep == 0
+}
+
 // ids hands out unique IDs within one document.
 type ids struct {
 	slug func(string) string
