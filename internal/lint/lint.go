@@ -215,6 +215,7 @@ func (c *checker) run() *Result {
 	// Problems loading files: front matter that failed to parse, fields of
 	// the wrong kind, clashing URLs.
 	byFile := map[string][]Finding{}
+	lineCache := map[string]*emitter{}
 	for _, e := range s.Errors {
 		if e == nil || !c.reported(e.File) {
 			continue
@@ -233,9 +234,16 @@ func (c *checker) run() *Result {
 		// that did not load has only its message.
 		f.Fingerprint = fingerprint(rule, e.Msg)
 		if p := c.byFile[e.File]; p != nil {
-			li := c.emitter(p).line(f.Line)
+			em := lineCache[e.File]
+			if em == nil {
+				em = c.emitter(p) // one a file, so that its lines are read once
+				lineCache[e.File] = em
+			}
+			li := em.line(f.Line)
 			f.EndCol, f.lineHash = max(li.endCol, f.Col), li.hash
-			f.Fingerprint = fingerprint(rule, columns(p.LineText(f.Line), f.Col, 0))
+			if t, ok := em.textAt(content.Pos{Line: f.Line, Col: f.Col}, content.Pos{Line: f.Line + 1}); ok {
+				f.Fingerprint = fingerprint(rule, t)
+			}
 		}
 		if c.inUniverse[e.File] {
 			byFile[e.File] = append(byFile[e.File], f) // suppressible like the page's other findings
@@ -385,6 +393,7 @@ type emitter struct {
 type lineInfo struct {
 	endCol int    // the column after the last non-blank character
 	hash   string // of the trimmed text, for SARIF fingerprints
+	text   string // the text, for baseline fingerprints
 }
 
 func (e *emitter) line(n int) lineInfo {
@@ -393,12 +402,38 @@ func (e *emitter) line(n int) lineInfo {
 	}
 	t := strings.TrimRight(e.p.LineText(n), " \t")
 	sum := sha256.Sum256([]byte(strings.TrimSpace(t)))
-	li := lineInfo{endCol: utf8.RuneCountInString(t) + 1, hash: hex.EncodeToString(sum[:8])}
+	li := lineInfo{endCol: utf8.RuneCountInString(t) + 1, hash: hex.EncodeToString(sum[:8]), text: t}
 	if e.lines == nil {
 		e.lines = map[int]lineInfo{}
 	}
 	e.lines[n] = li
 	return li
+}
+
+// maxFingerprint bounds the offending text a fingerprint reads, and
+// fingerprintCol the column it starts from: a finding far along a huge
+// line (a hostile page) is fingerprinted by its message instead, so that
+// many findings on one line cost no more than the line.
+const (
+	maxFingerprint = 256
+	fingerprintCol = 4096
+)
+
+// textAt is the offending text between two positions (to the end of the
+// start's line when the end is on another), or false when it is too far
+// along its line to find cheaply.
+func (e *emitter) textAt(start, end content.Pos) (string, bool) {
+	if start.Col > fingerprintCol {
+		return "", false
+	}
+	to := end.Col
+	if end.Line != start.Line || to <= start.Col {
+		to = 0
+	}
+	if to == 0 || to > start.Col+maxFingerprint {
+		to = start.Col + maxFingerprint
+	}
+	return columns(e.line(start.Line).text, start.Col, to), true
 }
 
 // lineEnd is the column after the last non-blank character of a line, or from.
@@ -430,6 +465,12 @@ func newScratch() *scratch { return &scratch{syllables: newSyllableCache()} }
 func (c *checker) emitter(p *content.Page) *emitter { return &emitter{c: c, p: p} }
 
 func (e *emitter) add(rule string, start, end content.Pos, msg string) {
+	e.addText(rule, start, end, msg, nil)
+}
+
+// addText adds a finding whose offending text is known (text non-nil), or
+// else read from the positions.
+func (e *emitter) addText(rule string, start, end content.Pos, msg string, text *string) {
 	lv := e.c.levels[rule]
 	if lv == Off {
 		return
@@ -443,27 +484,29 @@ func (e *emitter) add(rule string, start, end content.Pos, msg string) {
 	if end.Line < start.Line || (end.Line == start.Line && end.Col < start.Col) {
 		end = start
 	}
-	text := ""
-	if !pageWide[rule] {
-		to := end.Col
-		if end.Line != start.Line {
-			to = 0 // to the end of the first line
+	fp := ""
+	switch {
+	case pageWide[rule]:
+		fp = fingerprint(rule, "")
+	case text != nil:
+		fp = fingerprint(rule, *text)
+	default:
+		if t, ok := e.textAt(start, end); ok {
+			fp = fingerprint(rule, t)
+		} else {
+			fp = fingerprint(rule, msg)
 		}
-		text = columns(e.p.LineText(start.Line), start.Col, to)
 	}
 	e.out = append(e.out, Finding{File: e.p.File, Line: start.Line, Col: start.Col, EndLine: end.Line, EndCol: end.Col,
-		Rule: rule, Level: lv, Message: msg, Fingerprint: fingerprint(rule, text), lineHash: e.line(start.Line).hash})
+		Rule: rule, Level: lv, Message: msg, Fingerprint: fp, lineHash: e.line(start.Line).hash})
 }
 
 // page reports a finding about the whole page, at line 1: it has no
 // offending text.
 func (e *emitter) page(rule, msg string) {
 	start := content.Pos{Line: 1, Col: 1}
-	n := len(e.out)
-	e.add(rule, start, content.Pos{Line: 1, Col: e.lineEnd(1, 1)}, msg)
-	if len(e.out) > n {
-		e.out[n].Fingerprint = fingerprint(rule, "")
-	}
+	none := ""
+	e.addText(rule, start, content.Pos{Line: 1, Col: e.lineEnd(1, 1)}, msg, &none)
 }
 
 // field reports a finding at a front-matter value (or its nearest parent key).
@@ -472,7 +515,8 @@ func (e *emitter) field(rule, path, msg string) {
 	e.add(rule, start, content.Pos{Line: start.Line, Col: e.lineEnd(start.Line, start.Col)}, msg)
 }
 
-// body reports a finding on body bytes [from, to).
+// body reports a finding on body bytes [from, to): the offending text,
+// or the rest of its line when to is not after from.
 func (e *emitter) body(rule string, from, to int, msg string) {
 	start := e.pos(from)
 	end := start
@@ -481,5 +525,15 @@ func (e *emitter) body(rule string, from, to int, msg string) {
 	} else {
 		end.Col = e.lineEnd(start.Line, start.Col)
 	}
-	e.add(rule, start, end, msg)
+	b := e.p.Body()
+	from = min(max(from, 0), len(b))
+	stop := min(from+maxFingerprint, len(b))
+	if to > from {
+		stop = min(to, stop)
+	}
+	if i := bytes.IndexByte(b[from:stop], '\n'); i >= 0 {
+		stop = from + i
+	}
+	text := string(b[from:stop])
+	e.addText(rule, start, end, msg, &text)
 }
