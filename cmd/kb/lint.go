@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -22,7 +23,7 @@ func runLint(ctx context.Context, args []string, stdout, stderr io.Writer) error
 Check the site's pages against the documentation checklist: titles,
 prerequisites, last-updated dates, related links, broken links and images,
 alt text, screenshots, troubleshooting sections, readability, jargon,
-single-topic pages, release docs and known-issue workarounds. Run
+single-topic pages, FAQ questions, release docs and known-issue workarounds. Run
 "kb lint --list-rules" for the rules and their levels; site.yaml's
 lint.rules changes levels, and <!-- kb-lint-disable rule --> comments or
 front matter lint: {disable: [rule]} suppress findings.
@@ -30,6 +31,11 @@ front matter lint: {disable: [rule]} suppress findings.
 With PATHs (files or folders), only findings in those files are reported;
 links are still resolved against the whole site. Nothing touches the
 network. SOURCE_DATE_EPOCH, when set, is "today" for last-updated.
+
+To adopt the checklist on existing docs without fixing every finding
+first, record today's findings with --write-baseline FILE, then pass
+--baseline FILE (or set lint.baseline in site.yaml, which kb build and
+kb serve honour too): only findings the baseline does not hold count.
 
 Exit status: 0 without errors (warnings allowed), 1 with errors or with more
 warnings than --max-warnings, 2 for usage, site.yaml or other input
@@ -39,10 +45,14 @@ failures. The format never changes the status.`, stdout)
 	maxWarnings := fs.Int("max-warnings", -1, "exit with status 1 when there are more than `N` warnings (-1: no limit)")
 	listRules := fs.Bool("list-rules", false, "list the rules with their levels and checklist items, and exit")
 	drafts := fs.Bool("drafts", false, "treat drafts as published, as kb build --drafts does")
+	baseline := fs.String("baseline", "", "report only findings the baseline `FILE` does not hold (default: site.yaml's lint.baseline; \"\" for none)")
+	writeBaseline := fs.String("write-baseline", "", "record every finding in the baseline `FILE` and exit 0 (with PATHs, only those files' entries change)")
 	paths, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
 	}
+	baselineSet := false
+	fs.Visit(func(f *flag.Flag) { baselineSet = baselineSet || f.Name == "baseline" })
 	if !slices.Contains(lint.Formats, *format) {
 		return usageError("lint: unknown --format %q (want %s)", *format, strings.Join(lint.Formats, ", "))
 	}
@@ -63,13 +73,26 @@ failures. The format never changes the status.`, stdout)
 	if err != nil {
 		return usageError("%v", err)
 	}
-	res, err := lint.Check(&lint.Site{Config: l.Config, Pages: l.Content.Pages, Errors: l.Content.Errors, Static: l.Theme.Static},
-		lint.Options{Today: today, Drafts: *drafts, Report: report})
+	opts := lint.Options{Today: today, Drafts: *drafts, Report: report}
+	switch {
+	case *writeBaseline != "":
+		opts.NoBaseline = true // record every finding
+	case baselineSet && *baseline == "":
+		opts.NoBaseline = true
+	case *baseline != "":
+		if opts.Baseline, err = lint.ReadBaseline(*baseline); err != nil {
+			return inputError(err, stderr)
+		}
+	}
+	res, err := lint.Check(&lint.Site{Config: l.Config, Pages: l.Content.Pages, Errors: l.Content.Errors, Static: l.Theme.Static}, opts)
 	if err != nil {
 		return inputError(err, stderr)
 	}
 	if err := ctx.Err(); err != nil {
 		return err
+	}
+	if *writeBaseline != "" {
+		return recordBaseline(*dir, *writeBaseline, res, report, stderr)
 	}
 
 	findings := res.Findings
@@ -77,13 +100,20 @@ failures. The format never changes the status.`, stdout)
 	for i := range findings {
 		findings[i].File = display(findings[i].File)
 	}
+	for i := range res.Baselined {
+		res.Baselined[i].File = display(res.Baselined[i].File)
+	}
 	levels, _ := lint.LevelsFor(l.Config)
-	if err := lint.Write(stdout, findings, lint.ReportOptions{Format: *format, Files: res.Files, ToolVersion: kbVersion(), Levels: levels}); err != nil {
+	ro := lint.ReportOptions{Format: *format, Files: res.Files, ToolVersion: kbVersion(), Levels: levels}
+	if res.Baseline != nil {
+		ro.Baseline, ro.Baselined, ro.Fixed = res.Baseline.Path, res.Baselined, res.Fixed
+	}
+	if err := lint.Write(stdout, findings, ro); err != nil {
 		return err
 	}
 	if *format == "github" {
 		if p := os.Getenv("GITHUB_STEP_SUMMARY"); p != "" {
-			if err := appendStepSummary(p, findings, res.Files); err != nil {
+			if err := appendStepSummary(p, findings, ro); err != nil {
 				// The summary is a convenience; the status must not depend on it.
 				fmt.Fprintf(stderr, "kb: lint: cannot write the step summary: %v\n", err)
 			}
@@ -188,12 +218,46 @@ func displayPath(dir string) func(string) string {
 	return func(f string) string { return filepath.ToSlash(filepath.Join(base, filepath.FromSlash(f))) }
 }
 
-func appendStepSummary(path string, findings []lint.Finding, files int) error {
+// recordBaseline writes kb lint --write-baseline's file: every finding of
+// the check, with the paths of the site; with PATHs, the file's entries of
+// other files are kept.
+func recordBaseline(dir, path string, res *lint.Result, report func(string) bool, stderr io.Writer) error {
+	b := lint.NewBaseline(res.Findings)
+	if _, err := os.Stat(path); report != nil && err == nil {
+		old, err := lint.ReadBaseline(path)
+		if err != nil {
+			return inputError(err, stderr)
+		}
+		b = old.Merge(b, func(f string) bool { return !report(f) })
+	}
+	var buf bytes.Buffer
+	if err := b.Write(&buf); err != nil {
+		return err
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		return inputError(fmt.Errorf("cannot write the baseline: %w", err), stderr)
+	}
+	// site.yaml's lint.baseline is relative to the site folder.
+	inSite := filepath.ToSlash(path)
+	if a, err := filepath.Abs(path); err == nil {
+		if d, err := filepath.Abs(dir); err == nil {
+			if rel, err := filepath.Rel(d, a); err == nil && filepath.IsLocal(rel) {
+				inSite = filepath.ToSlash(rel)
+			}
+		}
+	}
+	count := func(n int, noun string) string { return fmt.Sprintf("%d %s", n, plural(n, noun, noun+"s")) }
+	fmt.Fprintf(stderr, "kb: lint: recorded %s (%s, %s, %s) in %s; kb lint --baseline %s, or lint.baseline: %s in site.yaml, now reports only new ones\n",
+		count(len(res.Findings), "finding"), count(res.Count(lint.Error), "error"), count(res.Count(lint.Warning), "warning"), count(res.Count(lint.Note), "note"), path, path, inSite)
+	return nil
+}
+
+func appendStepSummary(path string, findings []lint.Finding, o lint.ReportOptions) error {
 	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
 	if err != nil {
 		return err
 	}
-	if err := lint.WriteStepSummary(f, findings, files); err != nil {
+	if err := lint.WriteStepSummary(f, findings, o); err != nil {
 		f.Close()
 		return err
 	}

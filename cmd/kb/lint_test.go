@@ -78,11 +78,11 @@ func TestLintExitStatus(t *testing.T) {
 	t.Setenv("SOURCE_DATE_EPOCH", "1795737600") // 2026-11-27
 	t.Setenv("GITHUB_STEP_SUMMARY", "")
 	clean := writeSite(t, nil)
-	warnings := writeSite(t, map[string]string{"content/faq/more.md": "---\ntitle: More questions\nupdated: 2026-11-01\nrelated: [/faq/account/]\n---\nWe utilize it. We utilize that.\n"})
-	errors := writeSite(t, map[string]string{"content/faq/more.md": "---\ntitle: More questions\nupdated: 2026-11-01\nrelated: [/faq/nope/]\n---\nWe utilize it.\n"})
+	warnings := writeSite(t, map[string]string{"content/faq/more.md": "---\ntitle: More questions\nupdated: 2026-11-01\nrelated: [/faq/account/]\n---\nWe utilize it. We utilize that.\n\n## Is it here?\n\nYes.\n"})
+	errors := writeSite(t, map[string]string{"content/faq/more.md": "---\ntitle: More questions\nupdated: 2026-11-01\nrelated: [/faq/nope/]\n---\nWe utilize it.\n\n## Is it here?\n\nYes.\n"})
 	badYAML := writeSite(t, map[string]string{"site.yaml": "title: x\nlint:\n  rules:\n    jargon: loud\n"})
 	badRule := writeSite(t, map[string]string{"site.yaml": "lint:\n  rules: {jargn: off}\n"})
-	badFM := writeSite(t, map[string]string{"content/faq/bad.md": "---\ntitle: [oops\n---\n", "content/faq/more.md": "---\ntitle: More questions\nupdated: 2026-11-01\nrelated: [/faq/account/]\n---\nWe utilize it.\n"})
+	badFM := writeSite(t, map[string]string{"content/faq/bad.md": "---\ntitle: [oops\n---\n", "content/faq/more.md": "---\ntitle: More questions\nupdated: 2026-11-01\nrelated: [/faq/account/]\n---\nWe utilize it.\n\n## Is it here?\n\nYes.\n"})
 
 	for _, tc := range []struct {
 		name   string
@@ -142,7 +142,7 @@ func TestLintExitStatus(t *testing.T) {
 
 func TestLintOutput(t *testing.T) {
 	t.Setenv("SOURCE_DATE_EPOCH", "1795737600")
-	dir := writeSite(t, map[string]string{"content/faq/more.md": "---\ntitle: More questions\nupdated: 2026-11-01\nrelated: [/faq/nope/]\n---\nWe utilize it, 100%.\n"})
+	dir := writeSite(t, map[string]string{"content/faq/more.md": "---\ntitle: More questions\nupdated: 2026-11-01\nrelated: [/faq/nope/]\n---\nWe utilize it, 100%.\n\n## Is it here?\n\nYes.\n"})
 
 	t.Run("paths are relative to the working folder", func(t *testing.T) {
 		wd, _ := os.Getwd()

@@ -22,6 +22,7 @@ import (
 
 	kb "github.com/octoacme/kb"
 	"github.com/octoacme/kb/internal/lint"
+	"github.com/octoacme/kb/internal/markdown"
 	"github.com/octoacme/kb/internal/release"
 	"github.com/octoacme/kb/internal/search"
 	"github.com/octoacme/kb/internal/server"
@@ -130,6 +131,7 @@ closed to make room.`, stdout)
 		api.SetLogLock(site.NewLogLock(absDir))
 		h.API = api
 		h.FormAction = formOrigins(u.Site.Config.Feedback.Endpoint)
+		h.FrameSrc = markdown.EmbedOrigins(u.Site.Config.Markdown.Embeds)
 	}
 	// The theme's inline scripts (embedded, and the site's own layouts) are
 	// the only inline scripts the Content-Security-Policy lets run. The

@@ -6,11 +6,15 @@
 //
 //	title, description, base_url, language, support_url, copyright
 //	sections.<name>.{title, description, weight}
-//	markdown.unsafe              raw HTML in Markdown passes through when true
+//	markdown.html                raw HTML in Markdown: sanitize (default), escape or unsafe
+//	markdown.unsafe              true is the older spelling of markdown.html: unsafe
+//	markdown.embeds              hosts whose iframes sanitized HTML keeps
 //	feedback.endpoint            POST target of "Was this article helpful?"
 //	search.{index, log, synonyms}
 //	feeds.limit                  newest items per feed
-//	lint.{stale_after_days, max_grade, jargon, rules}
+//	lint.{stale_after_days, max_grade, jargon, rules, baseline}
+//	lint.related_links.body_links, lint.prerequisites.{when, headings},
+//	lint.troubleshooting.headings
 //	ready.window_days            docs count as updated for a release within this many days before it
 //	support.{liaison, email, channels}
 //	limits.max_file_bytes        a content file larger than this stops the build
@@ -68,6 +72,9 @@ type Config struct {
 	lines map[string]int
 	// File is the path the configuration was read from, for messages.
 	File string `yaml:"-"`
+	// Dir is the site folder Load read it from ("" for Parse), which
+	// relative paths such as lint.baseline start from.
+	Dir string `yaml:"-"`
 }
 
 // Section describes one content section (a folder under content/).
@@ -79,7 +86,16 @@ type Section struct {
 
 // Markdown holds rendering options.
 type Markdown struct {
+	// HTML is what raw HTML in Markdown becomes: "sanitize" (the
+	// default: kept as far as an allowlist allows), "escape" (shown as
+	// text) or "unsafe" (passed through). After Parse it is always set.
+	HTML string `yaml:"html"`
+	// Unsafe: true is the older spelling of html: unsafe.
 	Unsafe bool `yaml:"unsafe"`
+	// Embeds are the hosts (www.youtube-nocookie.com) whose iframes
+	// sanitized raw HTML keeps; kb serve's Content-Security-Policy lets
+	// them be framed.
+	Embeds []string `yaml:"embeds"`
 }
 
 // Feedback configures the "Was this article helpful?" control.
@@ -114,7 +130,42 @@ type Lint struct {
 	MaxGrade       float64           `yaml:"max_grade"`
 	Jargon         Jargon            `yaml:"jargon"`
 	Rules          map[string]string `yaml:"rules"`
+	// Baseline is a file of accepted findings (kb lint --write-baseline),
+	// relative to the site folder: kb lint, kb build and kb serve fail
+	// only on findings it does not hold.
+	Baseline        string          `yaml:"baseline"`
+	RelatedLinks    RelatedLinks    `yaml:"related_links"`
+	Prerequisites   Prerequisites   `yaml:"prerequisites"`
+	Troubleshooting Troubleshooting `yaml:"troubleshooting"`
 }
+
+// RelatedLinks configures the related-links rule.
+type RelatedLinks struct {
+	// BodyLinks is how many other pages a page's body must link to for it
+	// to need no related: entries (0: only related: counts).
+	BodyLinks int `yaml:"body_links"`
+}
+
+// Prerequisites configures the prerequisites rule.
+type Prerequisites struct {
+	// When is "steps" (how-to and troubleshooting guides with numbered
+	// steps state prerequisites) or "always" (every one does).
+	When string `yaml:"when"`
+	// Headings are what a prerequisites section's heading contains (any case).
+	Headings []string `yaml:"headings"`
+}
+
+// Troubleshooting configures the troubleshooting rule.
+type Troubleshooting struct {
+	// Headings are what a troubleshooting section's heading contains (any case).
+	Headings []string `yaml:"headings"`
+}
+
+// The headings the prerequisites and troubleshooting rules look for by default.
+var (
+	DefaultPrerequisiteHeadings    = []string{"prerequisites", "requirements", "before you begin", "before you start"}
+	DefaultTroubleshootingHeadings = []string{"troubleshoot", "common error", "common problem", "common issue"}
+)
 
 // Jargon is the lint.jargon list: terms to avoid, each with an optional plainer suggestion.
 type Jargon []JargonTerm
@@ -224,12 +275,16 @@ func Default() *Config {
 		Language: "en",
 		Sections: map[string]Section{},
 		Search:   Search{Index: ".kb/search.bleve", Log: ".kb/search-log.jsonl"},
+		Markdown: Markdown{HTML: "sanitize"},
 		Feeds:    Feeds{Limit: 50},
-		Lint:     Lint{StaleAfterDays: 365, MaxGrade: 9, Rules: map[string]string{}},
-		Ready:    Ready{WindowDays: 30},
-		Limits:   Limits{MaxFileBytes: 8 << 20, TemplateTimeout: Duration(10 * time.Second)},
-		File:     FileName,
-		lines:    map[string]int{},
+		Lint: Lint{StaleAfterDays: 365, MaxGrade: 9, Rules: map[string]string{},
+			RelatedLinks:    RelatedLinks{BodyLinks: 1},
+			Prerequisites:   Prerequisites{When: "steps", Headings: slices.Clone(DefaultPrerequisiteHeadings)},
+			Troubleshooting: Troubleshooting{Headings: slices.Clone(DefaultTroubleshootingHeadings)}},
+		Ready:  Ready{WindowDays: 30},
+		Limits: Limits{MaxFileBytes: 8 << 20, TemplateTimeout: Duration(10 * time.Second)},
+		File:   FileName,
+		lines:  map[string]int{},
 	}
 }
 
@@ -238,12 +293,18 @@ func Load(dir string) (*Config, error) {
 	path := filepath.Join(dir, FileName)
 	data, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
-		return Default(), nil
+		c := Default()
+		c.Dir = dir
+		return c, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	return Parse(FileName, data)
+	c, err := Parse(FileName, data)
+	if c != nil {
+		c.Dir = dir
+	}
+	return c, err
 }
 
 // Parse parses the bytes of a site.yaml; name is used in messages.
@@ -301,6 +362,9 @@ func (c *Config) validate() error {
 			c.BaseURL += "/"
 		}
 	}
+	if err := c.validateMarkdown(); err != nil {
+		return err
+	}
 	if c.Feeds.Limit <= 0 {
 		return c.Errorf("feeds.limit", "feeds.limit: must be a positive number, got %d", c.Feeds.Limit)
 	}
@@ -309,6 +373,9 @@ func (c *Config) validate() error {
 	}
 	if c.Lint.MaxGrade <= 0 {
 		return c.Errorf("lint.max_grade", "lint.max_grade: must be a positive grade level, got %v", c.Lint.MaxGrade)
+	}
+	if err := c.validateLint(); err != nil {
+		return err
 	}
 	if c.Ready.WindowDays < 0 {
 		return c.Errorf("ready.window_days", "ready.window_days: must not be negative")
@@ -364,6 +431,66 @@ func (c *Config) validate() error {
 }
 
 var sectionName = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
+
+func (c *Config) validateLint() error {
+	l := &c.Lint
+	if l.RelatedLinks.BodyLinks < 0 {
+		return c.Errorf("lint.related_links.body_links", "lint.related_links.body_links: must not be negative (0: only related: counts)")
+	}
+	switch l.Prerequisites.When {
+	case "steps", "always":
+	default:
+		return c.Errorf("lint.prerequisites.when", "lint.prerequisites.when: unknown value %q (want steps or always)", l.Prerequisites.When)
+	}
+	for _, h := range []struct {
+		key  string
+		list []string
+	}{{"lint.prerequisites.headings", l.Prerequisites.Headings}, {"lint.troubleshooting.headings", l.Troubleshooting.Headings}} {
+		for i, v := range h.list {
+			if strings.TrimSpace(v) == "" {
+				return c.Errorf(h.key, "%s: entry %d is empty", h.key, i+1)
+			}
+		}
+	}
+	if strings.TrimSpace(l.Baseline) == "" && c.Line("lint.baseline") > 0 {
+		return c.Errorf("lint.baseline", "lint.baseline: must not be empty (leave it out for no baseline)")
+	}
+	return nil
+}
+
+// hostName is a DNS host name, as markdown.embeds lists them.
+var hostName = regexp.MustCompile(`^(?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$`)
+
+func (c *Config) validateMarkdown() error {
+	m := &c.Markdown
+	switch m.HTML {
+	case "sanitize", "escape", "unsafe":
+	case "":
+		m.HTML = "sanitize"
+	default:
+		return c.Errorf("markdown.html", "markdown.html: unknown value %q (want sanitize, escape or unsafe)", m.HTML)
+	}
+	if m.Unsafe {
+		if c.Line("markdown.html") > 0 && m.HTML != "unsafe" {
+			return c.Errorf("markdown.unsafe", "markdown.unsafe: true contradicts markdown.html: %s; remove markdown.unsafe (it is the older spelling of html: unsafe)", m.HTML)
+		}
+		m.HTML = "unsafe"
+	}
+	for i, h := range m.Embeds {
+		h = strings.TrimSpace(h)
+		if !hostName.MatchString(h) {
+			msg := fmt.Sprintf("markdown.embeds: %q is not a host name", h)
+			if u, err := url.Parse(h); err == nil && u.Host != "" {
+				msg += fmt.Sprintf("; write %s", u.Hostname())
+			} else {
+				msg += " (want a host like www.youtube-nocookie.com)"
+			}
+			return c.Errorf("markdown.embeds", "%s", msg)
+		}
+		m.Embeds[i] = strings.ToLower(h)
+	}
+	return nil
+}
 
 // SectionTitle returns the display title of a section, from site.yaml or its folder name.
 func (c *Config) SectionTitle(name string) string {

@@ -132,3 +132,70 @@ func TestTemplateTimeout(t *testing.T) {
 		}
 	}
 }
+
+// TestMarkdownKeys: markdown.html, its older spelling markdown.unsafe, and
+// markdown.embeds, with errors at their lines.
+func TestMarkdownKeys(t *testing.T) {
+	for _, tc := range []struct {
+		src, html, embeds, err string
+	}{
+		{"", "sanitize", "", ""},
+		{"markdown:\n  html: escape\n", "escape", "", ""},
+		{"markdown:\n  unsafe: true\n", "unsafe", "", ""},
+		{"markdown:\n  unsafe: true\n  html: unsafe\n", "unsafe", "", ""},
+		{"markdown:\n  unsafe: false\n", "sanitize", "", ""},
+		{"markdown:\n  embeds: [www.YouTube-nocookie.com, player.vimeo.com]\n", "sanitize", "www.youtube-nocookie.com player.vimeo.com", ""},
+		{"markdown:\n  html: loose\n", "", "", `site.yaml:2: markdown.html: unknown value "loose" (want sanitize, escape or unsafe)`},
+		{"markdown:\n  html: escape\n  unsafe: true\n", "", "", "site.yaml:3: markdown.unsafe: true contradicts markdown.html: escape"},
+		{"title: x\nmarkdown:\n  embeds:\n    - https://www.youtube.com/embed/\n", "", "", `site.yaml:3: markdown.embeds: "https://www.youtube.com/embed/" is not a host name; write www.youtube.com`},
+		{"markdown:\n  embeds: [localhost]\n", "", "", `site.yaml:2: markdown.embeds: "localhost" is not a host name (want a host like www.youtube-nocookie.com)`},
+		{"markdown:\n  sanitize: true\n", "", "", `site.yaml:2: unknown key "sanitize"`},
+	} {
+		c, err := Parse("site.yaml", []byte(tc.src))
+		if tc.err != "" {
+			if err == nil || !strings.HasPrefix(err.Error(), tc.err) {
+				t.Errorf("%q: error %v, want %q", tc.src, err, tc.err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%q: %v", tc.src, err)
+			continue
+		}
+		if c.Markdown.HTML != tc.html || strings.Join(c.Markdown.Embeds, " ") != tc.embeds {
+			t.Errorf("%q: html %q embeds %q, want %q %q", tc.src, c.Markdown.HTML, c.Markdown.Embeds, tc.html, tc.embeds)
+		}
+	}
+	if Default().Markdown.HTML != "sanitize" {
+		t.Error("the default is not sanitize")
+	}
+}
+
+// TestLintKeys: the settings of the rules that fit existing documentation.
+func TestLintKeys(t *testing.T) {
+	c, err := Parse("site.yaml", []byte("lint:\n  baseline: lint-baseline.json\n  related_links: {body_links: 2}\n"+
+		"  prerequisites:\n    when: always\n    headings: [What you need]\n  troubleshooting:\n    headings: [If it fails]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := c.Lint
+	if l.Baseline != "lint-baseline.json" || l.RelatedLinks.BodyLinks != 2 || l.Prerequisites.When != "always" ||
+		strings.Join(l.Prerequisites.Headings, ",") != "What you need" || strings.Join(l.Troubleshooting.Headings, ",") != "If it fails" {
+		t.Errorf("lint = %+v", l)
+	}
+	d := Default().Lint
+	if d.RelatedLinks.BodyLinks != 1 || d.Prerequisites.When != "steps" || len(d.Prerequisites.Headings) != 4 || len(d.Troubleshooting.Headings) != 4 {
+		t.Errorf("defaults = %+v", d)
+	}
+	for src, want := range map[string]string{
+		"lint:\n  related_links: {body_links: -1}\n":           "site.yaml:2: lint.related_links.body_links: must not be negative",
+		"lint:\n  prerequisites:\n    when: sometimes\n":       `site.yaml:3: lint.prerequisites.when: unknown value "sometimes" (want steps or always)`,
+		"lint:\n  troubleshooting:\n    headings: [a, \"\"]\n": "site.yaml:3: lint.troubleshooting.headings: entry 2 is empty",
+		"lint:\n  baseline: \"\"\n":                            "site.yaml:2: lint.baseline: must not be empty",
+		"lint:\n  related_links: {count: 1}\n":                 `site.yaml:2: unknown key "count"`,
+	} {
+		if _, err := Parse("site.yaml", []byte(src)); err == nil || !strings.HasPrefix(err.Error(), want) {
+			t.Errorf("%q: error %v, want %q", src, err, want)
+		}
+	}
+}

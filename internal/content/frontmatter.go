@@ -487,3 +487,112 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// dedupe reports each key a mapping of the front matter sets twice, as one
+// error at the second naming both lines, and returns the front matter with
+// only the last of each (the one kb's fields read), so that decoding it
+// does not fail as well. Nodes without duplicates are returned as they are.
+func dedupe(file string, n *yaml.Node, path string, depth int) (*yaml.Node, []error) {
+	if n.Kind != yaml.MappingNode && n.Kind != yaml.SequenceNode || depth >= maxRecordDepth {
+		return n, nil
+	}
+	var errs []error
+	var out *yaml.Node // a copy, once something below changed
+	change := func(out *yaml.Node, i int, c *yaml.Node) *yaml.Node {
+		if out == nil {
+			cp := *n
+			cp.Content = append([]*yaml.Node(nil), n.Content...)
+			out = &cp
+		}
+		out.Content[i] = c
+		return out
+	}
+	if n.Kind == yaml.SequenceNode {
+		for i, c := range n.Content {
+			if c.Kind != yaml.MappingNode && c.Kind != yaml.SequenceNode {
+				continue
+			}
+			if d, e := dedupe(file, c, path+"."+strconv.Itoa(i), depth+1); d != c || len(e) > 0 {
+				errs = append(errs, e...)
+				out = change(out, i, d)
+			}
+		}
+		if out == nil {
+			return n, errs
+		}
+		return out, errs
+	}
+	// Most mappings are small and have no duplicate: found without
+	// allocating; a big one takes a map, not quadratic time.
+	dups := false
+	if len(n.Content) <= 64 {
+		for i := 0; i+1 < len(n.Content) && !dups; i += 2 {
+			for j := i + 2; j+1 < len(n.Content); j += 2 {
+				if n.Content[i].Value == n.Content[j].Value {
+					dups = true
+					break
+				}
+			}
+		}
+	} else {
+		seen := make(map[string]bool, len(n.Content)/2)
+		for i := 0; i+1 < len(n.Content) && !dups; i += 2 {
+			dups = seen[n.Content[i].Value]
+			seen[n.Content[i].Value] = true
+		}
+	}
+	var last map[string]int // key → index of its last occurrence
+	var first map[string]*yaml.Node
+	if dups {
+		last, first = map[string]int{}, map[string]*yaml.Node{}
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := n.Content[i]
+		if v := n.Content[i+1]; v.Kind == yaml.MappingNode || v.Kind == yaml.SequenceNode {
+			key := k.Value
+			if path != "" {
+				key = path + "." + k.Value
+			}
+			if d, e := dedupe(file, v, key, depth+1); d != v || len(e) > 0 {
+				errs = append(errs, e...)
+				out = change(out, i+1, d)
+			}
+		}
+		if !dups {
+			continue
+		}
+		key := k.Value
+		if path != "" {
+			key = path + "." + k.Value
+		}
+		if f, dup := first[k.Value]; dup {
+			msg := fmt.Sprintf("%s: set twice, on lines %d and %d; kb uses the one on line %d, so delete the other", key, f.Line, k.Line, k.Line)
+			if f.Line == k.Line {
+				msg = fmt.Sprintf("%s: set twice on line %d; kb uses the last, so delete the other", key, k.Line)
+			}
+			errs = append(errs, &Error{File: file, Pos: Pos{Line: k.Line, Col: k.Column}, Field: key, Msg: msg})
+		} else {
+			first[k.Value] = k
+		}
+		last[k.Value] = i
+	}
+	if !dups {
+		if out == nil {
+			return n, errs
+		}
+		return out, errs
+	}
+	src := n.Content
+	if out != nil {
+		src = out.Content
+	}
+	kept := make([]*yaml.Node, 0, len(last)*2)
+	for i := 0; i+1 < len(src); i += 2 {
+		if last[src[i].Value] == i {
+			kept = append(kept, src[i], src[i+1])
+		}
+	}
+	cp := *n
+	cp.Content = kept
+	return &cp, errs
+}

@@ -266,6 +266,9 @@ func Parse(file string, data []byte, opts Options) (page *Page, errs []*Error) {
 	f := &fields{file: file, pos: map[string]Pos{}, keys: map[string]*yaml.Node{}}
 	if node != nil {
 		f = newFields(file, node)
+		var dups []error
+		node, dups = dedupe(file, node, "", 0)
+		f.errs = append(f.errs, dups...)
 		if params, ok := simpleParams(node); ok {
 			p.Params = params
 		} else if err := node.Decode(&p.Params); err != nil {
@@ -422,6 +425,15 @@ func (p *Page) sectionType() Type {
 		}
 	}
 	return Article
+}
+
+// FileURL is the URL a content file has when its front matter does not set
+// its slug: /<section>/<file name>/. Lint uses it to tell a link to a page
+// that failed to load from a broken one.
+func FileURL(file string) string {
+	p := &Page{File: file}
+	p.place(&fields{file: file, pos: map[string]Pos{}, keys: map[string]*yaml.Node{}})
+	return p.URL
 }
 
 // place works out the section, type, slug and URL.

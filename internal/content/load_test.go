@@ -334,3 +334,34 @@ func TestControlCharactersDropped(t *testing.T) {
 		}
 	}
 }
+
+// TestDuplicateKeys: a key set twice is one error at the second, naming
+// both lines; the last value counts, and the rest of the front matter is
+// read as usual.
+func TestDuplicateKeys(t *testing.T) {
+	for _, src := range []string{
+		"---\ntitle: First title\nupdated: 2026-01-02\ntitle: Second title\ncustom: {a: 1, b: 2, a: 3}\n---\nBody.\n",
+		"---\ntitle: First title\nupdated: 2026-01-02\ntitle: Second title\ncustom:\n  a: 1\n  b: 2\n  a: 3\n---\nBody.\n",
+	} {
+		p, errs := parse(t, "content/articles/x.md", src)
+		var msgs []string
+		for _, e := range errs {
+			msgs = append(msgs, e.Error())
+		}
+		want := []string{"content/articles/x.md:4: title: set twice, on lines 2 and 4; kb uses the one on line 4, so delete the other"}
+		if strings.HasPrefix(src[strings.Index(src, "custom:"):], "custom: {") {
+			want = append(want, "content/articles/x.md:5: custom.a: set twice on line 5; kb uses the last, so delete the other")
+		} else {
+			want = append(want, "content/articles/x.md:8: custom.a: set twice, on lines 6 and 8; kb uses the one on line 8, so delete the other")
+		}
+		if strings.Join(msgs, "\n") != strings.Join(want, "\n") {
+			t.Errorf("errors:\n%s\nwant\n%s", strings.Join(msgs, "\n"), strings.Join(want, "\n"))
+		}
+		if p == nil || p.Title != "Second title" || p.Updated.IsZero() || p.Params["title"] != "Second title" {
+			t.Fatalf("page %+v", p)
+		}
+		if c, ok := p.Params["custom"].(map[string]any); !ok || c["a"] != 3 || c["b"] != 2 {
+			t.Errorf("custom = %#v", p.Params["custom"])
+		}
+	}
+}

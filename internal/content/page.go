@@ -17,8 +17,10 @@
 //
 // The type is the type field or else comes from the section folder: articles
 // → article, faq → faq, troubleshooting → troubleshooting, releases →
-// release; other folders hold articles. In an faq page each second-level
-// heading that ends in "?" is a question. Unknown fields are kept in
+// release; other folders hold articles. In an faq page each heading (at
+// any level) that ends in "?" or starts with "Q:", and each paragraph that
+// starts with a question in bold, is a question (markdown.Question). Unknown
+// fields are kept in
 // Page.Params for templates. A page's URL is /<section>/<slug>/, the slug
 // coming from the file name unless set.
 //

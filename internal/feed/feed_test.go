@@ -49,7 +49,9 @@ func build(t *testing.T, cfgYAML string, files map[string]string, drafts bool) *
 	for name, data := range files {
 		fsys[name] = &fstest.MapFile{Data: []byte(data)}
 	}
-	conv := markdown.New(markdown.Options{BasePath: cfg.BasePath()})
+	// Raw HTML shown as text: the bodies' "<notes>" is text whose escaping
+	// the feeds must keep (sanitized, it would be dropped as a tag).
+	conv := markdown.New(markdown.Options{BasePath: cfg.BasePath(), HTML: markdown.HTMLEscape})
 	cs := content.Load(fsys, content.Options{Markdown: conv})
 	if len(cs.Errors) > 0 {
 		t.Fatalf("content errors: %v", cs.Errors)

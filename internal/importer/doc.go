@@ -135,7 +135,7 @@
 // meant is listed as `path:line: construct: text (what to do)`, with a
 // count per construct — Liquid tags and variables, Hugo shortcodes, MkDocs
 // and Docusaurus admonition markers, attribute lists, kramdown extensions,
-// abbreviations, definition lists, snippets, icon shortcodes, raw HTML,
+// abbreviations, definition lists, snippets, icon shortcodes, raw HTML elements kb's sanitizer drops (markdown.Kept),
 // MDX imports, exports, components and expressions, links that lead to no
 // page or file (or from a published page to a draft), and pages with no
 // updated date — outside code blocks and code spans. Problems met while

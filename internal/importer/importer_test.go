@@ -237,11 +237,11 @@ func TestScanSkipsCode(t *testing.T) {
 		"mkdocs.yml": "site_name: Docs\n",
 		"docs/x.md": "---\ntitle: X\ndate: 2026-01-01\n---\n" +
 			"```\n{% include a.html %}\n<div>\n```\n\n`{{ page.title }}`\n\n    <span>indented code</span>\n\n<!-- <b>comment</b> -->\n\n" +
-			"{{ page.title }} and <b>bold</b>\n",
+			"{{ page.title }} and <font>bold</font>\n",
 	})
 	got := findings(rep)
 	// Line 17: four lines of front matter (aliases: [/x/] among them), then the body's line 12.
-	if len(got) != 2 || !hasFinding(rep, "content/articles/x.md", 17, "Liquid variable {{ }}") || !hasFinding(rep, "content/articles/x.md", 17, "HTML <b>") {
+	if len(got) != 2 || !hasFinding(rep, "content/articles/x.md", 17, "Liquid variable {{ }}") || !hasFinding(rep, "content/articles/x.md", 17, "HTML <font>") {
 		t.Errorf("want a Liquid variable and an HTML tag at line 17, got %v", got)
 	}
 }

@@ -13,6 +13,8 @@ import (
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/text"
+
+	"github.com/octoacme/kb/internal/markdown"
 )
 
 // The report comes from reading the kb site that was written, not from
@@ -243,8 +245,8 @@ func (s *site) scanPage(p *page, first int) []Finding {
 			taken = append(taken, span{t.at, t.at + len(t.text)})
 			if unicode.IsUpper(rune(t.name[0])) {
 				add(t.at, "MDX component <"+t.name+">", t.text, "kb has no components; write what it showed in Markdown")
-			} else {
-				add(t.at, "HTML <"+t.name+">", t.text, "kb shows raw HTML as text; write it in Markdown, or set markdown.unsafe: true in site.yaml")
+			} else if name := strings.ToLower(strings.TrimPrefix(t.name, "/")); !markdown.Kept(name) {
+				add(t.at, "HTML <"+t.name+">", t.text, "kb's HTML sanitizer drops this element (markdown.html: sanitize); write it in Markdown, or set markdown.html: unsafe in site.yaml if every writer is trusted")
 			}
 		}
 	}

@@ -328,7 +328,7 @@ var (
 )
 
 // tidy does what every kind needs after its own conversion: HTML <img>
-// tags become Markdown images (kb shows raw HTML as text), and runs of
+// tags become Markdown images (which kb checks and sizes), and runs of
 // blank lines outside code shrink to one.
 func (s *site) tidy(body string) string {
 	body = eachProse(body, func(t string) string {

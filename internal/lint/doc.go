@@ -13,23 +13,29 @@
 //	id                      default  checks
 //	front-matter            error    front matter parses; fields have the right kinds; type is known
 //	title                   error    a title is present; no two pages share one (warning: > 70 or < 10 characters)
-//	prerequisites           error    how-to and troubleshooting guides state prerequisites: front matter
-//	                                 prerequisites, or a "Prerequisites" / "Before you begin" / "Before you
-//	                                 start" section before the first numbered step
+//	prerequisites           error    how-to and troubleshooting guides with numbered steps (or all, with
+//	                                 lint.prerequisites.when: always) state prerequisites: front matter
+//	                                 prerequisites, or a section whose heading contains "Prerequisites" /
+//	                                 "Requirements" / "Before you begin" / "Before you start"
+//	                                 (lint.prerequisites.headings) before the first numbered step
 //	last-updated            error    updated is present, a valid date, not in the future (a day's grace for
 //	                                 time zones) (warning: older than lint.stale_after_days, default 365; 0
 //	                                 turns staleness off). A release announcement without updated is dated by
 //	                                 its release date and never goes stale
-//	related-links           error    every page but release announcements has a related entry; every internal
-//	                                 entry resolves to a page, and to a heading when it has #anchor
+//	related-links           error    every page but release announcements has a related entry, or its body
+//	                                 links to lint.related_links.body_links (default 1) other pages; every
+//	                                 internal entry resolves to a page, and to a heading when it has #anchor
 //	broken-link             error    body links and images resolve to a published page, a heading ID the
 //	                                 renderer emits (Markdown headings and the layouts' IDs), or a file
 //	image-alt               error    every image has alt text
 //	screenshots             note     a how-to guide with a numbered list has an image
-//	troubleshooting         warning  a how-to guide has a "Troubleshooting" / "Common errors" (or "Common
-//	                                 problems", "Common issues") section; a troubleshooting guide has a
+//	troubleshooting         warning  a how-to guide has a section whose heading contains "troubleshoot",
+//	                                 "common error", "common problem" or "common issue" anywhere
+//	                                 (lint.troubleshooting.headings); a troubleshooting guide has a
 //	                                 heading with "Resolution", "Solution", "Fix" or "Workaround" and a
 //	                                 numbered list under it
+//	faq-questions           warning  an FAQ page has a question kb recognises: a heading (any level) ending in
+//	                                 "?" or starting with "Q:", or a paragraph starting with a bold question
 //	readability             warning  Flesch–Kincaid grade of the prose above lint.max_grade (default 9)
 //	jargon                  warning  a lint.jargon term in prose: whole words, any case
 //	single-topic            warning  more than 8 second-level sections (not in FAQ pages) or more than 1,500 words of prose
@@ -70,7 +76,10 @@
 // for the layouts' own, such as #known-issues on a release), the list pages
 // and files a build writes (sections, tags, /known-issues/ and its issue
 // IDs, /search/, feeds, sitemap.xml) and the files under static/. A link
-// from a published page to a draft is broken. Links with a scheme (https:,
+// from a published page to a draft is broken; a link to a content file
+// that failed to load is not reported (its front-matter finding is). Links
+// in raw HTML count unless markdown.html is escape. Messages show a URL as
+// the link wrote it. Links with a scheme (https:,
 // mailto:) or starting with // are never checked: nothing touches the
 // network.
 //
@@ -88,6 +97,16 @@
 // rules off for the whole file, page-level findings at line 1 included. A
 // directive or entry that names an unknown rule, or suppresses nothing, is a
 // suppression finding.
+//
+// # Baselines
+//
+// A Baseline (baseline.go) holds accepted findings: kb lint
+// --write-baseline writes one, and Check leaves the findings it holds out
+// of Result.Findings (Result.Baselined has them), with Options.Baseline or
+// else site.yaml's lint.baseline, which kb build and kb serve so honour
+// too. Findings match entries by rule, file and Finding.Fingerprint: a hash
+// of the rule and the offending text, not of the line, so that edits
+// elsewhere in a file do not raise them again.
 //
 // # Positions
 //
@@ -111,6 +130,8 @@
 // Write reports findings as text (path:line:col: level: rule: message,
 // sorted by path, line and column, then a summary line), JSON (JSONReport),
 // GitHub Actions workflow commands (WriteGitHub, with WriteStepSummary for
-// $GITHUB_STEP_SUMMARY) or SARIF 2.1.0 (WriteSARIF). docs/lint.md documents
-// each rule, the JSON schema and a GitHub Actions workflow.
+// $GITHUB_STEP_SUMMARY) or SARIF 2.1.0 (WriteSARIF, with baselineState
+// when a baseline applied); each says how many findings a baseline held.
+// docs/lint.md documents each rule, the JSON schema, baselines and a
+// GitHub Actions workflow.
 package lint

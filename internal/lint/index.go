@@ -38,7 +38,10 @@ type Index struct {
 	bySlug     map[string][]string // last URL segment → page URLs, for suggestions
 	aliases    map[string]*content.Page
 	generated  map[string]bool // list pages and files the build writes besides pages
-	kiAnchors  map[string]bool // IDs on /known-issues/
+	// failed maps the URL of each content file that failed to load to the
+	// file: links to it are not broken links, the file's finding says why.
+	failed    map[string]string
+	kiAnchors map[string]bool // IDs on /known-issues/
 
 	// titleKey is each universe page's title as the title rule compares
 	// it; titles lists the pages of each key, in universe order.
@@ -51,6 +54,10 @@ type Index struct {
 	inbound []int
 	// checked says a Check has run: the link counts are complete.
 	checked bool
+	// baseline is site.yaml's lint.baseline, read at the first Check.
+	baseline     *Baseline
+	baselineErr  error
+	baselineRead bool
 }
 
 // NewIndex indexes a site's pages for Check. opts.Drafts and
@@ -99,6 +106,12 @@ func NewIndex(s *Site, opts Options) *Index {
 			}
 		}
 		x.bySlug[p.Slug] = append(x.bySlug[p.Slug], p.URL)
+	}
+	x.failed = map[string]string{}
+	for _, e := range s.Errors {
+		if e != nil && x.byFile[e.File] == nil && content.IsContentFile(e.File) {
+			x.failed[content.FileURL(e.File)] = e.File
+		}
 	}
 	n = len(x.universe)
 	x.titleKey = make([]string, n)

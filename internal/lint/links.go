@@ -29,6 +29,9 @@ type target struct {
 	page *content.Page
 	// problem says why the link is broken; empty when it works.
 	problem string
+	// failed is the URL of a content file that failed to load, when the
+	// link leads to it: that file's own finding is the one to fix.
+	failed string
 }
 
 // resolve checks one link from page p. It never touches the network:
@@ -78,6 +81,7 @@ func (c *checker) resolve(p *content.Page, dest string, kind linkKind) target {
 		// Relative to the page's URL, as a browser resolves it.
 		pth = path.Join(p.URL, pth) + trailingSlash(pth)
 	}
+	written := pth
 	if strings.Contains(pth, "\\") {
 		return target{problem: fmt.Sprintf("%q uses backslashes; URLs use forward slashes", dest)}
 	}
@@ -124,7 +128,12 @@ func (c *checker) resolve(p *content.Page, dest string, kind linkKind) target {
 		}
 		return target{}
 	}
-	msg := fmt.Sprintf("no page has the URL %s", pagePath)
+	if _, ok := c.failed[pagePath]; ok {
+		return target{failed: pagePath}
+	}
+	// The URL as the link wrote it (resolved, when relative), not as kb
+	// normalised it: /crypto.html, not /crypto.html/.
+	msg := fmt.Sprintf("no page has the URL %s", written)
 	if s := c.suggestURL(pagePath); s != "" {
 		msg += fmt.Sprintf(" (did you mean %s?)", s)
 	}
@@ -152,10 +161,16 @@ func closestAnchor(q *content.Page, id string) string {
 	if q.Doc == nil {
 		return ""
 	}
-	for _, h := range q.Doc.Headings {
-		if d := editDistance(id, h.ID); d < bestD {
-			best, bestD = h.ID, d
+	try := func(a string) {
+		if d := editDistance(id, a); d < bestD {
+			best, bestD = a, d
 		}
+	}
+	for _, h := range q.Doc.Headings {
+		try(h.ID)
+	}
+	for _, a := range q.Doc.IDs {
+		try(a)
 	}
 	return best
 }
@@ -177,6 +192,9 @@ func (c *checker) sourceLink(p *content.Page, pth, dest string) target {
 // suggestURL finds a page whose URL ends like the broken one.
 func (c *checker) suggestURL(p string) string {
 	seg := path.Base(strings.TrimSuffix(p, "/"))
+	for _, ext := range []string{".html", ".htm", ".php", ".aspx"} {
+		seg = strings.TrimSuffix(seg, ext) // /crypto.html, from an old site, is /…/crypto/
+	}
 	if urls := c.bySlug[content.Slugify(seg)]; len(urls) == 1 {
 		return urls[0]
 	}

@@ -35,6 +35,9 @@ type Finding struct {
 	Rule    string `json:"rule"`
 	Level   Level  `json:"level"`
 	Message string `json:"message"`
+	// Fingerprint identifies the finding within its file for baselines:
+	// a hash of the rule and the offending text, not of the line.
+	Fingerprint string `json:"fingerprint"`
 
 	// lineHash identifies the text of the finding's line, for SARIF fingerprints.
 	lineHash string
@@ -73,6 +76,11 @@ type Options struct {
 	// content/articles/x.md). The whole site is still read, so links,
 	// duplicate titles and orphans are judged against every page.
 	Report func(file string) bool
+	// Baseline holds the findings to accept (see baseline.go); nil means
+	// site.yaml's lint.baseline, when it is set (read once per Index).
+	Baseline *Baseline
+	// NoBaseline reports every finding, whatever Baseline and site.yaml say.
+	NoBaseline bool
 }
 
 // Result is the outcome of Check.
@@ -85,6 +93,12 @@ type Result struct {
 	// Options.Report named, and (on an Index checked before) the pages
 	// whose orphan state the re-checked links changed.
 	Checked []string
+	// Baseline is the baseline applied, if any. Baselined are the findings
+	// it holds, left out of Findings (sorted likewise); Fixed counts its
+	// entries for the checked files that no finding matched any more.
+	Baseline  *Baseline
+	Baselined []Finding
+	Fixed     int
 }
 
 // Count returns the number of findings at a level.
@@ -140,8 +154,27 @@ func (x *Index) Check(opts Options) (*Result, error) {
 		}
 	}
 	today = time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC)
+	base := opts.Baseline
+	if base == nil && !opts.NoBaseline {
+		if !x.baselineRead {
+			x.baseline, x.baselineErr = siteBaseline(cfg)
+			x.baselineRead = true
+		}
+		if x.baselineErr != nil {
+			return nil, x.baselineErr
+		}
+		base = x.baseline
+	}
+	if opts.NoBaseline {
+		base = nil
+	}
 	c := &checker{Index: x, levels: levels, today: today, opts: opts, jargon: newJargon(cfg.Lint.Jargon)}
-	return c.run(), nil
+	res := c.run()
+	if base != nil {
+		res.Baseline = base
+		res.Findings, res.Baselined, res.Fixed = base.apply(res.Findings, res.Checked)
+	}
+	return res, nil
 }
 
 // checker holds what every rule needs; it is read-only once built, so pages
@@ -182,6 +215,7 @@ func (c *checker) run() *Result {
 	// Problems loading files: front matter that failed to parse, fields of
 	// the wrong kind, clashing URLs.
 	byFile := map[string][]Finding{}
+	lineCache := map[string]*emitter{}
 	for _, e := range s.Errors {
 		if e == nil || !c.reported(e.File) {
 			continue
@@ -196,9 +230,20 @@ func (c *checker) run() *Result {
 		}
 		f := Finding{File: e.File, Line: max(e.Pos.Line, 1), Col: max(e.Pos.Col, 1), Rule: rule, Level: c.levels[rule], Message: e.Msg}
 		f.EndLine, f.EndCol = f.Line, f.Col
+		// The offending text is the value from the position on; a file
+		// that did not load has only its message.
+		f.Fingerprint = fingerprint(rule, e.Msg)
 		if p := c.byFile[e.File]; p != nil {
-			li := c.emitter(p).line(f.Line)
+			em := lineCache[e.File]
+			if em == nil {
+				em = c.emitter(p) // one a file, so that its lines are read once
+				lineCache[e.File] = em
+			}
+			li := em.line(f.Line)
 			f.EndCol, f.lineHash = max(li.endCol, f.Col), li.hash
+			if t, ok := em.textAt(content.Pos{Line: f.Line, Col: f.Col}, content.Pos{Line: f.Line + 1}); ok {
+				f.Fingerprint = fingerprint(rule, t)
+			}
 		}
 		if c.inUniverse[e.File] {
 			byFile[e.File] = append(byFile[e.File], f) // suppressible like the page's other findings
@@ -348,6 +393,7 @@ type emitter struct {
 type lineInfo struct {
 	endCol int    // the column after the last non-blank character
 	hash   string // of the trimmed text, for SARIF fingerprints
+	text   string // the text, for baseline fingerprints
 }
 
 func (e *emitter) line(n int) lineInfo {
@@ -356,12 +402,38 @@ func (e *emitter) line(n int) lineInfo {
 	}
 	t := strings.TrimRight(e.p.LineText(n), " \t")
 	sum := sha256.Sum256([]byte(strings.TrimSpace(t)))
-	li := lineInfo{endCol: utf8.RuneCountInString(t) + 1, hash: hex.EncodeToString(sum[:8])}
+	li := lineInfo{endCol: utf8.RuneCountInString(t) + 1, hash: hex.EncodeToString(sum[:8]), text: t}
 	if e.lines == nil {
 		e.lines = map[int]lineInfo{}
 	}
 	e.lines[n] = li
 	return li
+}
+
+// maxFingerprint bounds the offending text a fingerprint reads, and
+// fingerprintCol the column it starts from: a finding far along a huge
+// line (a hostile page) is fingerprinted by its message instead, so that
+// many findings on one line cost no more than the line.
+const (
+	maxFingerprint = 256
+	fingerprintCol = 4096
+)
+
+// textAt is the offending text between two positions (to the end of the
+// start's line when the end is on another), or false when it is too far
+// along its line to find cheaply.
+func (e *emitter) textAt(start, end content.Pos) (string, bool) {
+	if start.Col > fingerprintCol {
+		return "", false
+	}
+	to := end.Col
+	if end.Line != start.Line || to <= start.Col {
+		to = 0
+	}
+	if to == 0 || to > start.Col+maxFingerprint {
+		to = start.Col + maxFingerprint
+	}
+	return columns(e.line(start.Line).text, start.Col, to), true
 }
 
 // lineEnd is the column after the last non-blank character of a line, or from.
@@ -393,6 +465,12 @@ func newScratch() *scratch { return &scratch{syllables: newSyllableCache()} }
 func (c *checker) emitter(p *content.Page) *emitter { return &emitter{c: c, p: p} }
 
 func (e *emitter) add(rule string, start, end content.Pos, msg string) {
+	e.addText(rule, start, end, msg, nil)
+}
+
+// addText adds a finding whose offending text is known (text non-nil), or
+// else read from the positions.
+func (e *emitter) addText(rule string, start, end content.Pos, msg string, text *string) {
 	lv := e.c.levels[rule]
 	if lv == Off {
 		return
@@ -406,14 +484,29 @@ func (e *emitter) add(rule string, start, end content.Pos, msg string) {
 	if end.Line < start.Line || (end.Line == start.Line && end.Col < start.Col) {
 		end = start
 	}
+	fp := ""
+	switch {
+	case pageWide[rule]:
+		fp = fingerprint(rule, "")
+	case text != nil:
+		fp = fingerprint(rule, *text)
+	default:
+		if t, ok := e.textAt(start, end); ok {
+			fp = fingerprint(rule, t)
+		} else {
+			fp = fingerprint(rule, msg)
+		}
+	}
 	e.out = append(e.out, Finding{File: e.p.File, Line: start.Line, Col: start.Col, EndLine: end.Line, EndCol: end.Col,
-		Rule: rule, Level: lv, Message: msg, lineHash: e.line(start.Line).hash})
+		Rule: rule, Level: lv, Message: msg, Fingerprint: fp, lineHash: e.line(start.Line).hash})
 }
 
-// page reports a finding about the whole page, at line 1.
+// page reports a finding about the whole page, at line 1: it has no
+// offending text.
 func (e *emitter) page(rule, msg string) {
 	start := content.Pos{Line: 1, Col: 1}
-	e.add(rule, start, content.Pos{Line: 1, Col: e.lineEnd(1, 1)}, msg)
+	none := ""
+	e.addText(rule, start, content.Pos{Line: 1, Col: e.lineEnd(1, 1)}, msg, &none)
 }
 
 // field reports a finding at a front-matter value (or its nearest parent key).
@@ -422,7 +515,8 @@ func (e *emitter) field(rule, path, msg string) {
 	e.add(rule, start, content.Pos{Line: start.Line, Col: e.lineEnd(start.Line, start.Col)}, msg)
 }
 
-// body reports a finding on body bytes [from, to).
+// body reports a finding on body bytes [from, to): the offending text,
+// or the rest of its line when to is not after from.
 func (e *emitter) body(rule string, from, to int, msg string) {
 	start := e.pos(from)
 	end := start
@@ -431,5 +525,15 @@ func (e *emitter) body(rule string, from, to int, msg string) {
 	} else {
 		end.Col = e.lineEnd(start.Line, start.Col)
 	}
-	e.add(rule, start, end, msg)
+	b := e.p.Body()
+	from = min(max(from, 0), len(b))
+	stop := min(from+maxFingerprint, len(b))
+	if to > from {
+		stop = min(to, stop)
+	}
+	if i := bytes.IndexByte(b[from:stop], '\n'); i >= 0 {
+		stop = from + i
+	}
+	text := string(b[from:stop])
+	e.addText(rule, start, end, msg, &text)
 }

@@ -64,6 +64,18 @@ func lintFiles(t *testing.T, files map[string]string, opts Options) *Result {
 }
 
 func lintFilesErr(files map[string]string, opts Options) (*Result, error) {
+	cfg := config.Default()
+	if y, ok := files["site.yaml"]; ok {
+		var err error
+		if cfg, err = config.Parse("site.yaml", []byte(y)); err != nil {
+			return nil, err
+		}
+	}
+	return lintFilesCfg(files, cfg, opts)
+}
+
+// lintFilesCfg lints the base site plus files with a configuration.
+func lintFilesCfg(files map[string]string, cfg *config.Config, opts Options) (*Result, error) {
 	fsys := fstest.MapFS{}
 	for name, data := range base {
 		fsys[name] = &fstest.MapFile{Data: []byte(data)}
@@ -75,14 +87,7 @@ func lintFilesErr(files map[string]string, opts Options) (*Result, error) {
 		}
 		fsys[name] = &fstest.MapFile{Data: []byte(data)}
 	}
-	cfg := config.Default()
-	if y, ok := files["site.yaml"]; ok {
-		var err error
-		if cfg, err = config.Parse("site.yaml", []byte(y)); err != nil {
-			return nil, err
-		}
-	}
-	cs := content.Load(fsys, content.Options{Markdown: markdown.New(markdown.Options{})})
+	cs := content.Load(fsys, content.Options{Markdown: markdown.New(markdown.Options{HTML: cfg.Markdown.HTML, Embeds: cfg.Markdown.Embeds})})
 	static, _ := fs.Sub(fsys, "static")
 	if opts.Today.IsZero() && os.Getenv("SOURCE_DATE_EPOCH") == "" {
 		opts.Today = today
@@ -165,6 +170,9 @@ func TestFrontMatter(t *testing.T) {
 		{name: "front-matter wrong kind",
 			files: map[string]string{"content/articles/x.md": "---\ntitle: A page for the test\ntags: 5\n---\n"},
 			want:  []string{"content/articles/x.md:3:7: error: front-matter"}, msg: "want a list"},
+		{name: "front-matter a key set twice is one finding naming both lines",
+			files: map[string]string{"content/articles/x.md": "---\ntitle: A page for the test\nupdated: 2026-11-01\ntitle: The same page again\n---\n"},
+			want:  []string{"content/articles/x.md:4:1: error: front-matter"}, msg: "title: set twice, on lines 2 and 4; kb uses the one on line 4"},
 		{name: "front-matter never closed",
 			files: map[string]string{"content/articles/x.md": "---\ntitle: A page\n\nBody.\n"},
 			want:  []string{"content/articles/x.md:1:1: error: front-matter"}, msg: "never closed"},
@@ -202,8 +210,24 @@ func TestPrerequisites(t *testing.T) {
 			files: map[string]string{"content/articles/x.md": "---\ntitle: A page for the test\n---\n1. Step.\n"},
 			want:  []string{"content/articles/x.md:1:1: error: prerequisites"}},
 		{name: "prerequisites empty list at the key",
-			files: map[string]string{"content/troubleshooting/x.md": "---\ntitle: A page for the test\nprerequisites: []\n---\n"},
-			want:  []string{"content/troubleshooting/x.md:3:1: error: prerequisites"}},
+			files: map[string]string{"content/troubleshooting/x.md": "---\ntitle: A page for the test\nprerequisites: []\n---\n## Resolution\n\n1. Step.\n"},
+			want:  []string{"content/troubleshooting/x.md:3:1: error: prerequisites"}, msg: "a troubleshooting guide with numbered steps states"},
+		{name: "prerequisites not needed without a procedure",
+			files: map[string]string{"content/articles/x.md": "---\ntitle: A page for the test\n---\nAn overview.\n\n- A point.\n"},
+			want:  nil},
+		{name: "prerequisites always, when site.yaml says so",
+			files: map[string]string{"content/articles/x.md": "---\ntitle: A page for the test\n---\nAn overview.\n",
+				"site.yaml": "lint:\n  prerequisites: {when: always}\n"},
+			want: []string{"content/articles/x.md:1:1: error: prerequisites"}, msg: "a how-to guide states its prerequisites"},
+		{name: "prerequisites sections titled like Requirements",
+			files: map[string]string{"content/articles/x.md": "---\ntitle: A page for the test\n---\n## System requirements\n\nA Mac.\n\n1. Step.\n",
+				"content/articles/y.md": "---\ntitle: Another page for the test\n---\n### Requirements:\n\nA Mac.\n\n1. Step.\n"},
+			want: nil},
+		{name: "prerequisites headings from site.yaml",
+			files: map[string]string{"content/articles/x.md": "---\ntitle: A page for the test\n---\n## What you need\n\nA Mac.\n\n1. Step.\n",
+				"content/articles/y.md": "---\ntitle: Another page for the test\n---\n## Prerequisites\n\nA Mac.\n\n1. Step.\n",
+				"site.yaml":             "lint:\n  prerequisites:\n    headings: [what you need]\n"},
+			want: []string{"content/articles/y.md:1:1: error: prerequisites"}},
 		{name: "prerequisites section before the first step",
 			files: map[string]string{"content/articles/x.md": "---\ntitle: A page for the test\n---\n## Before you begin\n\nAn account.\n\n## Steps\n\n1. Step.\n"},
 			want:  nil},
@@ -261,6 +285,18 @@ func TestRelatedLinks(t *testing.T) {
 			files: map[string]string{"content/faq/x.md": "---\ntitle: A page for the test\nrelated:\n  - /articles/reset-your-password/\n  - /articles/nope/\n  - /faq/account/#how-do-i-change-my-email\n  - /faq/account/#nope\n  - https://example.com/elsewhere\n  - /faq/account\n  - ../../articles/reset-your-password/\n  - /images/shot.png\n---\n"},
 			want: []string{"content/faq/x.md:5:5: error: related-links", "content/faq/x.md:7:5: error: related-links",
 				"content/faq/x.md:11:5: error: related-links"}},
+		{name: "related-links satisfied by a link to another page in the body",
+			files: map[string]string{"content/articles/x.md": "---\ntitle: A page for the test\n---\nSee [the FAQ](/faq/account/#how-do-i-change-my-email).\n",
+				"content/articles/y.md": "---\ntitle: Another page for the test\n---\nSee [this page](#top), [the site](https://example.com/), [the list](/faq/) and [a broken one](/faq/nope/).\n\n## Top\n"},
+			want: []string{"content/articles/y.md:1:1: error: related-links"}, msg: "or link to one in the text"},
+		{name: "related-links body link count from site.yaml",
+			files: map[string]string{"content/articles/x.md": "---\ntitle: A page for the test\n---\nSee [the FAQ](/faq/account/) and [again](/faq/account/#how-do-i-change-my-email).\n",
+				"site.yaml": "lint:\n  related_links: {body_links: 2}\n"},
+			want: []string{"content/articles/x.md:1:1: error: related-links"}, msg: "link to 2 other pages in the text (it links to 1; lint.related_links.body_links)"},
+		{name: "related-links only front matter when body_links is 0",
+			files: map[string]string{"content/articles/x.md": "---\ntitle: A page for the test\n---\nSee [the FAQ](/faq/account/).\n",
+				"site.yaml": "lint:\n  related_links: {body_links: 0}\n"},
+			want: []string{"content/articles/x.md:1:1: error: related-links"}},
 		{name: "related-links not needed on releases",
 			files: map[string]string{"content/releases/1-0.md": "---\ntitle: A page for the test\nversion: '1.0'\ndate: 2026-11-01\n---\n"},
 			want:  nil},
@@ -276,6 +312,19 @@ func TestBrokenLink(t *testing.T) {
 		{name: "broken-link suggests the page with that slug",
 			files: map[string]string{"content/articles/x.md": fm + "[a](/guides/reset-your-password/)\n"},
 			want:  []string{"content/articles/x.md:7:5: error: broken-link"}, msg: "did you mean /articles/reset-your-password/?"},
+		{name: "broken-link shows the URL as written, and the page an old .html URL means",
+			files: map[string]string{"content/articles/x.md": fm + "[a](/reset-your-password.html) [b](../crypto.html)\n"},
+			want:  []string{"content/articles/x.md:7:5: error: broken-link", "content/articles/x.md:7:36: error: broken-link"},
+			msg:   "no page has the URL /reset-your-password.html (did you mean /articles/reset-your-password/?)"},
+		{name: "broken-link relative URLs shown resolved, without an added slash",
+			files: map[string]string{"content/articles/x.md": fm + "[b](reset-your-password.html)\n"},
+			want:  []string{"content/articles/x.md:7:5: error: broken-link"},
+			msg:   `broken link "reset-your-password.html": no page has the URL /articles/x/reset-your-password.html (did you mean /articles/reset-your-password/?)`},
+		{name: "broken-link not to a page that failed to load: its own finding says why",
+			files: map[string]string{"content/articles/x.md": "---\ntitle: A page for the test\nupdated: 2026-11-01\nprerequisites: [An account]\nrelated: [/articles/bad/]\n---\n[a](/articles/bad/) [b](/articles/bad/#steps) [c](/articles/nope/)\n",
+				"content/articles/bad.md": "---\ntitle: [unclosed\n---\n## Steps\n"},
+			rules: []string{RuleBrokenLink, RuleRelatedLinks, RuleFrontMatter},
+			want:  []string{"content/articles/bad.md:2:1: error: front-matter", "content/articles/x.md:7:51: error: broken-link"}},
 		{name: "broken-link suggests the page a typo away",
 			files: map[string]string{"content/articles/x.md": fm + "[a](/faq/acount/)\n"},
 			want:  []string{"content/articles/x.md:7:5: error: broken-link"}, msg: "did you mean /faq/account/?"},
@@ -283,6 +332,9 @@ func TestBrokenLink(t *testing.T) {
 			files: map[string]string{"content/articles/x.md": fm + "[a](/faq/account/#how-do-i-change-my-email) [b](#steps) [c](#Steps)\n\n## Steps\n\n[d](/faq/account/#how-do-i-change-my-e-mail)\n"},
 			want:  []string{"content/articles/x.md:7:61: error: broken-link", "content/articles/x.md:11:5: error: broken-link"},
 			msg:   `did you mean #how-do-i-change-my-email?`},
+		{name: "broken-link heading IDs are GitHub's, and kb's old ones still work",
+			files: map[string]string{"content/articles/x.md": fm + "[a](#user--directory) [b](#user-directory) [c](/articles/x/#import--export-1) [d](#import-export-1) [e](#import-export) [f](#user-and-directory)\n\n## User & Directory\n\n## Import / Export\n\n## Import / Export\n"},
+			want:  []string{"content/articles/x.md:7:125: error: broken-link"}, msg: "did you mean #user--directory?"},
 		{name: "broken-link template anchors",
 			files: map[string]string{"content/articles/x.md": fm + "[a](#kb-related) [b](#kb-prerequisites) [c](#kb-feedback) [d](/releases/1-0/#known-issues) [e](/releases/1-0/#fixed) [f](/known-issues/#ki-10-sync-stops) [g](/known-issues/#ki-nope)\n",
 				"content/releases/1-0.md": "---\ntitle: A page for the test\nversion: '1.0'\ndate: 2026-11-01\nknown_issues:\n  - title: Sync stops\n    workaround: Restart.\n---\n"},
@@ -329,6 +381,14 @@ func TestBrokenLink(t *testing.T) {
 			files: map[string]string{"content/articles/x.md": "---\ntitle: A page for the test\nupdated: 2026-11-01\nprerequisites: [None]\nrelated: [\"javascript:alert(1)\"]\n---\nText.\n"},
 			rules: []string{RuleBrokenLink, RuleRelatedLinks},
 			want:  []string{"content/articles/x.md:5:11: error: related-links"}, msg: "it is a javascript: URL"},
+		{name: "broken-link and image-alt in raw HTML, at the destination and the tag",
+			files: map[string]string{"content/articles/x.md": fm + "A <a href=\"/nope/\">link</a> and <img src=\"/images/shot.png\">.\n\n<div class=\"tabs\">\n  <a href='/faq/account/#nope'>b</a> <img alt=\"Shot\" src=\"/images/none.png\">\n</div>\n"},
+			rules: []string{RuleBrokenLink, RuleImageAlt},
+			want: []string{"content/articles/x.md:7:12: error: broken-link", "content/articles/x.md:7:33: error: image-alt",
+				"content/articles/x.md:10:12: error: broken-link", "content/articles/x.md:10:59: error: broken-link"}},
+		{name: "broken-link not in raw HTML shown as text",
+			files: map[string]string{"content/articles/x.md": fm + "A <a href=\"/nope/\">link</a>.\n", "site.yaml": "markdown: {html: escape}\n"},
+			want:  nil},
 		{name: "broken-link in lists and blockquotes",
 			files: map[string]string{"content/articles/x.md": fm + "- item [a](/nope/)\n  1. sub [b](/nope/)\n\n> quote [c](/nope/)\n> > deeper ![](/nope.png)\n"},
 			rules: []string{RuleBrokenLink, RuleImageAlt},
@@ -363,6 +423,13 @@ func TestTroubleshootingAndSingleTopic(t *testing.T) {
 		{name: "troubleshooting sections by other names",
 			files: map[string]string{"content/articles/x.md": fm + "### Common errors\n", "content/articles/y.md": fm + "## Troubleshooting sign-in:\n"},
 			want:  nil},
+		{name: "troubleshooting a heading with troubleshoot anywhere",
+			files: map[string]string{"content/articles/x.md": fm + "## Import troubleshooting\n", "content/articles/y.md": fm + "## If import fails\n"},
+			want:  []string{"content/articles/y.md:1:1: warning: troubleshooting"}},
+		{name: "troubleshooting headings from site.yaml",
+			files: map[string]string{"content/articles/x.md": fm + "## If something fails\n", "content/articles/y.md": fm + "## Troubleshooting\n",
+				"site.yaml": "lint:\n  troubleshooting:\n    headings: [if something fails]\n"},
+			want: []string{"content/articles/reset-your-password.md:1:1: warning: troubleshooting", "content/articles/y.md:1:1: warning: troubleshooting"}},
 		{name: "troubleshooting guide without a resolution",
 			files: map[string]string{"content/troubleshooting/x.md": fm + "## Cause\n\n1. Step.\n"},
 			want:  []string{"content/troubleshooting/x.md:1:1: warning: troubleshooting"}, msg: "no resolution section"},
@@ -381,6 +448,27 @@ func TestTroubleshootingAndSingleTopic(t *testing.T) {
 		{name: "single-topic more than 1,500 words",
 			files: map[string]string{"content/faq/x.md": fm + strings.Repeat("Go to the page. ", 376) + "\n"},
 			want:  []string{"content/faq/x.md:1:1: warning: single-topic"}, msg: "1504 words"},
+	})
+}
+
+func TestFAQQuestions(t *testing.T) {
+	runCases(t, []ruleCase{
+		{name: "faq-questions none recognised",
+			files: map[string]string{"content/faq/x.md": fm + "## Billing\n\nWe take cards.\n\n- **Cards**: all of them.\n"},
+			want:  []string{"content/faq/x.md:1:1: warning: faq-questions"}, msg: "no questions kb recognises"},
+		{name: "faq-questions as Q: headings at any level, or in bold",
+			files: map[string]string{"content/faq/x.md": fm + "## Billing\n\n### Q: How do I pay\n\nBy card.\n",
+				"content/faq/y.md": fm + "**How do I pay?**\nBy card.\n",
+				"content/faq/z.md": fm + "#### Can I pay later?\n\nNo.\n"},
+			want: nil},
+		{name: "faq-questions only on FAQ pages",
+			files: map[string]string{"content/articles/x.md": fm + "No questions here.\n"},
+			want:  nil},
+		{name: "broken-link to a question in bold",
+			files: map[string]string{"content/faq/x.md": fm + "**How do I pay?**\nBy card.\n",
+				"content/articles/y.md": fm + "[a](/faq/x/#how-do-i-pay) [b](/faq/x/#how-do-i-play)\n"},
+			rules: []string{RuleBrokenLink},
+			want:  []string{"content/articles/y.md:7:31: error: broken-link"}, msg: "did you mean #how-do-i-pay?"},
 	})
 }
 

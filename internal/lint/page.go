@@ -76,8 +76,6 @@ func (e *emitter) addLevel(rule string, lv Level, path, msg string) {
 	}
 }
 
-var prereqHeadings = []string{"prerequisites", "before you begin", "before you start"}
-
 func (c *checker) prerequisites(e *emitter) {
 	p := e.p
 	if !c.on(RulePrerequisites) || (p.Type != content.Article && p.Type != content.Troubleshooting) {
@@ -93,8 +91,13 @@ func (c *checker) prerequisites(e *emitter) {
 			break
 		}
 	}
+	// A page without a procedure needs no prerequisites, unless
+	// lint.prerequisites.when is always.
+	if firstStep < 0 && c.cfg.Lint.Prerequisites.When != "always" {
+		return
+	}
 	for _, h := range p.Doc.Headings {
-		if !matchHeading(h.Text, prereqHeadings, false) {
+		if !headingHas(h.Text, c.cfg.Lint.Prerequisites.Headings) {
 			continue
 		}
 		if firstStep >= 0 && h.Offset > firstStep {
@@ -102,9 +105,14 @@ func (c *checker) prerequisites(e *emitter) {
 		}
 		return
 	}
-	msg := fmt.Sprintf("a %s states its prerequisites: add prerequisites: [...] to the front matter, or a \"Before you begin\" section before the first step", p.Type.Label())
-	msg = strings.Replace(msg, "How-to guide", "how-to guide", 1)
-	msg = strings.Replace(msg, "Troubleshooting", "troubleshooting guide", 1)
+	what := "a how-to guide with numbered steps"
+	if p.Type == content.Troubleshooting {
+		what = "a troubleshooting guide with numbered steps"
+	}
+	if firstStep < 0 {
+		what = strings.TrimSuffix(what, " with numbered steps")
+	}
+	msg := fmt.Sprintf("%s states its prerequisites: add prerequisites: [...] to the front matter, or a \"Before you begin\" or \"Requirements\" section before the first step", what)
 	if p.HasField("prerequisites") {
 		e.field(RulePrerequisites, "prerequisites", msg)
 	} else {
@@ -112,12 +120,13 @@ func (c *checker) prerequisites(e *emitter) {
 	}
 }
 
-// matchHeading reports whether heading text is one of names (case and a
-// trailing colon ignored), or starts with one when prefix is set.
-func matchHeading(text string, names []string, prefix bool) bool {
-	t := strings.ToLower(strings.TrimSpace(strings.TrimRight(strings.TrimSpace(text), ":")))
-	for _, n := range names {
-		if t == n || prefix && strings.HasPrefix(t, n) {
+// headingHas reports whether heading text contains one of the phrases, in
+// any case: "System requirements" has "requirements", "Import
+// troubleshooting" has "troubleshoot".
+func headingHas(text string, phrases []string) bool {
+	t := strings.ToLower(text)
+	for _, ph := range phrases {
+		if strings.Contains(t, strings.ToLower(strings.TrimSpace(ph))) {
 			return true
 		}
 	}
@@ -167,6 +176,7 @@ func (c *checker) links(e *emitter) []*content.Page {
 			targets = append(targets, t.page)
 		}
 	}
+	bodyPages := map[string]bool{} // other pages the body links to, by URL
 	for _, l := range p.Doc.Links {
 		kind := bodyLink
 		if l.Image {
@@ -174,6 +184,13 @@ func (c *checker) links(e *emitter) []*content.Page {
 		}
 		t := c.resolve(p, l.URL, kind)
 		note(t)
+		if kind == bodyLink && t.problem == "" {
+			if t.page != nil && t.page != p {
+				bodyPages[t.page.URL] = true
+			} else if t.failed != "" {
+				bodyPages[t.failed] = true
+			}
+		}
 		if t.problem != "" && !t.external && c.on(RuleBrokenLink) {
 			from, to := l.Offset, -1
 			if l.DestOffset >= 0 {
@@ -186,8 +203,15 @@ func (c *checker) links(e *emitter) []*content.Page {
 			e.body(RuleBrokenLink, from, to, fmt.Sprintf("broken %s %s: %s", what, quoteDest(l.Dest), t.problem))
 		}
 	}
-	if p.Type != content.Release && len(p.Related) == 0 && c.on(RuleRelatedLinks) {
+	need := c.cfg.Lint.RelatedLinks.BodyLinks
+	if p.Type != content.Release && len(p.Related) == 0 && c.on(RuleRelatedLinks) && (need == 0 || len(bodyPages) < need) {
 		msg := "the page has no related links: add related: [/articles/…/] with the pages a reader needs next"
+		switch {
+		case need == 1:
+			msg += ", or link to one in the text"
+		case need > 1:
+			msg += fmt.Sprintf(", or link to %d other pages in the text (it links to %d; lint.related_links.body_links)", need, len(bodyPages))
+		}
 		if p.HasField("related") {
 			e.field(RuleRelatedLinks, "related", msg)
 		} else {
@@ -277,8 +301,12 @@ func (c *checker) images(e *emitter) {
 	}
 }
 
-// imageEnd is the body offset after an image's closing parenthesis, or -1.
+// imageEnd is the body offset after an image's closing parenthesis (or
+// its tag, in raw HTML), or -1.
 func imageEnd(p *content.Page, l markdown.Link) int {
+	if l.End > 0 {
+		return l.End
+	}
 	if l.DestOffset < 0 {
 		return -1
 	}
@@ -296,12 +324,11 @@ func imageEnd(p *content.Page, l markdown.Link) int {
 }
 
 var (
-	troubleshootingHeadings = []string{"troubleshoot", "common error", "common problem", "common issue"}
-	resolutionWords         = map[string]bool{"resolution": true, "resolutions": true, "resolve": true, "solution": true,
+	resolutionWords = map[string]bool{"resolution": true, "resolutions": true, "resolve": true, "solution": true,
 		"solutions": true, "fix": true, "fixes": true, "fixing": true, "workaround": true}
 )
 
-// structure checks the troubleshooting and single-topic rules.
+// structure checks the troubleshooting, faq-questions and single-topic rules.
 func (c *checker) structure(e *emitter) {
 	p := e.p
 	d := p.Doc
@@ -310,7 +337,7 @@ func (c *checker) structure(e *emitter) {
 		case content.Article:
 			found := false
 			for _, h := range d.Headings {
-				if h.Level >= 2 && matchHeading(h.Text, troubleshootingHeadings, true) {
+				if h.Level >= 2 && headingHas(h.Text, c.cfg.Lint.Troubleshooting.Headings) {
 					found = true
 					break
 				}
@@ -338,6 +365,9 @@ func (c *checker) structure(e *emitter) {
 				e.page(RuleTroubleshoot, "the resolution section has no numbered steps: write the fix as a numbered list")
 			}
 		}
+	}
+	if c.on(RuleFAQQuestions) && p.Type == content.FAQ && len(d.Questions()) == 0 {
+		e.page(RuleFAQQuestions, "the FAQ page has no questions kb recognises: write each as a heading that ends in \"?\" (## How do I …?, at any level, \"Q:\" allowed) or as a paragraph that starts with the question in bold (**How do I …?**)")
 	}
 	if c.on(RuleSingleTopic) {
 		if p.Type != content.FAQ {

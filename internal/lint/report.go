@@ -9,6 +9,7 @@ import (
 	"io"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -27,21 +28,46 @@ type ReportOptions struct {
 	ToolVersion string
 	// Levels are the levels in force, for SARIF's rule metadata; nil means the defaults.
 	Levels Levels
+	// Baseline names the baseline applied ("" for none); Baselined are
+	// the findings it held (left out of the findings reported, but in
+	// SARIF with baselineState "unchanged"), and Fixed counts its entries
+	// no finding matched any more.
+	Baseline  string
+	Baselined []Finding
+	Fixed     int
 }
 
 // Write reports findings in a format.
 func Write(w io.Writer, findings []Finding, o ReportOptions) error {
 	switch o.Format {
 	case "", "text":
-		return WriteText(w, findings, o.Files)
+		return writeText(w, findings, o)
 	case "json":
 		return WriteJSON(w, findings, o)
 	case "github":
-		return WriteGitHub(w, findings, o.Files)
+		return writeGitHub(w, findings, o)
 	case "sarif":
 		return WriteSARIF(w, findings, o)
 	}
 	return fmt.Errorf("unknown format %q (want %s)", o.Format, strings.Join(Formats, ", "))
+}
+
+// summary is Summary and what the baseline held: "29 files checked: 1
+// error, 0 warnings, 0 notes; 1049 findings baselined in lint-baseline.json".
+func (o ReportOptions) summary(findings []Finding) string {
+	s := Summary(findings, o.Files)
+	if o.Baseline == "" {
+		return s
+	}
+	s += fmt.Sprintf("; %s baselined in %s", plural(len(o.Baselined), "finding"), o.Baseline)
+	if o.Fixed > 0 {
+		them := "them"
+		if o.Fixed == 1 {
+			them = "it"
+		}
+		s += fmt.Sprintf("; %s of the baseline no longer found (kb lint --write-baseline %s drops %s)", plural(o.Fixed, "entry"), o.Baseline, them)
+	}
+	return s
 }
 
 // Summary is the one-line count of findings: "29 files checked: 1 error, 2 warnings, 0 notes".
@@ -64,17 +90,24 @@ func plural(n int, noun string) string {
 	if n == 1 {
 		return "1 " + noun
 	}
+	if strings.HasSuffix(noun, "y") {
+		return strconv.Itoa(n) + " " + strings.TrimSuffix(noun, "y") + "ies"
+	}
 	return strconv.Itoa(n) + " " + noun + "s"
 }
 
 // WriteText writes one line a finding, path:line:col: level: rule: message,
 // then the summary line.
 func WriteText(w io.Writer, findings []Finding, files int) error {
+	return writeText(w, findings, ReportOptions{Files: files})
+}
+
+func writeText(w io.Writer, findings []Finding, o ReportOptions) error {
 	bw := bufio.NewWriter(w)
 	for _, f := range findings {
 		fmt.Fprintln(bw, f)
 	}
-	fmt.Fprintln(bw, Summary(findings, files))
+	fmt.Fprintln(bw, o.summary(findings))
 	return bw.Flush()
 }
 
@@ -117,13 +150,20 @@ type JSONReport struct {
 	Errors      int    `json:"errors"`
 	Warnings    int    `json:"warnings"`
 	Notes       int    `json:"notes"`
+	// Baseline is the baseline applied, if any; Baselined counts the
+	// findings it held (not in Findings, nor in the counts above), and
+	// BaselineFixed its entries no finding matched any more.
+	Baseline      string `json:"baseline,omitempty"`
+	Baselined     int    `json:"baselined"`
+	BaselineFixed int    `json:"baseline_fixed"`
 	// Findings are sorted by file, line and column; never null.
 	Findings []Finding `json:"findings"`
 }
 
 // WriteJSON writes a JSONReport.
 func WriteJSON(w io.Writer, findings []Finding, o ReportOptions) error {
-	r := JSONReport{Version: 1, Tool: "kb", ToolVersion: o.ToolVersion, Files: o.Files, Findings: findings}
+	r := JSONReport{Version: 1, Tool: "kb", ToolVersion: o.ToolVersion, Files: o.Files, Findings: findings,
+		Baseline: o.Baseline, Baselined: len(o.Baselined), BaselineFixed: o.Fixed}
 	if r.Findings == nil {
 		r.Findings = []Finding{}
 	}
@@ -151,6 +191,10 @@ func WriteJSON(w io.Writer, findings []Finding, o ReportOptions) error {
 // (the runner drops them otherwise); endColumn is the last column of the
 // offending text.
 func WriteGitHub(w io.Writer, findings []Finding, files int) error {
+	return writeGitHub(w, findings, ReportOptions{Files: files})
+}
+
+func writeGitHub(w io.Writer, findings []Finding, o ReportOptions) error {
 	bw := bufio.NewWriter(w)
 	for _, f := range findings {
 		cmd := "notice"
@@ -172,7 +216,7 @@ func WriteGitHub(w io.Writer, findings []Finding, files int) error {
 		props = append(props, "title="+escapeProperty(f.Rule))
 		fmt.Fprintf(bw, "::%s %s::%s\n", cmd, strings.Join(props, ","), escapeData(f.Message))
 	}
-	fmt.Fprintln(bw, Summary(findings, files))
+	fmt.Fprintln(bw, o.summary(findings))
 	return bw.Flush()
 }
 
@@ -192,10 +236,10 @@ func escapeProperty(s string) string {
 
 // WriteStepSummary writes a Markdown table of every finding, for
 // $GITHUB_STEP_SUMMARY (GitHub shows only ten annotations of each level
-// per step).
-func WriteStepSummary(w io.Writer, findings []Finding, files int) error {
+// per step), after the summary line.
+func WriteStepSummary(w io.Writer, findings []Finding, o ReportOptions) error {
 	bw := bufio.NewWriter(w)
-	fmt.Fprintf(bw, "### kb lint\n\n%s\n\n", Summary(findings, files))
+	fmt.Fprintf(bw, "### kb lint\n\n%s\n\n", markdownCell(o.summary(findings)))
 	if len(findings) > 0 {
 		fmt.Fprintln(bw, "| Level | Location | Rule | Message |")
 		fmt.Fprintln(bw, "|---|---|---|---|")
@@ -252,6 +296,8 @@ type (
 		Message             sarifText         `json:"message"`
 		Locations           []sarifLocation   `json:"locations"`
 		PartialFingerprints map[string]string `json:"partialFingerprints"`
+		// BaselineState is "new" or "unchanged" when a baseline was applied.
+		BaselineState string `json:"baselineState,omitempty"`
 	}
 	sarifLocation struct {
 		PhysicalLocation sarifPhysical `json:"physicalLocation"`
@@ -308,7 +354,17 @@ func WriteSARIF(w io.Writer, findings []Finding, o ReportOptions) error {
 	}
 	run := sarifRun{Tool: sarifTool{Driver: driver}, ColumnKind: "unicodeCodePoints", Results: []sarifResult{}}
 	seen := map[string]int{}
-	for _, f := range findings {
+	// With a baseline, the findings it held are results too, after the
+	// new ones, marked unchanged.
+	all := append(slices.Clip(findings), o.Baselined...)
+	for i, f := range all {
+		state := ""
+		if o.Baseline != "" {
+			state = "new"
+			if i >= len(findings) {
+				state = "unchanged"
+			}
+		}
 		endLine, endCol := f.EndLine, f.EndCol
 		if endLine < f.Line || endLine == f.Line && endCol <= f.Col {
 			endLine, endCol = f.Line, f.Col+1
@@ -327,6 +383,7 @@ func WriteSARIF(w io.Writer, findings []Finding, o ReportOptions) error {
 				Region:           sarifRegion{StartLine: f.Line, StartColumn: f.Col, EndLine: endLine, EndColumn: endCol},
 			}}},
 			PartialFingerprints: map[string]string{"primaryLocationLineHash": hash + ":" + strconv.Itoa(seen[hash])},
+			BaselineState:       state,
 		})
 	}
 	log := sarifLog{Schema: SARIFSchema, Version: "2.1.0", Runs: []sarifRun{run}}

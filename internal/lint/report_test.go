@@ -52,15 +52,18 @@ func TestWriteJSON(t *testing.T) {
 		Errors      int    `json:"errors"`
 		Warnings    int    `json:"warnings"`
 		Notes       int    `json:"notes"`
+		Baselined   int    `json:"baselined"`
+		Fixed       int    `json:"baseline_fixed"`
 		Findings    []struct {
-			File      string `json:"file"`
-			Line      int    `json:"line"`
-			Column    int    `json:"column"`
-			EndLine   int    `json:"end_line"`
-			EndColumn int    `json:"end_column"`
-			Rule      string `json:"rule"`
-			Level     string `json:"level"`
-			Message   string `json:"message"`
+			File        string `json:"file"`
+			Line        int    `json:"line"`
+			Column      int    `json:"column"`
+			EndLine     int    `json:"end_line"`
+			EndColumn   int    `json:"end_column"`
+			Rule        string `json:"rule"`
+			Level       string `json:"level"`
+			Message     string `json:"message"`
+			Fingerprint string `json:"fingerprint"`
 		} `json:"findings"`
 	}
 	dec := json.NewDecoder(&b)
@@ -105,7 +108,7 @@ func TestWriteGitHub(t *testing.T) {
 
 func TestWriteStepSummary(t *testing.T) {
 	var b bytes.Buffer
-	if err := WriteStepSummary(&b, sorted(), 2); err != nil {
+	if err := WriteStepSummary(&b, sorted(), ReportOptions{Files: 2}); err != nil {
 		t.Fatal(err)
 	}
 	s := b.String()
@@ -257,5 +260,39 @@ func TestLevelText(t *testing.T) {
 	var l Level
 	if err := l.UnmarshalText([]byte("loud")); err == nil {
 		t.Error("accepted a bad level")
+	}
+}
+
+// TestReportBaseline: text says how many findings the baseline held, JSON
+// counts them, SARIF marks every result new or unchanged (and none without
+// a baseline).
+func TestReportBaseline(t *testing.T) {
+	fs := sorted()
+	o := ReportOptions{Files: 2, Baseline: "lint-baseline.json", Baselined: fs[:2], Fixed: 1}
+	var b bytes.Buffer
+	if err := Write(&b, fs[2:], o); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasSuffix(b.String(), "\n2 files checked: 1 error, 0 warnings, 0 notes; 2 findings baselined in lint-baseline.json; 1 entry of the baseline no longer found (kb lint --write-baseline lint-baseline.json drops it)\n") {
+		t.Errorf("text:\n%s", b.String())
+	}
+	b.Reset()
+	o.Format = "json"
+	Write(&b, fs[2:], o)
+	for _, w := range []string{`"baseline": "lint-baseline.json"`, `"baselined": 2`, `"baseline_fixed": 1`, `"errors": 1`, `"warnings": 0`} {
+		if !strings.Contains(b.String(), w) {
+			t.Errorf("json lacks %s:\n%s", w, b.String())
+		}
+	}
+	b.Reset()
+	o.Format = "sarif"
+	Write(&b, fs[2:], o)
+	if strings.Count(b.String(), `"baselineState": "unchanged"`) != 2 || strings.Count(b.String(), `"baselineState": "new"`) != 1 {
+		t.Errorf("sarif states:\n%s", b.String())
+	}
+	b.Reset()
+	Write(&b, fs, ReportOptions{Format: "sarif"})
+	if strings.Contains(b.String(), "baselineState") {
+		t.Error("baselineState without a baseline")
 	}
 }

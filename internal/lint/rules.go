@@ -82,6 +82,7 @@ const (
 	RuleImageAlt       = "image-alt"
 	RuleScreenshots    = "screenshots"
 	RuleTroubleshoot   = "troubleshooting"
+	RuleFAQQuestions   = "faq-questions"
 	RuleReadability    = "readability"
 	RuleJargon         = "jargon"
 	RuleSingleTopic    = "single-topic"
@@ -105,9 +106,9 @@ var rules = []Rule{
 		Fix:       "Add title: to the front matter, in the words a customer would search for (\"Reset your password\", not \"Credentials management\"). Make duplicate titles say what differs, and keep titles between 10 and 70 characters."},
 	{ID: RulePrerequisites, Default: Error,
 		Checklist: "Prerequisites and assumptions stated upfront",
-		Summary:   "How-to guides and troubleshooting guides state prerequisites: front matter prerequisites, or a \"Prerequisites\" / \"Before you begin\" section before the first step.",
+		Summary:   "How-to and troubleshooting guides with numbered steps state prerequisites: front matter prerequisites, or a \"Prerequisites\" / \"Requirements\" / \"Before you begin\" section before the first step (lint.prerequisites).",
 		Why:       "Customers who start the steps without the right plan, role or access fail half-way and open a ticket.",
-		Fix:       "List what the reader needs in front matter (prerequisites: [An Admin role, The desktop app 3.6 or later]), or add a \"## Before you begin\" section above the first numbered step."},
+		Fix:       "List what the reader needs in front matter (prerequisites: [An Admin role, The desktop app 3.6 or later]), or add a \"## Before you begin\" or \"## Requirements\" section above the first numbered step."},
 	{ID: RuleLastUpdated, Default: Error,
 		Checklist: "Last updated date visible",
 		Summary:   "updated is present, a valid date (YYYY-MM-DD) and not in the future; warning when older than lint.stale_after_days (default 365).",
@@ -115,9 +116,9 @@ var rules = []Rule{
 		Fix:       "Set updated: YYYY-MM-DD to the day you last checked the page against the product. For a stale page, follow its steps in the current product, correct what changed, then update the date."},
 	{ID: RuleRelatedLinks, Default: Error,
 		Checklist: "Links to related documentation",
-		Summary:   "Every page but release announcements has at least one related entry, and every internal entry resolves to a page (and to a heading when it has #anchor).",
+		Summary:   "Every page but release announcements has a related entry or links to another page in its text (lint.related_links.body_links), and every internal entry resolves to a page (and to a heading when it has #anchor).",
 		Why:       "Related links take a customer to the next answer instead of to a support ticket; a related link to a missing page is a dead end.",
-		Fix:       "Add related: [/articles/some-page/] with one or more pages a reader of this page is likely to need next, and correct entries that point to a page or heading that does not exist."},
+		Fix:       "Add related: [/articles/some-page/] with one or more pages a reader of this page is likely to need next, or link to them in the text, and correct entries that point to a page or heading that does not exist."},
 	{ID: RuleBrokenLink, Default: Error,
 		Checklist: "Links to related documentation",
 		Summary:   "Internal links and images in the body resolve to a published page, a heading ID the renderer emits, or a static file. Code and external links are never checked.",
@@ -135,9 +136,14 @@ var rules = []Rule{
 		Fix:       "Add a screenshot next to the step where the reader is most likely to get lost, with alt text."},
 	{ID: RuleTroubleshoot, Default: Warning,
 		Checklist: "Common errors and troubleshooting steps included",
-		Summary:   "A how-to guide has a \"Troubleshooting\" or \"Common errors\" section; a troubleshooting guide has a resolution section with numbered steps.",
+		Summary:   "A how-to guide has a section whose heading contains \"troubleshoot\" or \"common error\" (lint.troubleshooting.headings); a troubleshooting guide has a resolution section with numbered steps.",
 		Why:       "Customers who hit an error in the middle of a guide need the fix on the same page; a troubleshooting guide without steps does not fix anything.",
 		Fix:       "Add a \"## Troubleshooting\" (or \"## Common errors\") section to the guide. In a troubleshooting guide, put numbered steps under a \"Resolution\", \"Solution\" or \"Fix\" heading."},
+	{ID: RuleFAQQuestions, Default: Warning,
+		Checklist: "FAQs answer the questions customers ask, each with its own link",
+		Summary:   "An FAQ page has at least one question kb recognises: a heading that ends in \"?\" or starts with \"Q:\", or a paragraph that starts with a bold question.",
+		Why:       "kb lists an FAQ page's questions at its top, gives each its own link and search result, and marks them up for search engines. A page whose questions kb cannot see gets none of that.",
+		Fix:       "Write each question as a heading (## How do I change my email?, at any level, with or without \"Q:\") or as a paragraph that starts with the question in bold (**How do I change my email?**), with the answer below it."},
 	{ID: RuleReadability, Default: Warning,
 		Checklist: "Use simple, customer-friendly language",
 		Summary:   "The Flesch–Kincaid grade of the prose is at most lint.max_grade (default 9). Prose only: paragraphs and list items, not headings, tables or code; pages under 100 words are skipped.",

@@ -15,8 +15,15 @@ type Document struct {
 	Blocks     []Block
 	Lists      []List
 	Directives []Directive
+	// IDs are the IDs of elements other than headings that the HTML
+	// carries: FAQ questions written as bold paragraphs, and elements of
+	// raw HTML (as sanitized, or as written when it passes through).
+	IDs []string
 	// Words counts the words of prose (paragraphs, list items, headings; not code).
 	Words int
+
+	// boldQs are the FAQ questions written as bold paragraphs.
+	boldQs []boldQ
 
 	questionsOnce sync.Once
 	questions     []Question
@@ -27,13 +34,17 @@ type Document struct {
 
 // Heading is one heading, with the ID its HTML element carries.
 type Heading struct {
-	Level  int
-	Text   string
-	ID     string
+	Level int
+	Text  string
+	ID    string
+	// OldID is the ID kb gave the heading before its IDs matched GitHub's,
+	// when it differs; the HTML carries it too, so old links keep working.
+	OldID  string
 	Offset int
 }
 
-// Link is a link or an image in the body. Autolinks are links too.
+// Link is a link or an image in the body. Autolinks are links too, and so
+// are <a href> and <img src> in raw HTML, unless raw HTML is shown as text.
 type Link struct {
 	// Dest is the destination as the page wrote it; URL is where the link
 	// leads, as the HTML's href has it before percent-encoding: backslash
@@ -47,6 +58,9 @@ type Link struct {
 	// DestOffset is where the destination starts, or -1 when it is not
 	// literally in the source (reference links).
 	DestOffset int
+	// End is where a link or image written in raw HTML ends (after its
+	// tag); 0 for Markdown ones.
+	End int
 }
 
 // BlockKind says what a prose block is.
@@ -103,8 +117,13 @@ type Directive struct {
 	Offset int
 }
 
-// Question is an FAQ entry: a second-level heading ending in "?" and the text under it.
+// Question is an FAQ entry: a heading (at any level) or a paragraph in
+// bold that asks a question, and the text under it. See faq.go.
 type Question struct {
+	// Heading is the heading that asks the question, with its Text
+	// without a "Q:" prefix; for a question in bold it has the ID of the
+	// paragraph, the level of the heading it sits under (0 for none) and
+	// the paragraph's offset.
 	Heading Heading
 	// Answer is the plain text of the blocks under the question.
 	Answer string
@@ -115,29 +134,6 @@ type Question struct {
 func (d *Document) Questions() []Question {
 	d.questionsOnce.Do(func() { d.questions = d.findQuestions() })
 	return d.questions
-}
-
-func (d *Document) findQuestions() []Question {
-	var qs []Question
-	for i, h := range d.Headings {
-		if h.Level != 2 || !isQuestion(h.Text) {
-			continue
-		}
-		q := Question{Heading: h}
-		var answer []byte
-		for _, b := range d.Blocks {
-			if b.Kind == HeadingText || !d.under(b.Section, i) {
-				continue
-			}
-			if len(answer) > 0 {
-				answer = append(answer, ' ')
-			}
-			answer = append(answer, b.Text...)
-		}
-		q.Answer = string(answer)
-		qs = append(qs, q)
-	}
-	return qs
 }
 
 // under reports whether heading index s is h2 index i or a deeper heading
@@ -160,15 +156,6 @@ func (d *Document) Under(s, i int) bool {
 	return d.under(s, i)
 }
 
-func isQuestion(s string) bool {
-	for len(s) > 0 && (s[len(s)-1] == ' ' || s[len(s)-1] == '\t') {
-		s = s[:len(s)-1]
-	}
-	return len(s) > 0 && (s[len(s)-1] == '?' || hasSuffix(s, "？"))
-}
-
-func hasSuffix(s, suf string) bool { return len(s) >= len(suf) && s[len(s)-len(suf):] == suf }
-
 // Compact drops what only lint reads (the prose blocks with their source
 // spans, the lists and directives), keeping the plain text and the FAQ
 // questions made from them: a 10,000-page build holds 40 MB less from lint
@@ -180,7 +167,7 @@ func (d *Document) Compact() {
 	d.Questions()
 	d.plain = d.PlainText()
 	d.compacted = true
-	d.Blocks, d.Lists, d.Directives = nil, nil, nil
+	d.Blocks, d.Lists, d.Directives, d.boldQs = nil, nil, nil, nil
 }
 
 // PlainText joins the prose of the document: the text search indexes.

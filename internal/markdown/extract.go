@@ -12,6 +12,7 @@ import (
 
 	"github.com/yuin/goldmark/ast"
 	east "github.com/yuin/goldmark/extension/ast"
+	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
 )
 
@@ -21,13 +22,22 @@ type scratch struct {
 	buf    []byte
 	spans  []Span
 	blocks []Block
+	// headings and contents are the headings met and their text as shown.
+	headings []*ast.Heading
+	contents []string
+	// raws are the raw HTML nodes met; rawLinks says their links count,
+	// rawIDs that their IDs are the page's as written (HTMLUnsafe).
+	raws             []ast.Node
+	rawLinks, rawIDs bool
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 
 // extract walks a parsed document once: it sets heading IDs and fills d.
-func extract(doc ast.Node, src []byte, d *Document) {
+func (cv *Converter) extract(doc ast.Node, src []byte, d *Document) {
 	sc := scratchPool.Get().(*scratch)
+	sc.raws = sc.raws[:0]
+	sc.rawLinks, sc.rawIDs = cv.opts.HTML != HTMLEscape, cv.opts.HTML == HTMLUnsafe
 	d.Blocks = sc.blocks[:0] // grown in the scratch, copied out at its size
 	defer func() {
 		sc.blocks = d.Blocks
@@ -37,9 +47,15 @@ func extract(doc ast.Node, src []byte, d *Document) {
 		}
 		clear(sc.blocks) // keep no page's text alive
 		sc.blocks = sc.blocks[:0]
+		clear(sc.raws)
+		sc.raws = sc.raws[:0]
+		clear(sc.headings)
+		clear(sc.contents)
 		scratchPool.Put(sc)
 	}()
-	ids := newIDs()
+	ids := newIDs(HeadingSlug)
+	headings, contents := sc.headings[:0], sc.contents[:0] // each heading's text as shown
+	var boldQs []boldQ
 	section := -1
 	tables := 0
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
@@ -49,11 +65,14 @@ func extract(doc ast.Node, src []byte, d *Document) {
 		switch n := n.(type) {
 		case *ast.Heading:
 			b := inlineBlock(n, src, d, HeadingText, sc)
-			// The ID and the displayed text include code spans; the prose block does not.
-			text := strings.Join(strings.Fields(plainText(n, src)), " ")
-			id := ids.generate(text)
+			// The ID and the displayed text include code spans; the prose
+			// block does not. The ID comes from the text as the HTML shows
+			// it (textContent), exactly as GitHub makes it.
+			content := headingText(n, src)
+			id := ids.generate(content)
 			n.SetAttributeString("id", []byte(id))
-			d.Headings = append(d.Headings, Heading{Level: n.Level, Text: text, ID: id, Offset: blockOffset(n)})
+			headings, contents = append(headings, n), append(contents, content)
+			d.Headings = append(d.Headings, Heading{Level: n.Level, Text: strings.Join(strings.Fields(content), " "), ID: id, Offset: blockOffset(n)})
 			section = len(d.Headings) - 1
 			b.Section = section
 			d.addBlock(b)
@@ -62,6 +81,10 @@ func extract(doc ast.Node, src []byte, d *Document) {
 			b := inlineBlock(n, src, d, Paragraph, sc)
 			b.Section = section
 			b.InList = inList(n)
+			if q, ok := boldQuestion(n, src, &b); ok && strings.TrimSpace(b.Text) != "" {
+				q.block = len(d.Blocks)
+				boldQs = append(boldQs, q)
+			}
 			d.addBlock(b)
 			return ast.WalkSkipChildren, nil
 		case *east.Table:
@@ -75,21 +98,97 @@ func extract(doc ast.Node, src []byte, d *Document) {
 		case *ast.List:
 			d.Lists = append(d.Lists, List{Ordered: n.IsOrdered(), Items: n.ChildCount(), Offset: blockOffset(n), Section: section})
 		case *ast.HTMLBlock:
-			var raw []byte
-			for i := 0; i < n.Lines().Len(); i++ {
-				seg := n.Lines().At(i)
-				raw = append(raw, seg.Value(src)...)
-			}
-			if n.HasClosure() {
-				raw = append(raw, n.ClosureLine.Value(src)...)
-			}
+			raw, segs := rawBytes(n, src)
 			d.addDirectives(raw, blockOffset(n))
+			sc.raw(n, raw, segs, d)
 			return ast.WalkSkipChildren, nil
 		case *ast.FencedCodeBlock, *ast.CodeBlock:
 			return ast.WalkSkipChildren, nil
 		}
 		return ast.WalkContinue, nil
 	})
+	// FAQ questions written as bold paragraphs take IDs after the
+	// headings, which so keep GitHub's.
+	for _, q := range boldQs {
+		q.id = ids.generate(q.text)
+		q.node.SetAttributeString("id", []byte(q.id))
+		q.node = nil // the document keeps no node of the parse
+		d.IDs = append(d.IDs, q.id)
+		d.boldQs = append(d.boldQs, q)
+	}
+	oldHeadingIDs(headings, contents, src, d, ids.used)
+	sc.headings, sc.contents = headings, contents
+	if cv.sanitizer != nil && len(sc.raws) > 0 {
+		cv.sanitizer.sanitize(sc.raws, src, d, ids.used)
+	}
+}
+
+// raw notes a raw HTML node: its links and images are the page's (unless
+// raw HTML is shown as text), and the sanitizer needs it.
+func (sc *scratch) raw(n ast.Node, raw []byte, segs []text.Segment, d *Document) {
+	sc.raws = append(sc.raws, n)
+	if sc.rawLinks {
+		rawLinks(raw, segs, d, sc.rawIDs)
+	}
+}
+
+// oldHeadingIDs gives each heading whose ID kb made differently before it
+// matched GitHub (Slug, not HeadingSlug) that old ID as an extra anchor, so
+// that links written against it keep working: an empty <span id> at the
+// start of the heading. An old ID some element of the page now has is left
+// out. Most pages' headings give the same slug both ways, and then the old
+// IDs are the new ones: nothing to do.
+func oldHeadingIDs(headings []*ast.Heading, contents []string, src []byte, d *Document, used map[string]bool) {
+	var olds []string // the old text of each heading, once one differs
+	for i, n := range headings {
+		text, simple := d.Headings[i].Text, plainHeading(n, src)
+		if !simple {
+			text = strings.Join(strings.Fields(plainText(n, src)), " ")
+		}
+		if olds == nil && (!simple || !slugsAgree(contents[i])) {
+			olds = make([]string, i, len(headings))
+			for j := range i {
+				olds[j] = d.Headings[j].Text // the same IDs as now
+			}
+		}
+		if olds != nil {
+			olds = append(olds, text)
+		}
+	}
+	if olds == nil {
+		return
+	}
+	old := newIDs(Slug)
+	for i, n := range headings {
+		id := old.generate(olds[i])
+		if id == d.Headings[i].ID || used[id] {
+			continue
+		}
+		used[id] = true
+		d.Headings[i].OldID = id
+		n.InsertBefore(n, n.FirstChild(), &anchor{id: id})
+	}
+}
+
+// plainHeading reports whether a heading is plain text (with emphasis,
+// code and links), without the entities, escapes, images, autolinks, raw
+// HTML or line breaks that make its old text differ from the one shown.
+func plainHeading(n ast.Node, src []byte) bool {
+	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+		switch c := c.(type) {
+		case *ast.Text:
+			if v := c.Segment.Value(src); c.SoftLineBreak() || c.HardLineBreak() || bytes.IndexByte(v, '&') >= 0 || bytes.IndexByte(v, '\\') >= 0 {
+				return false
+			}
+		case *ast.CodeSpan, *ast.Emphasis, *ast.Link:
+			if !plainHeading(c, src) {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 func (d *Document) addBlock(b Block) {
@@ -173,16 +272,13 @@ func inlineBlock(n ast.Node, src []byte, d *Document, kind BlockKind, sc *scratc
 				d.Links = append(d.Links, Link{Dest: dest, URL: url, Text: alt, Image: true, Offset: c.Pos(), DestOffset: destOffset(src, c.Pos(), c.Destination)})
 				space()
 			case *ast.RawHTML:
-				var raw []byte
-				for i := 0; i < c.Segments.Len(); i++ {
-					seg := c.Segments.At(i)
-					raw = append(raw, seg.Value(src)...)
-				}
+				raw, segs := rawBytes(c, src)
 				off := -1
-				if c.Segments.Len() > 0 {
-					off = c.Segments.At(0).Start
+				if len(segs) > 0 {
+					off = segs[0].Start
 				}
 				d.addDirectives(raw, off)
+				sc.raw(c, raw, segs, d)
 			case *east.FootnoteLink, *east.FootnoteBacklink:
 				// a reference mark, not words
 			default:
@@ -237,6 +333,39 @@ func destOffset(src []byte, pos int, dest []byte) int {
 		return -1
 	}
 	return pos + i + j
+}
+
+// headingText is a heading's text as its HTML element's textContent has
+// it, which GitHub makes the ID from: entities and backslash escapes
+// resolved, code spans and link text kept, tags and images left out, a
+// line break as a newline.
+func headingText(n ast.Node, src []byte) string {
+	var buf []byte
+	var walk func(n ast.Node)
+	walk = func(n ast.Node) {
+		for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+			switch c := c.(type) {
+			case *ast.Text:
+				v := c.Segment.Value(src)
+				if !c.IsRaw() {
+					v = util.ResolveEntityNames(util.ResolveNumericReferences(util.UnescapePunctuations(v)))
+				}
+				buf = append(buf, v...)
+				if c.SoftLineBreak() || c.HardLineBreak() {
+					buf = append(buf, '\n')
+				}
+			case *ast.String:
+				buf = append(buf, c.Value...)
+			case *ast.AutoLink:
+				buf = append(buf, c.Label(src)...)
+			case *ast.Image, *ast.RawHTML, *east.FootnoteLink, *east.FootnoteBacklink:
+			default:
+				walk(c)
+			}
+		}
+	}
+	walk(n)
+	return string(buf)
 }
 
 // plainText is the text of a node's inline children, markup removed.

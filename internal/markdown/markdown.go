@@ -10,15 +10,19 @@
 // What the HTML gets, beyond CommonMark:
 //   - GFM: tables (wrapped in a keyboard-scrollable region), task lists,
 //     strikethrough, autolinks; and footnotes.
-//   - Heading IDs computed like GitHub's from the heading's text ("Can't sign
-//     in?" → "cant-sign-in"), unique per page with -1, -2 suffixes.
+//   - Heading IDs exactly as GitHub makes them from the heading's text
+//     ("Can't sign in?" → "cant-sign-in", "User & Directory" →
+//     "user--directory"), unique per page with -1, -2 suffixes; where kb's
+//     older ID for a heading differs, an empty <span id> at the start of
+//     the heading keeps it working (ids.go).
 //   - Code blocks highlighted by chroma with CSS classes, in <pre tabindex="0">.
 //   - GitHub callouts: a blockquote whose first line is [!NOTE], [!TIP],
 //     [!IMPORTANT], [!WARNING] or [!CAUTION] becomes a labelled callout box.
 //   - Images with loading="lazy", decoding="async", and width and height when
 //     the Options.ImageSize lookup knows them.
-//   - Raw HTML is escaped and shown as text, and HTML comments are dropped,
-//     unless Options.Unsafe is set.
+//   - Raw HTML sanitized against an allowlist (Options.HTML: rawhtml.go),
+//     or escaped and shown as text, or passed through; HTML comments are
+//     dropped unless it is passed through.
 //   - Limits that keep hostile input cheap (limits.go): block quotes and
 //     lists nest at most MaxNesting deep, tables are at most MaxTableColumns
 //     wide, and only modest code blocks are highlighted. A page whose links,
@@ -44,8 +48,12 @@ import (
 
 // Options configure a Converter.
 type Options struct {
-	// Unsafe passes raw HTML through (site.yaml markdown.unsafe).
-	Unsafe bool
+	// HTML is what happens to raw HTML (site.yaml markdown.html):
+	// HTMLSanitize (also ""), HTMLEscape or HTMLUnsafe.
+	HTML string
+	// Embeds are the hosts iframes may come from when raw HTML is
+	// sanitized (site.yaml markdown.embeds).
+	Embeds []string
 	// ImageSize returns the pixel size of a site image by its URL path
 	// ("/images/x.png"), for width and height attributes.
 	ImageSize func(path string) (w, h int, ok bool)
@@ -72,6 +80,8 @@ type Converter struct {
 	opts Options
 	// inlineWork is maxInlineWork; tests lower it.
 	inlineWork int
+	// sanitizer is set in sanitize mode.
+	sanitizer *sanitizer
 }
 
 // New returns a Converter configured once for a whole site.
@@ -79,10 +89,16 @@ func New(opts Options) *Converter {
 	if opts.BasePath == "" {
 		opts.BasePath = "/"
 	}
+	if opts.HTML == "" {
+		opts.HTML = HTMLSanitize
+	}
 	c := &Converter{opts: opts, inlineWork: maxInlineWork}
 	var rendererOpts []renderer.Option
-	if opts.Unsafe {
+	switch opts.HTML {
+	case HTMLUnsafe:
 		rendererOpts = append(rendererOpts, html.WithUnsafe())
+	case HTMLSanitize:
+		c.sanitizer = newSanitizer(opts)
 	}
 	c.md = goldmark.New(
 		// goldmark's parser with block quotes and lists nested at most
@@ -134,7 +150,7 @@ func (c *Converter) Convert(src []byte, pageURL string) (*Document, error) {
 		return nil, err
 	}
 	d := &Document{}
-	extract(doc, src, d)
+	c.extract(doc, src, d)
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer bufPool.Put(buf)
@@ -158,7 +174,7 @@ func (c *Converter) Analyze(src []byte) (*Document, error) {
 		return nil, err
 	}
 	d := &Document{}
-	extract(doc, src, d)
+	c.extract(doc, src, d)
 	return d, nil
 }
 

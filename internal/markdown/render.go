@@ -23,10 +23,27 @@ func (r *nodeRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 	reg.Register(east.KindTable, r.table)
 	reg.Register(ast.KindImage, r.image)
 	reg.Register(ast.KindLink, r.link)
-	if !r.opts.Unsafe {
+	reg.Register(kindAnchor, r.anchor)
+	reg.Register(kindSafeHTML, r.safeHTML)
+	reg.Register(kindSafeHTMLBlock, r.safeHTML)
+	if r.opts.HTML != HTMLUnsafe {
 		reg.Register(ast.KindRawHTML, r.rawHTML)
 		reg.Register(ast.KindHTMLBlock, r.htmlBlock)
 	}
+}
+
+// safeHTML writes raw HTML that the sanitizer let through (rawhtml.go).
+func (r *nodeRenderer) safeHTML(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	if entering {
+		switch n := node.(type) {
+		case *safeHTML:
+			w.Write(n.html)
+		case *safeHTMLBlock:
+			w.Write(n.html)
+			w.WriteByte('\n')
+		}
+	}
+	return ast.WalkSkipChildren, nil
 }
 
 func (r *nodeRenderer) callout(w util.BufWriter, src []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
@@ -69,7 +86,7 @@ func (r *nodeRenderer) image(w util.BufWriter, src []byte, node ast.Node, enteri
 	n := node.(*ast.Image)
 	dest := r.url(n.Destination)
 	w.WriteString(`<img src="`)
-	if r.opts.Unsafe || safeURL(n.Destination) {
+	if r.opts.HTML == HTMLUnsafe || safeURL(n.Destination) {
 		w.Write(util.EscapeHTML(dest))
 	}
 	w.WriteString(`" alt="`)
@@ -98,7 +115,7 @@ func (r *nodeRenderer) link(w util.BufWriter, src []byte, node ast.Node, enterin
 	if entering {
 		dest := r.url(n.Destination)
 		w.WriteString(`<a href="`)
-		if r.opts.Unsafe || safeURL(n.Destination) {
+		if r.opts.HTML == HTMLUnsafe || safeURL(n.Destination) {
 			w.Write(util.EscapeHTML(dest))
 		}
 		w.WriteByte('"')
@@ -185,6 +202,16 @@ func unsafeScheme[T string | []byte](u T) string {
 		return "data"
 	}
 	return ""
+}
+
+// anchor writes an empty span that carries an extra ID.
+func (r *nodeRenderer) anchor(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	if entering {
+		w.WriteString(`<span id="`)
+		w.Write(util.EscapeHTML([]byte(node.(*anchor).id)))
+		w.WriteString(`"></span>`)
+	}
+	return ast.WalkSkipChildren, nil
 }
 
 // rawHTML shows inline HTML as text; comments (kb-lint directives among them) vanish.

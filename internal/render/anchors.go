@@ -61,11 +61,19 @@ func KnownIssuesAnchors(s *Site) []string {
 }
 
 // HasAnchor reports whether p's HTML has an element with the id: a heading
-// of its Markdown (with the ID the renderer gives it) or one of its layout's.
+// of its Markdown (with the ID the renderer gives it, or the ID kb gave it
+// before matching GitHub's, which the heading still carries), another
+// element the Markdown gives an ID (Doc.IDs: FAQ questions in bold), or one
+// of its layout's.
 func HasAnchor(p *content.Page, id string) bool {
 	if p.Doc != nil {
 		for _, h := range p.Doc.Headings {
-			if h.ID == id {
+			if h.ID == id || h.OldID == id {
+				return true
+			}
+		}
+		for _, a := range p.Doc.IDs {
+			if a == id {
 				return true
 			}
 		}

@@ -9,6 +9,19 @@ import (
 	"strings"
 )
 
+// contentSecurityPolicy is the policy kb serve sends: script-src and
+// form-action as given; frame-src 'self' and the origins of markdown.embeds
+// when there are any (otherwise default-src 'self' keeps every other
+// site's frames out). style-src allows inline styles: GFM tables align
+// cells with style attributes, and the live-reload overlay styles itself.
+func contentSecurityPolicy(script, form string, frames []string) string {
+	p := "default-src 'self'; script-src " + script + "; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; "
+	if len(frames) > 0 {
+		p += "frame-src 'self' " + strings.Join(frames, " ") + "; "
+	}
+	return p + "connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action " + form
+}
+
 // inlineScript matches a classic inline script: a <script> element without
 // attributes (so no src, no type), as the default theme writes its
 // one-line "JavaScript is on" marker in the <head>.

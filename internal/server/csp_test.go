@@ -45,3 +45,21 @@ func sortedCopy(s []string) []string {
 	}
 	return out
 }
+
+// TestFrameSrc: frames only from the site and markdown.embeds hosts, and
+// no frame-src at all without them (default-src 'self' then applies).
+func TestFrameSrc(t *testing.T) {
+	csp := func(h *Handler) string {
+		h.SetSite(testSite())
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+		return rec.Header().Get("Content-Security-Policy")
+	}
+	if got := csp(&Handler{}); strings.Contains(got, "frame-src") || !strings.Contains(got, "default-src 'self';") {
+		t.Errorf("without embeds: %q", got)
+	}
+	got := csp(&Handler{FrameSrc: []string{"https://www.youtube-nocookie.com", "https://player.vimeo.com"}})
+	if !strings.Contains(got, "; frame-src 'self' https://www.youtube-nocookie.com https://player.vimeo.com; ") || !strings.Contains(got, "frame-ancestors 'none'") {
+		t.Errorf("with embeds: %q", got)
+	}
+}

@@ -27,6 +27,8 @@ type Handler struct {
 	Hosts *Hosts
 	// FormAction lists extra origins forms may post to (the feedback endpoint).
 	FormAction []string
+	// FrameSrc lists the origins pages may frame (markdown.embeds).
+	FrameSrc []string
 	// scripts holds the hash sources of the inline scripts the policy
 	// allows (see SetScriptHashes).
 	scripts atomic.Pointer[[]string]
@@ -110,10 +112,7 @@ func (h *Handler) securityHeaders(w http.ResponseWriter) {
 			script += " " + s
 		}
 	}
-	// style-src allows inline styles: GFM tables align cells with style
-	// attributes, and the live-reload overlay styles itself.
-	hd.Set("Content-Security-Policy", "default-src 'self'; script-src "+script+"; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; "+
-		"connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action "+form)
+	hd.Set("Content-Security-Policy", contentSecurityPolicy(script, form, h.FrameSrc))
 	hd.Set("X-Content-Type-Options", "nosniff")
 	hd.Set("Referrer-Policy", "strict-origin-when-cross-origin")
 	hd.Set("X-Frame-Options", "DENY")

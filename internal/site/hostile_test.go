@@ -360,11 +360,13 @@ func TestHostileSite(t *testing.T) {
 		t.Errorf("%d pages built, want 8", res.Pages)
 	}
 
-	// What the writer typed is shown as text, escaped.
+	// What the writer typed in front matter and code is shown as text,
+	// escaped; raw HTML in Markdown is sanitized (markdown.html's default):
+	// the script tags go, their text stays as text.
 	page := string(files["articles/script-title/index.html"])
 	for _, want := range []string{
 		`<title>&lt;/title&gt;&lt;script&gt;alert(&#34;title&#34;)&lt;/script&gt;`,
-		`&lt;script&gt;alert(&quot;inline&quot;)&lt;/script&gt;`,
+		`Raw HTML in Markdown is shown as text: alert(&quot;inline&quot;)`,
 		`<a href="">plain</a>`,
 		`<code>&lt;script&gt;alert(&quot;span&quot;)&lt;/script&gt;</code>`,
 	} {
@@ -391,6 +393,29 @@ func TestHostileSite(t *testing.T) {
 		t.Fatalf("kb serve's build: %v %v", err, u.Problems)
 	}
 	checkSafeFiles(t, u.Files)
+}
+
+// TestHostileSiteEscaped: with markdown.html: escape, raw HTML is shown
+// as the writer typed it, and the site is as safe.
+func TestHostileSiteEscaped(t *testing.T) {
+	t.Setenv("SOURCE_DATE_EPOCH", "1795737600")
+	root := t.TempDir()
+	dir := filepath.Join(root, "site")
+	copyCorpus(t, "testdata/hostile/site", dir)
+	cfg, err := os.ReadFile(filepath.Join(dir, "site.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeTree(t, dir, map[string]string{"site.yaml": string(cfg) + "markdown:\n  html: escape\n"})
+	out := filepath.Join(root, "public")
+	if _, err := Build(context.Background(), Options{Dir: dir, Out: out, Theme: kb.Theme}); err != nil {
+		t.Fatalf("the hostile site did not build:\n%v", err)
+	}
+	files := readOutput(t, out)
+	checkSafeFiles(t, files)
+	if page := string(files["articles/script-title/index.html"]); !strings.Contains(page, `&lt;script&gt;alert(&quot;inline&quot;)&lt;/script&gt;`) {
+		t.Error("articles/script-title/index.html does not show the raw <script> as text")
+	}
 }
 
 // TestHostileSiteSafeWithoutLint: lint is what stops most of the corpus

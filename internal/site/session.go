@@ -129,7 +129,7 @@ func (s *Session) full(ctx context.Context) (*Update, error) {
 	}
 	s.cfg, s.theme = l.Config, l.Theme
 	s.opts = content.Options{
-		Markdown:     markdown.New(markdown.Options{Unsafe: l.Config.Markdown.Unsafe, ImageSize: l.Theme.ImageSizer(), BasePath: l.Config.BasePath()}),
+		Markdown:     markdown.New(markdown.Options{HTML: l.Config.Markdown.HTML, Embeds: l.Config.Markdown.Embeds, ImageSize: l.Theme.ImageSizer(), BasePath: l.Config.BasePath()}),
 		MaxFileBytes: l.Config.Limits.MaxFileBytes,
 	}
 	s.pages = map[string]*content.Page{}

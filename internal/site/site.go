@@ -129,7 +129,7 @@ func loadFiles(dir string, theme fs.FS, skipHTML bool, files map[string][]byte) 
 	if err := th.Check(); err != nil {
 		return nil, inputErr(err) // a symbolic link in static/ or layouts/ that kb refuses
 	}
-	conv := markdown.New(markdown.Options{Unsafe: cfg.Markdown.Unsafe, ImageSize: th.ImageSizer(), BasePath: cfg.BasePath()})
+	conv := markdown.New(markdown.Options{HTML: cfg.Markdown.HTML, Embeds: cfg.Markdown.Embeds, ImageSize: th.ImageSizer(), BasePath: cfg.BasePath()})
 	cs := content.Load(siteFS, content.Options{Markdown: conv, MaxFileBytes: cfg.Limits.MaxFileBytes, SkipHTML: skipHTML, Files: files})
 	return &Loaded{Config: cfg, Theme: th, Content: cs}, nil
 }
