@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"io"
 	"io/fs"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -152,7 +153,21 @@ func TestVersionFromCheckout(t *testing.T) {
 // cannot hold would break go install for everyone.
 func TestGoInstall(t *testing.T) {
 	needTools(t, "go", "git")
-	const version = "v1.99.0"
+	gobin := t.TempDir()
+	env := append(moduleProxyEnv(t, "v1.99.0"), "GOBIN="+gobin)
+	command(t, t.TempDir(), env, "go", "install", "github.com/octoacme/kb/cmd/kb@v1.99.0")
+	if got, want := command(t, ".", nil, filepath.Join(gobin, "kb"), "version"), "kb v1.99.0\n"; got != want {
+		t.Errorf("kb version after go install …@v1.99.0: got %q, want %q", got, want)
+	}
+}
+
+// moduleProxyEnv makes a module proxy in a folder that serves the work
+// tree's files that git would commit as github.com/octoacme/kb@version,
+// and returns the environment for go install from it. Dependencies come
+// from the module cache's download folder, which is a module proxy too;
+// kb goes into an empty module cache.
+func moduleProxyEnv(t *testing.T, version string) []string {
+	t.Helper()
 	mod := module.Version{Path: "github.com/octoacme/kb", Version: version}
 	proxy := t.TempDir()
 	dir := filepath.Join(proxy, "github.com", "octoacme", "kb", "@v")
@@ -175,7 +190,9 @@ func TestGoInstall(t *testing.T) {
 	if err := modzip.Create(zf, mod, files); err != nil {
 		t.Fatalf("the module zip of kb cannot be made, so go install would fail: %v", err)
 	}
-	zf.Close()
+	if err := zf.Close(); err != nil {
+		t.Fatal(err)
+	}
 	gomod, err := os.ReadFile("go.mod")
 	if err != nil {
 		t.Fatal(err)
@@ -186,20 +203,13 @@ func TestGoInstall(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-
-	// Dependencies come from the module cache's download folder, which is
-	// a module proxy too; kb v1.99.0 goes into an empty module cache.
 	cache := strings.TrimSpace(command(t, ".", nil, "go", "env", "GOMODCACHE"))
-	gobin := t.TempDir()
-	command(t, t.TempDir(), []string{
+	return []string{
 		"GOPROXY=" + fileURL(proxy) + "," + fileURL(filepath.Join(cache, "cache", "download")),
-		"GOSUMDB=off", "GOMODCACHE=" + t.TempDir(), "GOBIN=" + gobin,
+		"GOSUMDB=off", "GOMODCACHE=" + t.TempDir(), "GOWORK=off",
 		// As the Dockerfile and releases build, so that the compiled
 		// dependencies of TestStaticBinary are reused.
-		"CGO_ENABLED=0", "GOFLAGS=-trimpath -modcacherw", "GOWORK=off",
-	}, "go", "install", mod.Path+"/cmd/kb@"+version)
-	if got, want := command(t, ".", nil, filepath.Join(gobin, "kb"), "version"), "kb v1.99.0\n"; got != want {
-		t.Errorf("kb version after go install …@%s: got %q, want %q", version, got, want)
+		"CGO_ENABLED=0", "GOFLAGS=-trimpath -modcacherw",
 	}
 }
 
@@ -210,8 +220,9 @@ func (f dirFile) Path() string                 { return filepath.ToSlash(string(
 func (f dirFile) Lstat() (fs.FileInfo, error)  { return os.Lstat(string(f)) }
 func (f dirFile) Open() (io.ReadCloser, error) { return os.Open(string(f)) }
 
+// fileURL is a GOPROXY entry for a folder (whose path must hold no comma).
 func fileURL(path string) string {
-	return "file://" + filepath.ToSlash(path)
+	return (&url.URL{Scheme: "file", Path: filepath.ToSlash(path)}).String()
 }
 
 // TestRelease runs .ci/release for this platform and checks its archive,
