@@ -1,6 +1,7 @@
 package themetest
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/octoacme/kb/internal/browsertest"
 )
@@ -30,6 +32,28 @@ var axePages = []struct{ path, ready string }{
 	{"/no-such-page/", "main"},
 }
 
+// runAxe runs axe-core on the page as it is and reports its violations.
+func runAxe(t *testing.T, b *browsertest.Browser, src []byte, what string) {
+	t.Helper()
+	res, err := chromedp.Run(b.Ctx, chromedp.Evaluate[[]byte](string(src)+
+		`;axe.run(document, {resultTypes: ["violations"]}).then(r => ({violations: r.violations}))`,
+		chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("%s: axe: %v", what, err)
+	}
+	var r axeResult
+	if err := json.Unmarshal(res, &r); err != nil {
+		t.Fatalf("%s: axe result: %v", what, err)
+	}
+	for _, v := range r.Violations {
+		var where []string
+		for _, n := range v.Nodes {
+			where = append(where, fmt.Sprintf("%v: %s", n.Target, strings.ReplaceAll(n.FailureSummary, "\n", " ")))
+		}
+		t.Errorf("%s: %s (%s):\n\t%s", what, v.ID, v.Help, strings.Join(where, "\n\t"))
+	}
+}
+
 // axeResult is the part of axe.run's result the test reports.
 type axeResult struct {
 	Violations []struct {
@@ -43,8 +67,9 @@ type axeResult struct {
 }
 
 // TestAxe runs axe-core's default rules (WCAG 2.0–2.2 A and AA, and its
-// best practices) on every kind of page, in the four views, and fails on
-// any violation and on any error in the browser's console.
+// best practices) on every kind of page, and on a page with the search
+// box's suggestions open, in the four views, and fails on any violation and
+// on any error in the browser's console.
 func TestAxe(t *testing.T) {
 	browserSkip(t)
 	src, err := os.ReadFile(npmTool(t, "KB_AXE_JS", "axe-core/axe.min.js"))
@@ -60,7 +85,9 @@ func TestAxe(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, p := range axePages {
-				err := chromedp.Do(b.Ctx, chromedp.Navigate(base+p.path), chromedp.WaitVisible(chromedp.CSS(p.ready)))
+				ctx, cancel := context.WithTimeout(b.Ctx, 30*time.Second)
+				err := chromedp.Do(ctx, chromedp.Navigate(base+p.path), chromedp.WaitVisible(chromedp.CSS(p.ready)))
+				cancel()
 				if err != nil {
 					t.Fatalf("%s: %v", p.path, err)
 				}
@@ -70,23 +97,20 @@ func TestAxe(t *testing.T) {
 					}
 					t.Errorf("%s: console: %s", p.path, e)
 				}
-				res, err := chromedp.Run(b.Ctx, chromedp.Evaluate[[]byte](string(src)+
-					`;axe.run(document, {resultTypes: ["violations"]}).then(r => ({violations: r.violations}))`,
-					chromedp.EvalAwaitPromise))
-				if err != nil {
-					t.Fatalf("%s: axe: %v", p.path, err)
-				}
-				var r axeResult
-				if err := json.Unmarshal(res, &r); err != nil {
-					t.Fatalf("%s: axe result: %v", p.path, err)
-				}
-				for _, vi := range r.Violations {
-					var where []string
-					for _, n := range vi.Nodes {
-						where = append(where, fmt.Sprintf("%v: %s", n.Target, strings.ReplaceAll(n.FailureSummary, "\n", " ")))
-					}
-					t.Errorf("%s: %s (%s):\n\t%s", p.path, vi.ID, vi.Help, strings.Join(where, "\n\t"))
-				}
+				runAxe(t, b, src, p.path)
+			}
+			// The header search box with its suggestions open.
+			ctx, cancel := context.WithTimeout(b.Ctx, 30*time.Second)
+			defer cancel()
+			err := chromedp.Do(ctx, chromedp.Navigate(base+"/articles/"), chromedp.Click(chromedp.CSS("#kb-q-header")),
+				chromedp.SendKeys(chromedp.CSS("#kb-q-header"), "sync"), chromedp.WaitVisible(chromedp.CSS(".kb-suggest .kb-hit")),
+				chromedp.KeyEvent(kb.ArrowDown))
+			if err != nil {
+				t.Fatalf("suggestions: %v", err)
+			}
+			runAxe(t, b, src, "/articles/ with suggestions open")
+			for _, e := range con.take() {
+				t.Errorf("suggestions: console: %s", e)
 			}
 		})
 	}

@@ -15,7 +15,13 @@
 //     more in performance, accessibility, best practices and SEO.
 //   - TestColorScheme covers the theme toggle: the system's scheme by default
 //     and without JavaScript, the reader's choice kept across pages and
-//     applied before the first paint, the button's name and state.
+//     applied before the first paint, the button's name and state;
+//     TestDarkPalettesAgree keeps kb.css's two copies of the dark palette
+//     the same.
+//   - TestNarrowScreens: error codes never broken after their hyphen at
+//     phone widths, no page wider than a 320 px screen.
+//   - TestIssueStatusWording: release pages say a known issue's status as
+//     the known-issues page does, and list their sections on the right.
 //   - TestScreenshots keeps the screenshots of docs/theme.md: run with
 //     -screenshots to take them again from the built sample site.
 //
