@@ -22,6 +22,8 @@
 //     phone widths, no page wider than a 320 px screen.
 //   - TestIssueStatusWording: release pages say a known issue's status as
 //     the known-issues page does, and list their sections on the right.
+//   - TestDocumentedScriptHashes: docs/reliability.md gives static hosts the
+//     hashes of the theme's inline scripts that kb serve allows.
 //   - TestScreenshots keeps the screenshots of docs/theme.md: run with
 //     -screenshots to take them again from the built sample site.
 //

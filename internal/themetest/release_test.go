@@ -7,6 +7,9 @@ import (
 	"testing"
 
 	"golang.org/x/net/html"
+
+	kb "github.com/octoacme/kb"
+	"github.com/octoacme/kb/internal/server"
 )
 
 // TestIssueStatusWording: a release page says a known issue's status in
@@ -128,4 +131,24 @@ func text(n *html.Node) string {
 	}
 	rec(n)
 	return strings.Join(strings.Fields(b.String()), " ")
+}
+
+// TestDocumentedScriptHashes: docs/reliability.md gives static hosts the
+// Content-Security-Policy hashes of the theme's inline scripts; they are
+// the ones kb serve allows.
+func TestDocumentedScriptHashes(t *testing.T) {
+	md, err := os.ReadFile(filepath.Join(root, "docs", "reliability.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var documented []string
+	for _, line := range strings.Split(string(md), "\n") {
+		if strings.HasPrefix(line, "script-src 'self' 'sha256-") {
+			documented = strings.Fields(strings.TrimPrefix(line, "script-src 'self' "))
+		}
+	}
+	want := server.ScriptHashes(kb.Theme)
+	if strings.Join(documented, " ") != strings.Join(want, " ") {
+		t.Errorf("docs/reliability.md gives static hosts\n\tscript-src 'self' %s\nwant\n\tscript-src 'self' %s", strings.Join(documented, " "), strings.Join(want, " "))
+	}
 }
