@@ -228,8 +228,15 @@ func scenario(t *testing.T, b *browsertest.Browser, base string) {
 	status, facets := text(".kb-results__status"), text(".kb-facets")
 	groups := eval(`Array.from(document.querySelectorAll(".kb-group__title")).map(e => e.textContent).join("|")`)
 	snippetHTML := eval(`document.querySelector(".kb-results__list .kb-hit__snippet").innerHTML`)
+	// The results are a list of links: ArrowDown goes from the box to the
+	// first, and on to the next; ArrowUp from the first back to the box.
+	focused := `(document.activeElement.closest(".kb-hit") ? "hit" + Array.from(document.querySelectorAll(".kb-hit__link")).indexOf(document.activeElement) : document.activeElement.id)`
 	do("arrow down", chromedp.Click(chromedp.CSS("#kb-q-page")), chromedp.KeyEvent(kb.ArrowDown))
-	active := eval(`document.querySelector("#kb-q-page").getAttribute("aria-activedescendant") || ""`)
+	active := eval(focused)
+	do("arrow down again", chromedp.KeyEvent(kb.ArrowDown))
+	next := eval(focused)
+	do("arrow up twice", chromedp.KeyEvent(kb.ArrowUp), chromedp.KeyEvent(kb.ArrowUp))
+	back := eval(focused)
 	if !strings.Contains(status, "results for “password”") {
 		t.Errorf("status %q", status)
 	}
@@ -242,8 +249,11 @@ func scenario(t *testing.T, b *browsertest.Browser, base string) {
 	if !strings.Contains(snippetHTML, "<mark>") {
 		t.Errorf("snippet without highlight: %q", snippetHTML)
 	}
-	if active == "" {
-		t.Error("ArrowDown did not select a result (aria-activedescendant empty)")
+	if active != "hit0" || next != "hit1" || back != "kb-q-page" {
+		t.Errorf("arrow keys: focus on %q, then %q, then back on %q; want hit0, hit1, kb-q-page", active, next, back)
+	}
+	if role := eval(`document.querySelector("#kb-q-page").getAttribute("role") || "none"`); role != "none" {
+		t.Errorf("the results page's box has role %q: its results are links below it, not a popup", role)
 	}
 
 	// A filter narrows the results and keeps the counts of the others.
@@ -312,7 +322,10 @@ func badInput(t *testing.T, b *browsertest.Browser, base string) {
 			var out = [];
 			if (window.injected) out.push("injected");
 			document.querySelectorAll(".kb-results img, .kb-results script, .kb-results b, .kb-results iframe").forEach(function (e) { out.push(e.tagName); });
-			document.querySelectorAll(".kb-hit__snippet *").forEach(function (e) { if (e.tagName !== "MARK") out.push("snippet " + e.tagName); });
+			document.querySelectorAll(".kb-hit__snippet *").forEach(function (e) {
+				// kb.js keeps error codes on one line in a span of its own
+				if (e.tagName !== "MARK" && !(e.tagName === "SPAN" && e.className === "nowrap" && !e.children.length)) out.push("snippet " + e.tagName);
+			});
 			return out.join(",");
 		})()`))
 		if err != nil || bad != "" {

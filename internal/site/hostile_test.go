@@ -134,16 +134,22 @@ func diffSnapshots(a, b map[string]string) []string {
 }
 
 // themeScripts are the inline scripts of the theme's own layouts: the only
-// inline script a built page may carry.
+// inline scripts a built page may carry.
 func themeScripts(t *testing.T) map[string]bool {
 	t.Helper()
-	src, err := fs.ReadFile(kb.Theme, "layouts/baseof.html")
+	scripts := map[string]bool{}
+	err := fs.WalkDir(kb.Theme, "layouts", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".html") {
+			return err
+		}
+		src, err := fs.ReadFile(kb.Theme, p)
+		for _, m := range regexp.MustCompile(`(?s)<script>(.*?)</script>`).FindAllSubmatch(src, -1) {
+			scripts[string(m[1])] = true
+		}
+		return err
+	})
 	if err != nil {
 		t.Fatal(err)
-	}
-	scripts := map[string]bool{}
-	for _, m := range regexp.MustCompile(`(?s)<script>(.*?)</script>`).FindAllSubmatch(src, -1) {
-		scripts[string(m[1])] = true
 	}
 	if len(scripts) == 0 {
 		t.Fatal("the theme has no inline script; update themeScripts")

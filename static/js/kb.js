@@ -23,6 +23,33 @@
     });
   }
 
+  // Colour scheme: the system's, unless the reader pressed the toggle. The
+  // choice lives in localStorage ("kb-theme": "light" or "dark"); the inline
+  // script in <head> applies it before the first paint. A choice equal to the
+  // system's scheme is forgotten, so the page follows the system again.
+  var root = d.documentElement, sysDark = matchMedia("(prefers-color-scheme: dark)");
+  var themeBtn = d.querySelector("[data-kb-theme]");
+  var stored = function () { try { return localStorage.getItem("kb-theme"); } catch (e) { return null; } };
+  var apply = function (t) {
+    if (t === "light" || t === "dark") root.setAttribute("data-theme", t);
+    else root.removeAttribute("data-theme");
+    if (themeBtn) themeBtn.setAttribute("aria-pressed", String(isDark()));
+  };
+  var isDark = function () { var t = root.getAttribute("data-theme"); return t ? t === "dark" : sysDark.matches; };
+  if (themeBtn) {
+    themeBtn.addEventListener("click", function () {
+      var dark = !isDark(), t = dark === sysDark.matches ? "" : dark ? "dark" : "light";
+      try { t ? localStorage.setItem("kb-theme", t) : localStorage.removeItem("kb-theme"); } catch (e) { /* kept for this page only */ }
+      apply(t);
+    });
+    var sync = function () { apply(stored()); };
+    sync();
+    sysDark.addEventListener ? sysDark.addEventListener("change", sync) : sysDark.addListener(sync);
+    // Another tab changed it, or this page comes back from the back/forward cache.
+    addEventListener("storage", function (e) { if (e.key === "kb-theme" || e.key === null) sync(); });
+    addEventListener("pageshow", function (e) { if (e.persisted) sync(); });
+  }
+
   // "On this page": open on wide screens (the sticky rail), collapsed on narrow ones.
   var toc = d.querySelector(".toc__details");
   if (toc) {
@@ -45,6 +72,41 @@
       heads.forEach(function (p) { io.observe(p[0]); });
     }
   }
+
+  // Error codes (SYNC-009, AUTH-401) stay on one line: browsers break lines
+  // after a hyphen, and "SYNC-" / "009" reads as two things. Text added later
+  // (search results) is kept too.
+  var codeRe = /\b[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+\b/g;
+  var keepCodes = function (node) {
+    var walk = d.createTreeWalker(node, 4), texts = [], t; // 4: NodeFilter.SHOW_TEXT
+    while ((t = walk.nextNode())) {
+      var p = t.parentNode;
+      codeRe.lastIndex = 0;
+      if (/\d/.test(t.data) && codeRe.test(t.data) && !p.closest(".nowrap, pre, script, style, textarea, template")) texts.push(t);
+    }
+    texts.forEach(function (t) {
+      var s = t.data, frag = d.createDocumentFragment(), last = 0, m;
+      codeRe.lastIndex = 0;
+      while ((m = codeRe.exec(s))) {
+        if (!/\d/.test(m[0])) continue;
+        frag.appendChild(d.createTextNode(s.slice(last, m.index)));
+        frag.appendChild(el("span", { class: "nowrap" }, m[0]));
+        last = m.index + m[0].length;
+      }
+      if (!last) return;
+      frag.appendChild(d.createTextNode(s.slice(last)));
+      t.parentNode.replaceChild(frag, t);
+    });
+  };
+  keepCodes(body);
+  if (window.MutationObserver) new MutationObserver(function (list) {
+    list.forEach(function (r) {
+      Array.prototype.forEach.call(r.addedNodes, function (n) {
+        if (n.nodeType === 3) n = n.parentNode;
+        if (n && n.nodeType === 1 && !n.closest(".nowrap")) keepCodes(n);
+      });
+    });
+  }).observe(body, { childList: true, subtree: true });
 
   // Permalinks on headings that have ids.
   $$(".prose h2[id], .prose h3[id]").forEach(function (h) {

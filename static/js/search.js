@@ -134,15 +134,20 @@
     return span;
   }
 
+  // hitNode renders a hit: on the results page a link in a list item; in a
+  // search box's popup an option, which holds no link (an option's content
+  // is presentational: the popup opens data-url on Enter or a click).
   function hitNode(h, id) {
     var metaText = LABEL[h.type] || h.type || "";
     if (h.page) metaText += " · " + h.page;
-    var a = el("a", { href: h.url, tabindex: "-1", "class": "kb-hit__link" }, [
+    var kids = [
       el("span", { "class": "kb-hit__title", text: h.title || h.url }),
       el("span", { "class": "kb-hit__meta", text: metaText }),
       h.snippet ? snippetNode(h.snippet) : null
-    ]);
-    return el("li", { role: "option", id: id, "aria-selected": "false", "class": "kb-hit kb-hit--" + (h.type || "other"), "data-url": h.url }, [a]);
+    ];
+    var cls = "kb-hit kb-hit--" + (h.type || "other");
+    if (!id) return el("li", { "class": cls }, [el("a", { href: h.url, "class": "kb-hit__link" }, kids)]);
+    return el("li", { role: "option", id: id, "aria-selected": "false", "class": cls, "data-url": h.url }, [el("span", { "class": "kb-hit__link" }, kids)]);
   }
 
   // groupHits groups hits by type, groups ordered by their best hit.
@@ -164,20 +169,36 @@
     var self = this;
     this.input = input;
     this.opts = opts;
+    // With opts.list (the results page) the results are a document of links
+    // below the box, not a popup: no combobox roles then.
     this.list = opts.list || el("ul", { "class": "kb-suggest", hidden: "" });
     this.list.id = this.list.id || "kb-listbox-" + (++uid);
-    this.list.setAttribute("role", "listbox");
-    this.list.setAttribute("aria-label", "Search results");
-    if (!opts.list) {
-      input.parentNode.insertBefore(this.list, input.nextSibling);
-      input.form && input.form.setAttribute("data-kb-combobox", "");
-    }
     this.live = opts.live || el("p", { "class": "visually-hidden", "aria-live": "polite", role: "status" });
     if (!opts.live) input.parentNode.appendChild(this.live);
-    input.setAttribute("role", "combobox");
-    input.setAttribute("aria-autocomplete", "list");
-    input.setAttribute("aria-controls", this.list.id);
-    input.setAttribute("aria-expanded", "false");
+    if (!opts.list) {
+      this.list.setAttribute("role", "listbox");
+      this.list.setAttribute("aria-label", "Search results");
+      input.parentNode.insertBefore(this.list, input.nextSibling);
+      input.form && input.form.setAttribute("data-kb-combobox", "");
+      input.setAttribute("role", "combobox");
+      input.setAttribute("aria-autocomplete", "list");
+      input.setAttribute("aria-controls", this.list.id);
+      input.setAttribute("aria-expanded", "false");
+      this.list.addEventListener("click", function (e) {
+        var opt = e.target.closest && e.target.closest("[data-url]");
+        if (opt) location.href = opt.getAttribute("data-url");
+      });
+    } else {
+      // Arrow keys move between the result links, and back up to the box.
+      this.list.addEventListener("keydown", function (e) {
+        if (e.key !== "ArrowDown" && e.key !== "ArrowUp") return;
+        var links = self.links(), i = links.indexOf(d.activeElement);
+        if (i < 0) return;
+        e.preventDefault();
+        if (e.key === "ArrowDown") (links[i + 1] || links[i]).focus();
+        else (links[i - 1] || input).focus();
+      });
+    }
     this.active = -1;
     this.timer = 0;
     this.ctrl = null;
@@ -194,6 +215,7 @@
   }
 
   Combobox.prototype.options = function () { return Array.prototype.slice.call(this.list.querySelectorAll('[role="option"]')); };
+  Combobox.prototype.links = function () { return Array.prototype.slice.call(this.list.querySelectorAll("a.kb-hit__link")); };
 
   Combobox.prototype.open = function () {
     if (this.opts.list) return;
@@ -221,6 +243,11 @@
 
   Combobox.prototype.key = function (e) {
     var n = this.options().length;
+    if (this.opts.list && e.key === "ArrowDown") {
+      var first = this.links()[0];
+      if (first) { e.preventDefault(); first.focus(); }
+      return;
+    }
     switch (e.key) {
       case "ArrowDown":
         if (!n) return;
@@ -238,8 +265,7 @@
         var opt = this.options()[this.active];
         if (opt) {
           e.preventDefault();
-          var a = opt.querySelector("a");
-          if (a) location.href = a.href;
+          location.href = opt.getAttribute("data-url");
         } else if (this.opts.onSubmit) {
           e.preventDefault();
           this.opts.onSubmit();
@@ -282,9 +308,8 @@
     }
     var hits = res.hits || [];
     hits.forEach(function (h, i) { list.appendChild(hitNode(h, list.id + "-o" + i)); });
-    var all = el("li", { role: "option", id: list.id + "-all", "aria-selected": "false", "class": "kb-suggest__all" }, [
-      el("a", { href: PAGE + "?q=" + encodeURIComponent(q), tabindex: "-1", text: hits.length ? "See all " + plural(res.total, "result", "results") + " for “" + q + "”" : "No quick matches. Search all pages for “" + q + "”" })
-    ]);
+    var all = el("li", { role: "option", id: list.id + "-all", "aria-selected": "false", "class": "kb-suggest__all", "data-url": PAGE + "?q=" + encodeURIComponent(q),
+      text: hits.length ? "See all " + plural(res.total, "result", "results") + " for “" + q + "”" : "No quick matches. Search all pages for “" + q + "”" });
     list.appendChild(all);
     this.live.textContent = hits.length ? plural(res.total, "result", "results") + " available" : "No results";
     this.open();
@@ -302,7 +327,7 @@
     this.status = el("p", { "class": "kb-results__status", role: "status", "aria-live": "polite" });
     this.corrected = el("p", { "class": "kb-results__corrected", hidden: "" });
     this.facets = el("div", { "class": "kb-facets", hidden: "" });
-    this.list = el("ul", { "class": "kb-results__list", id: "kb-results-list" });
+    this.list = el("div", { "class": "kb-results__list", id: "kb-results-list" });
     this.body = el("div", { "class": "kb-results__body" });
     root.insertBefore(el("div", { "class": "kb-results" }, [this.status, this.corrected, this.facets, this.list, this.body]), root.firstChild);
     var params = new URLSearchParams(location.search);
@@ -358,12 +383,11 @@
     this.status.textContent = n ? plural(n, "result", "results") + " for “" + (res.corrected || q) + "”" +
       (n > hits.length ? ", showing the top " + hits.length : "") : "No results for “" + q + "”";
     if (!hits.length) { this.renderEmpty(); return; }
-    var i = 0;
     groupHits(hits).forEach(function (g) {
       var hid = "kb-group-" + g.type;
-      var ul = el("ul", { role: "group", "aria-labelledby": hid, "class": "kb-group kb-group--" + g.type });
-      g.hits.forEach(function (h) { ul.appendChild(hitNode(h, "kb-result-" + (i++))); });
-      self.list.appendChild(el("li", { role: "presentation", "class": "kb-group__wrap" }, [
+      var ul = el("ul", { "aria-labelledby": hid, "class": "kb-group kb-group--" + g.type });
+      g.hits.forEach(function (h) { ul.appendChild(hitNode(h)); });
+      self.list.appendChild(el("div", { "class": "kb-group__wrap" }, [
         el("h2", { id: hid, "class": "kb-group__title", text: GROUP[g.type] + " (" + g.hits.length + ")" }), ul]));
     });
   };
