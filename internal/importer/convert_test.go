@@ -60,6 +60,9 @@ func TestConvertMkDocs(t *testing.T) {
 			want: "The HTML spec.\n\n*[HTML]: Hyper Text\n\n--8<-- \"x.md\"\n", left: []string{"abbreviation", "snippet include --8<--"}},
 		{name: "heading IDs and links to them", page: "## First { #one }\n\n## First\n\nSee [one](#one) and [other](p.md#one).\n",
 			want: "## First\n\n## First\n\nSee [one](#first) and [other](/a/p/#first).\n"},
+		{name: "reference link before an inline link to a longer path", page: "See [c][c] and [here](../a/c/index.md).\n\n[c]: c/index.md\n",
+			extra: map[string]string{"docs/a/c/index.md": "# C\n"},
+			want:  "See [c][c] and [here](/a/c/).\n\n[c]: /a/c/\n"},
 	})
 }
 
