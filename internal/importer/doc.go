@@ -69,7 +69,11 @@
 // [!WARNING], [!CAUTION]) with a custom title as a bold first line;
 // tabs become each tab's label in bold followed by its content; explicit
 // heading IDs ({#id}, {: #id}, { #id }) are removed and links to them
-// rewritten to the ID kb gives the heading. Per kind:
+// rewritten to the ID kb gives the heading. So are links to the IDs a
+// source generator made in a way other than GitHub's (ids.go): Hugo's
+// autoHeadingIDType github-ascii and blackfriday, and Python-Markdown's
+// toc slugify, which MkDocs runs (Jekyll's kramdown with GFM input and
+// Docusaurus make GitHub's). Per kind:
 //
 //   - Jekyll: {% link %} and {% post_url %}; {{ site.baseurl }},
 //     {{ site.url }}, {{ site.X }} and {{ page.X }} of scalar values, and

@@ -194,8 +194,9 @@ func (s *site) lookup(from *page, p string, own bool) (*page, string) {
 var headingIDRE = regexp.MustCompile(`^(\s{0,3}#{1,6}\s.*?)\s*\{:?\s*#([\w.:-]+)[^}]*\}\s*$`)
 
 // headingIDs removes explicit heading IDs, which kb does not read, and
-// records the ID kb gives each such heading, so that links to the old ID
-// are rewritten to the new one.
+// records the ID kb gives each heading whose source ID was another —
+// an explicit one, or one the source generator made in its own way
+// (site.idScheme) — so that links to the old ID are rewritten to the new.
 func (s *site) headingIDs(p *page, body string) string {
 	var f fences
 	ls := lines(body)
@@ -209,16 +210,33 @@ func (s *site) headingIDs(p *page, body string) string {
 			custom[i] = m[2]
 		}
 	}
-	if len(custom) == 0 {
+	if len(custom) == 0 && s.idScheme == nil {
 		return body
 	}
-	body = unlines(ls)
+	if len(custom) > 0 {
+		body = unlines(ls)
+	}
 	doc := analyze([]byte(body))
 	p.ids = map[string]string{}
+	used := map[string]bool{}
+	for _, id := range custom {
+		used[id] = true
+	}
 	for _, h := range doc.Headings {
 		line := strings.Count(body[:min(h.Offset, len(body))], "\n")
-		if id, ok := custom[line]; ok && id != h.ID {
-			p.ids[id] = h.ID
+		if id, ok := custom[line]; ok {
+			if id != h.ID {
+				p.ids[id] = h.ID
+			}
+			continue
+		}
+		if s.idScheme == nil {
+			continue
+		}
+		if id := s.idScheme.unique(s.idScheme.slug(h.Text), used); id != h.ID {
+			if _, dup := p.ids[id]; !dup {
+				p.ids[id] = h.ID
+			}
 		}
 	}
 	return body

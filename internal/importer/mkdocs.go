@@ -43,6 +43,7 @@ func (m *mkdocs) read(s *site) error {
 		s.cfg.Language = yamlStr(theme["language"])
 	}
 	m.dirURLs = yamlStr(cfg["use_directory_urls"]) != "false"
+	s.idScheme = mkdocsHeadingIDs(cfg["markdown_extensions"])
 	docs := yamlStr(cfg["docs_dir"])
 	if docs == "" {
 		docs = "docs"
@@ -86,6 +87,37 @@ func (m *mkdocs) read(s *site) error {
 	m.nav(s, cfg["nav"], docs)
 	m.redirects(s, cfg["plugins"], docs)
 	return nil
+}
+
+// mkdocsHeadingIDs is how Python-Markdown's toc extension made heading
+// IDs, from its slugify and separator options. A slugify of another
+// package (pymdownx.slugs) is taken to make GitHub-like IDs, as kb does.
+func mkdocsHeadingIDs(exts *yaml.Node) *idScheme {
+	var toc map[string]*yaml.Node
+	if exts != nil {
+		switch exts.Kind {
+		case yaml.SequenceNode:
+			for _, e := range exts.Content {
+				if t := yamlMap(e)["toc"]; t != nil {
+					toc = yamlMap(t)
+				}
+			}
+		case yaml.MappingNode:
+			toc = yamlMap(yamlMap(exts)["toc"])
+		}
+	}
+	unicodeSlug := false
+	if sl := toc["slugify"]; sl != nil {
+		name := sl.Tag + " " + sl.Value
+		switch {
+		case strings.Contains(name, "slugify_unicode"):
+			unicodeSlug = true
+		case strings.Contains(name, "markdown.extensions.toc.slugify"):
+		default:
+			return nil
+		}
+	}
+	return mkdocsIDs(unicodeSlug, yamlStr(toc["separator"]))
 }
 
 // pageURL is where MkDocs publishes docs_dir/<dir>/<name>.md.

@@ -41,6 +41,9 @@ type site struct {
 	// converted counts the constructs converted, by name, for the report.
 	converted map[string]int
 	outs      map[string]string // static/ path → the source file copied there
+	// idScheme is how the source made heading IDs, when not as kb
+	// (GitHub) does; nil when they agree.
+	idScheme *idScheme
 }
 
 // siteConfig is what site.yaml gets from the source's configuration.
