@@ -58,9 +58,9 @@
 // kept as it is (kb gives templates unknown keys as .Page.Params), except
 // a key kb reads with another meaning (type, related, lint, product that
 // is not a string…), which is renamed <kind>_<key>. With no title, the
-// title comes from a first-level heading that opens the page (removed, as
-// kb's layout shows the title), else the MkDocs nav title, else the file
-// name. Front matter that does not parse is kept in an HTML comment at the
+// title comes from a first-level heading that opens the page and is its
+// only one (removed, as kb's layout shows the title; several are the
+// page's sections), else the MkDocs nav title, else the file name. Front matter that does not parse is kept in an HTML comment at the
 // top of the page and reported.
 //
 // # Conversions

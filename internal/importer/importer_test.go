@@ -342,3 +342,23 @@ func TestWriteFailureLeavesNothing(t *testing.T) {
 		t.Errorf("wrote %v", keys(got))
 	}
 }
+
+// A page whose first-level headings are its sections keeps them: the
+// first is not its title. A single opening one is the title.
+func TestTitleFromHeadings(t *testing.T) {
+	out, _ := importFiles(t, "mkdocs", map[string]string{
+		"mkdocs.yml":        "site_name: D\nnav:\n  - Registries:\n    - ACR (Azure Container Registry): reg/acr.md\n    - Docker Hub: reg/hub.md\n",
+		"docs/reg/acr.md":   "# Requirements\n\nNone.\n\n# Usage\n\nRun it.\n",
+		"docs/reg/hub.md":   "# Docker Hub registry\n\nText.\n",
+		"docs/reg/other.md": "# Requirements\n\nNone.\n\n# Usage\n\nRun it.\n",
+	})
+	for file, want := range map[string]string{
+		"content/reg/acr.md":   "---\ntitle: ACR (Azure Container Registry)\n---\n# Requirements\n\nNone.\n\n# Usage\n\nRun it.\n",
+		"content/reg/hub.md":   "---\ntitle: Docker Hub registry\n---\nText.\n",
+		"content/reg/other.md": "---\ntitle: Other\n---\n# Requirements\n\nNone.\n\n# Usage\n\nRun it.\n",
+	} {
+		if out[file] != want {
+			t.Errorf("%s:\n%s\nwant:\n%s", file, out[file], want)
+		}
+	}
+}

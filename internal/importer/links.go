@@ -245,10 +245,19 @@ func (s *site) headingIDs(p *page, body string) string {
 // titleFromHeading takes the title from a first-level heading that opens
 // the body when the front matter has none, and drops that heading when it
 // repeats the title (kb's layout shows the title as the page's heading).
+// A page with several first-level headings uses them as sections
+// ("# Requirements", "# Usage"): the first is not the page's title, so
+// the title comes from the navigation or the file name and the heading stays.
 func (s *site) titleFromHeading(p *page, body string) string {
 	doc := analyze([]byte(body))
 	ls := lines(body)
-	if len(doc.Headings) > 0 && doc.Headings[0].Level == 1 {
+	h1s := 0
+	for _, h := range doc.Headings {
+		if h.Level == 1 {
+			h1s++
+		}
+	}
+	if len(doc.Headings) > 0 && doc.Headings[0].Level == 1 && (h1s == 1 || p.meta.title != "") {
 		h := doc.Headings[0]
 		start := strings.Count(body[:min(h.Offset, len(body))], "\n")
 		opens := true
