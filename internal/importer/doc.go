@@ -20,8 +20,9 @@
 // troubleshooting → troubleshooting, releases → release-notes (kb's
 // releases section needs version and date fields no source has), a name
 // kb writes itself (tags, search, known-issues, css, js…) → articles/<name>,
-// anything else keeps its name and holds articles. Pages at the root go to
-// articles/. A folder's index page (index.md, README.md, _index.md with
+// anything else keeps its name and holds articles; an FAQ page there
+// (named or titled faq, faqs or frequently asked questions) gets type:
+// faq. Pages at the root go to articles/. A folder's index page (index.md, README.md, _index.md with
 // text, a Docusaurus doc named like its folder) keeps its folder's URL,
 // except at the top of a section, where kb's section list has that URL: it
 // is named after its title, or overview (welcome at the root). Number

@@ -362,3 +362,24 @@ func TestTitleFromHeadings(t *testing.T) {
 		}
 	}
 }
+
+// An FAQ page outside an faq folder is kb's FAQ type.
+func TestFAQPages(t *testing.T) {
+	out, _ := importFiles(t, "mkdocs", map[string]string{
+		"mkdocs.yml":                  "site_name: D\n",
+		"docs/getting-started/faq.md": "## FAQ\n\n### Does it support X?\n\nYes.\n",
+		"docs/help/questions.md":      "# Frequently Asked Questions\n\n## Is it free?\n\nYes.\n",
+		"docs/faq/billing.md":         "# Billing\n\n## How do I pay?\n\nBy card.\n",
+		"docs/help/faster.md":         "# Faster syncs\n\nText.\n",
+	})
+	for file, want := range map[string]string{
+		"content/getting-started/faq.md": "---\ntitle: Faq\ntype: faq\n---\n",
+		"content/help/questions.md":      "---\ntitle: Frequently Asked Questions\ntype: faq\n---\n",
+		"content/faq/billing.md":         "---\ntitle: Billing\n---\n",
+		"content/help/faster.md":         "---\ntitle: Faster syncs\n---\n",
+	} {
+		if !strings.HasPrefix(out[file], want) {
+			t.Errorf("%s:\n%s\nwant it to start:\n%s", file, out[file], want)
+		}
+	}
+}

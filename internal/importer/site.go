@@ -233,6 +233,9 @@ func (s *site) note(p *page, line int, construct, text, advice string) {
 	s.notes = append(s.notes, Finding{File: p.out, Line: line, Construct: construct, Text: text, Advice: advice})
 }
 
+// faqName is what the slug of an FAQ page's file name or title is.
+var faqName = map[string]bool{"faq": true, "faqs": true, "frequently-asked-questions": true}
+
 // sectionFor maps the first folder of a source page to a kb section.
 func sectionFor(folder string) string {
 	switch slug := content.Slugify(folder); slug {
@@ -300,6 +303,11 @@ func (s *site) place() {
 				fmt.Sprintf("another page already had its URL, so it was written as %s; check its links", path.Base(p.out)))
 		}
 		p.meta.slug = slug
+		if dir != "faq" && !strings.HasPrefix(dir, "faq/") && (faqName[content.Slugify(p.name)] || faqName[content.Slugify(firstNonEmpty(p.meta.title, firstHeading(p.body)))]) {
+			// An FAQ page outside an faq folder (docs/faq.md, a page
+			// titled "Frequently asked questions") is kb's FAQ type too.
+			p.meta.typ = "faq"
+		}
 		s.taken[p.url] = true
 		s.byURL[p.url] = p
 		s.secs[strings.SplitN(dir, "/", 2)[0]] = true
