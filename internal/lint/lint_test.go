@@ -426,17 +426,23 @@ func TestTroubleshootingAndSingleTopic(t *testing.T) {
 		nine += fmt.Sprintf("## Part %d\n\nText.\n\n", i)
 	}
 	runCases(t, []ruleCase{
-		{name: "troubleshooting section missing in an article",
-			files: map[string]string{"content/articles/x.md": fm + "## Steps\n"},
+		{name: "troubleshooting section missing in an article with steps",
+			files: map[string]string{"content/articles/x.md": fm + "## Steps\n\n1. Open it.\n"},
+			want:  []string{"content/articles/x.md:1:1: warning: troubleshooting"}},
+		{name: "troubleshooting not needed in an article without steps",
+			files: map[string]string{"content/articles/x.md": fm + "## Overview\n\n- A list, not steps.\n"},
+			want:  nil},
+		{name: "troubleshooting in every article with when: always",
+			files: map[string]string{"content/articles/x.md": fm + "## Overview\n", "site.yaml": "lint:\n  troubleshooting:\n    when: always\n"},
 			want:  []string{"content/articles/x.md:1:1: warning: troubleshooting"}},
 		{name: "troubleshooting sections by other names",
 			files: map[string]string{"content/articles/x.md": fm + "### Common errors\n", "content/articles/y.md": fm + "## Troubleshooting sign-in:\n"},
 			want:  nil},
 		{name: "troubleshooting a heading with troubleshoot anywhere",
-			files: map[string]string{"content/articles/x.md": fm + "## Import troubleshooting\n", "content/articles/y.md": fm + "## If import fails\n"},
+			files: map[string]string{"content/articles/x.md": fm + "1. Step.\n\n## Import troubleshooting\n", "content/articles/y.md": fm + "1. Step.\n\n## If import fails\n"},
 			want:  []string{"content/articles/y.md:1:1: warning: troubleshooting"}},
 		{name: "troubleshooting headings from site.yaml",
-			files: map[string]string{"content/articles/x.md": fm + "## If something fails\n", "content/articles/y.md": fm + "## Troubleshooting\n",
+			files: map[string]string{"content/articles/x.md": fm + "1. Step.\n\n## If something fails\n", "content/articles/y.md": fm + "1. Step.\n\n## Troubleshooting\n",
 				"site.yaml": "lint:\n  troubleshooting:\n    headings: [if something fails]\n"},
 			want: []string{"content/articles/reset-your-password.md:1:1: warning: troubleshooting", "content/articles/y.md:1:1: warning: troubleshooting"}},
 		{name: "troubleshooting guide without a resolution",
@@ -687,7 +693,7 @@ func TestOptions(t *testing.T) {
 	}
 	t.Run("report only some files, links against the whole site", func(t *testing.T) {
 		res := lintFiles(t, files, Options{Report: func(f string) bool { return f == "content/articles/x.md" }})
-		want := []string{"content/articles/x.md:1:1: note: orphan", "content/articles/x.md:1:1: warning: troubleshooting",
+		want := []string{"content/articles/x.md:1:1: note: orphan",
 			"content/articles/x.md:7:1: warning: jargon", "content/articles/x.md:7:13: error: broken-link"}
 		if got := only(res.Findings); !slices.Equal(got, want) {
 			t.Errorf("got %q, want %q", got, want)
