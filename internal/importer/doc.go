@@ -99,7 +99,9 @@
 //     label, or tabs' items=); {{</* x */>}} → the literal {{< x >}}.
 //   - MkDocs: admonitions !!! and collapsible ??? / ???+ (Material's
 //     types, and a custom type as a note titled with its name), content
-//     tabs ===, [TOC], { .md-button } after a link.
+//     tabs ===, [TOC], { .md-button } after a link; with the macros
+//     plugin, {% raw %} blocks, {# comments #}, and variables of extra:
+//     (also config.extra.x) and page.meta.x.
 //   - Docusaurus: :::type admonitions with [Title], {title="…"} or a
 //     title after the type, nested by colon count; <Tabs>/<TabItem>
 //     (label, or the Tabs values= labels, or value); <Admonition>; the
@@ -121,7 +123,7 @@
 // published them (Jekyll: every file Jekyll copies; Hugo: staticDir and
 // page bundle resources; MkDocs: docs_dir; Docusaurus: static/, and files
 // in docs/ and blog/ under their URL folder). Templates, themes, layouts,
-// includes, data, Sass, MkDocs extra_css, Docusaurus' src/, sidebars,
+// includes, data, Sass, MkDocs extra_css and theme custom_dir, Docusaurus' src/, sidebars,
 // translations and versioned docs are not imported and are listed in the
 // report with why. site.yaml gets title, description, base_url, language,
 // copyright, and sections.<name>.title/description/weight from MkDocs' nav
@@ -138,7 +140,10 @@
 // The report is made by scanning the written pages, not from the
 // converters' bookkeeping: whatever kb would not render as the source
 // meant is listed as `path:line: construct: text (what to do)`, with a
-// count per construct — Liquid tags and variables, Hugo shortcodes, MkDocs
+// count per construct — Liquid tags and variables (Jekyll) and macros
+// ones (MkDocs' macros plugin), in code too where the source ran them
+// there (what the conversion left, not what a raw block made text; a
+// source that runs no templates shows {{ }} as text), Hugo shortcodes, MkDocs
 // and Docusaurus admonition markers, attribute lists, kramdown extensions,
 // abbreviations, definition lists, snippets, icon shortcodes, raw HTML elements kb's sanitizer drops (markdown.Kept),
 // MDX imports, exports, components and expressions, links that lead to no

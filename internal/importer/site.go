@@ -44,6 +44,10 @@ type site struct {
 	// idScheme is how the source made heading IDs, when not as kb
 	// (GitHub) does; nil when they agree.
 	idScheme *idScheme
+	// templates is the template language the source ran on its pages,
+	// code included: "liquid" (Jekyll), "jinja" (MkDocs' macros plugin),
+	// or "" (none: {{ }} in a page is text).
+	templates string
 }
 
 // siteConfig is what site.yaml gets from the source's configuration.
@@ -103,6 +107,10 @@ type page struct {
 	meta meta              // kb front matter
 	ids  map[string]string // source heading ID → kb heading ID
 	text string            // the kb body
+	// leftover lists the template tags and variables the conversion left
+	// as they were (not those a raw block made text), so that the report
+	// finds them in code too, where the source ran them.
+	leftover []string
 }
 
 // staticFile is a file copied as it is into static/.
