@@ -53,6 +53,7 @@ func (s *site) rewriteLinks(p *page, body string) string {
 		}
 		if nd, ok := s.resolve(p, l.Dest); ok && nd != l.Dest {
 			edits = append(edits, edit{l.DestOffset, l.DestOffset + len(l.Dest), nd})
+			s.countLink(l.Dest, nd)
 		}
 	}
 	sort.Slice(edits, func(i, j int) bool { return edits[i].at > edits[j].at })
@@ -73,10 +74,25 @@ func (s *site) rewriteLinks(p *page, body string) string {
 			dest := l[m[2]:m[3]]
 			if nd, ok := s.resolve(p, strings.Trim(dest, "<>")); ok {
 				ls[i] = l[:m[2]] + nd + l[m[3]:]
+				s.countLink(strings.Trim(dest, "<>"), nd)
 			}
 		}
 	}
 	return unlines(ls)
+}
+
+// countLink counts a rewritten link for the report: to the page's or
+// file's kb URL, and, apart, to the ID kb gives a heading the source
+// gave another.
+func (s *site) countLink(old, new string) {
+	op, of, _ := strings.Cut(old, "#")
+	np, nf, _ := strings.Cut(new, "#")
+	if op != np {
+		s.count("link to a kb URL")
+	}
+	if of != nf {
+		s.count("link to a heading's kb ID")
+	}
 }
 
 var refDefRE = regexp.MustCompile(`^ {0,3}\[[^\]]+\]:[ \t]*(<[^>]*>|\S+)`)
