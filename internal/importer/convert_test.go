@@ -163,3 +163,14 @@ func TestSourceHeadingIDs(t *testing.T) {
 				want: "## User & Directory\n\nSee [a](#user-directory).\n"},
 		})
 }
+
+// A bare URL into the old site whose page or heading moved keeps its
+// text and leads to the kb URL; one that did not move is left alone.
+func TestBareURLsIntoTheSite(t *testing.T) {
+	runConvert(t, "hugo", "hugo.toml\ntitle = 'H'\nbaseURL = 'https://h.example/'\n[markup.goldmark.parser]\nautoHeadingIDType = 'blackfriday'\n",
+		"content/p.md", "content/articles/p.md", []convertCase{
+			{name: "bare URLs", page: "See https://h.example/docs/q/#import-export, <https://h.example/p/> and https://h.example/docs/q/.\n",
+				extra: map[string]string{"content/docs/q.md": "---\ntitle: Q\n---\n## Import/Export\n"},
+				want:  "See [https://h.example/docs/q/#import-export](/docs/q/#importexport), [https://h.example/p/](/articles/p/) and https://h.example/docs/q/.\n"},
+		})
+}

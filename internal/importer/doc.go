@@ -115,7 +115,9 @@
 // relative Markdown file links (.md, .mdx, .markdown), root-relative and
 // absolute URLs of the source site (its base path stripped), URLs relative
 // to the page's old URL, and files beside the page. Fragments follow
-// renamed heading IDs.
+// renamed heading IDs. A bare URL into the source site
+// (https://old.example/x/#id) whose kb URL differs keeps its text and
+// becomes a link: [https://old.example/x/#id](/articles/x/#kb-id).
 //
 // # Files and configuration
 //

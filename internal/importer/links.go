@@ -44,6 +44,14 @@ func (s *site) rewriteLinks(p *page, body string) string {
 	}
 	var edits []edit
 	for _, l := range doc.Links {
+		auto := l.Offset == l.DestOffset
+		if auto && l.Offset >= 0 && l.Offset < len(body) {
+			// An autolink's offset is at or just before its URL (the
+			// "<" of <https://…>, or the character linkify started at).
+			if k := strings.Index(body[l.Offset:min(len(body), l.Offset+len(l.Dest)+2)], l.Dest); k >= 0 {
+				l.DestOffset = l.Offset + k
+			}
+		}
 		if l.DestOffset < 0 || l.DestOffset+len(l.Dest) > len(body) {
 			continue
 		}
@@ -51,10 +59,27 @@ func (s *site) rewriteLinks(p *page, body string) string {
 		if body[l.DestOffset:l.DestOffset+len(l.Dest)] != l.Dest {
 			continue
 		}
-		if nd, ok := s.resolve(p, l.Dest); ok && nd != l.Dest {
-			edits = append(edits, edit{l.DestOffset, l.DestOffset + len(l.Dest), nd})
+		nd, ok := s.resolve(p, l.Dest)
+		if !ok || nd == l.Dest {
+			continue
+		}
+		at, end := l.DestOffset, l.DestOffset+len(l.Dest)
+		if auto {
+			// A bare URL into the old site (https://old.example/x/#id)
+			// whose page or heading has another kb URL keeps its text
+			// and becomes a link to the kb URL.
+			if base := strings.TrimSuffix(s.cfg.BaseURL, "/"); base != "" && strings.EqualFold(base+nd, l.Dest) {
+				continue
+			}
+			if at > 0 && body[at-1] == '<' && end < len(body) && body[end] == '>' {
+				at, end = at-1, end+1
+			}
+			s.countLink(l.Dest, nd)
+			nd = "[" + l.Dest + "](" + nd + ")"
+		} else {
 			s.countLink(l.Dest, nd)
 		}
+		edits = append(edits, edit{at, end, nd})
 	}
 	sort.Slice(edits, func(i, j int) bool { return edits[i].at > edits[j].at })
 	for i, e := range edits {
