@@ -223,12 +223,14 @@ func displayPath(dir string) func(string) string {
 // other files are kept.
 func recordBaseline(dir, path string, res *lint.Result, report func(string) bool, stderr io.Writer) error {
 	b := lint.NewBaseline(res.Findings)
+	merged := false
 	if _, err := os.Stat(path); report != nil && err == nil {
 		old, err := lint.ReadBaseline(path)
 		if err != nil {
 			return inputError(err, stderr)
 		}
 		b = old.Merge(b, func(f string) bool { return !report(f) })
+		merged = true
 	}
 	var buf bytes.Buffer
 	if err := b.Write(&buf); err != nil {
@@ -247,8 +249,14 @@ func recordBaseline(dir, path string, res *lint.Result, report func(string) bool
 		}
 	}
 	count := func(n int, noun string) string { return fmt.Sprintf("%d %s", n, plural(n, noun, noun+"s")) }
-	fmt.Fprintf(stderr, "kb: lint: recorded %s (%s, %s, %s) in %s; kb lint --baseline %s, or lint.baseline: %s in site.yaml, now reports only new ones\n",
-		count(len(res.Findings), "finding"), count(res.Count(lint.Error), "error"), count(res.Count(lint.Warning), "warning"), count(res.Count(lint.Note), "note"), path, path, inSite)
+	where := "in " + path
+	if merged {
+		// Only the given files' entries were replaced: say what the file
+		// holds now, so 21 recorded is not read as a baseline of 21.
+		where = fmt.Sprintf("of the given files in %s, which keeps the entries of the other files: %d %s in all", path, len(b.Entries), plural(len(b.Entries), "entry", "entries"))
+	}
+	fmt.Fprintf(stderr, "kb: lint: recorded %s (%s, %s, %s) %s; kb lint --baseline %s, or lint.baseline: %s in site.yaml, now reports only new ones\n",
+		count(len(res.Findings), "finding"), count(res.Count(lint.Error), "error"), count(res.Count(lint.Warning), "warning"), count(res.Count(lint.Note), "note"), where, path, inSite)
 	return nil
 }
 

@@ -157,6 +157,9 @@ type Prerequisites struct {
 
 // Troubleshooting configures the troubleshooting rule.
 type Troubleshooting struct {
+	// When is "steps" (how-to guides with numbered steps have a
+	// troubleshooting section) or "always" (every one does).
+	When string `yaml:"when"`
 	// Headings are what a troubleshooting section's heading contains (any case).
 	Headings []string `yaml:"headings"`
 }
@@ -280,7 +283,7 @@ func Default() *Config {
 		Lint: Lint{StaleAfterDays: 365, MaxGrade: 9, Rules: map[string]string{},
 			RelatedLinks:    RelatedLinks{BodyLinks: 1},
 			Prerequisites:   Prerequisites{When: "steps", Headings: slices.Clone(DefaultPrerequisiteHeadings)},
-			Troubleshooting: Troubleshooting{Headings: slices.Clone(DefaultTroubleshootingHeadings)}},
+			Troubleshooting: Troubleshooting{When: "steps", Headings: slices.Clone(DefaultTroubleshootingHeadings)}},
 		Ready:  Ready{WindowDays: 30},
 		Limits: Limits{MaxFileBytes: 8 << 20, TemplateTimeout: Duration(10 * time.Second)},
 		File:   FileName,
@@ -441,6 +444,11 @@ func (c *Config) validateLint() error {
 	case "steps", "always":
 	default:
 		return c.Errorf("lint.prerequisites.when", "lint.prerequisites.when: unknown value %q (want steps or always)", l.Prerequisites.When)
+	}
+	switch l.Troubleshooting.When {
+	case "steps", "always":
+	default:
+		return c.Errorf("lint.troubleshooting.when", "lint.troubleshooting.when: unknown value %q (want steps or always)", l.Troubleshooting.When)
 	}
 	for _, h := range []struct {
 		key  string

@@ -190,6 +190,7 @@ func TestLintKeys(t *testing.T) {
 	for src, want := range map[string]string{
 		"lint:\n  related_links: {body_links: -1}\n":           "site.yaml:2: lint.related_links.body_links: must not be negative",
 		"lint:\n  prerequisites:\n    when: sometimes\n":       `site.yaml:3: lint.prerequisites.when: unknown value "sometimes" (want steps or always)`,
+		"lint:\n  troubleshooting:\n    when: often\n":         `site.yaml:3: lint.troubleshooting.when: unknown value "often" (want steps or always)`,
 		"lint:\n  troubleshooting:\n    headings: [a, \"\"]\n": "site.yaml:3: lint.troubleshooting.headings: entry 2 is empty",
 		"lint:\n  baseline: \"\"\n":                            "site.yaml:2: lint.baseline: must not be empty",
 		"lint:\n  related_links: {count: 1}\n":                 `site.yaml:2: unknown key "count"`,

@@ -60,6 +60,9 @@ func TestConvertMkDocs(t *testing.T) {
 			want: "The HTML spec.\n\n*[HTML]: Hyper Text\n\n--8<-- \"x.md\"\n", left: []string{"abbreviation", "snippet include --8<--"}},
 		{name: "heading IDs and links to them", page: "## First { #one }\n\n## First\n\nSee [one](#one) and [other](p.md#one).\n",
 			want: "## First\n\n## First\n\nSee [one](#first) and [other](/a/p/#first).\n"},
+		{name: "reference link before an inline link to a longer path", page: "See [c][c] and [here](../a/c/index.md).\n\n[c]: c/index.md\n",
+			extra: map[string]string{"docs/a/c/index.md": "# C\n"},
+			want:  "See [c][c] and [here](/a/c/).\n\n[c]: /a/c/\n"},
 	})
 }
 
@@ -121,4 +124,53 @@ func TestConvertHugo(t *testing.T) {
 			extra: map[string]string{"static/i.png": "png"},
 			want:  "[![A](/i.png)](https://x.example)\n\n*Cap*\n"},
 	})
+}
+
+// Links to headings written against the IDs the source generator made
+// lead to the same headings in kb, whose IDs are GitHub's.
+func TestSourceHeadingIDs(t *testing.T) {
+	runConvert(t, "hugo", "hugo.toml\ntitle = 'H'\n[markup.goldmark.parser]\nautoHeadingIDType = 'blackfriday'\n",
+		"content/docs/p.md", "content/docs/p.md", []convertCase{
+			{name: "hugo blackfriday", page: "## :backend:path/to/dir\n\n## Making your own client_id\n\n## Making your own client_id\n\n" +
+				"See [a](#backend-path-to-dir), [b](/docs/p/#making-your-own-client-id), [c](#making-your-own-client-id-1) and [d](q.md#import-export).\n",
+				extra: map[string]string{"content/docs/q.md": "---\ntitle: Q\n---\n## Import/Export\n"},
+				want: "## :backend:path/to/dir\n\n## Making your own client_id\n\n## Making your own client_id\n\n" +
+					"See [a](#backendpathtodir), [b](/docs/p/#making-your-own-client_id), [c](#making-your-own-client_id-1) and [d](/docs/q/#importexport).\n"},
+		})
+	runConvert(t, "hugo", "hugo.yaml\ntitle: H\nmarkup:\n  goldmark:\n    parser:\n      autoHeadingIDType: github-ascii\n",
+		"content/docs/p.md", "content/docs/p.md", []convertCase{
+			{name: "hugo github-ascii", page: "## Café & Crème\n\nSee [a](#cafe--creme).\n",
+				want: "## Café & Crème\n\nSee [a](#café--crème).\n"},
+		})
+	runConvert(t, "hugo", "hugo.toml\ntitle = 'H'\n", "content/docs/p.md", "content/docs/p.md", []convertCase{
+		{name: "hugo github is kb's", page: "## Café & Crème\n\nSee [a](#café--crème) and [b](#cafe-creme).\n",
+			want: "## Café & Crème\n\nSee [a](#café--crème) and [b](#cafe-creme).\n"},
+	})
+	runConvert(t, "mkdocs", "mkdocs.yml\nsite_name: D\n", "docs/a/p.md", "content/a/p.md", []convertCase{
+		{name: "mkdocs toc slugify", page: "## User & Directory\n\n## Import/Export\n\n## Import/Export\n\n## Ünïcode `code_x`\n\n## ???\n\n" +
+			"See [a](#user-directory), [b](#importexport), [c](#importexport_1), [d](#unicode-code_x) and [e](#_1).\n",
+			want: "## User & Directory\n\n## Import/Export\n\n## Import/Export\n\n## Ünïcode `code_x`\n\n## ???\n\n" +
+				"See [a](#user--directory), [b](#importexport), [c](#importexport-1), [d](#ünïcode-code_x) and [e](#section).\n"},
+	})
+	runConvert(t, "mkdocs", "mkdocs.yml\nsite_name: D\nmarkdown_extensions:\n  - toc:\n      permalink: true\n      separator: _\n      slugify: !!python/name:markdown.extensions.toc.slugify_unicode\n",
+		"docs/a/p.md", "content/a/p.md", []convertCase{
+			{name: "mkdocs slugify_unicode and separator", page: "## Ünïcode and more\n\nSee [a](#ünïcode_and_more).\n",
+				want: "## Ünïcode and more\n\nSee [a](#ünïcode-and-more).\n"},
+		})
+	runConvert(t, "mkdocs", "mkdocs.yml\nsite_name: D\nmarkdown_extensions:\n  - toc:\n      slugify: !!python/object/apply:pymdownx.slugs.slugify {kwds: {case: lower}}\n",
+		"docs/a/p.md", "content/a/p.md", []convertCase{
+			{name: "mkdocs pymdownx slugs are left", page: "## User & Directory\n\nSee [a](#user-directory).\n",
+				want: "## User & Directory\n\nSee [a](#user-directory).\n"},
+		})
+}
+
+// A bare URL into the old site whose page or heading moved keeps its
+// text and leads to the kb URL; one that did not move is left alone.
+func TestBareURLsIntoTheSite(t *testing.T) {
+	runConvert(t, "hugo", "hugo.toml\ntitle = 'H'\nbaseURL = 'https://h.example/'\n[markup.goldmark.parser]\nautoHeadingIDType = 'blackfriday'\n",
+		"content/p.md", "content/articles/p.md", []convertCase{
+			{name: "bare URLs", page: "See https://h.example/docs/q/#import-export, <https://h.example/p/> and https://h.example/docs/q/.\n",
+				extra: map[string]string{"content/docs/q.md": "---\ntitle: Q\n---\n## Import/Export\n"},
+				want:  "See [https://h.example/docs/q/#import-export](/docs/q/#importexport), [https://h.example/p/](/articles/p/) and https://h.example/docs/q/.\n"},
+		})
 }

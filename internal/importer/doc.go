@@ -20,8 +20,9 @@
 // troubleshooting → troubleshooting, releases → release-notes (kb's
 // releases section needs version and date fields no source has), a name
 // kb writes itself (tags, search, known-issues, css, js…) → articles/<name>,
-// anything else keeps its name and holds articles. Pages at the root go to
-// articles/. A folder's index page (index.md, README.md, _index.md with
+// anything else keeps its name and holds articles; an FAQ page there
+// (named or titled faq, faqs or frequently asked questions) gets type:
+// faq. Pages at the root go to articles/. A folder's index page (index.md, README.md, _index.md with
 // text, a Docusaurus doc named like its folder) keeps its folder's URL,
 // except at the top of a section, where kb's section list has that URL: it
 // is named after its title, or overview (welcome at the root). Number
@@ -58,9 +59,9 @@
 // kept as it is (kb gives templates unknown keys as .Page.Params), except
 // a key kb reads with another meaning (type, related, lint, product that
 // is not a string…), which is renamed <kind>_<key>. With no title, the
-// title comes from a first-level heading that opens the page (removed, as
-// kb's layout shows the title), else the MkDocs nav title, else the file
-// name. Front matter that does not parse is kept in an HTML comment at the
+// title comes from a first-level heading that opens the page and is its
+// only one (removed, as kb's layout shows the title; several are the
+// page's sections), else the MkDocs nav title, else the file name. Front matter that does not parse is kept in an HTML comment at the
 // top of the page and reported.
 //
 // # Conversions
@@ -69,7 +70,11 @@
 // [!WARNING], [!CAUTION]) with a custom title as a bold first line;
 // tabs become each tab's label in bold followed by its content; explicit
 // heading IDs ({#id}, {: #id}, { #id }) are removed and links to them
-// rewritten to the ID kb gives the heading. Per kind:
+// rewritten to the ID kb gives the heading. So are links to the IDs a
+// source generator made in a way other than GitHub's (ids.go): Hugo's
+// autoHeadingIDType github-ascii and blackfriday, and Python-Markdown's
+// toc slugify, which MkDocs runs (Jekyll's kramdown with GFM input and
+// Docusaurus make GitHub's). Per kind:
 //
 //   - Jekyll: {% link %} and {% post_url %}; {{ site.baseurl }},
 //     {{ site.url }}, {{ site.X }} and {{ page.X }} of scalar values, and
@@ -94,7 +99,9 @@
 //     label, or tabs' items=); {{</* x */>}} → the literal {{< x >}}.
 //   - MkDocs: admonitions !!! and collapsible ??? / ???+ (Material's
 //     types, and a custom type as a note titled with its name), content
-//     tabs ===, [TOC], { .md-button } after a link.
+//     tabs ===, [TOC], { .md-button } after a link; with the macros
+//     plugin, {% raw %} blocks, {# comments #}, and variables of extra:
+//     (also config.extra.x) and page.meta.x.
 //   - Docusaurus: :::type admonitions with [Title], {title="…"} or a
 //     title after the type, nested by colon count; <Tabs>/<TabItem>
 //     (label, or the Tabs values= labels, or value); <Admonition>; the
@@ -108,7 +115,9 @@
 // relative Markdown file links (.md, .mdx, .markdown), root-relative and
 // absolute URLs of the source site (its base path stripped), URLs relative
 // to the page's old URL, and files beside the page. Fragments follow
-// renamed heading IDs.
+// renamed heading IDs. A bare URL into the source site
+// (https://old.example/x/#id) whose kb URL differs keeps its text and
+// becomes a link: [https://old.example/x/#id](/articles/x/#kb-id).
 //
 // # Files and configuration
 //
@@ -116,7 +125,7 @@
 // published them (Jekyll: every file Jekyll copies; Hugo: staticDir and
 // page bundle resources; MkDocs: docs_dir; Docusaurus: static/, and files
 // in docs/ and blog/ under their URL folder). Templates, themes, layouts,
-// includes, data, Sass, MkDocs extra_css, Docusaurus' src/, sidebars,
+// includes, data, Sass, MkDocs extra_css and theme custom_dir, Docusaurus' src/, sidebars,
 // translations and versioned docs are not imported and are listed in the
 // report with why. site.yaml gets title, description, base_url, language,
 // copyright, and sections.<name>.title/description/weight from MkDocs' nav
@@ -133,7 +142,10 @@
 // The report is made by scanning the written pages, not from the
 // converters' bookkeeping: whatever kb would not render as the source
 // meant is listed as `path:line: construct: text (what to do)`, with a
-// count per construct — Liquid tags and variables, Hugo shortcodes, MkDocs
+// count per construct — Liquid tags and variables (Jekyll) and macros
+// ones (MkDocs' macros plugin), in code too where the source ran them
+// there (what the conversion left, not what a raw block made text; a
+// source that runs no templates shows {{ }} as text), Hugo shortcodes, MkDocs
 // and Docusaurus admonition markers, attribute lists, kramdown extensions,
 // abbreviations, definition lists, snippets, icon shortcodes, raw HTML elements kb's sanitizer drops (markdown.Kept),
 // MDX imports, exports, components and expressions, links that lead to no

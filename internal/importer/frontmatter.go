@@ -185,7 +185,10 @@ type meta struct {
 	tags, aliases               []string
 	draft                       bool
 	slug                        string
-	extra                       *frontMatter // kept source keys
+	// typ is kb's page type, set only where the section does not give it:
+	// "faq" for an FAQ page outside faq/.
+	typ   string
+	extra *frontMatter // kept source keys
 }
 
 // kbKeys are the front-matter keys kb reads. A source key of one of these
@@ -500,6 +503,9 @@ func frontMatterYAML(m *meta) ([]byte, error) {
 	}
 	if m.slug != "" {
 		add("slug", str(m.slug))
+	}
+	if m.typ != "" {
+		add("type", str(m.typ))
 	}
 	if len(m.aliases) > 0 {
 		a := append([]string(nil), m.aliases...)

@@ -61,6 +61,7 @@ func (h *hugo) read(s *site) error {
 		s.cfg.Description = scalarString(ci(c, "description"))
 	}
 	h.ugly, _ = ci(c, "uglyURLs").(bool)
+	s.idScheme = hugoHeadingIDs(c)
 	h.permalinks = map[string]string{}
 	if pl, ok := ci(c, "permalinks").(map[string]any); ok {
 		for k, v := range pl {
@@ -117,6 +118,19 @@ func (h *hugo) read(s *site) error {
 		s.skipDir(s.fsys, dir, why)
 	}
 	return nil
+}
+
+// hugoHeadingIDs is how the site's Markdown renderer made heading IDs:
+// goldmark's autoHeadingIDType, or blackfriday when that is the
+// renderer (Hugo before 0.60, or defaultMarkdownHandler: blackfriday).
+func hugoHeadingIDs(c map[string]any) *idScheme {
+	markup, _ := ci(c, "markup").(map[string]any)
+	if strings.EqualFold(scalarString(ci(markup, "defaultMarkdownHandler")), "blackfriday") {
+		return hugoIDs("blackfriday")
+	}
+	gm, _ := ci(markup, "goldmark").(map[string]any)
+	parser, _ := ci(gm, "parser").(map[string]any)
+	return hugoIDs(scalarString(ci(parser, "autoHeadingIDType")))
 }
 
 // decodeConfig reads a TOML, YAML or JSON configuration into a map.

@@ -240,9 +240,52 @@ func TestScanSkipsCode(t *testing.T) {
 			"{{ page.title }} and <font>bold</font>\n",
 	})
 	got := findings(rep)
-	// Line 17: four lines of front matter (aliases: [/x/] among them), then the body's line 12.
-	if len(got) != 2 || !hasFinding(rep, "content/articles/x.md", 17, "Liquid variable {{ }}") || !hasFinding(rep, "content/articles/x.md", 17, "HTML <font>") {
-		t.Errorf("want a Liquid variable and an HTML tag at line 17, got %v", got)
+	// Line 17: four lines of front matter (aliases: [/x/] among them), then
+	// the body's line 12. MkDocs without the macros plugin shows {{ }} as text.
+	if len(got) != 1 || !hasFinding(rep, "content/articles/x.md", 17, "HTML <font>") {
+		t.Errorf("want an HTML tag at line 17, got %v", got)
+	}
+}
+
+// TestTemplatesInCode: Jekyll's Liquid and MkDocs' macros plugin run on
+// code too, so what the conversion left there is listed; what a raw block
+// made text is not, nor template syntax where the source runs none.
+func TestTemplatesInCode(t *testing.T) {
+	page := "---\ntitle: X\ndate: 2026-01-01\nv: '2.0'\n---\n" +
+		"```\nrun {{ tag }} {{ page.meta.v }}\n```\n\n{% raw %}\n```\n{{ env \"A\" }}\n```\n{% endraw %}\n\n`{{ tag }}` and {{ name }}{# note #}\n"
+	_, rep := importFiles(t, "mkdocs", map[string]string{
+		"mkdocs.yml": "site_name: Docs\nplugins:\n  - search\n  - macros\nextra:\n  name: Acme\n  version: {provider: mike}\n",
+		"docs/x.md":  page,
+	})
+	want := []string{
+		"content/articles/x.md:8: macros variable {{ }} in code: {{ tag }} (kb does not run MkDocs' macros plugin; replace it with its value; the old site replaced it in code too)",
+		"content/articles/x.md:15: macros variable {{ }} in code: {{ tag }} (kb does not run MkDocs' macros plugin; replace it with its value; the old site replaced it in code too)",
+	}
+	if got := findings(rep); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("mkdocs with macros:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if rep.Converted["macros raw"] != 1 || rep.Converted["macros variable"] != 2 || rep.Converted["macros comment"] != 1 {
+		t.Errorf("converted %v", rep.Converted)
+	}
+	out, _ := importFiles(t, "mkdocs", map[string]string{"mkdocs.yml": "site_name: Docs\nplugins:\n  - macros\nextra:\n  name: Acme\n", "docs/x.md": page})
+	if b := body(t, out, "content/articles/x.md"); !strings.Contains(b, "run {{ tag }} 2.0\n") || !strings.Contains(b, "\n```\n{{ env \"A\" }}\n```\n") ||
+		!strings.Contains(b, "`{{ tag }}` and Acme<!-- note -->") {
+		t.Errorf("body:\n%s", b)
+	}
+
+	_, rep = importFiles(t, "jekyll", map[string]string{
+		"_config.yml": "title: T\n",
+		"x.md":        "---\ntitle: X\ndate: 2026-01-01\n---\n```\n{{ site.nope }} {% raw %}{{ kept }}{% endraw %}\n```\n",
+	})
+	if got := findings(rep); len(got) != 1 || !hasFinding(rep, "content/articles/x.md", 7, "Liquid variable {{ }} in code") {
+		t.Errorf("jekyll: %v", got)
+	}
+	_, rep = importFiles(t, "hugo", map[string]string{
+		"hugo.toml":    "title = 'T'\n",
+		"content/x.md": "---\ntitle: X\ndate: 2026-01-01\n---\nWrite {{ .Title }} in a template.\n",
+	})
+	if got := findings(rep); len(got) != 0 {
+		t.Errorf("hugo pages run no templates: %v", got)
 	}
 }
 
@@ -340,5 +383,66 @@ func TestWriteFailureLeavesNothing(t *testing.T) {
 	}
 	if got := readTree(t, fresh); len(got) != 3 {
 		t.Errorf("wrote %v", keys(got))
+	}
+}
+
+// A page whose first-level headings are its sections keeps them: the
+// first is not its title. A single opening one is the title.
+func TestTitleFromHeadings(t *testing.T) {
+	out, _ := importFiles(t, "mkdocs", map[string]string{
+		"mkdocs.yml":        "site_name: D\nnav:\n  - Registries:\n    - ACR (Azure Container Registry): reg/acr.md\n    - Docker Hub: reg/hub.md\n",
+		"docs/reg/acr.md":   "# Requirements\n\nNone.\n\n# Usage\n\nRun it.\n",
+		"docs/reg/hub.md":   "# Docker Hub registry\n\nText.\n",
+		"docs/reg/other.md": "# Requirements\n\nNone.\n\n# Usage\n\nRun it.\n",
+	})
+	for file, want := range map[string]string{
+		"content/reg/acr.md":   "---\ntitle: ACR (Azure Container Registry)\n---\n# Requirements\n\nNone.\n\n# Usage\n\nRun it.\n",
+		"content/reg/hub.md":   "---\ntitle: Docker Hub registry\n---\nText.\n",
+		"content/reg/other.md": "---\ntitle: Other\n---\n# Requirements\n\nNone.\n\n# Usage\n\nRun it.\n",
+	} {
+		if out[file] != want {
+			t.Errorf("%s:\n%s\nwant:\n%s", file, out[file], want)
+		}
+	}
+}
+
+// An FAQ page outside an faq folder is kb's FAQ type.
+func TestFAQPages(t *testing.T) {
+	out, _ := importFiles(t, "mkdocs", map[string]string{
+		"mkdocs.yml":                  "site_name: D\n",
+		"docs/getting-started/faq.md": "## FAQ\n\n### Does it support X?\n\nYes.\n",
+		"docs/help/questions.md":      "# Frequently Asked Questions\n\n## Is it free?\n\nYes.\n",
+		"docs/faq/billing.md":         "# Billing\n\n## How do I pay?\n\nBy card.\n",
+		"docs/help/faster.md":         "# Faster syncs\n\nText.\n",
+	})
+	for file, want := range map[string]string{
+		"content/getting-started/faq.md": "---\ntitle: Faq\ntype: faq\n---\n",
+		"content/help/questions.md":      "---\ntitle: Frequently Asked Questions\ntype: faq\n---\n",
+		"content/faq/billing.md":         "---\ntitle: Billing\n---\n",
+		"content/help/faster.md":         "---\ntitle: Faster syncs\n---\n",
+	} {
+		if !strings.HasPrefix(out[file], want) {
+			t.Errorf("%s:\n%s\nwant it to start:\n%s", file, out[file], want)
+		}
+	}
+}
+
+// TestMkDocsCustomDir: the theme's overrides are templates, not files of
+// the site, even inside docs_dir.
+func TestMkDocsCustomDir(t *testing.T) {
+	out, rep := importFiles(t, "mkdocs", map[string]string{
+		"mkdocs.yml":               "site_name: D\ntheme:\n  name: material\n  custom_dir: docs/overrides\n",
+		"docs/index.md":            "# D\n",
+		"docs/overrides/main.html": "{% extends \"base.html\" %}\n",
+		"docs/img/a.png":           "png",
+	})
+	if _, ok := out["static/overrides/main.html"]; ok {
+		t.Error("the theme override was copied into static/")
+	}
+	if _, ok := out["static/img/a.png"]; !ok {
+		t.Error("static/img/a.png was not copied")
+	}
+	if len(rep.Skipped) != 1 || rep.Skipped[0].Path != "docs/overrides/" || !strings.Contains(rep.Skipped[0].Reason, "custom_dir") {
+		t.Errorf("skipped: %+v", rep.Skipped)
 	}
 }

@@ -35,6 +35,7 @@ var jekyllExclude = []string{"Gemfile", "Gemfile.lock", "gemfiles", "node_module
 	"package.json", "package-lock.json", "yarn.lock", "Rakefile", "CNAME"}
 
 func (j *jekyll) read(s *site) error {
+	s.templates = "liquid"
 	j.cfg = map[string]any{}
 	for _, n := range []string{"_config.yml", "_config.yaml"} {
 		data, err := fs.ReadFile(s.fsys, n)
@@ -407,6 +408,7 @@ func (j *jekyll) liquid(s *site, p *page, text string) string {
 				s.count("Liquid variable")
 			} else {
 				b.WriteString(whole)
+				p.leftover = append(p.leftover, whole)
 			}
 			text = rest
 			continue
@@ -421,6 +423,7 @@ func (j *jekyll) liquid(s *site, p *page, text string) string {
 			if end == nil {
 				unclosed[tag] = true
 				b.WriteString(whole)
+				p.leftover = append(p.leftover, whole)
 				text = rest
 				continue
 			}
@@ -465,6 +468,7 @@ func (j *jekyll) liquid(s *site, p *page, text string) string {
 			}
 		}
 		b.WriteString(whole)
+		p.leftover = append(p.leftover, whole)
 		text = rest
 	}
 }

@@ -44,6 +44,14 @@ func (s *site) rewriteLinks(p *page, body string) string {
 	}
 	var edits []edit
 	for _, l := range doc.Links {
+		auto := l.Offset == l.DestOffset
+		if auto && l.Offset >= 0 && l.Offset < len(body) {
+			// An autolink's offset is at or just before its URL (the
+			// "<" of <https://…>, or the character linkify started at).
+			if k := strings.Index(body[l.Offset:min(len(body), l.Offset+len(l.Dest)+2)], l.Dest); k >= 0 {
+				l.DestOffset = l.Offset + k
+			}
+		}
 		if l.DestOffset < 0 || l.DestOffset+len(l.Dest) > len(body) {
 			continue
 		}
@@ -51,9 +59,27 @@ func (s *site) rewriteLinks(p *page, body string) string {
 		if body[l.DestOffset:l.DestOffset+len(l.Dest)] != l.Dest {
 			continue
 		}
-		if nd, ok := s.resolve(p, l.Dest); ok && nd != l.Dest {
-			edits = append(edits, edit{l.DestOffset, l.DestOffset + len(l.Dest), nd})
+		nd, ok := s.resolve(p, l.Dest)
+		if !ok || nd == l.Dest {
+			continue
 		}
+		at, end := l.DestOffset, l.DestOffset+len(l.Dest)
+		if auto {
+			// A bare URL into the old site (https://old.example/x/#id)
+			// whose page or heading has another kb URL keeps its text
+			// and becomes a link to the kb URL.
+			if base := strings.TrimSuffix(s.cfg.BaseURL, "/"); base != "" && strings.EqualFold(base+nd, l.Dest) {
+				continue
+			}
+			if at > 0 && body[at-1] == '<' && end < len(body) && body[end] == '>' {
+				at, end = at-1, end+1
+			}
+			s.countLink(l.Dest, nd)
+			nd = "[" + l.Dest + "](" + nd + ")"
+		} else {
+			s.countLink(l.Dest, nd)
+		}
+		edits = append(edits, edit{at, end, nd})
 	}
 	sort.Slice(edits, func(i, j int) bool { return edits[i].at > edits[j].at })
 	for i, e := range edits {
@@ -73,10 +99,25 @@ func (s *site) rewriteLinks(p *page, body string) string {
 			dest := l[m[2]:m[3]]
 			if nd, ok := s.resolve(p, strings.Trim(dest, "<>")); ok {
 				ls[i] = l[:m[2]] + nd + l[m[3]:]
+				s.countLink(strings.Trim(dest, "<>"), nd)
 			}
 		}
 	}
 	return unlines(ls)
+}
+
+// countLink counts a rewritten link for the report: to the page's or
+// file's kb URL, and, apart, to the ID kb gives a heading the source
+// gave another.
+func (s *site) countLink(old, new string) {
+	op, of, _ := strings.Cut(old, "#")
+	np, nf, _ := strings.Cut(new, "#")
+	if op != np {
+		s.count("link to a kb URL")
+	}
+	if of != nf {
+		s.count("link to a heading's kb ID")
+	}
 }
 
 var refDefRE = regexp.MustCompile(`^ {0,3}\[[^\]]+\]:[ \t]*(<[^>]*>|\S+)`)
@@ -194,8 +235,9 @@ func (s *site) lookup(from *page, p string, own bool) (*page, string) {
 var headingIDRE = regexp.MustCompile(`^(\s{0,3}#{1,6}\s.*?)\s*\{:?\s*#([\w.:-]+)[^}]*\}\s*$`)
 
 // headingIDs removes explicit heading IDs, which kb does not read, and
-// records the ID kb gives each such heading, so that links to the old ID
-// are rewritten to the new one.
+// records the ID kb gives each heading whose source ID was another —
+// an explicit one, or one the source generator made in its own way
+// (site.idScheme) — so that links to the old ID are rewritten to the new.
 func (s *site) headingIDs(p *page, body string) string {
 	var f fences
 	ls := lines(body)
@@ -209,16 +251,33 @@ func (s *site) headingIDs(p *page, body string) string {
 			custom[i] = m[2]
 		}
 	}
-	if len(custom) == 0 {
+	if len(custom) == 0 && s.idScheme == nil {
 		return body
 	}
-	body = unlines(ls)
+	if len(custom) > 0 {
+		body = unlines(ls)
+	}
 	doc := analyze([]byte(body))
 	p.ids = map[string]string{}
+	used := map[string]bool{}
+	for _, id := range custom {
+		used[id] = true
+	}
 	for _, h := range doc.Headings {
 		line := strings.Count(body[:min(h.Offset, len(body))], "\n")
-		if id, ok := custom[line]; ok && id != h.ID {
-			p.ids[id] = h.ID
+		if id, ok := custom[line]; ok {
+			if id != h.ID {
+				p.ids[id] = h.ID
+			}
+			continue
+		}
+		if s.idScheme == nil {
+			continue
+		}
+		if id := s.idScheme.unique(s.idScheme.slug(h.Text), used); id != h.ID {
+			if _, dup := p.ids[id]; !dup {
+				p.ids[id] = h.ID
+			}
 		}
 	}
 	return body
@@ -227,10 +286,19 @@ func (s *site) headingIDs(p *page, body string) string {
 // titleFromHeading takes the title from a first-level heading that opens
 // the body when the front matter has none, and drops that heading when it
 // repeats the title (kb's layout shows the title as the page's heading).
+// A page with several first-level headings uses them as sections
+// ("# Requirements", "# Usage"): the first is not the page's title, so
+// the title comes from the navigation or the file name and the heading stays.
 func (s *site) titleFromHeading(p *page, body string) string {
 	doc := analyze([]byte(body))
 	ls := lines(body)
-	if len(doc.Headings) > 0 && doc.Headings[0].Level == 1 {
+	h1s := 0
+	for _, h := range doc.Headings {
+		if h.Level == 1 {
+			h1s++
+		}
+	}
+	if len(doc.Headings) > 0 && doc.Headings[0].Level == 1 && (h1s == 1 || p.meta.title != "") {
 		h := doc.Headings[0]
 		start := strings.Count(body[:min(h.Offset, len(body))], "\n")
 		opens := true

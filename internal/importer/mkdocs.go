@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"fmt"
 	"html"
 	"io/fs"
 	"net/url"
@@ -16,6 +17,9 @@ import (
 // docs_dir (Material for MkDocs' extensions included).
 type mkdocs struct {
 	dirURLs bool // use_directory_urls
+	// extra holds the scalar values of mkdocs.yml's extra:, which the
+	// macros plugin gives pages as variables.
+	extra map[string]string
 }
 
 func (m *mkdocs) read(s *site) error {
@@ -43,12 +47,21 @@ func (m *mkdocs) read(s *site) error {
 		s.cfg.Language = yamlStr(theme["language"])
 	}
 	m.dirURLs = yamlStr(cfg["use_directory_urls"]) != "false"
+	s.idScheme = mkdocsHeadingIDs(cfg["markdown_extensions"])
 	docs := yamlStr(cfg["docs_dir"])
 	if docs == "" {
 		docs = "docs"
 	}
 	docs = path.Clean(strings.TrimPrefix(docs, "./"))
 	s.contentRoot = docs
+	// The theme's template overrides are not content, even in docs_dir.
+	customDir := ""
+	if t := yamlMap(cfg["theme"]); t != nil {
+		if d := yamlStr(t["custom_dir"]); d != "" {
+			customDir = path.Clean(strings.TrimPrefix(d, "./"))
+			s.skipDir(s.fsys, customDir, "the theme's template overrides (theme.custom_dir); kb has its own theme (override layouts/ in the kb site)")
+		}
+	}
 	theme := map[string]bool{}
 	for _, k := range []string{"extra_css", "extra_javascript"} {
 		if n := cfg[k]; n != nil && n.Kind == yaml.SequenceNode {
@@ -58,7 +71,7 @@ func (m *mkdocs) read(s *site) error {
 		}
 	}
 
-	err = s.walk(docs, func(p string, dir bool) bool { return hidden(p) }, func(p string) {
+	err = s.walk(docs, func(p string, dir bool) bool { return hidden(p) || p == customDir }, func(p string) {
 		r := rel(docs, p)
 		switch {
 		case theme[p]:
@@ -85,7 +98,118 @@ func (m *mkdocs) read(s *site) error {
 	}
 	m.nav(s, cfg["nav"], docs)
 	m.redirects(s, cfg["plugins"], docs)
+	if hasPlugin(cfg["plugins"], "macros") {
+		s.templates = "jinja"
+		m.extra = map[string]string{}
+		for k, v := range yamlMap(cfg["extra"]) {
+			if v.Kind == yaml.ScalarNode {
+				m.extra[k] = v.Value
+			}
+		}
+	}
 	return nil
+}
+
+// hasPlugin reports whether mkdocs.yml's plugins list (or map) has name.
+func hasPlugin(plugins *yaml.Node, name string) bool {
+	if plugins == nil {
+		return false
+	}
+	if plugins.Kind == yaml.MappingNode {
+		return yamlMap(plugins)[name] != nil
+	}
+	for _, it := range plugins.Content {
+		if it.Kind == yaml.ScalarNode && it.Value == name || yamlMap(it)[name] != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// jinjaRE matches what MkDocs' macros plugin renders in a page: a raw
+// block, a comment, a variable or a tag.
+var jinjaRE = regexp.MustCompile(`(?s)\{%-?\s*raw\s*-?%\}(.*?)\{%-?\s*endraw\s*-?%\}|\{#(.*?)#\}|\{\{-?\s*(.*?)\s*-?\}\}|\{%-?\s*\w+.*?-?%\}`)
+
+// jinja converts what the macros plugin would have rendered where kb has
+// an equivalent — raw blocks become their text, comments HTML comments,
+// variables of extra: (also as config.extra.x) and of the page's front
+// matter (page.meta.x) their values — and leaves the rest, for the report.
+func (m *mkdocs) jinja(s *site, p *page, text string) string {
+	var b strings.Builder
+	last := 0
+	for _, at := range jinjaRE.FindAllStringSubmatchIndex(text, -1) {
+		b.WriteString(text[last:at[0]])
+		last = at[1]
+		whole := text[at[0]:at[1]]
+		switch {
+		case at[2] >= 0: // {% raw %}…{% endraw %}
+			s.count("macros raw")
+			b.WriteString(text[at[2]:at[3]])
+			continue
+		case at[4] >= 0: // {# … #}
+			s.count("macros comment")
+			b.WriteString("<!--" + strings.ReplaceAll(text[at[4]:at[5]], "--", "- -") + "-->")
+			continue
+		case at[6] >= 0: // {{ … }}
+			if v, ok := m.variable(p, text[at[6]:at[7]]); ok {
+				s.count("macros variable")
+				b.WriteString(v)
+				continue
+			}
+		}
+		p.leftover = append(p.leftover, whole)
+		b.WriteString(whole)
+	}
+	b.WriteString(text[last:])
+	return b.String()
+}
+
+// variable is the value of a macros variable kb knows: a scalar of
+// extra:, or of the page's front matter.
+func (m *mkdocs) variable(p *page, name string) (string, bool) {
+	if v, ok := m.extra[strings.TrimPrefix(name, "config.extra.")]; ok {
+		return v, true
+	}
+	if k, ok := strings.CutPrefix(name, "page.meta."); ok {
+		switch v := p.orig[k].(type) {
+		case string:
+			return v, true
+		case int, float64, bool:
+			return fmt.Sprint(v), true
+		}
+	}
+	return "", false
+}
+
+// mkdocsHeadingIDs is how Python-Markdown's toc extension made heading
+// IDs, from its slugify and separator options. A slugify of another
+// package (pymdownx.slugs) is taken to make GitHub-like IDs, as kb does.
+func mkdocsHeadingIDs(exts *yaml.Node) *idScheme {
+	var toc map[string]*yaml.Node
+	if exts != nil {
+		switch exts.Kind {
+		case yaml.SequenceNode:
+			for _, e := range exts.Content {
+				if t := yamlMap(e)["toc"]; t != nil {
+					toc = yamlMap(t)
+				}
+			}
+		case yaml.MappingNode:
+			toc = yamlMap(yamlMap(exts)["toc"])
+		}
+	}
+	unicodeSlug := false
+	if sl := toc["slugify"]; sl != nil {
+		name := sl.Tag + " " + sl.Value
+		switch {
+		case strings.Contains(name, "slugify_unicode"):
+			unicodeSlug = true
+		case strings.Contains(name, "markdown.extensions.toc.slugify"):
+		default:
+			return nil
+		}
+	}
+	return mkdocsIDs(unicodeSlug, yamlStr(toc["separator"]))
 }
 
 // pageURL is where MkDocs publishes docs_dir/<dir>/<name>.md.
@@ -229,7 +353,11 @@ var (
 )
 
 func (m *mkdocs) convert(s *site, p *page) string {
-	return unlines(m.blocks(s, lines(p.body)))
+	body := p.body
+	if s.templates == "jinja" {
+		body = m.jinja(s, p, body)
+	}
+	return unlines(m.blocks(s, lines(body)))
 }
 
 // blocks converts admonitions and content tabs, whose bodies are indented

@@ -32,6 +32,9 @@ type detector struct {
 	re *regexp.Regexp
 	// mdx limits the detector to pages from MDX sources (Docusaurus).
 	mdx bool
+	// templates limits it to sources that ran that template language
+	// (site.templates).
+	templates string
 	// group is the submatch that is the construct (0: the whole match).
 	group int
 	// name returns the construct's name for the summary, or "" to ignore
@@ -67,7 +70,7 @@ var detectors = []detector{
 			}
 			return "kb has no shortcodes; write what it showed in Markdown"
 		}},
-	{re: regexp.MustCompile(`\{%-?\s*([a-zA-Z_]\w*)(?s:.*?)-?%\}`),
+	{re: liquidTagRE, templates: "liquid",
 		name: func(_ string, sub []string) string {
 			n := sub[1]
 			if strings.HasPrefix(n, "end") {
@@ -87,9 +90,23 @@ var detectors = []detector{
 			}
 			return "kb does not run Liquid; replace it with the text it produced"
 		}},
-	{re: regexp.MustCompile(`\{\{-?\s*[^\s<%{}](?:[^{}\n]|\{[^{}\n]*\})*?-?\}\}`),
+	{re: liquidVarRE, templates: "liquid",
 		name:   fixed("Liquid variable {{ }}"),
 		advice: fixed("kb does not run Liquid; replace it with its value")},
+	{re: liquidTagRE, templates: "jinja",
+		name: func(_ string, sub []string) string {
+			if strings.HasPrefix(sub[1], "end") {
+				return ""
+			}
+			return "macros tag {% " + sub[1] + " %}"
+		},
+		advice: fixed("kb does not run MkDocs' macros plugin; replace it with the text it produced")},
+	{re: liquidVarRE, templates: "jinja",
+		name:   fixed("macros variable {{ }}"),
+		advice: fixed("kb does not run MkDocs' macros plugin; replace it with its value")},
+	// Where the source runs no templates, {{ }} is text, whatever it
+	// holds ({{ .Title }} is not an attribute list): taken, not listed.
+	{re: liquidVarRE, name: fixed("")},
 	{re: regexp.MustCompile(`(?m)^[ \t]*(?:!!!|\?\?\?\+?)[ \t]+\S.*$`),
 		name:   fixed("MkDocs admonition !!!"),
 		advice: fixed("write it as a kb callout: > [!NOTE], [!TIP], [!IMPORTANT], [!WARNING] or [!CAUTION]")},
@@ -123,9 +140,15 @@ var detectors = []detector{
 		advice: fixed("kb does not run JavaScript; replace it with the text it produced")},
 }
 
+// The template syntax of Liquid and Jinja (MkDocs' macros plugin).
+var (
+	liquidTagRE = regexp.MustCompile(`\{%-?\s*([a-zA-Z_]\w*)(?s:.*?)-?%\}`)
+	liquidVarRE = regexp.MustCompile(`\{\{-?\s*[^\s<%{}](?:[^{}\n]|\{[^{}\n]*\})*?-?\}\}`)
+)
+
 // templateDetectors is how many detectors, at the start of the list, find
 // template and script syntax, which may hold what looks like HTML.
-const templateDetectors = 4
+const templateDetectors = 7
 
 // scan lists what is left in the written site.
 func scan(s *site, out *output) *Report {
@@ -156,7 +179,7 @@ func (s *site) scanPage(p *page, first int) []Finding {
 	// Blank out code, keeping offsets, and collect raw HTML.
 	masked := append([]byte(nil), body...)
 	type span struct{ at, end int }
-	var htmls []span
+	var htmls, code []span
 	doc := parser().Parser().Parse(text.NewReader(body))
 	blankOut := func(a, b int) {
 		for i := a; i < b && i < len(masked); i++ {
@@ -172,6 +195,9 @@ func (s *site) scanPage(p *page, first int) []Finding {
 		switch n := n.(type) {
 		case *ast.FencedCodeBlock, *ast.CodeBlock:
 			ls := n.Lines()
+			if ls.Len() > 0 {
+				code = append(code, span{ls.At(0).Start, ls.At(ls.Len() - 1).Stop})
+			}
 			for i := 0; i < ls.Len(); i++ {
 				seg := ls.At(i)
 				blankOut(seg.Start, seg.Stop)
@@ -184,6 +210,7 @@ func (s *site) scanPage(p *page, first int) []Finding {
 			for c := n.FirstChild(); c != nil; c = c.NextSibling() {
 				if t, ok := c.(*ast.Text); ok {
 					blankOut(t.Segment.Start, t.Segment.Stop)
+					code = append(code, span{t.Segment.Start, t.Segment.Stop})
 				}
 			}
 			return ast.WalkSkipChildren, nil
@@ -211,7 +238,7 @@ func (s *site) scanPage(p *page, first int) []Finding {
 	}
 	runDetectors := func(ds []detector) {
 		for _, d := range ds {
-			if d.mdx && !p.mdx {
+			if d.mdx && !p.mdx || d.templates != "" && d.templates != s.templates {
 				continue
 			}
 			for _, m := range d.re.FindAllSubmatchIndex(masked, -1) {
@@ -251,6 +278,38 @@ func (s *site) scanPage(p *page, first int) []Finding {
 		}
 	}
 	runDetectors(detectors[templateDetectors:])
+
+	// Liquid and macros run on code too: what the conversion left there
+	// is listed, but not text a raw block made literal.
+	if s.templates != "" && len(p.leftover) > 0 {
+		left := map[string]int{}
+		for _, l := range p.leftover {
+			left[l]++
+		}
+		for _, c := range code {
+			for _, d := range detectors[:templateDetectors] {
+				if d.templates != s.templates {
+					continue
+				}
+				for _, m := range d.re.FindAllSubmatchIndex(body[c.at:c.end], -1) {
+					match := string(body[c.at+m[0] : c.at+m[1]])
+					if left[match] == 0 {
+						continue
+					}
+					left[match]--
+					sub := make([]string, len(m)/2)
+					for i := range sub {
+						if m[2*i] >= 0 {
+							sub[i] = string(body[c.at+m[2*i] : c.at+m[2*i+1]])
+						}
+					}
+					if name := d.name(match, sub); name != "" {
+						add(c.at+m[0], name+" in code", match, d.advice(match, sub)+"; the old site replaced it in code too")
+					}
+				}
+			}
+		}
+	}
 
 	for _, l := range analyze(body).Links {
 		if construct, advice := s.checkLink(p, l.Dest, l.Image); construct != "" {

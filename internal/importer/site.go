@@ -41,6 +41,13 @@ type site struct {
 	// converted counts the constructs converted, by name, for the report.
 	converted map[string]int
 	outs      map[string]string // static/ path → the source file copied there
+	// idScheme is how the source made heading IDs, when not as kb
+	// (GitHub) does; nil when they agree.
+	idScheme *idScheme
+	// templates is the template language the source ran on its pages,
+	// code included: "liquid" (Jekyll), "jinja" (MkDocs' macros plugin),
+	// or "" (none: {{ }} in a page is text).
+	templates string
 }
 
 // siteConfig is what site.yaml gets from the source's configuration.
@@ -100,6 +107,10 @@ type page struct {
 	meta meta              // kb front matter
 	ids  map[string]string // source heading ID → kb heading ID
 	text string            // the kb body
+	// leftover lists the template tags and variables the conversion left
+	// as they were (not those a raw block made text), so that the report
+	// finds them in code too, where the source ran them.
+	leftover []string
 }
 
 // staticFile is a file copied as it is into static/.
@@ -230,6 +241,9 @@ func (s *site) note(p *page, line int, construct, text, advice string) {
 	s.notes = append(s.notes, Finding{File: p.out, Line: line, Construct: construct, Text: text, Advice: advice})
 }
 
+// faqName is what the slug of an FAQ page's file name or title is.
+var faqName = map[string]bool{"faq": true, "faqs": true, "frequently-asked-questions": true}
+
 // sectionFor maps the first folder of a source page to a kb section.
 func sectionFor(folder string) string {
 	switch slug := content.Slugify(folder); slug {
@@ -297,6 +311,11 @@ func (s *site) place() {
 				fmt.Sprintf("another page already had its URL, so it was written as %s; check its links", path.Base(p.out)))
 		}
 		p.meta.slug = slug
+		if dir != "faq" && !strings.HasPrefix(dir, "faq/") && (faqName[content.Slugify(p.name)] || faqName[content.Slugify(firstNonEmpty(p.meta.title, firstHeading(p.body)))]) {
+			// An FAQ page outside an faq folder (docs/faq.md, a page
+			// titled "Frequently asked questions") is kb's FAQ type too.
+			p.meta.typ = "faq"
+		}
 		s.taken[p.url] = true
 		s.byURL[p.url] = p
 		s.secs[strings.SplitN(dir, "/", 2)[0]] = true

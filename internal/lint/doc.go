@@ -29,7 +29,8 @@
 //	                                 renderer emits (Markdown headings and the layouts' IDs), or a file
 //	image-alt               error    every image has alt text
 //	screenshots             note     a how-to guide with a numbered list has an image
-//	troubleshooting         warning  a how-to guide has a section whose heading contains "troubleshoot",
+//	troubleshooting         warning  a how-to guide with numbered steps (or every one, with
+//	                                 lint.troubleshooting.when: always) has a section whose heading contains "troubleshoot",
 //	                                 "common error", "common problem" or "common issue" anywhere
 //	                                 (lint.troubleshooting.headings); a troubleshooting guide has a
 //	                                 heading with "Resolution", "Solution", "Fix" or "Workaround" and a

@@ -56,6 +56,11 @@ func (c *checker) resolve(p *content.Page, dest string, kind linkKind) target {
 		if f, err := url.PathUnescape(frag); err == nil {
 			frag = f
 		}
+		// A text fragment (#id:~:text=…, #:~:text=…) is a directive to
+		// the browser, not part of an ID: only the ID before it is checked.
+		if i := strings.Index(frag, ":~:"); i >= 0 {
+			frag = frag[:i]
+		}
 	}
 	if i := strings.IndexByte(rawPath, '?'); i >= 0 {
 		rawPath = rawPath[:i]
@@ -101,6 +106,13 @@ func (c *checker) resolve(p *content.Page, dest string, kind linkKind) target {
 		if ext != "" && ext != ".html" {
 			return target{problem: fmt.Sprintf("%s not found: no page or file under static/ has that path", clean)}
 		}
+	} else if !strings.HasSuffix(pth, "/") && c.isStatic(clean) {
+		// A file without an extension (/KEYS, /install): the host
+		// serves it at that exact path.
+		if kind == entryLink {
+			return target{problem: fmt.Sprintf("%s is a file, not a page; related and docs entries must be pages", clean)}
+		}
+		return target{}
 	}
 	if c.generated[clean] {
 		return target{} // /404.html

@@ -354,6 +354,15 @@ func TestBrokenLink(t *testing.T) {
 			files: map[string]string{"content/articles/x.md": fm + "![a](/images/shot.png) ![b](/images/nope.png) [c](/images/shot.png) ![d](shot.png) [e](/sitemap.xml) [f](/tags/) [g](/faq/) [h](/known-issues/) [i](/404.html) [j](/files/x.pdf)\n"},
 			want: []string{"content/articles/x.md:7:29: error: broken-link", "content/articles/x.md:7:74: error: broken-link",
 				"content/articles/x.md:7:164: error: broken-link"}},
+		{name: "broken-link files without an extension, not as pages or entries",
+			files: map[string]string{"content/articles/x.md": "---\ntitle: A page for the test\nupdated: 2026-11-01\nrelated: [/articles/reset-your-password/, /KEYS]\n---\n[a](/KEYS) [b](/install) [c](/KEYS/) [d](/nope)\n",
+				"static/KEYS": "keys", "static/install": "#!/bin/sh"},
+			rules: []string{RuleBrokenLink, RuleRelatedLinks},
+			want: []string{"content/articles/x.md:4:43: error: related-links", "content/articles/x.md:6:30: error: broken-link",
+				"content/articles/x.md:6:42: error: broken-link"}},
+		{name: "broken-link text fragments: only the ID before :~: is an ID",
+			files: map[string]string{"content/articles/x.md": fm + "[a](/faq/account/#how-do-i-change-my-email:~:text=In%20settings) [b](/faq/account/#:~:text=settings) [c](#:~:text=x) [d](/faq/account/#nope:~:text=x)\n"},
+			want:  []string{"content/articles/x.md:7:122: error: broken-link"}, msg: `no heading with the ID "nope"`},
 		{name: "broken-link external links and code are never checked",
 			files: map[string]string{"content/articles/x.md": fm + "[a](https://example.com/nope/) <https://x.test/y> [m](mailto:a@b.c) [t](tel:+1) [p](//cdn.test/x)\n\n" + code},
 			want:  nil},
@@ -417,17 +426,23 @@ func TestTroubleshootingAndSingleTopic(t *testing.T) {
 		nine += fmt.Sprintf("## Part %d\n\nText.\n\n", i)
 	}
 	runCases(t, []ruleCase{
-		{name: "troubleshooting section missing in an article",
-			files: map[string]string{"content/articles/x.md": fm + "## Steps\n"},
+		{name: "troubleshooting section missing in an article with steps",
+			files: map[string]string{"content/articles/x.md": fm + "## Steps\n\n1. Open it.\n"},
+			want:  []string{"content/articles/x.md:1:1: warning: troubleshooting"}},
+		{name: "troubleshooting not needed in an article without steps",
+			files: map[string]string{"content/articles/x.md": fm + "## Overview\n\n- A list, not steps.\n"},
+			want:  nil},
+		{name: "troubleshooting in every article with when: always",
+			files: map[string]string{"content/articles/x.md": fm + "## Overview\n", "site.yaml": "lint:\n  troubleshooting:\n    when: always\n"},
 			want:  []string{"content/articles/x.md:1:1: warning: troubleshooting"}},
 		{name: "troubleshooting sections by other names",
 			files: map[string]string{"content/articles/x.md": fm + "### Common errors\n", "content/articles/y.md": fm + "## Troubleshooting sign-in:\n"},
 			want:  nil},
 		{name: "troubleshooting a heading with troubleshoot anywhere",
-			files: map[string]string{"content/articles/x.md": fm + "## Import troubleshooting\n", "content/articles/y.md": fm + "## If import fails\n"},
+			files: map[string]string{"content/articles/x.md": fm + "1. Step.\n\n## Import troubleshooting\n", "content/articles/y.md": fm + "1. Step.\n\n## If import fails\n"},
 			want:  []string{"content/articles/y.md:1:1: warning: troubleshooting"}},
 		{name: "troubleshooting headings from site.yaml",
-			files: map[string]string{"content/articles/x.md": fm + "## If something fails\n", "content/articles/y.md": fm + "## Troubleshooting\n",
+			files: map[string]string{"content/articles/x.md": fm + "1. Step.\n\n## If something fails\n", "content/articles/y.md": fm + "1. Step.\n\n## Troubleshooting\n",
 				"site.yaml": "lint:\n  troubleshooting:\n    headings: [if something fails]\n"},
 			want: []string{"content/articles/reset-your-password.md:1:1: warning: troubleshooting", "content/articles/y.md:1:1: warning: troubleshooting"}},
 		{name: "troubleshooting guide without a resolution",
@@ -678,7 +693,7 @@ func TestOptions(t *testing.T) {
 	}
 	t.Run("report only some files, links against the whole site", func(t *testing.T) {
 		res := lintFiles(t, files, Options{Report: func(f string) bool { return f == "content/articles/x.md" }})
-		want := []string{"content/articles/x.md:1:1: note: orphan", "content/articles/x.md:1:1: warning: troubleshooting",
+		want := []string{"content/articles/x.md:1:1: note: orphan",
 			"content/articles/x.md:7:1: warning: jargon", "content/articles/x.md:7:13: error: broken-link"}
 		if got := only(res.Findings); !slices.Equal(got, want) {
 			t.Errorf("got %q, want %q", got, want)

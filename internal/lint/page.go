@@ -335,6 +335,12 @@ func (c *checker) structure(e *emitter) {
 	if c.on(RuleTroubleshoot) {
 		switch p.Type {
 		case content.Article:
+			// A page without a procedure (an overview, a reference) has
+			// nothing to go wrong half-way, unless
+			// lint.troubleshooting.when is always.
+			if c.cfg.Lint.Troubleshooting.When != "always" && !hasSteps(d) {
+				break
+			}
 			found := false
 			for _, h := range d.Headings {
 				if h.Level >= 2 && headingHas(h.Text, c.cfg.Lint.Troubleshooting.Headings) {
@@ -385,6 +391,16 @@ func (c *checker) structure(e *emitter) {
 			e.page(RuleSingleTopic, fmt.Sprintf("the page has %d words of prose, more than %d: keep a page to one topic and split the rest into pages of their own", d.Words, maxWords))
 		}
 	}
+}
+
+// hasSteps reports whether a page has numbered steps: an ordered list.
+func hasSteps(d *markdown.Document) bool {
+	for _, l := range d.Lists {
+		if l.Ordered {
+			return true
+		}
+	}
+	return false
 }
 
 func countLevel(d *markdown.Document, level int) int {

@@ -136,7 +136,7 @@ var rules = []Rule{
 		Fix:       "Add a screenshot next to the step where the reader is most likely to get lost, with alt text."},
 	{ID: RuleTroubleshoot, Default: Warning,
 		Checklist: "Common errors and troubleshooting steps included",
-		Summary:   "A how-to guide has a section whose heading contains \"troubleshoot\" or \"common error\" (lint.troubleshooting.headings); a troubleshooting guide has a resolution section with numbered steps.",
+		Summary:   "A how-to guide with numbered steps has a section whose heading contains \"troubleshoot\" or \"common error\" (lint.troubleshooting); a troubleshooting guide has a resolution section with numbered steps.",
 		Why:       "Customers who hit an error in the middle of a guide need the fix on the same page; a troubleshooting guide without steps does not fix anything.",
 		Fix:       "Add a \"## Troubleshooting\" (or \"## Common errors\") section to the guide. In a troubleshooting guide, put numbered steps under a \"Resolution\", \"Solution\" or \"Fix\" heading."},
 	{ID: RuleFAQQuestions, Default: Warning,

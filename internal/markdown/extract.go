@@ -265,11 +265,11 @@ func inlineBlock(n ast.Node, src []byte, d *Document, kind BlockKind, sc *scratc
 				start := len(buf)
 				walk(c)
 				dest, url := linkURL(c.Destination)
-				d.Links = append(d.Links, Link{Dest: dest, URL: url, Text: strings.TrimSpace(string(buf[start:])), Offset: c.Pos(), DestOffset: destOffset(src, c.Pos(), c.Destination)})
+				d.Links = append(d.Links, Link{Dest: dest, URL: url, Text: strings.TrimSpace(string(buf[start:])), Offset: c.Pos(), DestOffset: destOffset(src, c.Pos(), c.Reference, c.Destination)})
 			case *ast.Image:
 				alt := plainText(c, src)
 				dest, url := linkURL(c.Destination)
-				d.Links = append(d.Links, Link{Dest: dest, URL: url, Text: alt, Image: true, Offset: c.Pos(), DestOffset: destOffset(src, c.Pos(), c.Destination)})
+				d.Links = append(d.Links, Link{Dest: dest, URL: url, Text: alt, Image: true, Offset: c.Pos(), DestOffset: destOffset(src, c.Pos(), c.Reference, c.Destination)})
 				space()
 			case *ast.RawHTML:
 				raw, segs := rawBytes(c, src)
@@ -319,8 +319,10 @@ func resolveRefs(dest []byte) []byte {
 }
 
 // destOffset finds where a link destination is written after the link's start.
-func destOffset(src []byte, pos int, dest []byte) int {
-	if pos < 0 || pos >= len(src) || len(dest) == 0 {
+func destOffset(src []byte, pos int, ref *ast.ReferenceLink, dest []byte) int {
+	// A reference link's destination is in its definition, elsewhere: the
+	// search below would find the next inline link's "](" instead.
+	if ref != nil || pos < 0 || pos >= len(src) || len(dest) == 0 {
 		return -1
 	}
 	rest := src[pos:]

@@ -120,6 +120,16 @@ func TestExtract(t *testing.T) {
 			t.Errorf("%q: links %+v, want Dest %q URL %q", c.src, d.Links, c.dest, c.url)
 		}
 	}
+	// A reference link's destination is not after it: DestOffset is -1,
+	// not the place of a later inline link that holds the same text (kb
+	// import rewrote that link's middle).
+	{
+		src := "See [custom][c], then [here](../misc/custom/index.md).\n\n[c]: custom/index.md\n"
+		d := convert(t, Options{}, src)
+		if len(d.Links) != 2 || d.Links[0].DestOffset != -1 || d.Links[1].DestOffset != strings.Index(src, "../misc") {
+			t.Errorf("reference then inline link: %+v", d.Links)
+		}
+	}
 	if len(d.Lists) != 1 || !d.Lists[0].Ordered || d.Lists[0].Items != 2 || d.Lists[0].Section != 1 {
 		t.Errorf("lists = %+v", d.Lists)
 	}
