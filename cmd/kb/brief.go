@@ -24,7 +24,7 @@ expected fix; action items dated from the release date; signed with
 site.yaml support.liaison.
 
 A field the briefing needs but the release lacks is reported with its file
-and line (exit status 1) instead of leaving a placeholder in the text.`, release.Brief, args, stdout, stderr)
+and line (exit status 1) instead of leaving a placeholder in the text.`, args, stdout, stderr)
 }
 
 func runAnnounce(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -37,10 +37,10 @@ with their workarounds, and how to get help (site.yaml support_url and
 support.email).
 
 A field the announcement needs but the release lacks is reported with its
-file and line (exit status 1) instead of leaving a placeholder in the text.`, release.Announce, args, stdout, stderr)
+file and line (exit status 1) instead of leaving a placeholder in the text.`, args, stdout, stderr)
 }
 
-func runMessage(name, about string, make func(*render.Site, *content.Page) (*release.Message, []release.Problem), args []string, stdout, stderr io.Writer) error {
+func runMessage(name, about string, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags(name, name+" VERSION [flags]", about, stdout)
 	dir := siteFlag(fs)
 	product := fs.String("product", "", "the `product` of the release, when several products share the version")
@@ -60,7 +60,10 @@ func runMessage(name, about string, make func(*render.Site, *content.Page) (*rel
 	if err != nil {
 		return err
 	}
-	msg, problems := make(s, r)
+	msg, problems := release.Brief(s, r)
+	if name == "announce" {
+		msg, problems = release.Announce(s, r)
+	}
 	if len(problems) > 0 {
 		for _, p := range problems {
 			fmt.Fprintln(stderr, p)

@@ -93,10 +93,10 @@ func reportBuildError(err error, stderr io.Writer) error {
 	}
 	var ie *site.InputError
 	if errors.As(err, &ie) {
-		for _, e := range ie.Errs {
+		for _, e := range ie.Problems {
 			fmt.Fprintln(stderr, e)
 		}
-		n := len(ie.Errs)
+		n := len(ie.Problems)
 		noun := "problem"
 		if n > 1 {
 			noun = "problems"

@@ -14,6 +14,7 @@ import (
 
 	kb "github.com/octoacme/kb"
 	"github.com/octoacme/kb/internal/config"
+	"github.com/octoacme/kb/internal/diag"
 	"github.com/octoacme/kb/internal/lint"
 	"github.com/octoacme/kb/internal/site"
 )
@@ -288,7 +289,7 @@ func inputError(err error, stderr io.Writer) error {
 		errs = []error{err}
 	}
 	for _, e := range errs {
-		var ce *config.Error
+		var ce *diag.Diagnostic
 		if errors.As(e, &ce) {
 			fmt.Fprintln(stderr, ce)
 			continue

@@ -45,7 +45,7 @@ require it. kb serve shows the same report at /_kb/ready/VERSION.`, stdout)
 	}
 	res, err := lint.Check(&lint.Site{Config: l.Config, Pages: l.Content.Pages, Static: l.Theme.Static}, lint.Options{PublishedOnly: true})
 	if err != nil {
-		return reportBuildError(&site.InputError{Errs: []error{err}}, stderr)
+		return reportBuildError(site.NewInputError(err), stderr)
 	}
 	rep := release.Check(s, res.Findings, r, l.Config.Ready.WindowDays)
 	if err := rep.Write(stdout, *format); err != nil {

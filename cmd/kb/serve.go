@@ -397,7 +397,7 @@ func event(batch []string, u *site.Update) server.Event {
 func status(u *site.Update) server.Status {
 	var st server.Status
 	for _, p := range u.Problems {
-		st.Errors = append(st.Errors, problem(p.Error()))
+		st.Errors = append(st.Errors, server.Problem{File: p.File, Line: p.Line, Col: p.Col, Rule: p.Rule, Level: "error", Message: p.Message})
 	}
 	urls := map[string]string{}
 	if u.Site != nil {
@@ -412,33 +412,6 @@ func status(u *site.Update) server.Status {
 		st.Warnings = append(st.Warnings, server.Problem{File: f.File, Line: f.Line, Col: f.Col, Rule: f.Rule, Level: string(f.Level), Message: f.Message, URL: urls[f.File]})
 	}
 	return st
-}
-
-// problem splits "file:line:col: level: rule: message" and "file:line: message".
-func problem(s string) server.Problem {
-	p := server.Problem{Level: "error", Message: s}
-	parts := strings.SplitN(s, ": ", 2)
-	if len(parts) < 2 {
-		return p
-	}
-	loc := strings.Split(parts[0], ":")
-	p.File = loc[0]
-	if len(loc) > 1 {
-		fmt.Sscan(loc[1], &p.Line)
-	}
-	if len(loc) > 2 {
-		fmt.Sscan(loc[2], &p.Col)
-	}
-	msg := parts[1]
-	if rest, ok := strings.CutPrefix(msg, "error: "); ok {
-		if rule, m, ok := strings.Cut(rest, ": "); ok && !strings.Contains(rule, " ") {
-			p.Rule, msg = rule, m
-		} else {
-			msg = rest
-		}
-	}
-	p.Message = msg
-	return p
 }
 
 func rebuildLine(batch []string, u *site.Update) string {

@@ -18,7 +18,9 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/google/go-cmp/cmp"
 	"github.com/octoacme/kb/internal/browsertest"
+	"github.com/octoacme/kb/internal/diag"
 	"github.com/octoacme/kb/internal/server"
 	"github.com/octoacme/kb/internal/site"
 )
@@ -140,7 +142,7 @@ func TestServeEvent(t *testing.T) {
 	}{
 		{"same text saved", []string{"content/articles/a.md"}, site.Update{}, server.Event{Kind: "status"}},
 		{"comment in site.yaml", []string{"site.yaml"}, site.Update{Full: true}, server.Event{Kind: "status"}},
-		{"problems", []string{"content/articles/a.md"}, site.Update{Problems: []error{os.ErrInvalid}, Changed: []string{"x/index.html"}}, server.Event{Kind: "status"}},
+		{"problems", []string{"content/articles/a.md"}, site.Update{Problems: diag.List{{Message: "invalid"}}, Changed: []string{"x/index.html"}}, server.Event{Kind: "status"}},
 		{"a page", []string{"content/articles/a.md"}, site.Update{Changed: []string{"articles/a/index.html", "sitemap.xml"}, Pages: []string{"/articles/a/"}},
 			server.Event{Kind: "reload", Pages: []string{"/articles/a/"}, Assets: []string{"/sitemap.xml"}}},
 		{"full rebuild", []string{"layouts/article.html"}, site.Update{Full: true, Changed: []string{"articles/a/index.html", "articles/b/index.html"}, Pages: []string{"/articles/a/", "/articles/b/"}},
@@ -154,6 +156,25 @@ func TestServeEvent(t *testing.T) {
 		if got.Kind != tc.want.Kind || got.CSS != tc.want.CSS || !slices.Equal(got.Pages, tc.want.Pages) || !slices.Equal(got.Assets, tc.want.Assets) {
 			t.Errorf("%s: %+v, want %+v", tc.name, got, tc.want)
 		}
+	}
+}
+
+// TestServeStatus: the overlay's problems carry the positions and rule
+// of the diagnostics themselves: the column of a front-matter error, a
+// file name with a colon, a problem that names no file.
+func TestServeStatus(t *testing.T) {
+	u := &site.Update{Problems: diag.List{
+		{File: "content/articles/a.md", Line: 3, Col: 8, Level: diag.Error, Message: "updated: want a date like 2026-01-31"},
+		{File: "content/articles/time 10:30.md", Line: 5, Col: 1, Level: diag.Error, Rule: "broken-link", Message: "no page has the URL /x/"},
+		{Level: diag.Error, Message: "site folder /x: no such file or directory"},
+	}}
+	want := []server.Problem{
+		{File: "content/articles/a.md", Line: 3, Col: 8, Level: "error", Message: "updated: want a date like 2026-01-31"},
+		{File: "content/articles/time 10:30.md", Line: 5, Col: 1, Rule: "broken-link", Level: "error", Message: "no page has the URL /x/"},
+		{Level: "error", Message: "site folder /x: no such file or directory"},
+	}
+	if d := cmp.Diff(want, status(u).Errors); d != "" {
+		t.Errorf("overlay errors (-want +got):\n%s", d)
 	}
 }
 

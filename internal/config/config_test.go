@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/octoacme/kb/internal/diag"
 )
 
 // TestParseHostile: site.yaml files meant to exhaust kb fail with a line
@@ -76,8 +78,8 @@ func FuzzParse(f *testing.F) {
 			errs = j.Unwrap()
 		}
 		for _, e := range errs {
-			var ce *Error
-			if !errors.As(e, &ce) || ce.File != "site.yaml" || ce.Line < 0 || ce.Line > lines || ce.Msg == "" {
+			var ce *diag.Diagnostic
+			if !errors.As(e, &ce) || ce.File != "site.yaml" || ce.Line < 0 || ce.Line > lines || ce.Message == "" {
 				t.Fatalf("error %#v for %q", e, src)
 			}
 		}

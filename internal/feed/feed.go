@@ -97,6 +97,7 @@ import (
 	"github.com/gorilla/feeds"
 	"github.com/octoacme/kb/internal/chars"
 	"github.com/octoacme/kb/internal/content"
+	"github.com/octoacme/kb/internal/diag"
 	"github.com/octoacme/kb/internal/markdown"
 	"github.com/octoacme/kb/internal/render"
 )
@@ -361,7 +362,7 @@ func Write(ctx context.Context, out render.Output, r *render.Renderer) error {
 	}
 	for _, f := range files {
 		if by, ok := taken[f.Path]; ok {
-			return &render.Error{File: by, Msg: fmt.Sprintf("takes the path /%s, where kb publishes a feed; rename the file or change its slug", f.Path)}
+			return diag.At(by, 0, "takes the path /%s, where kb publishes a feed; rename the file or change its slug", f.Path)
 		}
 	}
 	for _, f := range files {

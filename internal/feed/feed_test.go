@@ -19,6 +19,7 @@ import (
 	kb "github.com/octoacme/kb"
 	"github.com/octoacme/kb/internal/config"
 	"github.com/octoacme/kb/internal/content"
+	"github.com/octoacme/kb/internal/diag"
 	"github.com/octoacme/kb/internal/markdown"
 	"github.com/octoacme/kb/internal/render"
 )
@@ -644,9 +645,9 @@ func TestWriteRefusesTakenPaths(t *testing.T) {
 			s := build(t, testConfig, files, false)
 			out := &memOutput{files: map[string][]byte{}}
 			err := Write(context.Background(), out, s.r)
-			var re *render.Error
+			var re *diag.Diagnostic
 			if !errors.As(err, &re) || !strings.Contains(err.Error(), "where kb publishes a feed") {
-				t.Fatalf("Write = %v, want a render.Error naming the clash", err)
+				t.Fatalf("Write = %v, want a *diag.Diagnostic naming the clash", err)
 			}
 			if len(out.files) != 0 {
 				t.Errorf("wrote %d files before failing", len(out.files))

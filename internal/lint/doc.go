@@ -49,7 +49,7 @@
 //	lint:
 //	  rules: {jargon: error, screenshots: off}
 //
-// An unknown rule ID or level there is a *config.Error at its line. A rule
+// An unknown rule ID or level there is a *diag.Diagnostic at its line. A rule
 // whose level is off does not run. A rule with a warning part (title,
 // last-updated) reports that part at warning, or lower when the rule's
 // level is lower.

@@ -164,3 +164,9 @@ func lintWithJargon(t *testing.T, page string) (*content.Site, *Result) {
 	}
 	return cs, res
 }
+
+// unsafeRune is what a printed finding must not hold: control and
+// bidirectional-override characters.
+func unsafeRune(r rune) bool {
+	return unicode.IsControl(r) || r == 0x200e || r == 0x200f || r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069
+}

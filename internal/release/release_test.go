@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	kb "github.com/octoacme/kb"
+	"github.com/octoacme/kb/internal/config"
 	"github.com/octoacme/kb/internal/content"
 	"github.com/octoacme/kb/internal/render"
 	"github.com/octoacme/kb/internal/site"
@@ -121,5 +122,29 @@ func TestFind(t *testing.T) {
 	}
 	if r, err := Find(pages, "1.0.0", "desktop"); err != nil || r.File != "b.md" {
 		t.Errorf("Find with product = %v, %v", r, err)
+	}
+}
+
+// TestProblemsInSiteYAML: a support contact missing from site.yaml is
+// reported at site.yaml's line of the key when there is one, and as
+// site.yaml alone when the key is not there (never "site.yaml:0:").
+func TestProblemsInSiteYAML(t *testing.T) {
+	pages, _ := sample(t)
+	r, err := Find(pages, "3.7.0", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ yaml, want string }{
+		{"title: Help\n", "site.yaml: support.channels is not set"},
+		{"title: Help\nsupport:\n  email: help@example.com\n", "site.yaml:2: support.channels is not set"},
+	} {
+		cfg, err := config.Parse("site.yaml", []byte(tc.yaml))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, problems := Brief(render.NewSite(cfg, site.Published(pages, false)), r)
+		if len(problems) == 0 || !strings.HasPrefix(problems[0].String(), tc.want) {
+			t.Errorf("%q: problems %v, want the first to start with %q", tc.yaml, problems, tc.want)
+		}
 	}
 }

@@ -16,6 +16,7 @@ import (
 	kb "github.com/octoacme/kb"
 	"github.com/octoacme/kb/internal/config"
 	"github.com/octoacme/kb/internal/content"
+	"github.com/octoacme/kb/internal/diag"
 	"github.com/octoacme/kb/internal/markdown"
 )
 
@@ -102,12 +103,12 @@ func TestTemplateTimeout(t *testing.T) {
 			start := time.Now()
 			err := job(t, r, "articles/a/index.html").Render(context.Background(), &b)
 			elapsed := time.Since(start)
-			var re *Error
+			var re *diag.Diagnostic
 			if !errors.As(err, &re) {
-				t.Fatalf("err = %v, want a render.Error", err)
+				t.Fatalf("err = %v, want a *diag.Diagnostic", err)
 			}
 			want := "rendering /articles/a/ took longer than 250ms (limits.template_timeout); look for a loop in the template"
-			if re.File != "layouts/"+tc.file || tc.line > 0 && re.Line != tc.line || re.Line == 0 || !strings.HasPrefix(re.Msg, want) {
+			if re.File != "layouts/"+tc.file || tc.line > 0 && re.Line != tc.line || re.Line == 0 || !strings.HasPrefix(re.Message, want) {
 				t.Errorf("err = %v, want layouts/%s:%d: %s…", err, tc.file, tc.line, want)
 			}
 			if elapsed > 2*time.Second {

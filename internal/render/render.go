@@ -24,7 +24,7 @@
 // server to memory; every file is deterministic.
 //
 // Rendering stops when its context is done, and one file's layout stops
-// after limits.template_timeout, with an Error naming the layout, the
+// after limits.template_timeout, with a *diag.Diagnostic naming the layout, the
 // line it was running and the page: even inside a loop that writes
 // nothing (guard.go).
 package render
@@ -48,6 +48,7 @@ import (
 	"sync"
 
 	"github.com/octoacme/kb/internal/content"
+	"github.com/octoacme/kb/internal/diag"
 )
 
 // Output receives the files of a build. WriteFile is called from several
@@ -62,20 +63,6 @@ type Output interface {
 type Transient interface {
 	Output
 	Transient()
-}
-
-// Error is a template problem, with the layout file and line.
-type Error struct {
-	File string
-	Line int
-	Msg  string
-}
-
-func (e *Error) Error() string {
-	if e.Line > 0 {
-		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
-	}
-	return fmt.Sprintf("%s: %s", e.File, e.Msg)
 }
 
 // PageSize is the number of entries on one page of a section list.
@@ -108,7 +95,7 @@ func New(site *Site, theme *Theme) (*Renderer, error) {
 		if !errors.Is(err, fs.ErrNotExist) {
 			return nil, layoutError(theme, "baseof.html", err)
 		}
-		return nil, &Error{File: theme.LayoutDir + "/baseof.html", Msg: "missing layout: every theme needs baseof.html, the page shell"}
+		return nil, diag.At(theme.LayoutDir+"/baseof.html", 0, "missing layout: every theme needs baseof.html, the page shell")
 	}
 	if _, err := base.Parse(string(src)); err != nil {
 		return nil, r.templateError(err)
@@ -143,7 +130,7 @@ func New(site *Site, theme *Theme) (*Renderer, error) {
 			if k == "releases" {
 				continue // section.html serves
 			}
-			return nil, &Error{File: theme.LayoutDir + "/" + name, Msg: "missing layout: add " + name + " to layouts/ (or remove the override that hides the default)"}
+			return nil, diag.At(theme.LayoutDir+"/"+name, 0, "missing layout: add %s to layouts/ (or remove the override that hides the default)", name)
 		}
 		t, err := base.Clone()
 		if err != nil {
@@ -166,6 +153,8 @@ func layoutError(theme *Theme, name string, err error) error {
 	return fileError(theme.LayoutDir+"/"+name, err)
 }
 
+// tmplErrRE reads the layout and line out of an html/template error: the
+// standard library gives parse and execution errors as text only.
 var tmplErrRE = regexp.MustCompile(`^(?:html/)?template: ([^:]+):(\d+)(?::\d+)?: (.*)$`)
 
 // templateError names the layout file and line of a template error.
@@ -173,10 +162,10 @@ func (r *Renderer) templateError(err error) error {
 	msg := err.Error()
 	if m := tmplErrRE.FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[2])
-		return &Error{File: r.theme.LayoutDir + "/" + m[1], Line: line, Msg: m[3]}
+		return &diag.Diagnostic{File: r.theme.LayoutDir + "/" + m[1], Line: line, Level: diag.Error, Message: m[3]}
 	}
 	msg = strings.TrimPrefix(strings.TrimPrefix(msg, "html/"), "template: ")
-	return &Error{File: r.theme.LayoutDir, Msg: msg}
+	return &diag.Diagnostic{File: r.theme.LayoutDir, Level: diag.Error, Message: msg}
 }
 
 // fingerprint hashes the theme's CSS and JavaScript.
@@ -406,7 +395,7 @@ func (r *Renderer) CheckPaths(jobs []Job) error {
 			w, aliasOf[j.Path] = fs[0], fs[1:]
 		}
 		if prev, dup := by[j.Path]; dup {
-			return &Error{File: w, Msg: fmt.Sprintf("would write /%s, which %s also writes; change the slug or alias", j.Path, prev)}
+			return diag.At(w, 0, "would write /%s, which %s also writes; change the slug or alias", j.Path, prev)
 		}
 		by[j.Path] = w
 	}
@@ -418,7 +407,7 @@ func (r *Renderer) CheckPaths(jobs []Job) error {
 	for _, p := range paths {
 		for d := path.Dir(p); d != "." && d != "/"; d = path.Dir(d) {
 			if w, ok := by[d]; ok {
-				return &Error{File: by[p], Msg: fmt.Sprintf("would write /%s inside /%s, which %s writes as a file; change the slug or alias", p, d, w)}
+				return diag.At(by[p], 0, "would write /%s inside /%s, which %s writes as a file; change the slug or alias", p, d, w)
 			}
 		}
 	}

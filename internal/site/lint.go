@@ -35,7 +35,7 @@ func checkLint(l *Loaded, opts Options) ([]lint.Finding, error) {
 	res, err := lint.Check(&lint.Site{Config: l.Config, Pages: l.Content.Pages, Errors: l.Content.Errors, Static: l.Theme.Static},
 		lint.Options{Drafts: opts.Drafts, PublishedOnly: true})
 	if err != nil {
-		return nil, inputErr(splitJoined(err)...) // site.yaml's lint.rules, or SOURCE_DATE_EPOCH
+		return nil, inputErr(err) // site.yaml's lint.rules, or SOURCE_DATE_EPOCH
 	}
 	if res.Count(lint.Error) > 0 {
 		return nil, &LintError{Findings: res.Findings}

@@ -6,9 +6,5 @@ func (l *Loaded) ContentErr() error {
 	if len(l.Content.Errors) == 0 {
 		return nil
 	}
-	errs := make([]error, len(l.Content.Errors))
-	for i, e := range l.Content.Errors {
-		errs[i] = e
-	}
-	return inputErr(errs...)
+	return &InputError{Problems: l.Content.Errors}
 }

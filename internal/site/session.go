@@ -14,6 +14,7 @@ import (
 
 	"github.com/octoacme/kb/internal/config"
 	"github.com/octoacme/kb/internal/content"
+	"github.com/octoacme/kb/internal/diag"
 	"github.com/octoacme/kb/internal/feed"
 	"github.com/octoacme/kb/internal/lint"
 	"github.com/octoacme/kb/internal/markdown"
@@ -49,8 +50,8 @@ type Session struct {
 	cfg      *config.Config
 	theme    *render.Theme
 	opts     content.Options
-	pages    map[string]*content.Page    // by content file
-	errs     map[string][]*content.Error // load errors by content file
+	pages    map[string]*content.Page      // by content file
+	errs     map[string][]*diag.Diagnostic // load errors by content file
 	site     *render.Site
 	r        *render.Renderer
 	shell    string
@@ -82,7 +83,7 @@ type Update struct {
 	Pages   []string
 	// Problems stop publishing: load errors, lint errors, template errors.
 	// When there are any, Files is the last good site.
-	Problems []error
+	Problems diag.List
 	// Findings are the lint findings of the site (warnings and notes when
 	// the build succeeded).
 	Findings []lint.Finding
@@ -123,7 +124,7 @@ func (s *Session) full(ctx context.Context) (*Update, error) {
 	if err != nil {
 		var ie *InputError
 		if errors.As(err, &ie) {
-			return s.failed(start, ie.Errs), nil
+			return s.failed(start, ie.Problems), nil
 		}
 		return nil, err
 	}
@@ -133,7 +134,7 @@ func (s *Session) full(ctx context.Context) (*Update, error) {
 		MaxFileBytes: l.Config.Limits.MaxFileBytes,
 	}
 	s.pages = map[string]*content.Page{}
-	s.errs = map[string][]*content.Error{}
+	s.errs = map[string][]*diag.Diagnostic{}
 	for _, p := range l.Content.Pages {
 		s.pages[p.File] = p
 	}
@@ -146,7 +147,7 @@ func (s *Session) full(ctx context.Context) (*Update, error) {
 }
 
 // failed reports problems and keeps serving the last good site.
-func (s *Session) failed(start time.Time, problems []error) *Update {
+func (s *Session) failed(start time.Time, problems diag.List) *Update {
 	u := &Update{Files: s.out, Problems: problems, Elapsed: time.Since(start), Site: s.site}
 	if u.Files == nil {
 		u.Files = map[string][]byte{}
@@ -287,21 +288,17 @@ func (s *Session) rebuild(ctx context.Context, start time.Time, old map[string]*
 	var pages []*content.Page // every page, drafts too; not needed by an update
 	if !update {
 		pages = s.allPages()
-		var problems []error
-		var loadErrs []*content.Error
+		var problems diag.List
 		files := make([]string, 0, len(s.errs))
 		for f := range s.errs {
 			files = append(files, f)
 		}
 		sort.Strings(files)
 		for _, f := range files {
-			loadErrs = append(loadErrs, s.errs[f]...)
+			problems = append(problems, s.errs[f]...)
 		}
-		loadErrs = append(loadErrs, content.CheckSite(pages)...)
-		content.SortErrors(loadErrs)
-		for _, e := range loadErrs {
-			problems = append(problems, e)
-		}
+		problems = append(problems, content.CheckSite(pages)...)
+		problems.Sort()
 		if len(problems) > 0 {
 			return s.failed(start, problems), nil
 		}
@@ -318,7 +315,7 @@ func (s *Session) rebuild(ctx context.Context, start time.Time, old map[string]*
 	}
 	all, findings, problems, err := s.lint(ns, pages, old, changed, full)
 	if err != nil {
-		return s.failed(start, splitJoined(err)), nil
+		return s.failed(start, asProblems(err)), nil
 	}
 	if len(problems) > 0 {
 		u := s.failed(start, problems)
@@ -338,7 +335,7 @@ func (s *Session) rebuild(ctx context.Context, start time.Time, old map[string]*
 	if s.r == nil {
 		r, err := render.New(ns, s.theme)
 		if err != nil {
-			return s.failed(start, []error{err}), nil
+			return s.failed(start, asProblems(err)), nil
 		}
 		s.r = r
 	} else {
@@ -368,7 +365,7 @@ func (s *Session) rebuild(ctx context.Context, start time.Time, old map[string]*
 	default:
 		jobs = s.r.Jobs()
 		if err := s.r.CheckPaths(jobs); err != nil {
-			return s.failed(start, []error{err}), nil
+			return s.failed(start, asProblems(err)), nil
 		}
 		if full {
 			run = jobs
@@ -376,7 +373,7 @@ func (s *Session) rebuild(ctx context.Context, start time.Time, old map[string]*
 				if ctx.Err() != nil {
 					return nil, ctx.Err()
 				}
-				return s.failed(start, []error{err}), nil
+				return s.failed(start, asProblems(err)), nil
 			}
 		} else {
 			affected := s.affected(ns, old, changed)
@@ -393,14 +390,14 @@ func (s *Session) rebuild(ctx context.Context, start time.Time, old map[string]*
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		return s.failed(start, []error{err}), nil
+		return s.failed(start, asProblems(err)), nil
 	}
 	if full || s.feedsChange(ns, entries, old, changed) {
 		if err := feed.Write(ctx, mem, s.r); err != nil {
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
-			return s.failed(start, []error{err}), nil
+			return s.failed(start, asProblems(err)), nil
 		}
 	}
 
@@ -416,7 +413,7 @@ func (s *Session) rebuild(ctx context.Context, start time.Time, old map[string]*
 		}
 		statics, err := s.r.StaticFiles()
 		if err != nil {
-			return s.failed(start, []error{err}), nil
+			return s.failed(start, asProblems(err)), nil
 		}
 		for p := range statics {
 			keep[p] = true
@@ -481,7 +478,7 @@ func (s *Session) rebuild(ctx context.Context, start time.Time, old map[string]*
 // last check failed, since its findings may concern versions of pages no
 // longer known. It returns every finding of the site, those by file, and
 // the errors among them as problems.
-func (s *Session) lint(ns *render.Site, pages []*content.Page, old map[string]*content.Page, changed []*content.Page, full bool) (all []lint.Finding, byFile map[string][]lint.Finding, problems []error, err error) {
+func (s *Session) lint(ns *render.Site, pages []*content.Page, old map[string]*content.Page, changed []*content.Page, full bool) (all []lint.Finding, byFile map[string][]lint.Finding, errs diag.List, err error) {
 	lopts := lint.Options{Drafts: s.Drafts, PublishedOnly: true}
 	relint := map[string]bool{}
 	idx := s.lintIdx
@@ -557,7 +554,7 @@ func (s *Session) lint(ns *render.Site, pages []*content.Page, old map[string]*c
 		return nil, nil, nil, err
 	}
 	s.lintIdx = idx
-	defer func() { s.lintFailed = len(problems) > 0 }()
+	defer func() { s.lintFailed = len(errs) > 0 }()
 	byFile = map[string][]lint.Finding{}
 	if lopts.Report != nil {
 		for _, f := range lres.Checked {
@@ -576,12 +573,12 @@ func (s *Session) lint(ns *render.Site, pages []*content.Page, old map[string]*c
 		all = append(all, list...)
 	}
 	lint.SortFindings(all)
-	for _, f := range all {
-		if f.Level == lint.Error {
-			problems = append(problems, errors.New(f.String()))
+	for i := range all {
+		if all[i].Level == lint.Error {
+			errs = append(errs, &all[i])
 		}
 	}
-	return all, byFile, problems, nil
+	return all, byFile, errs, nil
 }
 
 func values(m map[string]*content.Page) []*content.Page {

@@ -25,6 +25,7 @@ import (
 
 	"github.com/octoacme/kb/internal/config"
 	"github.com/octoacme/kb/internal/content"
+	"github.com/octoacme/kb/internal/diag"
 	"github.com/octoacme/kb/internal/feed"
 	"github.com/octoacme/kb/internal/lint"
 	"github.com/octoacme/kb/internal/markdown"
@@ -72,21 +73,46 @@ type Result struct {
 	Unchanged bool
 }
 
-// InputError lists problems in the site's input: content, configuration or
-// templates. The CLI exits with status 2 for it.
+// InputError lists problems in the site's input: content, configuration,
+// templates, the site or output folder. The CLI exits with status 2 for
+// it. Each problem is a diagnostic (one without a file when it concerns
+// no file of the site); errors.As finds them.
 type InputError struct {
-	Errs []error
+	Problems diag.List
 }
 
-func (e *InputError) Error() string {
-	msgs := make([]string, len(e.Errs))
-	for i, err := range e.Errs {
-		msgs[i] = err.Error()
+func (e *InputError) Error() string { return e.Problems.Error() }
+
+// Unwrap returns the problems.
+func (e *InputError) Unwrap() error { return e.Problems }
+
+// NewInputError returns an *InputError of errors (see inputErr).
+func NewInputError(errs ...error) error { return inputErr(errs...) }
+
+// inputErr makes an *InputError of errors: diagnostics as they are (a
+// diag.List as its diagnostics), a link sitefs refuses as a diagnostic of
+// the link, any other error as a diagnostic of its message alone.
+func inputErr(errs ...error) error {
+	ie := &InputError{}
+	for _, err := range errs {
+		ie.Problems = append(ie.Problems, asProblems(err)...)
 	}
-	return strings.Join(msgs, "\n")
+	return ie
 }
 
-func inputErr(errs ...error) error { return &InputError{Errs: errs} }
+func asProblems(err error) diag.List {
+	switch e := err.(type) {
+	case *diag.Diagnostic:
+		return diag.List{e}
+	case diag.List:
+		return e
+	case *InputError:
+		return e.Problems
+	case *sitefs.LinkError:
+		return diag.List{{File: e.Link, Level: diag.Error, Message: e.Msg}}
+	}
+	return diag.List{{Level: diag.Error, Message: err.Error()}}
+}
 
 // Loaded is a site read from disk: its config, theme and parsed content.
 type Loaded struct {
@@ -119,7 +145,7 @@ func loadFiles(dir string, theme fs.FS, skipHTML bool, files map[string][]byte) 
 	}
 	cfg, err := config.Load(dir)
 	if err != nil {
-		return nil, inputErr(splitJoined(err)...)
+		return nil, inputErr(err)
 	}
 	siteFS, err := sitefs.Open(dir)
 	if err != nil {
@@ -144,13 +170,6 @@ func checkSiteDir(dir string) error {
 		return inputErr(fmt.Errorf("site folder %s is not a folder", dir))
 	}
 	return nil
-}
-
-func splitJoined(err error) []error {
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		return j.Unwrap()
-	}
-	return []error{err}
 }
 
 // Published returns the pages a build publishes: all but drafts, unless drafts is set.
@@ -311,8 +330,8 @@ func renderErr(ctx context.Context, err error) error {
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
-	var re *render.Error
-	if errors.As(err, &re) {
+	var d *diag.Diagnostic
+	if errors.As(err, &d) {
 		return inputErr(err)
 	}
 	return err
