@@ -8,8 +8,8 @@ import (
 
 	kb "github.com/octoacme/kb"
 	"github.com/octoacme/kb/internal/content"
+	"github.com/octoacme/kb/internal/model"
 	"github.com/octoacme/kb/internal/release"
-	"github.com/octoacme/kb/internal/render"
 	"github.com/octoacme/kb/internal/site"
 )
 
@@ -76,7 +76,7 @@ func runMessage(name, about string, args []string, stdout, stderr io.Writer) err
 
 // loadRelease loads a site and finds a release by version: l is the loaded
 // site, s its published model (drafts left out).
-func loadRelease(dir, version, product string, stderr io.Writer) (l *site.Loaded, s *render.Site, r *content.Page, err error) {
+func loadRelease(dir, version, product string, stderr io.Writer) (l *site.Loaded, s *model.Site, r *content.Page, err error) {
 	l, err = site.LoadText(dir, kb.Theme)
 	if err == nil {
 		err = l.ContentErr()
@@ -92,7 +92,7 @@ func loadRelease(dir, version, product string, stderr io.Writer) (l *site.Loaded
 		}
 		return nil, nil, nil, err
 	}
-	return l, render.NewSite(l.Config, site.Published(l.Content.Pages, false)), r, nil
+	return l, model.New(l.Config, site.Published(l.Content.Pages, false)), r, nil
 }
 
 func plural(n int, one, many string) string {

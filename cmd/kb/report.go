@@ -15,8 +15,8 @@ import (
 	"github.com/octoacme/kb/internal/content"
 	"github.com/octoacme/kb/internal/feedback"
 	"github.com/octoacme/kb/internal/lint"
+	"github.com/octoacme/kb/internal/model"
 	"github.com/octoacme/kb/internal/release"
-	"github.com/octoacme/kb/internal/render"
 	"github.com/octoacme/kb/internal/report"
 	"github.com/octoacme/kb/internal/site"
 	"github.com/octoacme/kb/internal/tickets"
@@ -161,7 +161,7 @@ export with bad rows (each named with its line) or an unreachable database.`, st
 			imp.Imported, plural(imp.Imported, "search", "searches"), logPath, imp.MovedTo)
 	}
 
-	rep, err := report.Build(ctx, report.Options{Config: cfg, Site: render.NewSite(cfg, published), Store: store,
+	rep, err := report.Build(ctx, report.Options{Config: cfg, Site: model.New(cfg, published), Store: store,
 		Since: first, Until: last, Today: today, Release: rel, Tickets: export})
 	if err != nil {
 		return err

@@ -14,7 +14,7 @@ import (
 	"github.com/octoacme/kb/internal/config"
 	"github.com/octoacme/kb/internal/content"
 	"github.com/octoacme/kb/internal/markdown"
-	"github.com/octoacme/kb/internal/render"
+	"github.com/octoacme/kb/internal/model"
 )
 
 // titleLine is the title in a page's front matter.
@@ -103,8 +103,8 @@ func TestIndexReplace(t *testing.T) {
 			if TitleKey(o) == TitleKey(p) || TitleKey(o) == TitleKey(q) {
 				report[o.File] = true
 			}
-			for _, l := range render.Links(o) {
-				if path, _ := render.SplitLink(l); path == q.URL {
+			for _, l := range model.Links(o) {
+				if path, _ := model.SplitLink(l); path == q.URL {
 					report[o.File] = true
 				}
 			}

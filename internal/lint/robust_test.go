@@ -12,7 +12,7 @@ import (
 	"github.com/octoacme/kb/internal/config"
 	"github.com/octoacme/kb/internal/content"
 	"github.com/octoacme/kb/internal/markdown"
-	"github.com/octoacme/kb/internal/render"
+	"github.com/octoacme/kb/internal/model"
 )
 
 // TestFindingsAreOneSafeLine: a finding quotes what the page wrote (a link,
@@ -63,7 +63,7 @@ func loadOne(t *testing.T, page string) (*content.Site, *Result) {
 	return cs, res
 }
 
-// FuzzLinkResolution checks one link in a page against render.SplitLink,
+// FuzzLinkResolution checks one link in a page against model.SplitLink,
 // which the templates use to resolve the same links: when render finds the
 // page (and the heading of a #fragment), lint must not call the link broken.
 func FuzzLinkResolution(f *testing.F) {
@@ -93,16 +93,16 @@ func FuzzLinkResolution(f *testing.F) {
 			return
 		}
 		link := page.Doc.Links[0].Dest // as goldmark read it: escapes and entities decoded
-		path, frag := render.SplitLink(link)
+		path, frag := model.SplitLink(link)
 		if path != "" && (!strings.HasPrefix(path, "/") || !strings.HasSuffix(path, "/")) {
 			t.Fatalf("SplitLink(%q) = %q, not a /path/", link, path)
 		}
-		q, _ := render.Resolve(byURL, link)
+		q, _ := model.Resolve(byURL, link)
 		if q == nil || !strings.HasPrefix(strings.TrimSpace(link), "/") {
 			return
 		}
 		if frag != "" {
-			ids := render.TemplateAnchors(q)
+			ids := model.TemplateAnchors(q)
 			for _, h := range q.Doc.Headings {
 				ids = append(ids, h.ID)
 			}

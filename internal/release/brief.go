@@ -8,7 +8,7 @@ import (
 	"github.com/octoacme/kb/internal/config"
 	"github.com/octoacme/kb/internal/content"
 	"github.com/octoacme/kb/internal/diag"
-	"github.com/octoacme/kb/internal/render"
+	"github.com/octoacme/kb/internal/model"
 )
 
 func longDate(t time.Time) string { return t.Format("Monday 2 January 2006") }
@@ -42,7 +42,7 @@ func (p *problems) config(cfg *config.Config, key, msg string) {
 }
 
 // Brief builds the internal support team briefing for a release.
-func Brief(s *render.Site, r *content.Page) (*Message, []diag.Diagnostic) {
+func Brief(s *model.Site, r *content.Page) (*Message, []diag.Diagnostic) {
 	cfg := s.Config
 	res := resolver{site: s, cfg: cfg}
 	rel := r.Release
@@ -197,7 +197,7 @@ func joinAnd(list []string) string {
 }
 
 // Announce builds the customer-facing release announcement.
-func Announce(s *render.Site, r *content.Page) (*Message, []diag.Diagnostic) {
+func Announce(s *model.Site, r *content.Page) (*Message, []diag.Diagnostic) {
 	cfg := s.Config
 	res := resolver{site: s, cfg: cfg}
 	rel := r.Release

@@ -26,7 +26,7 @@ import (
 
 	"github.com/octoacme/kb/internal/config"
 	"github.com/octoacme/kb/internal/content"
-	"github.com/octoacme/kb/internal/render"
+	"github.com/octoacme/kb/internal/model"
 )
 
 // UsageError is a request that cannot be answered: an unknown version, an
@@ -105,7 +105,7 @@ type Link struct {
 
 // resolver resolves doc links against the published site.
 type resolver struct {
-	site *render.Site
+	site *model.Site
 	cfg  *config.Config
 }
 

@@ -12,13 +12,13 @@ import (
 	kb "github.com/octoacme/kb"
 	"github.com/octoacme/kb/internal/config"
 	"github.com/octoacme/kb/internal/content"
-	"github.com/octoacme/kb/internal/render"
+	"github.com/octoacme/kb/internal/model"
 	"github.com/octoacme/kb/internal/site"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata golden files")
 
-func sample(t *testing.T) ([]*content.Page, *render.Site) {
+func sample(t *testing.T) ([]*content.Page, *model.Site) {
 	t.Helper()
 	l, err := site.Load("../..", kb.Theme)
 	if err != nil {
@@ -27,7 +27,7 @@ func sample(t *testing.T) ([]*content.Page, *render.Site) {
 	if len(l.Content.Errors) > 0 {
 		t.Fatal(l.Content.Errors)
 	}
-	return l.Content.Pages, render.NewSite(l.Config, site.Published(l.Content.Pages, false))
+	return l.Content.Pages, model.New(l.Config, site.Published(l.Content.Pages, false))
 }
 
 // TestGoldenMessages renders the newest sample release's briefing and
@@ -142,7 +142,7 @@ func TestProblemsInSiteYAML(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, problems := Brief(render.NewSite(cfg, site.Published(pages, false)), r)
+		_, problems := Brief(model.New(cfg, site.Published(pages, false)), r)
 		if len(problems) == 0 || !strings.HasPrefix(problems[0].String(), tc.want) {
 			t.Errorf("%q: problems %v, want the first to start with %q", tc.yaml, problems, tc.want)
 		}

@@ -18,6 +18,7 @@ import (
 	"github.com/octoacme/kb/internal/content"
 	"github.com/octoacme/kb/internal/diag"
 	"github.com/octoacme/kb/internal/markdown"
+	"github.com/octoacme/kb/internal/model"
 )
 
 // guardSite is a site of an article and a release, rendered with the
@@ -45,7 +46,7 @@ func guardSite(t *testing.T, layouts map[string]string, timeout time.Duration) *
 	for name, src := range layouts {
 		site["layouts/"+name] = &fstest.MapFile{Data: []byte(src)}
 	}
-	r, err := New(NewSite(cfg, pages), NewTheme(site, kb.Theme))
+	r, err := New(model.New(cfg, pages), NewTheme(site, kb.Theme))
 	if err != nil {
 		t.Fatal(err)
 	}

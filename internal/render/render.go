@@ -1,4 +1,4 @@
-// Package render turns a Site into files: HTML pages through html/template
+// Package render turns the site model (a *model.Site) into files: HTML pages through html/template
 // layouts, and the sitemap, robots.txt, 404 page, alias redirects and static
 // files beside them.
 //
@@ -16,7 +16,7 @@
 //	search.html        /search/
 //	404.html           /404.html
 //
-// A template sees a *Data: .Site (the *Site), .Page (the *content.Page of a
+// A template sees a *Data: .Site (the *model.Site), .Page (the *content.Page of a
 // content page), .Kind, .Title, .URL and the lists its kind needs. CSS and
 // JavaScript under static/ are published under content-hashed names (use
 // {{asset "/css/kb.css"}}); other static files keep their paths. Output
@@ -35,13 +35,15 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"html/template"
 	"io"
 	"io/fs"
+	"iter"
+	"maps"
 	"path"
 	"regexp"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -49,6 +51,7 @@ import (
 
 	"github.com/octoacme/kb/internal/content"
 	"github.com/octoacme/kb/internal/diag"
+	"github.com/octoacme/kb/internal/model"
 )
 
 // Output receives the files of a build. WriteFile is called from several
@@ -65,12 +68,9 @@ type Transient interface {
 	Transient()
 }
 
-// PageSize is the number of entries on one page of a section list.
-const PageSize = 50
-
-// Renderer renders one Site with one Theme.
+// Renderer renders one site model with one Theme.
 type Renderer struct {
-	Site   *Site
+	Site   *model.Site
 	theme  *Theme
 	tmpls  map[string]*template.Template
 	assets map[string]string // "/css/kb.css" → "/css/kb.0123abcd.css"
@@ -83,7 +83,7 @@ var kinds = []string{"home", "section", "releases", "article", "faq", "troublesh
 	"tags", "tag", "known-issues", "search", "404"}
 
 // New parses the theme's templates for a site.
-func New(site *Site, theme *Theme) (*Renderer, error) {
+func New(site *model.Site, theme *Theme) (*Renderer, error) {
 	r := &Renderer{Site: site, theme: theme, tmpls: map[string]*template.Template{},
 		assets: map[string]string{}, static: map[string][]byte{}}
 	if err := r.fingerprint(); err != nil {
@@ -258,12 +258,9 @@ func (r *Renderer) jobs(want map[string]bool) []Job {
 		if sec.Name == "releases" {
 			kind = "releases"
 		}
-		pages := max((len(sec.Pages)+PageSize-1)/PageSize, 1)
+		pages := model.ListPages(len(sec.Pages))
 		for n := 1; n <= pages; n++ {
-			url := sec.URL
-			if n > 1 {
-				url = fmt.Sprintf("%spage/%d/", sec.URL, n)
-			}
+			url := model.ListURL(sec.URL, n)
 			add(strings.TrimPrefix(url, "/")+"index.html", nil, html(kind, func() *Data { return r.sectionData(sec, n, pages) }))
 		}
 	}
@@ -343,6 +340,37 @@ func (r *Renderer) WriteStatic(ctx context.Context, out Output) error {
 		}
 	}
 	return nil
+}
+
+// Owners lists every file the site writes besides the feeds, with who
+// writes it: a page's content file, "the site" for lists and alias
+// redirects (in the order of Jobs), then static/<file> for static files
+// (sorted). Package feed refuses a feed whose path one of them takes.
+func (r *Renderer) Owners() (iter.Seq2[string, string], error) {
+	static, err := r.StaticFiles()
+	if err != nil {
+		return nil, err
+	}
+	return func(yield func(path, by string) bool) {
+		for _, j := range r.Jobs() {
+			by := "the site"
+			if j.Page != nil {
+				by = j.Page.File
+			}
+			if !yield(j.Path, by) {
+				return
+			}
+		}
+		for _, p := range slices.Sorted(maps.Keys(static)) {
+			src := static[p]
+			if src == "" {
+				src = p
+			}
+			if !yield(p, "static/"+src) {
+				return
+			}
+		}
+	}, nil
 }
 
 // RenderAll writes every file of the site to out, pages in parallel,

@@ -18,6 +18,7 @@ import (
 	"github.com/octoacme/kb/internal/corpus"
 	"github.com/octoacme/kb/internal/cputime"
 	"github.com/octoacme/kb/internal/feed"
+	"github.com/octoacme/kb/internal/model"
 	"github.com/octoacme/kb/internal/render"
 	"github.com/octoacme/kb/internal/search"
 )
@@ -38,7 +39,7 @@ import (
 //	load         config, front matter and one Markdown parse and render per
 //	             page (site.Load)
 //	lint         kb lint's checks on the loaded pages (lint.Check)
-//	model        the site model: sections, tags, backlinks, releases (render.NewSite)
+//	model        the site model: sections, tags, backlinks, releases (model.New)
 //	render       every HTML page, list, sitemap and static file into memory
 //	index        the bleve index (search.Stage), into a scratch folder
 //	static       the static search index (search.Export) from that index,
@@ -92,7 +93,7 @@ func BenchmarkBuild(b *testing.B) {
 	// them runs.
 	var (
 		l *Loaded
-		s *render.Site
+		s *model.Site
 		r *render.Renderer
 	)
 	loaded := func(b *testing.B) {
@@ -103,8 +104,8 @@ func BenchmarkBuild(b *testing.B) {
 		if l, err = Load(dir, kb.Theme); err != nil {
 			b.Fatal(err)
 		}
-		s = render.NewSite(l.Config, Published(l.Content.Pages, false))
-		s.Feeds, _ = feed.List(s)
+		s = model.New(l.Config, Published(l.Content.Pages, false))
+		s.PlanFeeds()
 		if r, err = render.New(s, l.Theme); err != nil {
 			b.Fatal(err)
 		}
@@ -125,7 +126,7 @@ func BenchmarkBuild(b *testing.B) {
 		pages := Published(l.Content.Pages, false)
 		start(b)
 		for b.Loop() {
-			render.NewSite(l.Config, pages)
+			model.New(l.Config, pages)
 		}
 		perPage(b)
 	})
@@ -176,7 +177,11 @@ func BenchmarkBuild(b *testing.B) {
 		start(b)
 		for b.Loop() {
 			var out countOutput
-			if err := feed.Write(context.Background(), &out, r); err != nil {
+			owners, err := r.Owners()
+			if err == nil {
+				err = feed.Write(context.Background(), &out, s, r.ContentHTML, owners)
+			}
+			if err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -18,6 +18,7 @@ import (
 	"github.com/octoacme/kb/internal/feed"
 	"github.com/octoacme/kb/internal/lint"
 	"github.com/octoacme/kb/internal/markdown"
+	"github.com/octoacme/kb/internal/model"
 	"github.com/octoacme/kb/internal/render"
 	"github.com/octoacme/kb/internal/sitefs"
 )
@@ -52,7 +53,7 @@ type Session struct {
 	opts     content.Options
 	pages    map[string]*content.Page      // by content file
 	errs     map[string][]*diag.Diagnostic // load errors by content file
-	site     *render.Site
+	site     *model.Site
 	r        *render.Renderer
 	shell    string
 	findings map[string][]lint.Finding // by file
@@ -92,7 +93,7 @@ type Update struct {
 	Full     bool
 	Elapsed  time.Duration
 	// Site is the published model, for the search index.
-	Site *render.Site
+	Site *model.Site
 	// ChangedPages are the content pages added or changed, Removed the URLs of pages gone.
 	ChangedPages []*content.Page
 	Removed      []string
@@ -266,7 +267,7 @@ func (s *Session) allPages() []*content.Page {
 func (s *Session) rebuild(ctx context.Context, start time.Time, old map[string]*content.Page, changed []*content.Page, full bool) (*Update, error) {
 	// An update is a writer editing pages: every file changed since the
 	// last good render is a page whose URL, section, tags, aliases and
-	// release data are as they were (render.Updatable). The site model and
+	// release data are as they were (model.Updatable). The site model and
 	// lint's index are then updated, not made again, and the output paths
 	// stay the same. A patch is an update whose pages the other pages show
 	// as before (the same listing): only the pages themselves are rendered.
@@ -279,7 +280,7 @@ func (s *Session) rebuild(ctx context.Context, start time.Time, old map[string]*
 			break
 		}
 		o := old[p.File]
-		if update = o != nil && render.Updatable(o, p); update {
+		if update = o != nil && model.Updatable(o, p); update {
 			repl[o] = p
 			patch = patch && listing(o) == listing(p)
 		}
@@ -307,11 +308,11 @@ func (s *Session) rebuild(ctx context.Context, start time.Time, old map[string]*
 		return nil, err
 	}
 
-	var ns *render.Site
+	var ns *model.Site
 	if update {
 		ns = s.site.Update(repl)
 	} else {
-		ns = render.NewSite(s.cfg, Published(pages, s.Drafts))
+		ns = model.New(s.cfg, Published(pages, s.Drafts))
 	}
 	all, findings, problems, err := s.lint(ns, pages, old, changed, full)
 	if err != nil {
@@ -326,7 +327,7 @@ func (s *Session) rebuild(ctx context.Context, start time.Time, old map[string]*
 
 	// Render.
 	if !update {
-		ns.Feeds, _ = feed.List(ns) // an update keeps the feeds: the same products, sections, dated pages
+		ns.PlanFeeds() // an update keeps the feeds: the same products, sections, dated pages
 	}
 	shell := shellOf(ns)
 	if s.r == nil || shell != s.shell {
@@ -393,7 +394,11 @@ func (s *Session) rebuild(ctx context.Context, start time.Time, old map[string]*
 		return s.failed(start, asProblems(err)), nil
 	}
 	if full || s.feedsChange(ns, entries, old, changed) {
-		if err := feed.Write(ctx, mem, s.r); err != nil {
+		owners, err := s.r.Owners()
+		if err == nil {
+			err = feed.Write(ctx, mem, ns, s.r.ContentHTML, owners)
+		}
+		if err != nil {
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
@@ -478,7 +483,7 @@ func (s *Session) rebuild(ctx context.Context, start time.Time, old map[string]*
 // last check failed, since its findings may concern versions of pages no
 // longer known. It returns every finding of the site, those by file, and
 // the errors among them as problems.
-func (s *Session) lint(ns *render.Site, pages []*content.Page, old map[string]*content.Page, changed []*content.Page, full bool) (all []lint.Finding, byFile map[string][]lint.Finding, errs diag.List, err error) {
+func (s *Session) lint(ns *model.Site, pages []*content.Page, old map[string]*content.Page, changed []*content.Page, full bool) (all []lint.Finding, byFile map[string][]lint.Finding, errs diag.List, err error) {
 	lopts := lint.Options{Drafts: s.Drafts, PublishedOnly: true}
 	relint := map[string]bool{}
 	idx := s.lintIdx
@@ -514,7 +519,7 @@ func (s *Session) lint(ns *render.Site, pages []*content.Page, old map[string]*c
 		for f := range old {
 			relint[f] = true
 		}
-		for _, site := range []*render.Site{s.site, ns} {
+		for _, site := range []*model.Site{s.site, ns} {
 			if site == nil {
 				continue
 			}
@@ -592,7 +597,7 @@ func values(m map[string]*content.Page) []*content.Page {
 // shellOf describes what every page shows of the whole site: its sections,
 // whether there are known issues, the feeds. When it changes, every page
 // is rendered again.
-func shellOf(s *render.Site) string {
+func shellOf(s *model.Site) string {
 	var b strings.Builder
 	for _, sec := range s.Sections {
 		fmt.Fprintf(&b, "%s\x00%s\x00%s\n", sec.Name, sec.Title, sec.URL)
@@ -605,7 +610,7 @@ func shellOf(s *render.Site) string {
 }
 
 // affected lists the output paths a change to some pages can alter.
-func (s *Session) affected(ns *render.Site, old map[string]*content.Page, changed []*content.Page) map[string]bool {
+func (s *Session) affected(ns *model.Site, old map[string]*content.Page, changed []*content.Page) map[string]bool {
 	// The home, 404 and search pages show popular pages and the first
 	// pages of a section, by title and by the links to them.
 	out := map[string]bool{"index.html": true, "404.html": true, "search/index.html": true}
@@ -637,9 +642,9 @@ func (s *Session) affected(ns *render.Site, old map[string]*content.Page, change
 		if sec := ns.Section(name); sec != nil {
 			after, url = sec.Pages, sec.URL
 		}
-		n := max(1, (max(len(before), len(after))+render.PageSize-1)/render.PageSize)
+		n := max(1, (max(len(before), len(after))+model.PageSize-1)/model.PageSize)
 		for i := 1; i <= n; i++ {
-			lo, hi := (i-1)*render.PageSize, i*render.PageSize
+			lo, hi := (i-1)*model.PageSize, i*model.PageSize
 			if len(before) != len(after) || !slices.Equal(before[min(lo, len(before)):min(hi, len(before))], after[min(lo, len(after)):min(hi, len(after))]) {
 				if i == 1 {
 					out[pagePath(url)] = true
@@ -650,7 +655,7 @@ func (s *Session) affected(ns *render.Site, old map[string]*content.Page, change
 		}
 	}
 	releaseTouched, releaseLinked := false, false
-	touch := func(site *render.Site, p *content.Page) {
+	touch := func(site *model.Site, p *content.Page) {
 		if site == nil || p == nil {
 			return
 		}
@@ -672,7 +677,7 @@ func (s *Session) affected(ns *render.Site, old map[string]*content.Page, change
 		}
 		if q.Type == content.Release {
 			releaseTouched = true
-			for _, l := range render.Links(q) {
+			for _, l := range model.Links(q) {
 				if t, _ := site.Resolve(l); t != nil {
 					addPage(t)
 				}
@@ -718,13 +723,13 @@ func (s *Session) affected(ns *render.Site, old map[string]*content.Page, change
 	}
 	if releaseTouched {
 		// Latest badges, "a newer release", fixed known issues: every release page.
-		for _, site := range []*render.Site{s.site, ns} {
+		for _, site := range []*model.Site{s.site, ns} {
 			for _, r := range site.Releases {
 				addPage(r)
 			}
 		}
 		if sec := ns.Section("releases"); sec != nil {
-			for i := 1; i <= max(1, (len(sec.Pages)+render.PageSize-1)/render.PageSize); i++ {
+			for i := 1; i <= max(1, (len(sec.Pages)+model.PageSize-1)/model.PageSize); i++ {
 				if i == 1 {
 					out[pagePath(sec.URL)] = true
 				} else {
@@ -741,7 +746,7 @@ func (s *Session) affected(ns *render.Site, old map[string]*content.Page, change
 // feed's release notes show its title (a release of the feed links to it
 // and its listing changed); a page is new or gone. entries are the feeds'
 // pages after the edit, ns the site.
-func (s *Session) feedsChange(ns *render.Site, entries map[string]bool, old map[string]*content.Page, changed []*content.Page) bool {
+func (s *Session) feedsChange(ns *model.Site, entries map[string]bool, old map[string]*content.Page, changed []*content.Page) bool {
 	inFeed := func(url string) bool { return s.entries[url] || entries[url] }
 	for _, p := range changed {
 		o := old[p.File]
@@ -751,7 +756,7 @@ func (s *Session) feedsChange(ns *render.Site, entries map[string]bool, old map[
 		if listing(o) == listing(p) {
 			continue
 		}
-		for _, site := range []*render.Site{s.site, ns} {
+		for _, site := range []*model.Site{s.site, ns} {
 			if site == nil {
 				return true
 			}
@@ -792,7 +797,7 @@ func listing(p *content.Page) string {
 func pagePath(url string) string { return strings.TrimPrefix(url, "/") + "index.html" }
 
 // redirects maps alias paths to the URLs of their pages.
-func redirects(s *render.Site) map[string]string {
+func redirects(s *model.Site) map[string]string {
 	m := map[string]string{}
 	if s == nil {
 		return m
@@ -811,7 +816,7 @@ func redirects(s *render.Site) map[string]string {
 // Snapshot returns the session's current content: every loaded page (drafts
 // included), the published site of the last good build and the lint
 // findings. Callers must not modify them.
-func (s *Session) Snapshot() (pages []*content.Page, site *render.Site, findings []lint.Finding) {
+func (s *Session) Snapshot() (pages []*content.Page, site *model.Site, findings []lint.Finding) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, list := range s.findings {

@@ -29,6 +29,7 @@ import (
 	"github.com/octoacme/kb/internal/feed"
 	"github.com/octoacme/kb/internal/lint"
 	"github.com/octoacme/kb/internal/markdown"
+	"github.com/octoacme/kb/internal/model"
 	"github.com/octoacme/kb/internal/render"
 	"github.com/octoacme/kb/internal/search"
 	"github.com/octoacme/kb/internal/sitefs"
@@ -241,9 +242,8 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		p.Compact() // what only lint reads
 	}
 	pages := Published(l.Content.Pages, opts.Drafts)
-	s := render.NewSite(l.Config, pages)
-	var feedWarning string
-	s.Feeds, feedWarning = feed.List(s)
+	s := model.New(l.Config, pages)
+	feedWarning := s.PlanFeeds()
 	r, err := render.New(s, l.Theme)
 	if err != nil {
 		return nil, inputErr(err)
@@ -283,7 +283,11 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if err := r.RenderAll(ctx, o); err != nil {
 		return nil, renderErr(ctx, err)
 	}
-	if err := feed.Write(ctx, o, r); err != nil {
+	owners, err := r.Owners()
+	if err != nil {
+		return nil, renderErr(ctx, err)
+	}
+	if err := feed.Write(ctx, o, s, r.ContentHTML, owners); err != nil {
 		return nil, renderErr(ctx, err)
 	}
 	if err := ctx.Err(); err != nil {
