@@ -76,7 +76,7 @@ func runMessage(name, about string, args []string, stdout, stderr io.Writer) err
 
 // loadRelease loads a site and finds a release by version: l is the loaded
 // site, s its published model (drafts left out).
-func loadRelease(dir, version, product string, stderr io.Writer) (l *site.Loaded, s *model.Site, r *content.Page, err error) {
+func loadRelease(dir, version, product string, stderr io.Writer) (l *site.Input, s *model.Site, r *content.Page, err error) {
 	l, err = site.LoadText(dir, kb.Theme)
 	if err == nil {
 		err = l.ContentErr()

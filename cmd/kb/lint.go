@@ -85,7 +85,7 @@ failures. The format never changes the status.`, stdout)
 			return inputError(err, stderr)
 		}
 	}
-	res, err := lint.Check(&lint.Site{Config: l.Config, Pages: l.Content.Pages, Errors: l.Content.Errors, Static: l.Theme.Static}, opts)
+	res, err := lint.Check(&lint.Input{Config: l.Config, Pages: l.Content.Pages, Errors: l.Content.Errors, Static: l.Theme.Static}, opts)
 	if err != nil {
 		return inputError(err, stderr)
 	}

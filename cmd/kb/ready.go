@@ -43,7 +43,7 @@ require it. kb serve shows the same report at /_kb/ready/VERSION.`, stdout)
 	if err != nil {
 		return err
 	}
-	res, err := lint.Check(&lint.Site{Config: l.Config, Pages: l.Content.Pages, Static: l.Theme.Static}, lint.Options{PublishedOnly: true})
+	res, err := lint.Check(&lint.Input{Config: l.Config, Pages: l.Content.Pages, Static: l.Theme.Static}, lint.Options{PublishedOnly: true})
 	if err != nil {
 		return reportBuildError(site.NewInputError(err), stderr)
 	}

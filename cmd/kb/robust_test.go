@@ -556,7 +556,7 @@ func TestServePanicRecovered(t *testing.T) {
 		}
 		w.Write([]byte(`{"ok":true}`))
 	})
-	h.SetSite(server.NewSite(map[string][]byte{"index.html": []byte("<html>home</html>")}, nil, nil, time.Now()))
+	h.SetSnapshot(server.NewSnapshot(map[string][]byte{"index.html": []byte("<html>home</html>")}, nil, nil, time.Now()))
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -145,7 +145,7 @@ closed to make room.`, stdout)
 		return server.ScriptHashes(kb.Theme, site)
 	}
 	h.SetScriptHashes(themes())
-	h.SetSite(server.NewSite(u.Files, u.Redirects, nil, time.Now()))
+	h.SetSnapshot(server.NewSnapshot(u.Files, u.Redirects, nil, time.Now()))
 	defer servingMemory()()
 	go debug.FreeOSMemory() // what the first build needed and no longer does
 	if live != nil {
@@ -187,12 +187,12 @@ closed to make room.`, stdout)
 					}
 					continue
 				}
-				prev := h.Site()
+				prev := h.Snapshot()
 				if len(u.Problems) == 0 && u.Full {
 					h.SetScriptHashes(themes()) // a layout may have changed
 				}
 				if len(u.Problems) == 0 {
-					h.SetSite(server.NewSite(u.Files, u.Redirects, prev, time.Now()))
+					h.SetSnapshot(server.NewSnapshot(u.Files, u.Redirects, prev, time.Now()))
 				}
 				// The browser reloads first; the search index catches up after.
 				live.Publish(event(batch, u), status(u))

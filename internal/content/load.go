@@ -38,8 +38,9 @@ type Options struct {
 	Files map[string][]byte
 }
 
-// Site is the result of loading a site's content.
-type Site struct {
+// Set is the result of loading a site's content: every page and the
+// problems loading the files.
+type Set struct {
 	// Pages are all pages that loaded, drafts included, sorted by File.
 	Pages []*Page
 	// Errors are the problems found, sorted by file and line.
@@ -113,8 +114,8 @@ func IsContentFile(p string) bool {
 // site folder. Files and folders whose names start with "." or "_" are
 // skipped. Pages are parsed in parallel; a file that fails leaves an Error
 // and the rest still load.
-func Load(fsys fs.FS, opts Options) *Site {
-	s := &Site{}
+func Load(fsys fs.FS, opts Options) *Set {
+	s := &Set{}
 	// The folders are walked while the first files parse: the walk of
 	// 10,000 files takes as long as parsing a few hundred.
 	type result struct {

@@ -223,7 +223,7 @@ func FuzzLoad(f *testing.F) {
 	})
 }
 
-func hasError(s *Site, file string) bool {
+func hasError(s *Set, file string) bool {
 	for _, e := range s.Errors {
 		if e.File == file {
 			return true

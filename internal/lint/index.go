@@ -18,7 +18,7 @@ import (
 // Replace puts the new version in and Check with Options.Report re-checks
 // the pages concerned, instead of indexing every page of the site again.
 type Index struct {
-	site          *Site
+	site          *Input
 	cfg           *config.Config
 	drafts        bool
 	publishedOnly bool
@@ -61,7 +61,7 @@ type Index struct {
 
 // NewIndex indexes a site's pages for Check. opts.Drafts and
 // opts.PublishedOnly choose the pages; the other options are Check's.
-func NewIndex(s *Site, opts Options) *Index {
+func NewIndex(s *Input, opts Options) *Index {
 	cfg := s.Config
 	if cfg == nil {
 		cfg = config.Default()

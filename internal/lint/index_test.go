@@ -53,7 +53,7 @@ func TestIndexReplace(t *testing.T) {
 		src[p.File] = string(b)
 	}
 	opts := Options{Today: today, PublishedOnly: true}
-	site := func() *Site { return &Site{Config: cfg, Pages: slices.Clone(pages), Static: static} }
+	site := func() *Input { return &Input{Config: cfg, Pages: slices.Clone(pages), Static: static} }
 	byFile := func(fs []Finding) map[string][]string {
 		m := map[string][]string{}
 		for _, f := range fs {

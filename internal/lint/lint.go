@@ -27,9 +27,9 @@ import (
 // path:line:col: level: rule: message.
 type Finding = diag.Diagnostic
 
-// Site is what Check reads: a site's configuration, its loaded pages (drafts
+// Input is what Check reads: a site's configuration, its loaded pages (drafts
 // included) and the problems loading them, and its static files.
-type Site struct {
+type Input struct {
 	Config *config.Config
 	// Pages are every page that loaded, parsed once by content.Load.
 	Pages []*content.Page
@@ -112,7 +112,7 @@ func Today() (time.Time, error) {
 // Documents content.Load parsed and never parses a file again. The error is
 // a *diag.Diagnostic (an unknown rule or level in site.yaml's lint.rules) or a
 // bad SOURCE_DATE_EPOCH; problems in content are findings.
-func Check(s *Site, opts Options) (*Result, error) {
+func Check(s *Input, opts Options) (*Result, error) {
 	return NewIndex(s, opts).Check(opts)
 }
 

@@ -94,7 +94,7 @@ func lintFilesCfg(files map[string]string, cfg *config.Config, opts Options) (*R
 	if opts.Today.IsZero() && os.Getenv("SOURCE_DATE_EPOCH") == "" {
 		opts.Today = today
 	}
-	return Check(&Site{Config: cfg, Pages: cs.Pages, Errors: cs.Errors, Static: static}, opts)
+	return Check(&Input{Config: cfg, Pages: cs.Pages, Errors: cs.Errors, Static: static}, opts)
 }
 
 func short(f Finding) string {

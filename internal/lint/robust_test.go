@@ -47,7 +47,7 @@ func TestFindingsAreOneSafeLine(t *testing.T) {
 }
 
 // loadOne loads the base site plus one page, keeping the pages.
-func loadOne(t *testing.T, page string) (*content.Site, *Result) {
+func loadOne(t *testing.T, page string) (*content.Set, *Result) {
 	t.Helper()
 	fsys := fstest.MapFS{}
 	for name, data := range base {
@@ -56,7 +56,7 @@ func loadOne(t *testing.T, page string) (*content.Site, *Result) {
 	fsys["content/articles/fuzz.md"] = &fstest.MapFile{Data: []byte(page)}
 	cs := content.Load(fsys, content.Options{Markdown: markdown.New(markdown.Options{})})
 	static, _ := fs.Sub(fsys, "static")
-	res, err := Check(&Site{Config: config.Default(), Pages: cs.Pages, Errors: cs.Errors, Static: static}, Options{Today: today})
+	res, err := Check(&Input{Config: config.Default(), Pages: cs.Pages, Errors: cs.Errors, Static: static}, Options{Today: today})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,7 +150,7 @@ func FuzzSuppression(f *testing.F) {
 	})
 }
 
-func lintWithJargon(t *testing.T, page string) (*content.Site, *Result) {
+func lintWithJargon(t *testing.T, page string) (*content.Set, *Result) {
 	t.Helper()
 	fsys := fstest.MapFS{"content/articles/fuzz.md": &fstest.MapFile{Data: []byte(page)}}
 	cfg, err := config.Parse("site.yaml", []byte("lint:\n  jargon: [utilize]\n"))
@@ -158,7 +158,7 @@ func lintWithJargon(t *testing.T, page string) (*content.Site, *Result) {
 		t.Fatal(err)
 	}
 	cs := content.Load(fsys, content.Options{Markdown: markdown.New(markdown.Options{})})
-	res, err := Check(&Site{Config: cfg, Pages: cs.Pages, Errors: cs.Errors}, Options{Today: today})
+	res, err := Check(&Input{Config: cfg, Pages: cs.Pages, Errors: cs.Errors}, Options{Today: today})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,7 +16,7 @@ import (
 // endpoints of kb serve: /api/search, and in watch mode the live-reload
 // events and the lint overlay under /_kb/.
 type Handler struct {
-	site atomic.Pointer[Site]
+	site atomic.Pointer[Snapshot]
 	// API serves /api/search when set.
 	API http.Handler
 	// Live, when set, injects the live-reload script into HTML pages and
@@ -36,11 +36,11 @@ type Handler struct {
 	Log *log.Logger
 }
 
-// SetSite swaps in a new snapshot; requests in flight finish on the old one.
-func (h *Handler) SetSite(s *Site) { h.site.Store(s) }
+// SetSnapshot swaps in a new snapshot; requests in flight finish on the old one.
+func (h *Handler) SetSnapshot(s *Snapshot) { h.site.Store(s) }
 
-// Site returns the current snapshot.
-func (h *Handler) Site() *Site { return h.site.Load() }
+// Snapshot returns the current snapshot.
+func (h *Handler) Snapshot() *Snapshot { return h.site.Load() }
 
 func (h *Handler) logf(format string, args ...any) {
 	if h.Log != nil {
@@ -121,7 +121,7 @@ func (h *Handler) securityHeaders(w http.ResponseWriter) {
 // resolve maps a URL path to a file of the site, or says where to redirect.
 // It works on the decoded path and refuses anything that is not a clean,
 // relative path inside the site.
-func resolve(s *Site, p string) (name string, redirect string, ok bool) {
+func resolve(s *Snapshot, p string) (name string, redirect string, ok bool) {
 	if !strings.HasPrefix(p, "/") || strings.ContainsAny(p, "\x00\\") {
 		return "", "", false
 	}

@@ -60,7 +60,7 @@ func TestHostsAllowed(t *testing.T) {
 // preview) gets a 403 on every path, /_kb/ and the API included.
 func TestHandlerRefusesOtherHosts(t *testing.T) {
 	h := &Handler{Hosts: NewHosts("127.0.0.1"), Live: NewLive(), API: http.NotFoundHandler()}
-	h.SetSite(testSite())
+	h.SetSnapshot(testSite())
 	for _, p := range []string{"/", "/articles/x/", "/_kb/status", "/_kb/live.js", "/_kb/events", "/api/search?q=x", "/nope/"} {
 		req := httptest.NewRequest("GET", "http://attacker.example:1313"+p, nil)
 		rec := httptest.NewRecorder()

@@ -92,7 +92,7 @@ func BenchmarkBuild(b *testing.B) {
 	// The later stages start from a loaded site, made once, when one of
 	// them runs.
 	var (
-		l *Loaded
+		l *Input
 		s *model.Site
 		r *render.Renderer
 	)

@@ -31,8 +31,8 @@ func (e *LintError) Error() string {
 // checkLint runs kb lint's checks on the pages a build publishes, reusing
 // the parse content.Load made. Error findings stop the build; the others
 // are returned for the Result.
-func checkLint(l *Loaded, opts Options) ([]lint.Finding, error) {
-	res, err := lint.Check(&lint.Site{Config: l.Config, Pages: l.Content.Pages, Errors: l.Content.Errors, Static: l.Theme.Static},
+func checkLint(l *Input, opts Options) ([]lint.Finding, error) {
+	res, err := lint.Check(&lint.Input{Config: l.Config, Pages: l.Content.Pages, Errors: l.Content.Errors, Static: l.Theme.Static},
 		lint.Options{Drafts: opts.Drafts, PublishedOnly: true})
 	if err != nil {
 		return nil, inputErr(err) // site.yaml's lint.rules, or SOURCE_DATE_EPOCH

@@ -2,7 +2,7 @@ package site
 
 // ContentErr returns the problems loading the content as an *InputError,
 // or nil when every file loaded cleanly.
-func (l *Loaded) ContentErr() error {
+func (l *Input) ContentErr() error {
 	if len(l.Content.Errors) == 0 {
 		return nil
 	}

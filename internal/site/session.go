@@ -552,7 +552,7 @@ func (s *Session) lint(ns *model.Site, pages []*content.Page, old map[string]*co
 		if pages == nil {
 			pages = s.allPages()
 		}
-		idx = lint.NewIndex(&lint.Site{Config: s.cfg, Pages: pages, Static: s.theme.Static}, lopts)
+		idx = lint.NewIndex(&lint.Input{Config: s.cfg, Pages: pages, Static: s.theme.Static}, lopts)
 	}
 	lres, err := idx.Check(lopts)
 	if err != nil {

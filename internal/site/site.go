@@ -115,32 +115,32 @@ func asProblems(err error) diag.List {
 	return diag.List{{Level: diag.Error, Message: err.Error()}}
 }
 
-// Loaded is a site read from disk: its config, theme and parsed content.
-type Loaded struct {
+// Input is a site read from disk: its config, theme and parsed content.
+type Input struct {
 	Config  *config.Config
 	Theme   *render.Theme
-	Content *content.Site
+	Content *content.Set
 }
 
 // Load reads the configuration and every content file of a site folder.
-// Content errors are in Loaded.Content.Errors; a configuration error is returned.
-func Load(dir string, theme fs.FS) (*Loaded, error) {
+// Content errors are in Input.Content.Errors; a configuration error is returned.
+func Load(dir string, theme fs.FS) (*Input, error) {
 	return load(dir, theme, false)
 }
 
 // LoadText is Load without rendering the pages' HTML, for commands that
 // only read the content: kb lint, kb ready, kb brief, kb announce.
-func LoadText(dir string, theme fs.FS) (*Loaded, error) {
+func LoadText(dir string, theme fs.FS) (*Input, error) {
 	return load(dir, theme, true)
 }
 
-func load(dir string, theme fs.FS, skipHTML bool) (*Loaded, error) {
+func load(dir string, theme fs.FS, skipHTML bool) (*Input, error) {
 	return loadFiles(dir, theme, skipHTML, nil)
 }
 
 // loadFiles is load, taking the content files in files (by slash path from
 // the site folder) as already read.
-func loadFiles(dir string, theme fs.FS, skipHTML bool, files map[string][]byte) (*Loaded, error) {
+func loadFiles(dir string, theme fs.FS, skipHTML bool, files map[string][]byte) (*Input, error) {
 	if err := checkSiteDir(dir); err != nil {
 		return nil, err
 	}
@@ -158,7 +158,7 @@ func loadFiles(dir string, theme fs.FS, skipHTML bool, files map[string][]byte) 
 	}
 	conv := markdown.New(markdown.Options{HTML: cfg.Markdown.HTML, Embeds: cfg.Markdown.Embeds, ImageSize: th.ImageSizer(), BasePath: cfg.BasePath()})
 	cs := content.Load(siteFS, content.Options{Markdown: conv, MaxFileBytes: cfg.Limits.MaxFileBytes, SkipHTML: skipHTML, Files: files})
-	return &Loaded{Config: cfg, Theme: th, Content: cs}, nil
+	return &Input{Config: cfg, Theme: th, Content: cs}, nil
 }
 
 // checkSiteDir refuses a site folder that is missing or a file.
