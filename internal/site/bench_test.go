@@ -17,7 +17,6 @@ import (
 	"github.com/octoacme/kb/internal/content"
 	"github.com/octoacme/kb/internal/corpus"
 	"github.com/octoacme/kb/internal/cputime"
-	"github.com/octoacme/kb/internal/feed"
 	"github.com/octoacme/kb/internal/model"
 	"github.com/octoacme/kb/internal/render"
 	"github.com/octoacme/kb/internal/search"
@@ -38,13 +37,13 @@ import (
 //	             what any goldmark-based generator must at least do
 //	load         config, front matter and one Markdown parse and render per
 //	             page (site.Load)
-//	lint         kb lint's checks on the loaded pages (lint.Check)
+//	lint         kb lint's checks on the loaded pages (Check)
 //	model        the site model: sections, tags, backlinks, releases (model.New)
 //	render       every HTML page, list, sitemap and static file into memory
 //	index        the bleve index (search.Stage), into a scratch folder
 //	static       the static search index (search.Export) from that index,
 //	             into memory
-//	feeds        RSS, Atom and JSON feeds (feed.Write)
+//	feeds        RSS, Atom and JSON feeds (feed.Write, as Render writes them)
 //	build        the whole kb build into a fresh output folder, no cache
 //	rebuild      kb build again on unchanged input, with the .kb/ cache
 //	changed      kb build after one page changed: a full build into the
@@ -115,7 +114,7 @@ func BenchmarkBuild(b *testing.B) {
 		loaded(b)
 		start(b)
 		for b.Loop() {
-			if _, err := checkLint(l, Options{}); err != nil {
+			if _, err := checkBuild(l, false); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -177,11 +176,7 @@ func BenchmarkBuild(b *testing.B) {
 		start(b)
 		for b.Loop() {
 			var out countOutput
-			owners, err := r.Owners()
-			if err == nil {
-				err = feed.Write(context.Background(), &out, s, r.ContentHTML, owners)
-			}
-			if err != nil {
+			if err := writeFeeds(context.Background(), r, &out); err != nil {
 				b.Fatal(err)
 			}
 		}
