@@ -7,8 +7,6 @@ import (
 	"io"
 
 	kb "github.com/octoacme/kb"
-	"github.com/octoacme/kb/internal/content"
-	"github.com/octoacme/kb/internal/model"
 	"github.com/octoacme/kb/internal/release"
 	"github.com/octoacme/kb/internal/site"
 )
@@ -56,13 +54,13 @@ func runMessage(name, about string, args []string, stdout, stderr io.Writer) err
 	default:
 		return usageError("%s: unknown --format %q (want markdown, text or html)", name, *format)
 	}
-	_, s, r, err := loadRelease(*dir, fs.Arg(0), *product, stderr)
+	rel, err := loadRelease(*dir, fs.Arg(0), *product, stderr)
 	if err != nil {
 		return err
 	}
-	msg, problems := release.Brief(s, r)
+	msg, problems := release.Brief(rel.Site, rel.Page)
 	if name == "announce" {
-		msg, problems = release.Announce(s, r)
+		msg, problems = release.Announce(rel.Site, rel.Page)
 	}
 	if len(problems) > 0 {
 		for _, p := range problems {
@@ -74,25 +72,18 @@ func runMessage(name, about string, args []string, stdout, stderr io.Writer) err
 	return msg.Write(stdout, *format)
 }
 
-// loadRelease loads a site and finds a release by version: l is the loaded
-// site, s its published model (drafts left out).
-func loadRelease(dir, version, product string, stderr io.Writer) (l *site.Input, s *model.Site, r *content.Page, err error) {
-	l, err = site.LoadText(dir, kb.Theme)
-	if err == nil {
-		err = l.ContentErr()
+// loadRelease loads a site and finds a release by version, printing a
+// load failure as kb build does.
+func loadRelease(dir, version, product string, stderr io.Writer) (*site.Release, error) {
+	rel, err := site.LoadRelease(dir, kb.Theme, version, product)
+	var ue *release.UsageError
+	switch {
+	case errors.As(err, &ue):
+		return nil, usageError("%s", ue.Msg)
+	case err != nil:
+		return nil, reportBuildError(err, stderr)
 	}
-	if err != nil {
-		return nil, nil, nil, reportBuildError(err, stderr)
-	}
-	r, err = release.Find(l.Content.Pages, version, product)
-	if err != nil {
-		var ue *release.UsageError
-		if errors.As(err, &ue) {
-			return nil, nil, nil, usageError("%s", ue.Msg)
-		}
-		return nil, nil, nil, err
-	}
-	return l, model.New(l.Config, site.Published(l.Content.Pages, false)), r, nil
+	return rel, nil
 }
 
 func plural(n int, one, many string) string {

@@ -1,4 +1,4 @@
-package release
+package release_test
 
 import (
 	"bytes"
@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/octoacme/kb/internal/release"
 
 	"github.com/google/go-cmp/cmp"
 	kb "github.com/octoacme/kb"
@@ -35,20 +37,20 @@ func sample(t *testing.T) ([]*content.Page, *model.Site) {
 // -update after a deliberate change and read the result as a liaison would.
 func TestGoldenMessages(t *testing.T) {
 	pages, s := sample(t)
-	r, err := Find(pages, "3.7.0", "")
+	r, err := release.Find(pages, "3.7.0", "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, kind := range []string{"brief", "announce"} {
-		build := Brief
+		build := release.Brief
 		if kind == "announce" {
-			build = Announce
+			build = release.Announce
 		}
 		m, problems := build(s, r)
 		if len(problems) > 0 {
 			t.Fatalf("%s: problems with the sample release: %v", kind, problems)
 		}
-		for _, format := range Formats {
+		for _, format := range release.Formats {
 			var buf bytes.Buffer
 			if err := m.Write(&buf, format); err != nil {
 				t.Fatal(err)
@@ -83,7 +85,7 @@ func TestProblemsNameFileAndLine(t *testing.T) {
 	if len(errs) > 0 {
 		t.Fatal(errs)
 	}
-	_, problems := Brief(s, p)
+	_, problems := release.Brief(s, p)
 	var got []string
 	for _, pr := range problems {
 		got = append(got, pr.String())
@@ -96,7 +98,7 @@ func TestProblemsNameFileAndLine(t *testing.T) {
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("problems (-want +got):\n%s", d)
 	}
-	_, problems = Announce(s, p)
+	_, problems = release.Announce(s, p)
 	if len(problems) == 0 || !strings.Contains(problems[0].String(), "has no description") {
 		t.Errorf("announce problems = %v", problems)
 	}
@@ -115,12 +117,12 @@ func TestFind(t *testing.T) {
 		{"2.0", "", "c.md is still marked draft: true"},
 		{"latest", "", `"latest" is not a version`},
 	} {
-		_, err := Find(pages, tc.version, tc.product)
+		_, err := release.Find(pages, tc.version, tc.product)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("Find(%s, %q) = %v, want %q", tc.version, tc.product, err, tc.want)
 		}
 	}
-	if r, err := Find(pages, "1.0.0", "desktop"); err != nil || r.File != "b.md" {
+	if r, err := release.Find(pages, "1.0.0", "desktop"); err != nil || r.File != "b.md" {
 		t.Errorf("Find with product = %v, %v", r, err)
 	}
 }
@@ -130,7 +132,7 @@ func TestFind(t *testing.T) {
 // site.yaml alone when the key is not there (never "site.yaml:0:").
 func TestProblemsInSiteYAML(t *testing.T) {
 	pages, _ := sample(t)
-	r, err := Find(pages, "3.7.0", "")
+	r, err := release.Find(pages, "3.7.0", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +144,7 @@ func TestProblemsInSiteYAML(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, problems := Brief(model.New(cfg, site.Published(pages, false)), r)
+		_, problems := release.Brief(model.New(cfg, site.Published(pages, false)), r)
 		if len(problems) == 0 || !strings.HasPrefix(problems[0].String(), tc.want) {
 			t.Errorf("%q: problems %v, want the first to start with %q", tc.yaml, problems, tc.want)
 		}

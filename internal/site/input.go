@@ -101,9 +101,6 @@ func (e *InputError) Error() string { return e.Problems.Error() }
 // Unwrap returns the problems.
 func (e *InputError) Unwrap() error { return e.Problems }
 
-// NewInputError returns an *InputError of errors (see inputErr).
-func NewInputError(errs ...error) error { return inputErr(errs...) }
-
 // inputErr makes an *InputError of errors: diagnostics as they are (a
 // diag.List as its diagnostics), a link sitefs refuses as a diagnostic of
 // the link, any other error as a diagnostic of its message alone.
