@@ -18,11 +18,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
-	"github.com/google/go-cmp/cmp"
 	"github.com/octoacme/kb/internal/browsertest"
-	"github.com/octoacme/kb/internal/diag"
 	"github.com/octoacme/kb/internal/server"
-	"github.com/octoacme/kb/internal/site"
 )
 
 // TestServeHostCheck: a web page on attacker.example can make its name
@@ -109,8 +106,7 @@ func TestServeExposedWarning(t *testing.T) {
 }
 
 func TestServeMaxConnsFlag(t *testing.T) {
-	files, known := openFileLimit()
-	if !known {
+	if _, known := server.OpenFileLimit(); !known {
 		t.Skip("no open-file limit here")
 	}
 	for _, args := range [][]string{{"--max-conns", "-1"}, {"--max-conns", "999999999"}} {
@@ -119,62 +115,6 @@ func TestServeMaxConnsFlag(t *testing.T) {
 		if code := exitCode(err, &stderr); code != exitUsage || !strings.Contains(stderr.String(), "--max-conns") {
 			t.Errorf("%v: exit %d, %q", args, code, stderr.String())
 		}
-	}
-	if n, err := connLimit(0); err != nil || n != min(defaultMaxConns, files-min(reservedFiles, files/2)) {
-		t.Errorf("default cap %d (%v) with %d files", n, err, files)
-	}
-	if n, err := connLimit(100); err != nil || n != 100 {
-		t.Errorf("--max-conns 100: %d, %v", n, err)
-	}
-}
-
-// TestServeEvent: what the browser is told after a rebuild. A save that
-// changes no output (the same text saved again, a comment in site.yaml)
-// reloads nothing; otherwise the event names the pages and files that
-// changed, even after a full rebuild, so that only the tabs showing them
-// reload.
-func TestServeEvent(t *testing.T) {
-	for _, tc := range []struct {
-		name  string
-		batch []string
-		u     site.Update
-		want  server.Event
-	}{
-		{"same text saved", []string{"content/articles/a.md"}, site.Update{}, server.Event{Kind: "status"}},
-		{"comment in site.yaml", []string{"site.yaml"}, site.Update{Full: true}, server.Event{Kind: "status"}},
-		{"problems", []string{"content/articles/a.md"}, site.Update{Problems: diag.List{{Message: "invalid"}}, Changed: []string{"x/index.html"}}, server.Event{Kind: "status"}},
-		{"a page", []string{"content/articles/a.md"}, site.Update{Changed: []string{"articles/a/index.html", "sitemap.xml"}, Pages: []string{"/articles/a/"}},
-			server.Event{Kind: "reload", Pages: []string{"/articles/a/"}, Assets: []string{"/sitemap.xml"}}},
-		{"full rebuild", []string{"layouts/article.html"}, site.Update{Full: true, Changed: []string{"articles/a/index.html", "articles/b/index.html"}, Pages: []string{"/articles/a/", "/articles/b/"}},
-			server.Event{Kind: "reload", Pages: []string{"/articles/a/", "/articles/b/"}}},
-		{"an image", []string{"static/images/a.png"}, site.Update{Full: true, Changed: []string{"images/a.png"}},
-			server.Event{Kind: "reload", Assets: []string{"/images/a.png"}}},
-		{"css", []string{"static/css/kb.css"}, site.Update{Full: true, Changed: []string{"css/kb.1234abcd.css", "index.html"}, Pages: []string{"/"},
-			Files: map[string][]byte{"css/kb.1234abcd.css": nil}}, server.Event{Kind: "css", CSS: "/css/kb.1234abcd.css"}},
-	} {
-		got := event(tc.batch, &tc.u)
-		if got.Kind != tc.want.Kind || got.CSS != tc.want.CSS || !slices.Equal(got.Pages, tc.want.Pages) || !slices.Equal(got.Assets, tc.want.Assets) {
-			t.Errorf("%s: %+v, want %+v", tc.name, got, tc.want)
-		}
-	}
-}
-
-// TestServeStatus: the overlay's problems carry the positions and rule
-// of the diagnostics themselves: the column of a front-matter error, a
-// file name with a colon, a problem that names no file.
-func TestServeStatus(t *testing.T) {
-	u := &site.Update{Problems: diag.List{
-		{File: "content/articles/a.md", Line: 3, Col: 8, Level: diag.Error, Message: "updated: want a date like 2026-01-31"},
-		{File: "content/articles/time 10:30.md", Line: 5, Col: 1, Level: diag.Error, Rule: "broken-link", Message: "no page has the URL /x/"},
-		{Level: diag.Error, Message: "site folder /x: no such file or directory"},
-	}}
-	want := []server.Problem{
-		{File: "content/articles/a.md", Line: 3, Col: 8, Level: "error", Message: "updated: want a date like 2026-01-31"},
-		{File: "content/articles/time 10:30.md", Line: 5, Col: 1, Rule: "broken-link", Level: "error", Message: "no page has the URL /x/"},
-		{Level: "error", Message: "site folder /x: no such file or directory"},
-	}
-	if d := cmp.Diff(want, status(u).Errors); d != "" {
-		t.Errorf("overlay errors (-want +got):\n%s", d)
 	}
 }
 
@@ -366,8 +306,8 @@ func TestServeReloadsOnlyChangedTabs(t *testing.T) {
 // serve stops at once with a tab listening to its events (it waited 5 s
 // for the stream to end).
 func TestServeStopsAfterFullRebuild(t *testing.T) {
-	defer func(d time.Duration) { oldIndexGrace = d }(oldIndexGrace)
-	oldIndexGrace = 10 * time.Millisecond
+	defer func(d time.Duration) { server.IndexGrace = d }(server.IndexGrace)
+	server.IndexGrace = 10 * time.Millisecond
 	dir := writeFiles(t, map[string]string{"site.yaml": "title: One\n", "content/articles/reset.md": livePage,
 		"content/articles/other-page-here.md": strings.Replace(strings.Replace(livePage, "Reset your password", "Another page here", 1), "/articles/other-page-here/", "/articles/reset/", 1)})
 	ctx, cancel := context.WithCancel(context.Background())

@@ -7,18 +7,19 @@ import (
 	"net/url"
 	"path"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
 )
 
 // Handler serves the current snapshot of a built site, and the extra
-// endpoints of kb serve: /api/search, and in watch mode the live-reload
-// events and the lint overlay under /_kb/.
+// endpoints of kb serve: the API under /api/ (HandleAPI), and in watch
+// mode the live-reload events and the lint overlay under /_kb/.
 type Handler struct {
 	site atomic.Pointer[Snapshot]
-	// API serves /api/search when set.
-	API http.Handler
+	// api are the endpoints under /api/, by path.
+	api map[string]endpoint
 	// Live, when set, injects the live-reload script into HTML pages and
 	// serves /_kb/ endpoints.
 	Live *Live
@@ -34,6 +35,26 @@ type Handler struct {
 	scripts atomic.Pointer[[]string]
 	// Log receives recovered panics and errors; nil logs to the standard logger.
 	Log *log.Logger
+}
+
+// endpoint is an API endpoint and the methods it answers.
+type endpoint struct {
+	h     http.Handler
+	allow string // "GET, HEAD"
+}
+
+// HandleAPI serves the API endpoint path ("/api/search") with h, for the
+// given methods (GET and HEAD when none are given): another method gets
+// 405 with an Allow header, as every path of the site does. Call it
+// before serving.
+func (h *Handler) HandleAPI(path string, handler http.Handler, methods ...string) {
+	if h.api == nil {
+		h.api = map[string]endpoint{}
+	}
+	if len(methods) == 0 {
+		methods = []string{http.MethodGet, http.MethodHead}
+	}
+	h.api[path] = endpoint{h: handler, allow: strings.Join(methods, ", ")}
 }
 
 // SetSnapshot swaps in a new snapshot; requests in flight finish on the old one.
@@ -67,18 +88,22 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			"and --allowed-hosts names (a guard against DNS rebinding)", http.StatusForbidden)
 		return
 	}
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		w.Header().Set("Allow", "GET, HEAD")
+	p := r.URL.Path
+	ep, isAPI := h.api[p]
+	allow := "GET, HEAD"
+	if isAPI {
+		allow = ep.allow
+	}
+	if !slices.Contains(strings.Split(allow, ", "), r.Method) {
+		w.Header().Set("Allow", allow)
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
-	p := r.URL.Path
 	switch {
-	case p == "/api/search" || strings.HasPrefix(p, "/api/"):
-		if h.API != nil && p == "/api/search" {
-			h.API.ServeHTTP(w, r)
-			return
-		}
+	case isAPI:
+		ep.h.ServeHTTP(w, r)
+		return
+	case strings.HasPrefix(p, "/api/"):
 		http.Error(w, "not found", http.StatusNotFound)
 		return
 	case strings.HasPrefix(p, "/_kb/"):

@@ -158,7 +158,8 @@ func TestConditionalAndGzip(t *testing.T) {
 }
 
 func TestMethodsAndPanics(t *testing.T) {
-	h := &Handler{API: http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic("boom") })}
+	h := &Handler{}
+	h.HandleAPI("/api/search", http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic("boom") }))
 	h.SetSnapshot(testSite())
 	h.Log = nil
 	if rec := get(h, "POST", "/", nil); rec.Code != 405 {
@@ -202,5 +203,36 @@ func TestLiveInjection(t *testing.T) {
 	noLive.SetSnapshot(testSite())
 	if rec := get(noLive, "GET", "/_kb/status", nil); rec.Code != 404 {
 		t.Errorf("/_kb/ served without watch mode: %d", rec.Code)
+	}
+}
+
+// TestHandleAPIMethods: an API endpoint answers the methods it is
+// registered for (a POST endpoint, as POST /api/feedback will be), others
+// get 405 with its Allow header; unknown API paths are 404 for GET and
+// HEAD, 405 otherwise, as before endpoints could choose their methods.
+func TestHandleAPIMethods(t *testing.T) {
+	h := &Handler{}
+	h.SetSnapshot(testSite())
+	ok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(r.Method)) })
+	h.HandleAPI("/api/search", ok)
+	h.HandleAPI("/api/feedback", ok, http.MethodPost)
+	for _, tc := range []struct {
+		method, path string
+		code         int
+		allow        string
+	}{
+		{"GET", "/api/search", 200, ""},
+		{"HEAD", "/api/search", 200, ""},
+		{"POST", "/api/search", 405, "GET, HEAD"},
+		{"POST", "/api/feedback", 200, ""},
+		{"GET", "/api/feedback", 405, "POST"},
+		{"GET", "/api/nope", 404, ""},
+		{"POST", "/api/nope", 405, "GET, HEAD"},
+		{"POST", "/", 405, "GET, HEAD"},
+	} {
+		rec := get(h, tc.method, tc.path, nil)
+		if rec.Code != tc.code || rec.Header().Get("Allow") != tc.allow {
+			t.Errorf("%s %s: %d, Allow %q; want %d, %q", tc.method, tc.path, rec.Code, rec.Header().Get("Allow"), tc.code, tc.allow)
+		}
 	}
 }
