@@ -12,6 +12,7 @@ import (
 	"github.com/octoacme/kb/internal/diag"
 	"github.com/octoacme/kb/internal/release"
 	"github.com/octoacme/kb/internal/search"
+	"github.com/octoacme/kb/internal/search/api"
 	"github.com/octoacme/kb/internal/site"
 )
 
@@ -147,7 +148,7 @@ var IndexGrace = 5 * time.Second
 // searchIndex is the in-memory search index /api/search answers from: a
 // full rebuild replaces it, an edit updates it page by page.
 type searchIndex struct {
-	api   *search.Handler
+	api   *api.Handler
 	grace time.Duration // read once: the rebuilds may outlive Run
 	// mem is the index in use; the rebuilds replace it (and close the old
 	// one), and Run closes the last one, once (closing the first again
@@ -162,7 +163,7 @@ func openSearch(ctx context.Context, u *site.Update, dir string) (*searchIndex, 
 	if err != nil {
 		return nil, err
 	}
-	x := &searchIndex{api: search.NewHandler(mem.Index, search.LogPath(dir, u.Site.Config)), grace: IndexGrace}
+	x := &searchIndex{api: api.NewHandler(mem.Index, api.LogPath(dir, u.Site.Config)), grace: IndexGrace}
 	x.mem.Store(mem)
 	// The log is kb serve's only write in .kb/; it takes the site lock
 	// that kb build holds, for each line, never for the server's life.
