@@ -239,6 +239,30 @@ func (c *Config) DatabaseURL(dir string) string {
 	return filepath.Join(dir, u)
 }
 
+// IndexPath is where the site in dir keeps its search index: search.index,
+// relative to the site folder unless absolute.
+func (c *Config) IndexPath(dir string) string {
+	return sitePath(dir, c.Search.Index, Default().Search.Index)
+}
+
+// SearchLogPath is where the site in dir logs the searches that found
+// nothing: search.log, relative to the site folder unless absolute.
+func (c *Config) SearchLogPath(dir string) string {
+	return sitePath(dir, c.Search.Log, Default().Search.Log)
+}
+
+// sitePath is a path site.yaml gives (def when it gives none), in the
+// site folder dir unless absolute.
+func sitePath(dir, p, def string) string {
+	if p == "" {
+		p = def
+	}
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(dir, p)
+}
+
 // Duration is a length of time written with its unit: "10s", "1m30s".
 type Duration time.Duration
 

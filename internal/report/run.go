@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/octoacme/kb/internal/config"
@@ -105,10 +104,7 @@ func Run(ctx context.Context, w, stderr io.Writer, req Request) error {
 		return usage("%v", err)
 	}
 	defer store.Close()
-	logPath := cfg.Search.Log
-	if !filepath.IsAbs(logPath) {
-		logPath = filepath.Join(req.Dir, logPath)
-	}
+	logPath := cfg.SearchLogPath(req.Dir)
 	imp, err := store.ImportSearchLog(ctx, logPath)
 	for _, p := range imp.Problems {
 		fmt.Fprintln(stderr, "kb: warning:", p)

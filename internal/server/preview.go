@@ -163,7 +163,7 @@ func openSearch(ctx context.Context, u *site.Update, dir string) (*searchIndex, 
 	if err != nil {
 		return nil, err
 	}
-	x := &searchIndex{api: api.NewHandler(mem.Index, api.LogPath(dir, u.Site.Config)), grace: IndexGrace}
+	x := &searchIndex{api: api.NewHandler(mem.Index, u.Site.Config.SearchLogPath(dir)), grace: IndexGrace}
 	x.mem.Store(mem)
 	// The log is kb serve's only write in .kb/; it takes the site lock
 	// that kb build holds, for each line, never for the server's life.

@@ -135,7 +135,7 @@ func openBuildCache(opts Options) *buildCache {
 		return c
 	}
 	c.cfg = cfg
-	c.index, _ = filepath.Abs(search.IndexPath(opts.Dir, cfg))
+	c.index, _ = filepath.Abs(cfg.IndexPath(opts.Dir))
 	today, err := lint.Today()
 	if err != nil {
 		return c

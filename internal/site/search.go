@@ -64,7 +64,7 @@ func Search(ctx context.Context, w io.Writer, opts SearchOptions) error {
 	if err != nil {
 		return usage("%v", err)
 	}
-	ix, err := search.Open(search.IndexPath(opts.Dir, cfg))
+	ix, err := search.Open(cfg.IndexPath(opts.Dir))
 	if err != nil {
 		return usage("%v", err)
 	}

@@ -92,7 +92,7 @@ func (t *target) content() map[string][]byte {
 // index starts the Index step into the site's index path, unless the
 // cache holds the index of these very inputs.
 func (t *target) index(ctx context.Context, s *model.Site) (pendingIndex, error) {
-	path := search.IndexPath(t.opts.Dir, s.Config)
+	path := s.Config.IndexPath(t.opts.Dir)
 	if err := search.CheckPath(path, t.opts.Out); err != nil {
 		return nil, inputErr(s.Config.Errorf("search.index", "%v", err))
 	}

@@ -14,23 +14,9 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/octoacme/kb/internal/config"
 	"github.com/octoacme/kb/internal/content"
 	"github.com/octoacme/kb/internal/search"
 )
-
-// LogPath returns where a site's zero-result log lives: cfg.Search.Log,
-// relative to the site folder unless absolute.
-func LogPath(siteDir string, cfg *config.Config) string {
-	p := cfg.Search.Log
-	if p == "" {
-		p = config.Default().Search.Log
-	}
-	if filepath.IsAbs(p) {
-		return p
-	}
-	return filepath.Join(siteDir, p)
-}
 
 // Handler serves the JSON search API:
 //
