@@ -96,10 +96,16 @@ func (s *Session) choosePlan(c *change, full bool) plan {
 	return u
 }
 
-func (fullPlan) model(s *Session) (*model.Site, []*content.Page, diag.List) { return s.remodel() }
+// model makes the model of every page again (fullPlan, remodelPlan), or
+// updates the last one in place (updatePlan, patchPlan).
+func (fullPlan) model(s *Session) (*model.Site, []*content.Page, diag.List) {
+	return s.remodel()
+}
+
 func (remodelPlan) model(s *Session) (*model.Site, []*content.Page, diag.List) {
 	return s.remodel()
 }
+
 func (p updatePlan) model(s *Session) (*model.Site, []*content.Page, diag.List) {
 	return s.site.Update(p.repl), nil, nil
 }
