@@ -7,9 +7,7 @@ import (
 	"io"
 
 	kb "github.com/octoacme/kb"
-	"github.com/octoacme/kb/internal/content"
 	"github.com/octoacme/kb/internal/release"
-	"github.com/octoacme/kb/internal/render"
 	"github.com/octoacme/kb/internal/site"
 )
 
@@ -24,7 +22,7 @@ expected fix; action items dated from the release date; signed with
 site.yaml support.liaison.
 
 A field the briefing needs but the release lacks is reported with its file
-and line (exit status 1) instead of leaving a placeholder in the text.`, release.Brief, args, stdout, stderr)
+and line (exit status 1) instead of leaving a placeholder in the text.`, args, stdout, stderr)
 }
 
 func runAnnounce(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -37,10 +35,10 @@ with their workarounds, and how to get help (site.yaml support_url and
 support.email).
 
 A field the announcement needs but the release lacks is reported with its
-file and line (exit status 1) instead of leaving a placeholder in the text.`, release.Announce, args, stdout, stderr)
+file and line (exit status 1) instead of leaving a placeholder in the text.`, args, stdout, stderr)
 }
 
-func runMessage(name, about string, make func(*render.Site, *content.Page) (*release.Message, []release.Problem), args []string, stdout, stderr io.Writer) error {
+func runMessage(name, about string, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags(name, name+" VERSION [flags]", about, stdout)
 	dir := siteFlag(fs)
 	product := fs.String("product", "", "the `product` of the release, when several products share the version")
@@ -56,11 +54,14 @@ func runMessage(name, about string, make func(*render.Site, *content.Page) (*rel
 	default:
 		return usageError("%s: unknown --format %q (want markdown, text or html)", name, *format)
 	}
-	_, s, r, err := loadRelease(*dir, fs.Arg(0), *product, stderr)
+	rel, err := loadRelease(*dir, fs.Arg(0), *product, stderr)
 	if err != nil {
 		return err
 	}
-	msg, problems := make(s, r)
+	msg, problems := release.Brief(rel.Site, rel.Page)
+	if name == "announce" {
+		msg, problems = release.Announce(rel.Site, rel.Page)
+	}
 	if len(problems) > 0 {
 		for _, p := range problems {
 			fmt.Fprintln(stderr, p)
@@ -71,25 +72,18 @@ func runMessage(name, about string, make func(*render.Site, *content.Page) (*rel
 	return msg.Write(stdout, *format)
 }
 
-// loadRelease loads a site and finds a release by version: l is the loaded
-// site, s its published model (drafts left out).
-func loadRelease(dir, version, product string, stderr io.Writer) (l *site.Loaded, s *render.Site, r *content.Page, err error) {
-	l, err = site.LoadText(dir, kb.Theme)
-	if err == nil {
-		err = l.ContentErr()
+// loadRelease loads a site and finds a release by version, printing a
+// load failure as kb build does.
+func loadRelease(dir, version, product string, stderr io.Writer) (*site.Release, error) {
+	rel, err := site.LoadRelease(dir, kb.Theme, version, product)
+	var ue *release.UsageError
+	switch {
+	case errors.As(err, &ue):
+		return nil, usageError("%s", ue.Msg)
+	case err != nil:
+		return nil, reportBuildError(err, stderr)
 	}
-	if err != nil {
-		return nil, nil, nil, reportBuildError(err, stderr)
-	}
-	r, err = release.Find(l.Content.Pages, version, product)
-	if err != nil {
-		var ue *release.UsageError
-		if errors.As(err, &ue) {
-			return nil, nil, nil, usageError("%s", ue.Msg)
-		}
-		return nil, nil, nil, err
-	}
-	return l, render.NewSite(l.Config, site.Published(l.Content.Pages, false)), r, nil
+	return rel, nil
 }
 
 func plural(n int, one, many string) string {

@@ -12,7 +12,6 @@ import (
 	"github.com/schollz/progressbar/v3"
 
 	kb "github.com/octoacme/kb"
-	"github.com/octoacme/kb/internal/lint"
 	"github.com/octoacme/kb/internal/site"
 )
 
@@ -52,7 +51,7 @@ waits a few seconds for it, then stops with status 2.`, stdout)
 		for _, w := range res.Warnings {
 			fmt.Fprintln(stderr, "kb: warning:", w)
 		}
-		printFindings(stderr, res.Findings)
+		site.WriteFindings(stderr, res.Findings)
 		fmt.Fprintln(stdout, res.Summary())
 	}
 	return nil
@@ -79,7 +78,7 @@ func progress(w io.Writer) func(done, total int) {
 func reportBuildError(err error, stderr io.Writer) error {
 	var le *site.LintError
 	if errors.As(err, &le) {
-		n := printFindings(stderr, le.Findings)
+		n := site.WriteFindings(stderr, le.Findings)
 		noun := "errors"
 		if n == 1 {
 			noun = "error"
@@ -93,10 +92,10 @@ func reportBuildError(err error, stderr io.Writer) error {
 	}
 	var ie *site.InputError
 	if errors.As(err, &ie) {
-		for _, e := range ie.Errs {
+		for _, e := range ie.Problems {
 			fmt.Fprintln(stderr, e)
 		}
-		n := len(ie.Errs)
+		n := len(ie.Problems)
 		noun := "problem"
 		if n > 1 {
 			noun = "problems"
@@ -105,19 +104,4 @@ func reportBuildError(err error, stderr io.Writer) error {
 		return silentExit(exitUsage)
 	}
 	return err
-}
-
-// printFindings prints lint's errors and warnings, one a line, and returns
-// the number of errors. Notes are for kb lint.
-func printFindings(w io.Writer, findings []lint.Finding) int {
-	n := 0
-	for _, f := range findings {
-		if f.Level == lint.Error {
-			n++
-		}
-		if f.Level >= lint.Warning {
-			fmt.Fprintln(w, f)
-		}
-	}
-	return n
 }

@@ -18,6 +18,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/octoacme/kb/internal/server"
 )
 
 // TestServeConnectionFlood floods kb serve --no-watch with idle
@@ -51,8 +53,8 @@ func TestServeConnectionFlood(t *testing.T) {
 		}
 		t.Cleanup(func() { syscall.Setrlimit(syscall.RLIMIT_NOFILE, &old) })
 	}
-	files, _ := openFileLimit()
-	limit, _ := connLimit(0)
+	files, _ := server.OpenFileLimit()
+	limit, _ := server.ConnCap(0)
 	base := startServe(t, "-s", writeFiles(t, map[string]string{"site.yaml": "title: Flood\n"}), "--no-watch")
 	addr := strings.TrimSuffix(strings.TrimPrefix(base, "http://"), "/")
 

@@ -58,7 +58,9 @@ kb lint in DIR next. docs/migrating.md has what each KIND maps.`, stdout)
 	}
 	var ie *importer.InputError
 	if errors.As(err, &ie) {
-		return usageError("import: %s", filepath.ToSlash(filepath.Join(pos[1], ie.File))+strings.TrimPrefix(ie.Error(), ie.File))
+		d := *ie // named by its path as given, not in the source folder
+		d.File = filepath.ToSlash(filepath.Join(pos[1], ie.File))
+		return usageError("import: %s", d)
 	}
 	if err != nil {
 		return err

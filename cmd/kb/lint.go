@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -13,8 +12,6 @@ import (
 	"strings"
 
 	kb "github.com/octoacme/kb"
-	"github.com/octoacme/kb/internal/config"
-	"github.com/octoacme/kb/internal/lint"
 	"github.com/octoacme/kb/internal/site"
 )
 
@@ -53,15 +50,15 @@ failures. The format never changes the status.`, stdout)
 	}
 	baselineSet := false
 	fs.Visit(func(f *flag.Flag) { baselineSet = baselineSet || f.Name == "baseline" })
-	if !slices.Contains(lint.Formats, *format) {
-		return usageError("lint: unknown --format %q (want %s)", *format, strings.Join(lint.Formats, ", "))
+	if !slices.Contains(site.LintFormats, *format) {
+		return usageError("lint: unknown --format %q (want %s)", *format, strings.Join(site.LintFormats, ", "))
 	}
 	if *listRules {
-		return printRules(*dir, *format, stdout)
+		return site.WriteLintRules(stdout, *dir, *format)
 	}
 
 	defer site.BatchMemory()()
-	l, err := site.LoadText(*dir, kb.Theme)
+	in, err := site.LoadText(*dir, kb.Theme)
 	if err != nil {
 		return reportBuildError(err, stderr)
 	}
@@ -69,63 +66,20 @@ failures. The format never changes the status.`, stdout)
 	if err != nil {
 		return err
 	}
-	today, err := lint.Today()
-	if err != nil {
-		return usageError("%v", err)
-	}
-	opts := lint.Options{Today: today, Drafts: *drafts, Report: report}
+	n, err := site.Lint(ctx, in, stdout, stderr, site.LintOptions{Dir: *dir, Format: *format, Drafts: *drafts, Report: report,
+		Display: displayPath(*dir), Baseline: *baseline, NoBaseline: baselineSet && *baseline == "",
+		WriteBaseline: *writeBaseline, ToolVersion: kbVersion(), StepSummary: os.Getenv("GITHUB_STEP_SUMMARY")})
 	switch {
-	case *writeBaseline != "":
-		opts.NoBaseline = true // record every finding
-	case baselineSet && *baseline == "":
-		opts.NoBaseline = true
-	case *baseline != "":
-		if opts.Baseline, err = lint.ReadBaseline(*baseline); err != nil {
-			return inputError(err, stderr)
-		}
-	}
-	res, err := lint.Check(&lint.Site{Config: l.Config, Pages: l.Content.Pages, Errors: l.Content.Errors, Static: l.Theme.Static}, opts)
-	if err != nil {
+	case err != nil && ctx.Err() != nil:
+		return ctx.Err()
+	case err != nil:
 		return inputError(err, stderr)
-	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	if *writeBaseline != "" {
-		return recordBaseline(*dir, *writeBaseline, res, report, stderr)
-	}
-
-	findings := res.Findings
-	display := displayPath(*dir)
-	for i := range findings {
-		findings[i].File = display(findings[i].File)
-	}
-	for i := range res.Baselined {
-		res.Baselined[i].File = display(res.Baselined[i].File)
-	}
-	levels, _ := lint.LevelsFor(l.Config)
-	ro := lint.ReportOptions{Format: *format, Files: res.Files, ToolVersion: kbVersion(), Levels: levels}
-	if res.Baseline != nil {
-		ro.Baseline, ro.Baselined, ro.Fixed = res.Baseline.Path, res.Baselined, res.Fixed
-	}
-	if err := lint.Write(stdout, findings, ro); err != nil {
-		return err
-	}
-	if *format == "github" {
-		if p := os.Getenv("GITHUB_STEP_SUMMARY"); p != "" {
-			if err := appendStepSummary(p, findings, ro); err != nil {
-				// The summary is a convenience; the status must not depend on it.
-				fmt.Fprintf(stderr, "kb: lint: cannot write the step summary: %v\n", err)
-			}
-		}
-	}
-
-	errs, warns := res.Count(lint.Error), res.Count(lint.Warning)
-	switch {
-	case errs > 0:
+	case *writeBaseline != "":
+		return nil
+	case n.Errors > 0:
 		return silentExit(exitFindings)
-	case *maxWarnings >= 0 && warns > *maxWarnings:
-		fmt.Fprintf(stderr, "kb: lint: %d warnings, more than --max-warnings %d\n", warns, *maxWarnings)
+	case *maxWarnings >= 0 && n.Warnings > *maxWarnings:
+		fmt.Fprintf(stderr, "kb: lint: %d warnings, more than --max-warnings %d\n", n.Warnings, *maxWarnings)
 		return silentExit(exitFindings)
 	}
 	return nil
@@ -218,90 +172,20 @@ func displayPath(dir string) func(string) string {
 	return func(f string) string { return filepath.ToSlash(filepath.Join(base, filepath.FromSlash(f))) }
 }
 
-// recordBaseline writes kb lint --write-baseline's file: every finding of
-// the check, with the paths of the site; with PATHs, the file's entries of
-// other files are kept.
-func recordBaseline(dir, path string, res *lint.Result, report func(string) bool, stderr io.Writer) error {
-	b := lint.NewBaseline(res.Findings)
-	merged := false
-	if _, err := os.Stat(path); report != nil && err == nil {
-		old, err := lint.ReadBaseline(path)
-		if err != nil {
-			return inputError(err, stderr)
-		}
-		b = old.Merge(b, func(f string) bool { return !report(f) })
-		merged = true
-	}
-	var buf bytes.Buffer
-	if err := b.Write(&buf); err != nil {
-		return err
-	}
-	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-		return inputError(fmt.Errorf("cannot write the baseline: %w", err), stderr)
-	}
-	// site.yaml's lint.baseline is relative to the site folder.
-	inSite := filepath.ToSlash(path)
-	if a, err := filepath.Abs(path); err == nil {
-		if d, err := filepath.Abs(dir); err == nil {
-			if rel, err := filepath.Rel(d, a); err == nil && filepath.IsLocal(rel) {
-				inSite = filepath.ToSlash(rel)
-			}
-		}
-	}
-	count := func(n int, noun string) string { return fmt.Sprintf("%d %s", n, plural(n, noun, noun+"s")) }
-	where := "in " + path
-	if merged {
-		// Only the given files' entries were replaced: say what the file
-		// holds now, so 21 recorded is not read as a baseline of 21.
-		where = fmt.Sprintf("of the given files in %s, which keeps the entries of the other files: %d %s in all", path, len(b.Entries), plural(len(b.Entries), "entry", "entries"))
-	}
-	fmt.Fprintf(stderr, "kb: lint: recorded %s (%s, %s, %s) %s; kb lint --baseline %s, or lint.baseline: %s in site.yaml, now reports only new ones\n",
-		count(len(res.Findings), "finding"), count(res.Count(lint.Error), "error"), count(res.Count(lint.Warning), "warning"), count(res.Count(lint.Note), "note"), where, path, inSite)
-	return nil
-}
-
-func appendStepSummary(path string, findings []lint.Finding, o lint.ReportOptions) error {
-	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
-	if err != nil {
-		return err
-	}
-	if err := lint.WriteStepSummary(f, findings, o); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
-}
-
-// printRules lists the rules, with the levels of the site's site.yaml when
-// it has one.
-func printRules(dir, format string, stdout io.Writer) error {
-	var levels lint.Levels
-	if cfg, err := config.Load(dir); err == nil {
-		if lv, err := lint.LevelsFor(cfg); err == nil {
-			levels = lv
-		}
-	}
-	if format == "json" {
-		return lint.WriteRulesJSON(stdout, levels)
-	}
-	return lint.WriteRules(stdout, levels)
-}
-
-// inputError prints a site.yaml or environment problem and exits with status 2.
+// inputError prints a site.yaml, baseline or environment problem and
+// exits with status 2: a problem at a place as it is, any other after kb:.
 func inputError(err error, stderr io.Writer) error {
-	var errs []error
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		errs = j.Unwrap()
-	} else {
-		errs = []error{err}
+	var ie *site.InputError
+	if !errors.As(err, &ie) {
+		fmt.Fprintln(stderr, "kb: "+err.Error())
+		return silentExit(exitUsage)
 	}
-	for _, e := range errs {
-		var ce *config.Error
-		if errors.As(e, &ce) {
-			fmt.Fprintln(stderr, ce)
-			continue
+	for _, p := range ie.Problems {
+		if p.File != "" {
+			fmt.Fprintln(stderr, p)
+		} else {
+			fmt.Fprintln(stderr, "kb: "+p.Message)
 		}
-		fmt.Fprintln(stderr, "kb: "+e.Error())
 	}
 	return silentExit(exitUsage)
 }

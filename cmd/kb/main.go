@@ -13,6 +13,8 @@ import (
 	"os/signal"
 	"syscall"
 	"time"
+
+	"github.com/octoacme/kb/internal/site"
 )
 
 func main() {
@@ -61,6 +63,16 @@ func (e *exitError) Error() string { return e.msg }
 // usageError reports a usage problem (exit 2) with a hint.
 func usageError(format string, args ...any) error {
 	return &exitError{code: exitUsage, msg: fmt.Sprintf(format, args...)}
+}
+
+// commandError turns what the pipeline's command functions say the user
+// must change (a *site.UsageError) into a usage error; other errors pass.
+func commandError(err error) error {
+	var ue *site.UsageError
+	if errors.As(err, &ue) {
+		return usageError("%s", ue.Msg)
+	}
+	return err
 }
 
 // silentExit ends with a status after the command printed its own report.

@@ -3,10 +3,6 @@ package main
 import (
 	"context"
 	"io"
-
-	"github.com/octoacme/kb/internal/lint"
-	"github.com/octoacme/kb/internal/release"
-	"github.com/octoacme/kb/internal/site"
 )
 
 func runReady(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -39,15 +35,14 @@ require it. kb serve shows the same report at /_kb/ready/VERSION.`, stdout)
 	default:
 		return usageError("ready: unknown --format %q (want text, markdown or json)", *format)
 	}
-	l, s, r, err := loadRelease(*dir, fs.Arg(0), *product, stderr)
+	rel, err := loadRelease(*dir, fs.Arg(0), *product, stderr)
 	if err != nil {
 		return err
 	}
-	res, err := lint.Check(&lint.Site{Config: l.Config, Pages: l.Content.Pages, Static: l.Theme.Static}, lint.Options{PublishedOnly: true})
+	rep, err := rel.Ready()
 	if err != nil {
-		return reportBuildError(&site.InputError{Errs: []error{err}}, stderr)
+		return reportBuildError(err, stderr)
 	}
-	rep := release.Check(s, res.Findings, r, l.Config.Ready.WindowDays)
 	if err := rep.Write(stdout, *format); err != nil {
 		return err
 	}

@@ -3,23 +3,14 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
 
 	kb "github.com/octoacme/kb"
-	"github.com/octoacme/kb/internal/content"
-	"github.com/octoacme/kb/internal/feedback"
-	"github.com/octoacme/kb/internal/lint"
-	"github.com/octoacme/kb/internal/release"
-	"github.com/octoacme/kb/internal/render"
 	"github.com/octoacme/kb/internal/report"
 	"github.com/octoacme/kb/internal/site"
-	"github.com/octoacme/kb/internal/tickets"
 )
 
 func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -67,106 +58,26 @@ export with bad rows (each named with its line) or an unreachable database.`, st
 	if err != nil {
 		return err
 	}
-	today, err := lint.Today()
+	today, err := site.Today()
 	if err != nil {
 		return usageError("%v", err)
 	}
-
-	l, err := site.LoadText(*dir, kb.Theme)
+	in, err := site.LoadText(*dir, kb.Theme)
 	if err == nil {
-		err = l.ContentErr()
+		err = in.ContentErr()
 	}
 	if err != nil {
 		return reportBuildError(err, stderr)
 	}
-	cfg := l.Config
-	published := site.Published(l.Content.Pages, false)
-	var rel *content.Page
-	if *version != "" {
-		rel, err = release.Find(l.Content.Pages, *version, *product)
-		if err != nil {
-			var ue *release.UsageError
-			if errors.As(err, &ue) {
-				return usageError("%s", ue.Msg)
-			}
-			return err
-		}
-		if rel.Release.Date.IsZero() {
-			return usageError("%s has no date: kb report --release compares the weeks around it", rel.File)
-		}
-	} else if *product != "" {
-		return usageError("report: --product goes with --release")
+	s, _ := site.Model(in.Config, in.Content.Pages, false)
+	err = report.Run(ctx, stdout, stderr, report.Request{Dir: *dir, Config: in.Config, Pages: in.Content.Pages, Site: s,
+		Version: *version, Product: *product, Since: first, Until: last, Today: today,
+		Tickets: *ticketsFile, DB: *db, Format: *format})
+	var ue *report.UsageError
+	if errors.As(err, &ue) {
+		return usageError("%s", ue.Msg)
 	}
-
-	switch {
-	case first.IsZero() && last.IsZero() && rel != nil:
-		first, last = rel.Release.Date.AddDate(0, 0, -7), rel.Release.Date.AddDate(0, 0, 6)
-	case last.IsZero():
-		last = today
-	}
-	if first.IsZero() {
-		first = last.AddDate(0, 0, -29)
-	}
-	if first.After(last) {
-		return usageError("report: --since %s is after --until %s", first.Format(time.DateOnly), last.Format(time.DateOnly))
-	}
-
-	var export *tickets.Export
-	if *ticketsFile != "" {
-		f, err := os.Open(*ticketsFile)
-		if err != nil {
-			return usageError("report: --tickets: %v", errors.Unwrap(err))
-		}
-		export, err = tickets.Read(*ticketsFile, f, tickets.Options{Columns: cfg.Report.Tickets.Columns, DateOrder: cfg.Report.Tickets.DateOrder})
-		f.Close()
-		var te *tickets.Error
-		if errors.As(err, &te) {
-			for i, p := range te.Problems {
-				if i == 20 {
-					fmt.Fprintf(stderr, "… and %d more\n", len(te.Problems)-20)
-					break
-				}
-				fmt.Fprintf(stderr, "%s:%d: %s\n", te.File, p.Line, p.Msg)
-			}
-			return usageError("report: %s: %d %s; fix the export, or name its columns in site.yaml (report.tickets.columns)",
-				*ticketsFile, len(te.Problems), plural(len(te.Problems), "problem", "problems"))
-		}
-		if err != nil {
-			return usageError("report: --tickets: %v", err)
-		}
-	}
-
-	url := *db
-	if url == "" {
-		url = cfg.DatabaseURL(*dir)
-	}
-	store, err := feedback.Open(ctx, url, feedback.Options{})
-	if err != nil {
-		return usageError("%v", err)
-	}
-	defer store.Close()
-	logPath := cfg.Search.Log
-	if !filepath.IsAbs(logPath) {
-		logPath = filepath.Join(*dir, logPath)
-	}
-	imp, err := store.ImportSearchLog(ctx, logPath)
-	for _, p := range imp.Problems {
-		fmt.Fprintln(stderr, "kb: warning:", p)
-	}
-	if err != nil {
-		return err
-	}
-	if imp.MovedTo != "" {
-		fmt.Fprintf(stderr, "kb: moved %d %s from %s into the database; the log is now %s\n",
-			imp.Imported, plural(imp.Imported, "search", "searches"), logPath, imp.MovedTo)
-	}
-
-	rep, err := report.Build(ctx, report.Options{Config: cfg, Site: render.NewSite(cfg, published), Store: store,
-		Since: first, Until: last, Today: today, Release: rel, Tickets: export})
-	if err != nil {
-		return err
-	}
-	return rep.Write(stdout, *format)
+	return err
 }
 
 // parseDay reads a --since or --until date; "" is the zero time.

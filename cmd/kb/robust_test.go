@@ -548,20 +548,20 @@ func TestServePanicRecovered(t *testing.T) {
 	var logBuf syncBuffer
 	h := &server.Handler{Log: log.New(&logBuf, "", 0)}
 	var calls atomic.Int64
-	h.API = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h.HandleAPI("/api/search", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		calls.Add(1)
 		if r.URL.Query().Get("q") == "boom" {
 			var m map[string]int
 			m["nil map"]++ // a real runtime panic
 		}
 		w.Write([]byte(`{"ok":true}`))
-	})
-	h.SetSite(server.NewSite(map[string][]byte{"index.html": []byte("<html>home</html>")}, nil, nil, time.Now()))
+	}))
+	h.SetSnapshot(server.NewSnapshot(map[string][]byte{"index.html": []byte("<html>home</html>")}, nil, nil, time.Now()))
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := newHTTPServer(h)
+	srv := server.NewHTTPServer(h)
 	go srv.Serve(ln)
 	defer srv.Close()
 	base := "http://" + ln.Addr().String() + "/"

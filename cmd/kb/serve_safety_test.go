@@ -20,7 +20,6 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/octoacme/kb/internal/browsertest"
 	"github.com/octoacme/kb/internal/server"
-	"github.com/octoacme/kb/internal/site"
 )
 
 // TestServeHostCheck: a web page on attacker.example can make its name
@@ -107,8 +106,7 @@ func TestServeExposedWarning(t *testing.T) {
 }
 
 func TestServeMaxConnsFlag(t *testing.T) {
-	files, known := openFileLimit()
-	if !known {
+	if _, known := server.OpenFileLimit(); !known {
 		t.Skip("no open-file limit here")
 	}
 	for _, args := range [][]string{{"--max-conns", "-1"}, {"--max-conns", "999999999"}} {
@@ -116,43 +114,6 @@ func TestServeMaxConnsFlag(t *testing.T) {
 		err := run(context.Background(), append([]string{"serve", "--addr", "127.0.0.1:0", "-s", t.TempDir()}, args...), io.Discard, &stderr)
 		if code := exitCode(err, &stderr); code != exitUsage || !strings.Contains(stderr.String(), "--max-conns") {
 			t.Errorf("%v: exit %d, %q", args, code, stderr.String())
-		}
-	}
-	if n, err := connLimit(0); err != nil || n != min(defaultMaxConns, files-min(reservedFiles, files/2)) {
-		t.Errorf("default cap %d (%v) with %d files", n, err, files)
-	}
-	if n, err := connLimit(100); err != nil || n != 100 {
-		t.Errorf("--max-conns 100: %d, %v", n, err)
-	}
-}
-
-// TestServeEvent: what the browser is told after a rebuild. A save that
-// changes no output (the same text saved again, a comment in site.yaml)
-// reloads nothing; otherwise the event names the pages and files that
-// changed, even after a full rebuild, so that only the tabs showing them
-// reload.
-func TestServeEvent(t *testing.T) {
-	for _, tc := range []struct {
-		name  string
-		batch []string
-		u     site.Update
-		want  server.Event
-	}{
-		{"same text saved", []string{"content/articles/a.md"}, site.Update{}, server.Event{Kind: "status"}},
-		{"comment in site.yaml", []string{"site.yaml"}, site.Update{Full: true}, server.Event{Kind: "status"}},
-		{"problems", []string{"content/articles/a.md"}, site.Update{Problems: []error{os.ErrInvalid}, Changed: []string{"x/index.html"}}, server.Event{Kind: "status"}},
-		{"a page", []string{"content/articles/a.md"}, site.Update{Changed: []string{"articles/a/index.html", "sitemap.xml"}, Pages: []string{"/articles/a/"}},
-			server.Event{Kind: "reload", Pages: []string{"/articles/a/"}, Assets: []string{"/sitemap.xml"}}},
-		{"full rebuild", []string{"layouts/article.html"}, site.Update{Full: true, Changed: []string{"articles/a/index.html", "articles/b/index.html"}, Pages: []string{"/articles/a/", "/articles/b/"}},
-			server.Event{Kind: "reload", Pages: []string{"/articles/a/", "/articles/b/"}}},
-		{"an image", []string{"static/images/a.png"}, site.Update{Full: true, Changed: []string{"images/a.png"}},
-			server.Event{Kind: "reload", Assets: []string{"/images/a.png"}}},
-		{"css", []string{"static/css/kb.css"}, site.Update{Full: true, Changed: []string{"css/kb.1234abcd.css", "index.html"}, Pages: []string{"/"},
-			Files: map[string][]byte{"css/kb.1234abcd.css": nil}}, server.Event{Kind: "css", CSS: "/css/kb.1234abcd.css"}},
-	} {
-		got := event(tc.batch, &tc.u)
-		if got.Kind != tc.want.Kind || got.CSS != tc.want.CSS || !slices.Equal(got.Pages, tc.want.Pages) || !slices.Equal(got.Assets, tc.want.Assets) {
-			t.Errorf("%s: %+v, want %+v", tc.name, got, tc.want)
 		}
 	}
 }
@@ -345,8 +306,8 @@ func TestServeReloadsOnlyChangedTabs(t *testing.T) {
 // serve stops at once with a tab listening to its events (it waited 5 s
 // for the stream to end).
 func TestServeStopsAfterFullRebuild(t *testing.T) {
-	defer func(d time.Duration) { oldIndexGrace = d }(oldIndexGrace)
-	oldIndexGrace = 10 * time.Millisecond
+	defer func(d time.Duration) { server.IndexGrace = d }(server.IndexGrace)
+	server.IndexGrace = 10 * time.Millisecond
 	dir := writeFiles(t, map[string]string{"site.yaml": "title: One\n", "content/articles/reset.md": livePage,
 		"content/articles/other-page-here.md": strings.Replace(strings.Replace(livePage, "Reset your password", "Another page here", 1), "/articles/other-page-here/", "/articles/reset/", 1)})
 	ctx, cancel := context.WithCancel(context.Background())

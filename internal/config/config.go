@@ -40,8 +40,10 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/octoacme/kb/internal/chars"
 	"gopkg.in/yaml.v3"
+
+	"github.com/octoacme/kb/internal/chars"
+	"github.com/octoacme/kb/internal/diag"
 )
 
 // FileName is the name of the configuration file in a site's root folder.
@@ -240,6 +242,30 @@ func (c *Config) DatabaseURL(dir string) string {
 	return filepath.Join(dir, u)
 }
 
+// IndexPath is where the site in dir keeps its search index: search.index,
+// relative to the site folder unless absolute.
+func (c *Config) IndexPath(dir string) string {
+	return sitePath(dir, c.Search.Index, Default().Search.Index)
+}
+
+// SearchLogPath is where the site in dir logs the searches that found
+// nothing: search.log, relative to the site folder unless absolute.
+func (c *Config) SearchLogPath(dir string) string {
+	return sitePath(dir, c.Search.Log, Default().Search.Log)
+}
+
+// sitePath is a path site.yaml gives (def when it gives none), in the
+// site folder dir unless absolute.
+func sitePath(dir, p, def string) string {
+	if p == "" {
+		p = def
+	}
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(dir, p)
+}
+
 // Duration is a length of time written with its unit: "10s", "1m30s".
 type Duration time.Duration
 
@@ -256,20 +282,6 @@ func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 
 // String is the duration as site.yaml writes it ("10s").
 func (d Duration) String() string { return time.Duration(d).String() }
-
-// Error is a configuration error with its position in site.yaml.
-type Error struct {
-	File string
-	Line int
-	Msg  string
-}
-
-func (e *Error) Error() string {
-	if e.Line > 0 {
-		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
-	}
-	return fmt.Sprintf("%s: %s", e.File, e.Msg)
-}
 
 // Default returns the configuration of a site without a site.yaml.
 func Default() *Config {
@@ -327,7 +339,7 @@ func Parse(name string, data []byte) (*Config, error) {
 		return c, nil // only comments or "---"
 	}
 	if doc.Kind != yaml.MappingNode {
-		return nil, &Error{File: name, Line: doc.Line, Msg: "site.yaml must be a mapping of keys to values"}
+		return nil, diag.At(name, doc.Line, "site.yaml must be a mapping of keys to values")
 	}
 	recordLines(doc, "", 0, c.lines)
 	dec := yaml.NewDecoder(bytes.NewReader(data))
@@ -350,9 +362,9 @@ func Parse(name string, data []byte) (*Config, error) {
 // Line returns the line of a dotted key path in site.yaml, or 0.
 func (c *Config) Line(path string) int { return c.lines[path] }
 
-// Errorf returns an Error at the line of the key path.
-func (c *Config) Errorf(path, format string, args ...any) error {
-	return &Error{File: c.File, Line: c.Line(path), Msg: fmt.Sprintf(format, args...)}
+// Errorf returns a *diag.Diagnostic at the line of the key path.
+func (c *Config) Errorf(path, format string, args ...any) *diag.Diagnostic {
+	return diag.At(c.File, c.Line(path), format, args...)
 }
 
 func (c *Config) validate() error {
@@ -635,7 +647,8 @@ func recordLines(n *yaml.Node, prefix string, depth int, lines map[string]int) {
 
 var yamlLine = regexp.MustCompile(`line (\d+): `)
 
-// yamlError turns a yaml.v3 error into one Error per message, with the line moved to the front.
+// yamlError turns a yaml.v3 error into a diag.List, one Diagnostic per
+// message, with the line moved from the text to the field.
 func yamlError(name string, data []byte, err error) error {
 	var msgs []string
 	var te *yaml.TypeError
@@ -644,9 +657,9 @@ func yamlError(name string, data []byte, err error) error {
 	} else {
 		msgs = []string{strings.TrimPrefix(err.Error(), "yaml: ")}
 	}
-	var errs []error
+	var errs diag.List
 	for _, m := range msgs {
-		e := &Error{File: name}
+		e := &diag.Diagnostic{File: name, Level: diag.Error}
 		if loc := yamlLine.FindStringSubmatchIndex(m); loc != nil {
 			e.Line, _ = strconv.Atoi(m[loc[2]:loc[3]])
 			m = m[:loc[0]] + m[loc[1]:]
@@ -659,11 +672,11 @@ func yamlError(name string, data []byte, err error) error {
 			f = f[:strings.Index(f, " not found")]
 			m = fmt.Sprintf("unknown key %q (see the site.yaml reference in README.md)", f)
 		}
-		e.Msg = m
+		e.Message = m
 		errs = append(errs, e)
 	}
-	sort.SliceStable(errs, func(i, j int) bool { return errs[i].(*Error).Line < errs[j].(*Error).Line })
-	return errors.Join(errs...)
+	sort.SliceStable(errs, func(i, j int) bool { return errs[i].Line < errs[j].Line })
+	return errs
 }
 
 // badCharLine is the line of the first byte YAML refuses: invalid UTF-8 or a

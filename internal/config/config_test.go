@@ -3,10 +3,13 @@ package config
 import (
 	"errors"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/octoacme/kb/internal/diag"
 )
 
 // TestParseHostile: site.yaml files meant to exhaust kb fail with a line
@@ -76,8 +79,8 @@ func FuzzParse(f *testing.F) {
 			errs = j.Unwrap()
 		}
 		for _, e := range errs {
-			var ce *Error
-			if !errors.As(e, &ce) || ce.File != "site.yaml" || ce.Line < 0 || ce.Line > lines || ce.Msg == "" {
+			var ce *diag.Diagnostic
+			if !errors.As(e, &ce) || ce.File != "site.yaml" || ce.Line < 0 || ce.Line > lines || ce.Message == "" {
 				t.Fatalf("error %#v for %q", e, src)
 			}
 		}
@@ -198,5 +201,24 @@ func TestLintKeys(t *testing.T) {
 		if _, err := Parse("site.yaml", []byte(src)); err == nil || !strings.HasPrefix(err.Error(), want) {
 			t.Errorf("%q: error %v, want %q", src, err, want)
 		}
+	}
+}
+
+// TestSitePaths: search.index and search.log are in the site folder unless
+// absolute, and default when site.yaml leaves them empty.
+func TestSitePaths(t *testing.T) {
+	c, err := Parse("site.yaml", []byte("search:\n  index: idx\n  log: /var/log/kb.jsonl\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.IndexPath("site"); got != filepath.Join("site", "idx") {
+		t.Errorf("IndexPath = %q", got)
+	}
+	if got := c.SearchLogPath("site"); got != "/var/log/kb.jsonl" {
+		t.Errorf("SearchLogPath = %q", got)
+	}
+	c.Search.Index, c.Search.Log = "", ""
+	if c.IndexPath("site") != filepath.Join("site", ".kb", "search.bleve") || c.SearchLogPath("site") != filepath.Join("site", ".kb", "search-log.jsonl") {
+		t.Errorf("defaults: %q %q", c.IndexPath("site"), c.SearchLogPath("site"))
 	}
 }

@@ -14,8 +14,10 @@ import (
 
 	"github.com/BurntSushi/toml"
 	"github.com/adrg/frontmatter"
-	"github.com/octoacme/kb/internal/chars"
 	"gopkg.in/yaml.v3"
+
+	"github.com/octoacme/kb/internal/chars"
+	"github.com/octoacme/kb/internal/diag"
 )
 
 // normalize makes a file's bytes safe to parse without moving any line or
@@ -78,13 +80,12 @@ func split(src []byte) (fm *yaml.Node, format string, bodyStart int, err error) 
 	br.Reset(nil)
 	readerPool.Put(br)
 	if err != nil {
-		return nil, "", 0, &Error{Pos: Pos{Line: 1}, Msg: "front matter: " + err.Error()}
+		return nil, "", 0, problem("", Pos{Line: 1}, "", "front matter: "+err.Error())
 	}
 	first, firstLine := firstLine(src)
 	if c.format == "" {
 		if isDelimiter(first) {
-			return nil, "", 0, &Error{Pos: Pos{Line: firstLine, Col: 1}, Field: "",
-				Msg: fmt.Sprintf("front matter opened with %q is never closed: add a closing %q line after the last field", first, closing(first))}
+			return nil, "", 0, problem("", Pos{Line: firstLine, Col: 1}, "", fmt.Sprintf("front matter opened with %q is never closed: add a closing %q line after the last field", first, closing(first)))
 		}
 		return nil, "", 0, nil
 	}
@@ -184,7 +185,7 @@ func decode(format string, data []byte, dataLine int) (*yaml.Node, error) {
 				msg = msg[len(m[0]):]
 			}
 			msg = strings.TrimPrefix(msg, "yaml: ")
-			return nil, &Error{Pos: Pos{Line: line, Col: 1}, Msg: "front matter is not valid " + strings.ToUpper(format) + ": " + msg}
+			return nil, problem("", Pos{Line: line, Col: 1}, "", "front matter is not valid "+strings.ToUpper(format)+": "+msg)
 		}
 		shiftLines(&doc, dataLine-1)
 	case "toml":
@@ -198,11 +199,11 @@ func decode(format string, data []byte, dataLine int) (*yaml.Node, error) {
 				col = pe.Position.Col
 				msg = pe.Message
 			}
-			return nil, &Error{Pos: Pos{Line: line, Col: col}, Msg: "front matter is not valid TOML: " + msg}
+			return nil, problem("", Pos{Line: line, Col: col}, "", "front matter is not valid TOML: "+msg)
 		}
 		root := new(yaml.Node)
 		if err := root.Encode(m); err != nil {
-			return nil, &Error{Pos: Pos{Line: dataLine}, Msg: "front matter: " + err.Error()}
+			return nil, problem("", Pos{Line: dataLine}, "", "front matter: "+err.Error())
 		}
 		doc = yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{root}}
 		placeTOML(&doc, data, dataLine)
@@ -212,13 +213,13 @@ func decode(format string, data []byte, dataLine int) (*yaml.Node, error) {
 	}
 	root := doc.Content[0]
 	if expandedSize(root, map[*yaml.Node]int{}) > maxValues {
-		return nil, &Error{Pos: Pos{Line: root.Line, Col: root.Column}, Msg: fmt.Sprintf("front matter expands to more than %d values through YAML aliases; write the values out instead", maxValues)}
+		return nil, problem("", Pos{Line: root.Line, Col: root.Column}, "", fmt.Sprintf("front matter expands to more than %d values through YAML aliases; write the values out instead", maxValues))
 	}
 	if root.Kind == yaml.ScalarNode && root.Tag == "!!null" {
 		return &yaml.Node{Kind: yaml.MappingNode}, nil
 	}
 	if root.Kind != yaml.MappingNode {
-		return nil, &Error{Pos: Pos{Line: root.Line, Col: root.Column}, Msg: "front matter must be a set of key: value fields"}
+		return nil, problem("", Pos{Line: root.Line, Col: root.Column}, "", "front matter must be a set of key: value fields")
 	}
 	return root, nil
 }
@@ -301,7 +302,7 @@ func placeTOML(doc *yaml.Node, data []byte, dataLine int) {
 type fields struct {
 	file string
 	pos  map[string]Pos
-	errs []error
+	errs []*diag.Diagnostic
 	keys map[string]*yaml.Node // top-level key → value
 }
 
@@ -346,7 +347,7 @@ func (f *fields) record(path string, k, v *yaml.Node, depth int) {
 }
 
 func (f *fields) errorf(path string, format string, args ...any) {
-	f.errs = append(f.errs, &Error{File: f.file, Pos: f.pos[path], Field: path, Msg: path + ": " + fmt.Sprintf(format, args...)})
+	f.errs = append(f.errs, problem(f.file, f.pos[path], path, path+": "+fmt.Sprintf(format, args...)))
 }
 
 func kindName(n *yaml.Node) string {
@@ -492,11 +493,11 @@ func contains(list []string, s string) bool {
 // error at the second naming both lines, and returns the front matter with
 // only the last of each (the one kb's fields read), so that decoding it
 // does not fail as well. Nodes without duplicates are returned as they are.
-func dedupe(file string, n *yaml.Node, path string, depth int) (*yaml.Node, []error) {
+func dedupe(file string, n *yaml.Node, path string, depth int) (*yaml.Node, []*diag.Diagnostic) {
 	if n.Kind != yaml.MappingNode && n.Kind != yaml.SequenceNode || depth >= maxRecordDepth {
 		return n, nil
 	}
-	var errs []error
+	var errs []*diag.Diagnostic
 	var out *yaml.Node // a copy, once something below changed
 	change := func(out *yaml.Node, i int, c *yaml.Node) *yaml.Node {
 		if out == nil {
@@ -570,7 +571,7 @@ func dedupe(file string, n *yaml.Node, path string, depth int) (*yaml.Node, []er
 			if f.Line == k.Line {
 				msg = fmt.Sprintf("%s: set twice on line %d; kb uses the last, so delete the other", key, k.Line)
 			}
-			errs = append(errs, &Error{File: file, Pos: Pos{Line: k.Line, Col: k.Column}, Field: key, Msg: msg})
+			errs = append(errs, problem(file, Pos{Line: k.Line, Col: k.Column}, key, msg))
 		} else {
 			first[k.Value] = k
 		}

@@ -13,9 +13,11 @@ import (
 	"sync"
 	"unicode"
 
-	"github.com/octoacme/kb/internal/markdown"
 	"golang.org/x/text/unicode/norm"
 	"gopkg.in/yaml.v3"
+
+	"github.com/octoacme/kb/internal/diag"
+	"github.com/octoacme/kb/internal/markdown"
 )
 
 // Dir is the folder of content files in a site.
@@ -36,18 +38,19 @@ type Options struct {
 	Files map[string][]byte
 }
 
-// Site is the result of loading a site's content.
-type Site struct {
+// Set is the result of loading a site's content: every page and the
+// problems loading the files.
+type Set struct {
 	// Pages are all pages that loaded, drafts included, sorted by File.
 	Pages []*Page
 	// Errors are the problems found, sorted by file and line.
-	Errors []*Error
+	Errors []*diag.Diagnostic
 }
 
 // Files lists the content files under content/ in fsys, sorted: every .md
 // file, skipping files and folders whose names start with "." or "_".
 // Symbolic links are reported, not followed.
-func Files(fsys fs.FS) ([]string, []*Error) {
+func Files(fsys fs.FS) ([]string, []*diag.Diagnostic) {
 	var files []string
 	errs := walkFiles(fsys, func(p string) { files = append(files, p) })
 	sort.Strings(files)
@@ -56,14 +59,14 @@ func Files(fsys fs.FS) ([]string, []*Error) {
 
 // walkFiles calls found with each content file under content/, in the
 // order fs.WalkDir meets them, and returns the problems.
-func walkFiles(fsys fs.FS, found func(string)) []*Error {
-	var errs []*Error
+func walkFiles(fsys fs.FS, found func(string)) []*diag.Diagnostic {
+	var errs []*diag.Diagnostic
 	err := fs.WalkDir(fsys, Dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) && p == Dir {
 				return fs.SkipAll
 			}
-			errs = append(errs, &Error{File: p, Msg: "cannot read: " + unwrapPath(err)})
+			errs = append(errs, problem(p, Pos{}, "", "cannot read: "+unwrapPath(err)))
 			return nil
 		}
 		if p != Dir && !IsContentName(d.Name()) {
@@ -73,7 +76,7 @@ func walkFiles(fsys fs.FS, found func(string)) []*Error {
 			return nil
 		}
 		if d.Type()&fs.ModeSymlink != 0 {
-			errs = append(errs, &Error{File: p, Msg: "is a symbolic link; kb does not follow links in content/ (copy the file in instead)"})
+			errs = append(errs, problem(p, Pos{}, "", "is a symbolic link; kb does not follow links in content/ (copy the file in instead)"))
 			return nil
 		}
 		if !d.IsDir() && strings.EqualFold(path.Ext(d.Name()), ".md") {
@@ -82,7 +85,7 @@ func walkFiles(fsys fs.FS, found func(string)) []*Error {
 		return nil
 	})
 	if err != nil {
-		errs = append(errs, &Error{File: Dir, Msg: err.Error()})
+		errs = append(errs, problem(Dir, Pos{}, "", err.Error()))
 	}
 	return errs
 }
@@ -111,17 +114,17 @@ func IsContentFile(p string) bool {
 // site folder. Files and folders whose names start with "." or "_" are
 // skipped. Pages are parsed in parallel; a file that fails leaves an Error
 // and the rest still load.
-func Load(fsys fs.FS, opts Options) *Site {
-	s := &Site{}
+func Load(fsys fs.FS, opts Options) *Set {
+	s := &Set{}
 	// The folders are walked while the first files parse: the walk of
 	// 10,000 files takes as long as parsing a few hundred.
 	type result struct {
 		file string
 		page *Page
-		errs []*Error
+		errs []*diag.Diagnostic
 	}
 	next := make(chan string, 64)
-	var walkErrs []*Error
+	var walkErrs []*diag.Diagnostic
 	go func() {
 		defer close(next)
 		walkErrs = walkFiles(fsys, func(p string) { next <- p })
@@ -161,22 +164,8 @@ func Load(fsys fs.FS, opts Options) *Site {
 		}
 	}
 	s.Errors = append(s.Errors, CheckSite(s.Pages)...)
-	SortErrors(s.Errors)
+	diag.List(s.Errors).Sort()
 	return s
-}
-
-// SortErrors orders errors by file, line and column.
-func SortErrors(errs []*Error) {
-	sort.SliceStable(errs, func(i, j int) bool {
-		a, b := errs[i], errs[j]
-		if a.File != b.File {
-			return a.File < b.File
-		}
-		if a.Pos.Line != b.Pos.Line {
-			return a.Pos.Line < b.Pos.Line
-		}
-		return a.Pos.Col < b.Pos.Col
-	})
 }
 
 func unwrapPath(err error) string {
@@ -189,26 +178,26 @@ func unwrapPath(err error) string {
 
 // ReadFile reads and parses one content file of fsys (see Parse). A file
 // larger than opts.MaxFileBytes or a symbolic link is an error.
-func ReadFile(fsys fs.FS, file string, opts Options) (*Page, []*Error) {
+func ReadFile(fsys fs.FS, file string, opts Options) (*Page, []*diag.Diagnostic) {
 	if st, err := fs.Lstat(fsys, file); err == nil && st.Mode()&fs.ModeSymlink != 0 {
-		return nil, []*Error{{File: file, Msg: "is a symbolic link; kb does not follow links in content/ (copy the file in instead)"}}
+		return nil, []*diag.Diagnostic{problem(file, Pos{}, "", "is a symbolic link; kb does not follow links in content/ (copy the file in instead)")}
 	}
 	return readFile(fsys, file, opts)
 }
 
 // readFile is ReadFile for a file Files listed, and so already found not
 // to be a symbolic link.
-func readFile(fsys fs.FS, file string, opts Options) (*Page, []*Error) {
+func readFile(fsys fs.FS, file string, opts Options) (*Page, []*diag.Diagnostic) {
 	f, err := fsys.Open(file)
 	if err != nil {
-		return nil, []*Error{{File: file, Msg: "cannot read: " + unwrapPath(err)}}
+		return nil, []*diag.Diagnostic{problem(file, Pos{}, "", "cannot read: "+unwrapPath(err))}
 	}
 	defer f.Close()
 	var size int64
 	if st, err := f.Stat(); err == nil {
 		size = st.Size()
 		if opts.MaxFileBytes > 0 && size > opts.MaxFileBytes {
-			return nil, []*Error{tooBig(file, size, opts.MaxFileBytes)}
+			return nil, []*diag.Diagnostic{tooBig(file, size, opts.MaxFileBytes)}
 		}
 	}
 	data := make([]byte, 0, size+1)
@@ -219,10 +208,10 @@ func readFile(fsys fs.FS, file string, opts Options) (*Page, []*Error) {
 			break
 		}
 		if err != nil {
-			return nil, []*Error{{File: file, Msg: "cannot read: " + unwrapPath(err)}}
+			return nil, []*diag.Diagnostic{problem(file, Pos{}, "", "cannot read: "+unwrapPath(err))}
 		}
 		if opts.MaxFileBytes > 0 && int64(len(data)) > opts.MaxFileBytes {
-			return nil, []*Error{tooBig(file, int64(len(data)), opts.MaxFileBytes)}
+			return nil, []*diag.Diagnostic{tooBig(file, int64(len(data)), opts.MaxFileBytes)}
 		}
 		if len(data) == cap(data) {
 			data = append(data, 0)[:len(data)]
@@ -232,47 +221,47 @@ func readFile(fsys fs.FS, file string, opts Options) (*Page, []*Error) {
 }
 
 // parseLimited is Parse with the size limit of opts.
-func parseLimited(file string, data []byte, opts Options) (*Page, []*Error) {
+func parseLimited(file string, data []byte, opts Options) (*Page, []*diag.Diagnostic) {
 	if opts.MaxFileBytes > 0 && int64(len(data)) > opts.MaxFileBytes {
-		return nil, []*Error{tooBig(file, int64(len(data)), opts.MaxFileBytes)}
+		return nil, []*diag.Diagnostic{tooBig(file, int64(len(data)), opts.MaxFileBytes)}
 	}
 	return Parse(file, data, opts)
 }
 
-func tooBig(file string, size, limit int64) *Error {
-	return &Error{File: file, Msg: fmt.Sprintf("is %d bytes, more than limits.max_file_bytes (%d); split the page or raise the limit in site.yaml", size, limit)}
+func tooBig(file string, size, limit int64) *diag.Diagnostic {
+	return problem(file, Pos{}, "", fmt.Sprintf("is %d bytes, more than limits.max_file_bytes (%d); split the page or raise the limit in site.yaml", size, limit))
 }
 
 // Parse reads one content file. file is its slash path from the site root
 // (content/articles/x.md), which decides its section, type and URL. A page
 // is returned unless the front matter cannot be read at all.
-func Parse(file string, data []byte, opts Options) (page *Page, errs []*Error) {
+func Parse(file string, data []byte, opts Options) (page *Page, errs []*diag.Diagnostic) {
 	defer func() {
 		// Nothing a user writes may crash kb: a panic in a parser becomes an error.
 		if r := recover(); r != nil {
 			page = nil
-			errs = []*Error{{File: file, Pos: Pos{Line: 1}, Msg: fmt.Sprintf("cannot be parsed (internal error: %v); please report this file", r)}}
+			errs = []*diag.Diagnostic{problem(file, Pos{Line: 1}, "", fmt.Sprintf("cannot be parsed (internal error: %v); please report this file", r))}
 		}
 	}()
 	src := normalize(data)
 	p := &Page{File: file, Source: src, fields: map[string]Pos{}}
 	node, format, bodyStart, err := split(src)
 	if err != nil {
-		e := err.(*Error)
+		e := err.(*diag.Diagnostic)
 		e.File = file
-		return nil, []*Error{e}
+		return nil, []*diag.Diagnostic{e}
 	}
 	p.Format, p.BodyStart = format, bodyStart
 	f := &fields{file: file, pos: map[string]Pos{}, keys: map[string]*yaml.Node{}}
 	if node != nil {
 		f = newFields(file, node)
-		var dups []error
+		var dups []*diag.Diagnostic
 		node, dups = dedupe(file, node, "", 0)
 		f.errs = append(f.errs, dups...)
 		if params, ok := simpleParams(node); ok {
 			p.Params = params
 		} else if err := node.Decode(&p.Params); err != nil {
-			f.errs = append(f.errs, &Error{File: file, Pos: Pos{Line: node.Line}, Msg: "front matter: " + err.Error()})
+			f.errs = append(f.errs, problem(file, Pos{Line: node.Line}, "", "front matter: "+err.Error()))
 		}
 	}
 	p.fields = f.pos
@@ -289,15 +278,13 @@ func Parse(file string, data []byte, opts Options) (page *Page, errs []*Error) {
 		var ie *markdown.InlineError
 		switch {
 		case errors.As(err, &ie):
-			f.errs = append(f.errs, &Error{File: file, Pos: p.Pos(ie.Offset), Msg: err.Error()})
+			f.errs = append(f.errs, problem(file, p.Pos(ie.Offset), "", err.Error()))
 		case err != nil:
-			f.errs = append(f.errs, &Error{File: file, Pos: Pos{Line: 1}, Msg: "cannot render: " + err.Error()})
+			f.errs = append(f.errs, problem(file, Pos{Line: 1}, "", "cannot render: "+err.Error()))
 		}
 		p.Doc = doc
 	}
-	for _, e := range f.errs {
-		errs = append(errs, e.(*Error))
-	}
+	errs = append(errs, f.errs...)
 	return p, errs
 }
 
@@ -397,7 +384,7 @@ func (p *Page) checkRelease(f *fields) {
 	// there; a field already reported as malformed is not reported twice.
 	missing := func(field, msg string) {
 		for _, e := range f.errs {
-			if ce, ok := e.(*Error); ok && ce.Field == field {
+			if e.Field == field {
 				return
 			}
 		}
@@ -405,7 +392,7 @@ func (p *Page) checkRelease(f *fields) {
 		if _, ok := f.keys[field]; ok {
 			pos = f.pos[field]
 		}
-		f.errs = append(f.errs, &Error{File: p.File, Pos: pos, Field: field, Msg: msg})
+		f.errs = append(f.errs, problem(p.File, pos, field, msg))
 	}
 	if r.Version == "" {
 		missing("version", "version: a release announcement needs a version (add version: \"1.2.0\" to the front matter)")
@@ -463,9 +450,10 @@ func (p *Page) place(f *fields) {
 	}
 	p.Slug = Slugify(slug)
 	if p.Slug == "" {
-		e := &Error{File: p.File, Pos: Pos{Line: 1, Col: 1}, Msg: fmt.Sprintf("the slug %q has no letters or digits; set slug: in the front matter", slug)}
+		e := problem(p.File, Pos{Line: 1, Col: 1}, "", fmt.Sprintf("the slug %q has no letters or digits; set slug: in the front matter", slug))
 		if f.keys["slug"] != nil {
-			e.Pos = f.pos["slug"]
+			pos := f.pos["slug"]
+			e.Line, e.Col = pos.Line, pos.Col
 		}
 		f.errs = append(f.errs, e)
 		p.Slug = "page"
@@ -478,7 +466,7 @@ func (p *Page) place(f *fields) {
 		seg := Slugify(s)
 		if seg == "" {
 			// An empty segment would make the URL //x/, outside the site.
-			f.errs = append(f.errs, &Error{File: p.File, Pos: Pos{Line: 1, Col: 1}, Msg: fmt.Sprintf("the folder %q has no letters or digits, so it cannot be part of a URL; rename it", s)})
+			f.errs = append(f.errs, problem(p.File, Pos{Line: 1, Col: 1}, "", fmt.Sprintf("the folder %q has no letters or digits, so it cannot be part of a URL; rename it", s)))
 			seg = "folder"
 		}
 		segs = append(segs, seg)
@@ -600,8 +588,8 @@ func (v Version) Compare(w Version) int {
 
 // CheckSite finds problems between pages: two pages (or aliases) with one URL,
 // two releases of one product with one version.
-func CheckSite(pages []*Page) []*Error {
-	var errs []*Error
+func CheckSite(pages []*Page) []*diag.Diagnostic {
+	var errs []*diag.Diagnostic
 	urls := map[string]*Page{}
 	for _, p := range pages {
 		if q, ok := urls[p.URL]; ok {
@@ -610,8 +598,7 @@ func CheckSite(pages []*Page) []*Error {
 			if q.HasField("slug") && !p.HasField("slug") {
 				a, b = q, p
 			}
-			errs = append(errs, &Error{File: a.File, Pos: a.slugPos(), Field: "slug",
-				Msg: fmt.Sprintf("has the URL %s, like %s; rename one file or set a different slug:", a.URL, b.File)})
+			errs = append(errs, problem(a.File, a.slugPos(), "slug", fmt.Sprintf("has the URL %s, like %s; rename one file or set a different slug:", a.URL, b.File)))
 			continue
 		}
 		urls[p.URL] = p
@@ -621,8 +608,7 @@ func CheckSite(pages []*Page) []*Error {
 			a = "/" + strings.Trim(a, "/") + "/"
 			if q, ok := urls[a]; ok && q != p {
 				key := fmt.Sprintf("aliases.%d", i)
-				errs = append(errs, &Error{File: p.File, Pos: p.Field(key), Field: key,
-					Msg: fmt.Sprintf("%s: alias %s is already the URL of %s", key, a, q.File)})
+				errs = append(errs, problem(p.File, p.Field(key), key, fmt.Sprintf("%s: alias %s is already the URL of %s", key, a, q.File)))
 			}
 		}
 	}
@@ -641,8 +627,7 @@ func CheckSite(pages []*Page) []*Error {
 			if product == "" {
 				product = "the site"
 			}
-			errs = append(errs, &Error{File: p.File, Pos: p.Field("version"), Field: "version",
-				Msg: fmt.Sprintf("version: %s of %s is also announced in %s; each release needs its own version", p.Release.Version, product, q.File)})
+			errs = append(errs, problem(p.File, p.Field("version"), "version", fmt.Sprintf("version: %s of %s is also announced in %s; each release needs its own version", p.Release.Version, product, q.File)))
 			continue
 		}
 		versions[key] = p

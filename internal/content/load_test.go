@@ -6,12 +6,13 @@ import (
 	"testing/fstest"
 	"time"
 
+	"github.com/octoacme/kb/internal/diag"
 	"github.com/octoacme/kb/internal/markdown"
 )
 
 var conv = markdown.New(markdown.Options{})
 
-func parse(t *testing.T, file, src string) (*Page, []*Error) {
+func parse(t *testing.T, file, src string) (*Page, []*diag.Diagnostic) {
 	t.Helper()
 	return Parse(file, []byte(src), Options{Markdown: conv})
 }
@@ -270,7 +271,7 @@ func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, src string) {
 		p, errs := Parse("content/releases/x.md", []byte(src), Options{Markdown: conv})
 		for _, e := range errs {
-			if e.File == "" || e.Msg == "" {
+			if e.File == "" || e.Message == "" {
 				t.Fatalf("error without file or message: %#v", e)
 			}
 		}

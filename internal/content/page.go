@@ -27,16 +27,17 @@
 // Files are read once: a BOM is dropped, CRLF and CR line ends become LF,
 // NUL bytes and invalid UTF-8 become U+FFFD; none of this moves a line or
 // column. Each body is parsed once by the markdown package and the Document
-// kept on the Page. Every problem is an *Error that names the file and line.
+// kept on the Page. Every problem is a *diag.Diagnostic that names the file
+// and line (and the column and front-matter key when known).
 package content
 
 import (
-	"fmt"
 	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
 
+	"github.com/octoacme/kb/internal/diag"
 	"github.com/octoacme/kb/internal/markdown"
 )
 
@@ -263,18 +264,9 @@ func lineStarts(src []byte) []int {
 	return starts
 }
 
-// Error is a problem with a content file, at a line (and column when known).
-type Error struct {
-	File string
-	Pos  Pos
-	// Field is the front-matter key path the error is about, if any.
-	Field string
-	Msg   string
-}
-
-func (e *Error) Error() string {
-	if e.Pos.Line > 0 {
-		return fmt.Sprintf("%s:%d: %s", e.File, e.Pos.Line, e.Msg)
-	}
-	return fmt.Sprintf("%s: %s", e.File, e.Msg)
+// problem is a problem with a content file, at a position (the zero Pos
+// when it concerns the whole file) and about a front-matter key path
+// (field), if any.
+func problem(file string, pos Pos, field, msg string) *diag.Diagnostic {
+	return &diag.Diagnostic{File: file, Line: pos.Line, Col: pos.Col, Field: field, Level: diag.Error, Message: msg}
 }

@@ -5,11 +5,12 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/octoacme/kb/internal/corpus"
-	"github.com/octoacme/kb/internal/markdown"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/text"
+
+	"github.com/octoacme/kb/internal/corpus"
+	"github.com/octoacme/kb/internal/markdown"
 )
 
 // BenchmarkParse compares, on the same generated pages, goldmark's parse

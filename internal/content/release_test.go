@@ -7,10 +7,12 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/octoacme/kb/internal/diag"
 	"github.com/octoacme/kb/internal/markdown"
 )
 
-func parseRelease(t *testing.T, file, src string) (*Page, []*Error) {
+func parseRelease(t *testing.T, file, src string) (*Page, []*diag.Diagnostic) {
 	t.Helper()
 	return Parse(file, []byte(src), Options{Markdown: markdown.New(markdown.Options{})})
 }
@@ -109,7 +111,7 @@ func TestReleaseBadInput(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, errs := parseRelease(t, "content/releases/x.md", tt.src)
-			SortErrors(errs)
+			diag.List(errs).Sort()
 			var got []string
 			for _, e := range errs {
 				if e.File != "content/releases/x.md" {
@@ -271,7 +273,7 @@ func TestUnquotedVersion(t *testing.T) {
 	}
 	// TOML decodes a number, losing the trailing zero: an error, not 3.1.
 	_, errs := parseRelease(t, "content/releases/x.md", "+++\nversion = 3.10\ndate = 2026-01-02\n[[known_issues]]\ntitle = \"k\"\nfix_expected = 3.20\n+++\n")
-	SortErrors(errs)
+	diag.List(errs).Sort()
 	if len(errs) != 2 || !strings.Contains(errs[0].Error(), `x.md:2: version: write the version as text`) ||
 		!strings.Contains(errs[1].Error(), `known_issues.0.fix_expected: write the version as text`) {
 		t.Errorf("TOML numeric versions: %v", errs)

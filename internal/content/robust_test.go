@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/adrg/frontmatter"
+	"github.com/octoacme/kb/internal/diag"
 	"golang.org/x/text/unicode/norm"
 	"gopkg.in/yaml.v3"
 )
@@ -32,7 +33,7 @@ func TestDeepFrontMatter(t *testing.T) {
 			t.Errorf("%s: %d bytes of front matter allocated %d MB", name, len(src), alloc>>20)
 		}
 		if name == "too deep" {
-			if p != nil || len(errs) != 1 || errs[0].Pos.Line != 2 {
+			if p != nil || len(errs) != 1 || errs[0].Line != 2 {
 				t.Errorf("%s: want one error on line 2, got %v", name, errs)
 			}
 		} else if len(errs) > 0 {
@@ -121,7 +122,7 @@ func TestSlugCollisions(t *testing.T) {
 			"content/articles/" + names[0] + ".md": {Data: []byte("---\ntitle: One\n---\n")},
 			"content/articles/" + names[1] + ".md": {Data: []byte("---\ntitle: Two\n---\n")},
 		}, Options{Markdown: conv})
-		if len(s.Errors) != 1 || !strings.Contains(s.Errors[0].Msg, "has the URL") {
+		if len(s.Errors) != 1 || !strings.Contains(s.Errors[0].Message, "has the URL") {
 			t.Errorf("%q and %q: errors %v", names[0], names[1], s.Errors)
 		}
 	}
@@ -144,8 +145,8 @@ func FuzzFrontMatter(f *testing.F) {
 		lines := strings.Count(string(src), "\n") + 1
 		node, format, bodyStart, err := split(src)
 		if err != nil {
-			e, ok := err.(*Error)
-			if !ok || e.Msg == "" || e.Pos.Line < 1 || e.Pos.Line > lines {
+			e, ok := err.(*diag.Diagnostic)
+			if !ok || e.Message == "" || e.Line < 1 || e.Line > lines {
 				t.Fatalf("bad error %#v for %q", err, text)
 			}
 			return
@@ -222,7 +223,7 @@ func FuzzLoad(f *testing.F) {
 	})
 }
 
-func hasError(s *Site, file string) bool {
+func hasError(s *Set, file string) bool {
 	for _, e := range s.Errors {
 		if e.File == file {
 			return true

@@ -3,7 +3,9 @@
 //
 // # Feeds
 //
-// Every feed comes in the three formats, side by side:
+// The site model plans the feeds (model.Site.FeedPlans: which, their URLs
+// and entries); this package writes them. Every feed comes in the three
+// formats, side by side:
 //
 //	releases  /releases/feed.xml  /releases/feed.atom  /releases/feed.json
 //	          every release announcement, the newest release date first
@@ -52,8 +54,8 @@
 //
 // Feeds are read away from the site, so every URL in them is absolute and
 // comes from base_url. A site without base_url publishes no feeds (and no
-// autodiscovery or subscribe links); List returns a warning for the build to
-// print. Guessing a host instead would publish feeds whose links and ids
+// autodiscovery or subscribe links); model.Site.PlanFeeds returns a warning
+// for the build to print. Guessing a host instead would publish feeds whose links and ids
 // point nowhere, and whose ids change once base_url is set, so subscribers
 // would see every entry twice.
 //
@@ -88,25 +90,21 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
-	"fmt"
+	"html/template"
+	"iter"
 	"net/url"
-	"sort"
 	"strings"
 	"time"
 
 	"github.com/gorilla/feeds"
 	"github.com/octoacme/kb/internal/chars"
 	"github.com/octoacme/kb/internal/content"
-	"github.com/octoacme/kb/internal/markdown"
-	"github.com/octoacme/kb/internal/render"
+	"github.com/octoacme/kb/internal/diag"
+	"github.com/octoacme/kb/internal/model"
 )
 
-// The formats' file names and media types.
+// The formats' namespaces and versions.
 const (
-	rssFile  = "feed.xml"
-	atomFile = "feed.atom"
-	jsonFile = "feed.json"
-
 	// JSONFeedVersion is the version URL of the JSON Feed the feeds follow.
 	JSONFeedVersion = "https://jsonfeed.org/version/1.1"
 	atomNS          = "http://www.w3.org/2005/Atom"
@@ -121,162 +119,19 @@ type File struct {
 	Data []byte
 }
 
-// plan is one feed: what it is called, where it goes and what it holds.
-type plan struct {
-	render.Feed
-	dir         string // output folder, "" or "releases/" or "releases/<slug>/"
-	description string
-	home        string // absolute URL of the page the feed is about
-	pages       []*content.Page
+// Body is an entry's content as HTML: the page's body and, for a release,
+// its release notes as the release page shows them (render's
+// ContentHTML, with the templates the pages were rendered with).
+type Body func(ctx context.Context, p *content.Page) (template.HTML, error)
+
+// Writer receives the feeds' files.
+type Writer interface {
+	WriteFile(name string, data []byte) error
 }
 
-// List returns the feeds the site publishes, for Site.Feeds (autodiscovery
-// and subscribe links), in a fixed order: releases, all, then one per
-// product. Without base_url it returns no feeds and a warning to print.
-func List(s *render.Site) ([]render.Feed, string) {
-	if s.Config.BaseURL == "" {
-		for _, p := range s.Pages {
-			if !p.Draft {
-				return nil, "base_url is not set in site.yaml, so no RSS, Atom or JSON feeds were written (feeds need absolute URLs); set base_url: https://help.example.com/ to publish them"
-			}
-		}
-		return nil, ""
-	}
-	var out []render.Feed
-	for _, pl := range plans(s) {
-		out = append(out, pl.Feed)
-	}
-	return out, ""
-}
-
-// plans works out every feed of the site. It is deterministic: the same
-// site gives the same feeds in the same order.
-func plans(s *render.Site) []*plan {
-	if s.Config.BaseURL == "" {
-		return nil
-	}
-	cfg := s.Config
-	limit := cfg.Feeds.Limit
-	if limit <= 0 {
-		limit = 50
-	}
-	var releases, dated []*content.Page
-	for _, p := range s.Releases {
-		if !p.Draft && p.Release != nil {
-			releases = append(releases, p)
-		}
-	}
-	for _, p := range s.Pages {
-		if !p.Draft && !updated(p).IsZero() {
-			dated = append(dated, p)
-		}
-	}
-	sort.SliceStable(dated, func(i, j int) bool {
-		a, b := updated(dated[i]), updated(dated[j])
-		if !a.Equal(b) {
-			return a.After(b)
-		}
-		return dated[i].URL < dated[j].URL
-	})
-	first := func(ps []*content.Page) []*content.Page {
-		if len(ps) > limit {
-			return ps[:limit]
-		}
-		return ps
-	}
-	relHome := cfg.AbsURL("/")
-	if s.Section("releases") != nil {
-		relHome = cfg.AbsURL("/releases/")
-	}
-	relTitle := cfg.SectionTitle("releases")
-	if _, ok := cfg.Sections["releases"]; !ok {
-		relTitle = "Release notes"
-	}
-	relDesc := cfg.Sections["releases"].Description
-	if relDesc == "" {
-		relDesc = "Release announcements from " + cfg.Title + "."
-	}
-
-	var out []*plan
-	add := func(title, scope, dir, desc, home string, pages []*content.Page) {
-		if len(pages) == 0 {
-			return
-		}
-		out = append(out, &plan{
-			Feed: render.Feed{Title: title, Scope: scope,
-				RSS: "/" + dir + rssFile, Atom: "/" + dir + atomFile, JSON: "/" + dir + jsonFile},
-			dir: dir, description: desc, home: home, pages: first(pages),
-		})
-	}
-	add(cfg.Title+": "+relTitle, "releases", "releases/", relDesc, relHome, releases)
-	allDesc := cfg.Description
-	if allDesc == "" {
-		allDesc = "New and updated pages of " + cfg.Title + "."
-	}
-	add(cfg.Title+": Recent updates", "all", "", allDesc, cfg.AbsURL("/"), dated)
-
-	// One feed per product when the releases name several.
-	byProduct := map[string][]*content.Page{}
-	var products []string
-	for _, p := range releases {
-		if _, ok := byProduct[p.Product]; !ok {
-			products = append(products, p.Product)
-		}
-		byProduct[p.Product] = append(byProduct[p.Product], p)
-	}
-	if len(products) < 2 {
-		return out
-	}
-	sort.Strings(products)
-	slugs := map[string]bool{}
-	for _, product := range products {
-		if product == "" {
-			continue
-		}
-		slug := content.Slugify(product)
-		if slug == "" {
-			slug = "product"
-		}
-		for n, base := 2, slug; slugs[slug]; n++ {
-			slug = fmt.Sprintf("%s-%d", base, n)
-		}
-		slugs[slug] = true
-		home := relHome
-		if s.Section("releases") != nil {
-			home += "#product-" + productAnchor(product)
-		}
-		add(cfg.Title+": "+relTitle+" for "+product, "product:"+product, "releases/"+slug+"/",
-			product+" release announcements from "+cfg.Title+".", home, byProduct[product])
-	}
-	return out
-}
-
-// productAnchor is the id of a product's heading on the releases index
-// (layouts/releases.html: id="product-{{slug $product}}").
-func productAnchor(product string) string { return markdown.Slug(product) }
-
-// published is a release's date; other pages have none.
-func published(p *content.Page) time.Time {
-	if p.Type == content.Release && p.Release != nil {
-		return p.Release.Date
-	}
-	return time.Time{}
-}
-
-// updated is the later of the page's updated and a release's date.
-func updated(p *content.Page) time.Time {
-	u := p.Updated
-	if d := published(p); d.After(u) {
-		u = d
-	}
-	return u
-}
-
-// Files renders every feed of the site in every format. The renderer must be
-// the one the site's pages were rendered with: release entries reuse its
-// release-notes partial.
-func Files(ctx context.Context, r *render.Renderer) ([]File, error) {
-	s := r.Site
+// Files renders every feed the site plans (model.Site.FeedPlans) in every
+// format, taking the entries' content from body.
+func Files(ctx context.Context, s *model.Site, entry Body) ([]File, error) {
 	base, err := url.Parse(s.Config.BaseURL)
 	if err != nil || base.Scheme == "" || base.Host == "" {
 		return nil, nil // no base_url: no feeds (see List)
@@ -289,7 +144,7 @@ func Files(ctx context.Context, r *render.Renderer) ([]File, error) {
 		if err := ctx.Err(); err != nil {
 			return "", err
 		}
-		h, err := r.ContentHTML(ctx, p)
+		h, err := entry(ctx, p)
 		if err != nil {
 			return "", err
 		}
@@ -303,33 +158,34 @@ func Files(ctx context.Context, r *render.Renderer) ([]File, error) {
 		return b, nil
 	}
 	var files []File
-	for _, pl := range plans(s) {
-		gf, err := pl.gorilla(s, body)
+	for _, pl := range s.FeedPlans() {
+		gf, err := gorilla(pl, s, body)
 		if err != nil {
 			return nil, err
 		}
-		rss, err := pl.rss(s, gf)
+		rss, err := rssOf(pl, s, gf)
 		if err != nil {
 			return nil, err
 		}
-		atom, err := pl.atom(s, gf)
+		atom, err := atomOf(pl, s, gf)
 		if err != nil {
 			return nil, err
 		}
-		js, err := pl.json(s, gf)
+		js, err := jsonOf(pl, s, gf)
 		if err != nil {
 			return nil, err
 		}
-		files = append(files, File{pl.dir + rssFile, rss}, File{pl.dir + atomFile, atom}, File{pl.dir + jsonFile, js})
+		files = append(files, File{strings.TrimPrefix(pl.RSS, "/"), rss}, File{strings.TrimPrefix(pl.Atom, "/"), atom}, File{strings.TrimPrefix(pl.JSON, "/"), js})
 	}
 	return files, nil
 }
 
-// Write renders the feeds and writes them to out, until ctx is done. A
-// page, alias or static file that would take a feed's path is an error
-// naming its file.
-func Write(ctx context.Context, out render.Output, r *render.Renderer) error {
-	files, err := Files(ctx, r)
+// Write renders the feeds and writes them to out, until ctx is done.
+// owners are the other files of the site, by output path, with who writes
+// each (render's Owners): a page, alias or static file that would take a
+// feed's path, or the folder of one, is an error naming its file.
+func Write(ctx context.Context, out Writer, s *model.Site, entry Body, owners iter.Seq2[string, string]) error {
+	files, err := Files(ctx, s, entry)
 	if err != nil || len(files) == 0 {
 		return err
 	}
@@ -342,26 +198,12 @@ func Write(ctx context.Context, out render.Output, r *render.Renderer) error {
 			}
 		}
 	}
-	for _, j := range r.Jobs() {
-		by := "the site"
-		if j.Page != nil {
-			by = j.Page.File
-		}
-		claim(j.Path, by)
-	}
-	static, err := r.StaticFiles()
-	if err != nil {
-		return err
-	}
-	for p, src := range static {
-		if src == "" {
-			src = p
-		}
-		claim(p, "static/"+src)
+	for p, by := range owners {
+		claim(p, by)
 	}
 	for _, f := range files {
 		if by, ok := taken[f.Path]; ok {
-			return &render.Error{File: by, Msg: fmt.Sprintf("takes the path /%s, where kb publishes a feed; rename the file or change its slug", f.Path)}
+			return diag.At(by, 0, "takes the path /%s, where kb publishes a feed; rename the file or change its slug", f.Path)
 		}
 	}
 	for _, f := range files {
@@ -373,17 +215,17 @@ func Write(ctx context.Context, out render.Output, r *render.Renderer) error {
 }
 
 // gorilla builds the format-neutral feed gorilla/feeds converts.
-func (pl *plan) gorilla(s *render.Site, body func(*content.Page) (string, error)) (*feeds.Feed, error) {
+func gorilla(pl *model.FeedPlan, s *model.Site, body func(*content.Page) (string, error)) (*feeds.Feed, error) {
 	cfg := s.Config
 	gf := &feeds.Feed{
 		Title:       chars.Clean(pl.Title),
-		Link:        &feeds.Link{Href: pl.home, Rel: "alternate", Type: "text/html"},
-		Description: chars.Clean(pl.description),
+		Link:        &feeds.Link{Href: pl.Home, Rel: "alternate", Type: "text/html"},
+		Description: chars.Clean(pl.Description),
 		Author:      &feeds.Author{Name: chars.Clean(cfg.Title)},
 		Id:          cfg.AbsURL(pl.Atom),
 		Copyright:   chars.Clean(cfg.Copyright),
 	}
-	for _, p := range pl.pages {
+	for _, p := range pl.Pages {
 		b, err := body(p)
 		if err != nil {
 			return nil, err
@@ -396,10 +238,10 @@ func (pl *plan) gorilla(s *render.Site, body func(*content.Page) (string, error)
 			IsPermaLink: "true",
 			Description: htmlText.Replace(chars.Clean(p.Description)),
 			Content:     b,
-			Created:     published(p),
-			Updated:     updated(p),
+			Created:     model.PublishedAt(p),
+			Updated:     model.UpdatedAt(p),
 		})
-		if up := updated(p); up.After(gf.Updated) {
+		if up := model.UpdatedAt(p); up.After(gf.Updated) {
 			gf.Updated = up
 		}
 	}
@@ -432,7 +274,7 @@ type rssSelf struct {
 	Type    string   `xml:"type,attr"`
 }
 
-func (pl *plan) rss(s *render.Site, gf *feeds.Feed) ([]byte, error) {
+func rssOf(pl *model.FeedPlan, s *model.Site, gf *feeds.Feed) ([]byte, error) {
 	ch := (&feeds.Rss{Feed: gf}).RssFeed()
 	ch.Language = s.Config.Language
 	ch.ManagingEditor = "" // gorilla writes " (name)" when there is no e-mail address
@@ -465,13 +307,13 @@ type atomDoc struct {
 	Entries   []*feeds.AtomEntry
 }
 
-func (pl *plan) atom(s *render.Site, gf *feeds.Feed) ([]byte, error) {
+func atomOf(pl *model.FeedPlan, s *model.Site, gf *feeds.Feed) ([]byte, error) {
 	af := (&feeds.Atom{Feed: gf}).AtomFeed()
 	self := s.Config.AbsURL(pl.Atom)
 	doc := &atomDoc{Xmlns: atomNS, Lang: s.Config.Language, Title: af.Title, ID: self, Updated: af.Updated,
 		Subtitle: af.Subtitle, Rights: af.Rights, Generator: generator,
 		Links: []feeds.AtomLink{
-			{Href: pl.home, Rel: "alternate", Type: "text/html"},
+			{Href: pl.Home, Rel: "alternate", Type: "text/html"},
 			{Href: self, Rel: "self", Type: "application/atom+xml"},
 		},
 		Author: af.Author, Entries: af.Entries}
@@ -495,7 +337,7 @@ type jsonFeed struct {
 	Items       []*feeds.JSONItem   `json:"items"`
 }
 
-func (pl *plan) json(s *render.Site, gf *feeds.Feed) ([]byte, error) {
+func jsonOf(pl *model.FeedPlan, s *model.Site, gf *feeds.Feed) ([]byte, error) {
 	jf := (&feeds.JSON{Feed: gf}).JSONFeed()
 	doc := &jsonFeed{Version: JSONFeedVersion, Title: jf.Title, HomePageURL: jf.HomePageUrl,
 		FeedURL: s.Config.AbsURL(pl.JSON), Description: jf.Description, Language: s.Config.Language,
@@ -505,7 +347,7 @@ func (pl *plan) json(s *render.Site, gf *feeds.Feed) ([]byte, error) {
 		doc.Items = []*feeds.JSONItem{}
 	}
 	for i, it := range doc.Items {
-		p := pl.pages[i]
+		p := pl.Pages[i]
 		it.Author, it.Authors = nil, nil        // the feed's authors cover every item
 		it.Summary = chars.Clean(p.Description) // plain text in JSON Feed, not RSS's HTML
 		it.Tags = append([]string(nil), p.Tags...)
@@ -534,10 +376,10 @@ func marshalXML(v any) ([]byte, error) {
 
 // Entries returns the URLs of the pages that appear in some feed of the
 // site: kb serve skips rewriting the feeds when an edit touches none of them.
-func Entries(s *render.Site) map[string]bool {
+func Entries(s *model.Site) map[string]bool {
 	out := map[string]bool{}
-	for _, pl := range plans(s) {
-		for _, p := range pl.pages {
+	for _, pl := range s.FeedPlans() {
+		for _, p := range pl.Pages {
 			out[p.URL] = true
 		}
 	}

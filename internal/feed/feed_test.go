@@ -19,7 +19,9 @@ import (
 	kb "github.com/octoacme/kb"
 	"github.com/octoacme/kb/internal/config"
 	"github.com/octoacme/kb/internal/content"
+	"github.com/octoacme/kb/internal/diag"
 	"github.com/octoacme/kb/internal/markdown"
+	"github.com/octoacme/kb/internal/model"
 	"github.com/octoacme/kb/internal/render"
 )
 
@@ -31,7 +33,7 @@ language: en
 
 // site is a small test site: config, content files, and the built feeds.
 type site struct {
-	site  *render.Site
+	site  *model.Site
 	r     *render.Renderer
 	files map[string][]byte
 	order []string
@@ -62,13 +64,13 @@ func build(t *testing.T, cfgYAML string, files map[string]string, drafts bool) *
 			pages = append(pages, p)
 		}
 	}
-	s := render.NewSite(cfg, pages)
-	s.Feeds, _ = List(s)
+	s := model.New(cfg, pages)
+	s.PlanFeeds()
 	r, err := render.New(s, render.NewTheme(fsys, kb.Theme))
 	if err != nil {
 		t.Fatal(err)
 	}
-	fs, err := Files(context.Background(), r)
+	fs, err := Files(context.Background(), s, r.ContentHTML)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -544,12 +546,12 @@ func TestNoBaseURL(t *testing.T) {
 	if len(s.files) != 0 || len(s.site.Feeds) != 0 {
 		t.Errorf("feeds without base_url: %v %v", s.order, s.site.Feeds)
 	}
-	if _, warn := List(s.site); !strings.Contains(warn, "base_url") {
+	if warn := s.site.PlanFeeds(); !strings.Contains(warn, "base_url") {
 		t.Errorf("warning %q, want one naming base_url", warn)
 	}
-	empty := render.NewSite(config.Default(), nil)
-	if feeds, warn := List(empty); feeds != nil || warn != "" {
-		t.Errorf("an empty site: %v %q", feeds, warn)
+	empty := model.New(config.Default(), nil)
+	if warn := empty.PlanFeeds(); empty.Feeds != nil || warn != "" {
+		t.Errorf("an empty site: %v %q", empty.Feeds, warn)
 	}
 }
 
@@ -643,10 +645,10 @@ func TestWriteRefusesTakenPaths(t *testing.T) {
 			files[releaseFile("1.0")] = release("", "1.0", "2026-01-01", "")
 			s := build(t, testConfig, files, false)
 			out := &memOutput{files: map[string][]byte{}}
-			err := Write(context.Background(), out, s.r)
-			var re *render.Error
+			err := write(out, s)
+			var re *diag.Diagnostic
 			if !errors.As(err, &re) || !strings.Contains(err.Error(), "where kb publishes a feed") {
-				t.Fatalf("Write = %v, want a render.Error naming the clash", err)
+				t.Fatalf("Write = %v, want a *diag.Diagnostic naming the clash", err)
 			}
 			if len(out.files) != 0 {
 				t.Errorf("wrote %d files before failing", len(out.files))
@@ -655,10 +657,19 @@ func TestWriteRefusesTakenPaths(t *testing.T) {
 	}
 	s := build(t, testConfig, map[string]string{releaseFile("1.0"): release("", "1.0", "2026-01-01", "")}, false)
 	out := &memOutput{files: map[string][]byte{}}
-	if err := Write(context.Background(), out, s.r); err != nil {
+	if err := write(out, s); err != nil {
 		t.Fatal(err)
 	}
 	if len(out.files) != 6 {
 		t.Errorf("wrote %d files, want 6", len(out.files))
 	}
+}
+
+// write writes the feeds of a test site, as a build does.
+func write(out Writer, s *site) error {
+	owners, err := s.r.Owners()
+	if err != nil {
+		return err
+	}
+	return Write(context.Background(), out, s.site, s.r.ContentHTML, owners)
 }

@@ -142,7 +142,7 @@ func decodeConfig(name string, data []byte, v *map[string]any) error {
 		if err != nil {
 			var perr toml.ParseError
 			if ok := asParseError(err, &perr); ok {
-				return &InputError{File: name, Line: perr.Position.Line, Msg: perr.Message + "; fix it so that the site can be read"}
+				return inputError(name, perr.Position.Line, perr.Message)
 			}
 		}
 	case ".json":
@@ -153,7 +153,7 @@ func decodeConfig(name string, data []byte, v *map[string]any) error {
 		}
 	}
 	if err != nil {
-		return &InputError{File: name, Msg: err.Error() + "; fix it so that the site can be read"}
+		return inputError(name, 0, err.Error())
 	}
 	return nil
 }

@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/octoacme/kb/internal/diag"
 )
 
 // Kinds lists the source kinds Import reads, in the order help shows them.
@@ -43,18 +45,13 @@ type UsageError struct{ Msg string }
 func (e *UsageError) Error() string { return e.Msg }
 
 // InputError is a source file Import cannot read at all (a site
-// configuration that does not parse). It names the file and line.
-type InputError struct {
-	File string
-	Line int
-	Msg  string
-}
+// configuration that does not parse): a diagnostic naming the file, by its
+// path in the source folder, and the line.
+type InputError = diag.Diagnostic
 
-func (e *InputError) Error() string {
-	if e.Line > 0 {
-		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
-	}
-	return e.File + ": " + e.Msg
+// inputError is an InputError at a line of file (0: unknown).
+func inputError(file string, line int, msg string) *InputError {
+	return &InputError{File: file, Line: line, Level: diag.Error, Message: msg + "; fix it so that the site can be read"}
 }
 
 // ReportFile is the report's name in the destination folder.

@@ -473,7 +473,7 @@ func yamlError(file string, err error) error {
 		line, _ = strconv.Atoi(m[1])
 		msg = strings.TrimPrefix(msg, m[0])
 	}
-	return &InputError{File: file, Line: line, Msg: msg + "; fix it so that the site can be read"}
+	return inputError(file, line, msg)
 }
 
 var yamlLineRE = regexp.MustCompile(`^line (\d+): `)

@@ -17,6 +17,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/octoacme/kb/internal/config"
+	"github.com/octoacme/kb/internal/diag"
 )
 
 // A baseline is the findings a team has accepted for now, so that it can
@@ -111,7 +112,7 @@ func ParseBaseline(path string, data []byte) (*Baseline, error) {
 func NewBaseline(findings []Finding) *Baseline {
 	b := &Baseline{}
 	for _, f := range findings {
-		b.Entries = append(b.Entries, BaselineEntry{File: f.File, Rule: f.Rule, Fingerprint: f.Fingerprint, Line: f.Line, Message: oneLine(f.Message)})
+		b.Entries = append(b.Entries, BaselineEntry{File: f.File, Rule: f.Rule, Fingerprint: f.Fingerprint, Line: f.Line, Message: diag.OneLine(f.Message)})
 	}
 	return b
 }

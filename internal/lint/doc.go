@@ -50,7 +50,7 @@
 //	lint:
 //	  rules: {jargon: error, screenshots: off}
 //
-// An unknown rule ID or level there is a *config.Error at its line. A rule
+// An unknown rule ID or level there is a *diag.Diagnostic at its line. A rule
 // whose level is off does not run. A rule with a warning part (title,
 // last-updated) reports that part at warning, or lower when the rule's
 // level is lower.
@@ -73,7 +73,7 @@
 // reported: /articles/x/ (with or without the trailing slash or index.html),
 // relative links (../x/) against the page's URL as a browser would, links to
 // the site's own base_url, #fragments against the IDs the renderer emits
-// (heading IDs exactly as the HTML carries them, and render.TemplateAnchors
+// (heading IDs exactly as the HTML carries them, and model.TemplateAnchors
 // for the layouts' own, such as #known-issues on a release), the list pages
 // and files a build writes (sections, tags, /known-issues/ and its issue
 // IDs, /search/, feeds, sitemap.xml) and the files under static/. A link

@@ -8,8 +8,7 @@ import (
 
 	"github.com/octoacme/kb/internal/config"
 	"github.com/octoacme/kb/internal/content"
-	"github.com/octoacme/kb/internal/feed"
-	"github.com/octoacme/kb/internal/render"
+	"github.com/octoacme/kb/internal/model"
 )
 
 // Index is what the rules know of the whole site: its pages by URL, file,
@@ -19,7 +18,7 @@ import (
 // Replace puts the new version in and Check with Options.Report re-checks
 // the pages concerned, instead of indexing every page of the site again.
 type Index struct {
-	site          *Site
+	site          *Input
 	cfg           *config.Config
 	drafts        bool
 	publishedOnly bool
@@ -62,7 +61,7 @@ type Index struct {
 
 // NewIndex indexes a site's pages for Check. opts.Drafts and
 // opts.PublishedOnly choose the pages; the other options are Check's.
-func NewIndex(s *Site, opts Options) *Index {
+func NewIndex(s *Input, opts Options) *Index {
 	cfg := s.Config
 	if cfg == nil {
 		cfg = config.Default()
@@ -132,8 +131,10 @@ func (x *Index) isPublished(p *content.Page) bool { return !p.Draft || x.drafts 
 // home, section, tag, search, known-issues and 404 pages, the sitemap,
 // robots.txt and the feeds, and the anchors of the known-issues page.
 func (x *Index) generate() {
-	x.generated = map[string]bool{"/": true, "/search/": true, "/tags/": true, "/known-issues/": true,
-		"/404.html": true, "/sitemap.xml": true, "/robots.txt": true}
+	x.generated = map[string]bool{}
+	for _, u := range model.SiteURLs {
+		x.generated[u] = true
+	}
 	sections := map[string]int{}
 	var releases []*content.Page
 	var dated *content.Page
@@ -146,7 +147,7 @@ func (x *Index) generate() {
 		}
 		for _, t := range p.Tags {
 			if slug := content.TagSlug(t); slug != "" {
-				x.generated["/tags/"+slug+"/"] = true
+				x.generated[model.TagURL(slug)] = true
 			}
 		}
 		if p.Type == content.Release {
@@ -156,22 +157,20 @@ func (x *Index) generate() {
 		}
 	}
 	for name, n := range sections {
-		url := "/" + name + "/"
-		x.generated[url] = true
-		for i := 2; (i-1)*render.PageSize < n; i++ {
-			x.generated[fmt.Sprintf("%spage/%d/", url, i)] = true
+		for i := 1; i <= model.ListPages(n); i++ {
+			x.generated[model.ListURL("/"+name+"/", i)] = true
 		}
 	}
-	// The renderer's model of the releases gives the known issues (with the
+	// The site model of the releases gives the known issues (with the
 	// release that fixed each) and the feeds; it does not need the other
 	// pages, but for one dated page that makes the site-wide feed.
-	model := releases
+	pages := releases
 	if dated != nil {
-		model = append(append([]*content.Page(nil), releases...), dated)
+		pages = append(append([]*content.Page(nil), releases...), dated)
 	}
-	rs := render.NewSite(x.cfg, model)
-	feeds, _ := feed.List(rs)
-	for _, f := range feeds {
+	rs := model.New(x.cfg, pages)
+	rs.PlanFeeds()
+	for _, f := range rs.Feeds {
 		for _, u := range []string{f.RSS, f.Atom, f.JSON} {
 			if u != "" {
 				x.generated[u] = true
@@ -179,7 +178,7 @@ func (x *Index) generate() {
 		}
 	}
 	x.kiAnchors = map[string]bool{}
-	for _, id := range render.KnownIssuesAnchors(rs) {
+	for _, id := range rs.KnownIssuesAnchors() {
 		x.kiAnchors[id] = true
 	}
 }
@@ -238,10 +237,10 @@ func (x *Index) Replace(p *content.Page) bool {
 
 // sameShape reports whether two versions of a page give the index the
 // same URLs, generated lists and known-issue anchors: what the site model
-// needs the same to be updated (render.Updatable), the same slug, and a
+// needs the same to be updated (model.Updatable), the same slug, and a
 // date both or neither have.
 func sameShape(a, b *content.Page) bool {
-	return render.Updatable(a, b) && a.Slug == b.Slug && a.Date().IsZero() == b.Date().IsZero()
+	return model.Updatable(a, b) && a.Slug == b.Slug && a.Date().IsZero() == b.Date().IsZero()
 }
 
 // TitleKey is a page's title as the title rule compares it: two pages with

@@ -14,7 +14,7 @@ import (
 	"github.com/octoacme/kb/internal/config"
 	"github.com/octoacme/kb/internal/content"
 	"github.com/octoacme/kb/internal/markdown"
-	"github.com/octoacme/kb/internal/render"
+	"github.com/octoacme/kb/internal/model"
 )
 
 // titleLine is the title in a page's front matter.
@@ -53,7 +53,7 @@ func TestIndexReplace(t *testing.T) {
 		src[p.File] = string(b)
 	}
 	opts := Options{Today: today, PublishedOnly: true}
-	site := func() *Site { return &Site{Config: cfg, Pages: slices.Clone(pages), Static: static} }
+	site := func() *Input { return &Input{Config: cfg, Pages: slices.Clone(pages), Static: static} }
 	byFile := func(fs []Finding) map[string][]string {
 		m := map[string][]string{}
 		for _, f := range fs {
@@ -103,8 +103,8 @@ func TestIndexReplace(t *testing.T) {
 			if TitleKey(o) == TitleKey(p) || TitleKey(o) == TitleKey(q) {
 				report[o.File] = true
 			}
-			for _, l := range render.Links(o) {
-				if path, _ := render.SplitLink(l); path == q.URL {
+			for _, l := range model.Links(o) {
+				if path, _ := model.SplitLink(l); path == q.URL {
 					report[o.File] = true
 				}
 			}

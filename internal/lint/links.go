@@ -9,7 +9,7 @@ import (
 
 	"github.com/octoacme/kb/internal/content"
 	"github.com/octoacme/kb/internal/markdown"
-	"github.com/octoacme/kb/internal/render"
+	"github.com/octoacme/kb/internal/model"
 )
 
 // linkKind says where a link is written, which decides what it may point to.
@@ -50,21 +50,7 @@ func (c *checker) resolve(p *content.Page, dest string, kind linkKind) target {
 	} else if hasScheme(d) || strings.HasPrefix(d, "//") {
 		return target{external: true}
 	}
-	rawPath, frag := d, ""
-	if i := strings.IndexByte(rawPath, '#'); i >= 0 {
-		rawPath, frag = rawPath[:i], rawPath[i+1:]
-		if f, err := url.PathUnescape(frag); err == nil {
-			frag = f
-		}
-		// A text fragment (#id:~:text=…, #:~:text=…) is a directive to
-		// the browser, not part of an ID: only the ID before it is checked.
-		if i := strings.Index(frag, ":~:"); i >= 0 {
-			frag = frag[:i]
-		}
-	}
-	if i := strings.IndexByte(rawPath, '?'); i >= 0 {
-		rawPath = rawPath[:i]
-	}
+	rawPath, frag := model.CutFragment(d)
 	if rawPath == "" {
 		// #fragment (or ?query) alone: this page.
 		if kind == bodyImage {
@@ -118,7 +104,7 @@ func (c *checker) resolve(p *content.Page, dest string, kind linkKind) target {
 		return target{} // /404.html
 	}
 
-	pagePath, _ := render.SplitLink(clean)
+	pagePath, _ := model.SplitLink(clean)
 	if pagePath == "" {
 		pagePath = "/"
 	}
@@ -154,7 +140,7 @@ func (c *checker) resolve(p *content.Page, dest string, kind linkKind) target {
 
 // anchor checks a #fragment against the IDs page q's HTML carries.
 func (c *checker) anchor(from, q *content.Page, frag, dest string) target {
-	if frag == "" || render.HasAnchor(q, frag) {
+	if frag == "" || model.HasAnchor(q, frag) {
 		return target{page: q}
 	}
 	where := q.URL

@@ -2,7 +2,6 @@ package lint
 
 import (
 	"bytes"
-	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -19,42 +18,23 @@ import (
 
 	"github.com/octoacme/kb/internal/config"
 	"github.com/octoacme/kb/internal/content"
+	"github.com/octoacme/kb/internal/diag"
 )
 
-// Finding is one problem at one place. Lines and columns are 1-based and
-// count the whole file, front matter included; columns count Unicode code
-// points. EndLine and EndCol mark the character just after the offending
-// text (EndCol is exclusive, as in SARIF); they equal Line and Col when the
-// end is not known.
-type Finding struct {
-	File    string `json:"file"`
-	Line    int    `json:"line"`
-	Col     int    `json:"column"`
-	EndLine int    `json:"end_line"`
-	EndCol  int    `json:"end_column"`
-	Rule    string `json:"rule"`
-	Level   Level  `json:"level"`
-	Message string `json:"message"`
-	// Fingerprint identifies the finding within its file for baselines:
-	// a hash of the rule and the offending text, not of the line.
-	Fingerprint string `json:"fingerprint"`
+// Finding is one problem at one place, a diagnostic with its rule and
+// level: package diag has the fields (positions, the offending text's end,
+// the baseline fingerprint) and the printed form,
+// path:line:col: level: rule: message.
+type Finding = diag.Diagnostic
 
-	// lineHash identifies the text of the finding's line, for SARIF fingerprints.
-	lineHash string
-}
-
-func (f Finding) String() string {
-	return fmt.Sprintf("%s:%d:%d: %s: %s: %s", oneLine(f.File), f.Line, f.Col, f.Level, f.Rule, oneLine(f.Message))
-}
-
-// Site is what Check reads: a site's configuration, its loaded pages (drafts
+// Input is what Check reads: a site's configuration, its loaded pages (drafts
 // included) and the problems loading them, and its static files.
-type Site struct {
+type Input struct {
 	Config *config.Config
 	// Pages are every page that loaded, parsed once by content.Load.
 	Pages []*content.Page
 	// Errors are content.Load's problems; they become front-matter findings.
-	Errors []*content.Error
+	Errors []*diag.Diagnostic
 	// Static holds the files under static/ (the theme's overlay), for links
 	// and images to files. Nil means there are none.
 	Static fs.FS
@@ -130,9 +110,9 @@ func Today() (time.Time, error) {
 
 // Check runs every rule that is not off on the site's pages. It reads the
 // Documents content.Load parsed and never parses a file again. The error is
-// a *config.Error (an unknown rule or level in site.yaml's lint.rules) or a
+// a *diag.Diagnostic (an unknown rule or level in site.yaml's lint.rules) or a
 // bad SOURCE_DATE_EPOCH; problems in content are findings.
-func Check(s *Site, opts Options) (*Result, error) {
+func Check(s *Input, opts Options) (*Result, error) {
 	return NewIndex(s, opts).Check(opts)
 }
 
@@ -228,11 +208,11 @@ func (c *checker) run() *Result {
 		if !c.on(rule) {
 			continue
 		}
-		f := Finding{File: e.File, Line: max(e.Pos.Line, 1), Col: max(e.Pos.Col, 1), Rule: rule, Level: c.levels[rule], Message: e.Msg}
+		f := Finding{File: e.File, Line: max(e.Line, 1), Col: max(e.Col, 1), Rule: rule, Level: c.levels[rule], Message: e.Message}
 		f.EndLine, f.EndCol = f.Line, f.Col
 		// The offending text is the value from the position on; a file
 		// that did not load has only its message.
-		f.Fingerprint = fingerprint(rule, e.Msg)
+		f.Fingerprint = fingerprint(rule, e.Message)
 		if p := c.byFile[e.File]; p != nil {
 			em := lineCache[e.File]
 			if em == nil {
@@ -240,7 +220,7 @@ func (c *checker) run() *Result {
 				lineCache[e.File] = em
 			}
 			li := em.line(f.Line)
-			f.EndCol, f.lineHash = max(li.endCol, f.Col), li.hash
+			f.EndCol, f.LineHash = max(li.endCol, f.Col), li.hash
 			if t, ok := em.textAt(content.Pos{Line: f.Line, Col: f.Col}, content.Pos{Line: f.Line + 1}); ok {
 				f.Fingerprint = fingerprint(rule, t)
 			}
@@ -368,12 +348,7 @@ func (c *checker) checkPages(work []int, results []pageResult) {
 }
 
 // SortFindings orders findings by file, line, column, rule and message.
-func SortFindings(fs []Finding) {
-	slices.SortStableFunc(fs, func(a, b Finding) int {
-		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Col, b.Col),
-			cmp.Compare(a.Rule, b.Rule), cmp.Compare(a.Message, b.Message))
-	})
-}
+func SortFindings(fs []Finding) { diag.Sort(fs) }
 
 // emitter collects the findings of one page.
 type emitter struct {
@@ -498,7 +473,7 @@ func (e *emitter) addText(rule string, start, end content.Pos, msg string, text 
 		}
 	}
 	e.out = append(e.out, Finding{File: e.p.File, Line: start.Line, Col: start.Col, EndLine: end.Line, EndCol: end.Col,
-		Rule: rule, Level: lv, Message: msg, Fingerprint: fp, lineHash: e.line(start.Line).hash})
+		Rule: rule, Level: lv, Message: msg, Fingerprint: fp, LineHash: e.line(start.Line).hash})
 }
 
 // page reports a finding about the whole page, at line 1: it has no

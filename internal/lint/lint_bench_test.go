@@ -105,7 +105,7 @@ func BenchmarkLint(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	in := &lint.Site{Config: l.Config, Pages: l.Content.Pages, Errors: l.Content.Errors, Static: l.Theme.Static}
+	in := &lint.Input{Config: l.Config, Pages: l.Content.Pages, Errors: l.Content.Errors, Static: l.Theme.Static}
 	b.Run("check", func(b *testing.B) {
 		b.ReportAllocs()
 		cpu0 := cputime.Process()
@@ -130,7 +130,7 @@ func BenchmarkLint(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			res, err := lint.Check(&lint.Site{Config: l.Config, Pages: l.Content.Pages, Errors: l.Content.Errors, Static: l.Theme.Static}, lint.Options{Today: t})
+			res, err := lint.Check(&lint.Input{Config: l.Config, Pages: l.Content.Pages, Errors: l.Content.Errors, Static: l.Theme.Static}, lint.Options{Today: t})
 			if err != nil || res.Count(lint.Warning) != st.Planted {
 				b.Fatal(err)
 			}

@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/octoacme/kb/internal/config"
 	"github.com/octoacme/kb/internal/content"
+	"github.com/octoacme/kb/internal/diag"
 	"github.com/octoacme/kb/internal/markdown"
 )
 
@@ -92,7 +94,7 @@ func lintFilesCfg(files map[string]string, cfg *config.Config, opts Options) (*R
 	if opts.Today.IsZero() && os.Getenv("SOURCE_DATE_EPOCH") == "" {
 		opts.Today = today
 	}
-	return Check(&Site{Config: cfg, Pages: cs.Pages, Errors: cs.Errors, Static: static}, opts)
+	return Check(&Input{Config: cfg, Pages: cs.Pages, Errors: cs.Errors, Static: static}, opts)
 }
 
 func short(f Finding) string {
@@ -642,25 +644,11 @@ func TestLevelErrors(t *testing.T) {
 		{"lint:\n  rules: {orphan: off, nope: error}\n", `site.yaml:2: lint.rules: unknown rule "nope"`},
 	} {
 		_, err := lintFilesErr(map[string]string{"site.yaml": tc.yaml}, Options{})
-		var ce *config.Error
-		if err == nil || !strings.Contains(err.Error(), tc.want) || !asConfigError(err, &ce) {
-			t.Errorf("%q: got %v, want a *config.Error containing %q", tc.yaml, err, tc.want)
+		var ce *diag.Diagnostic
+		if err == nil || !strings.Contains(err.Error(), tc.want) || !errors.As(err, &ce) || ce.File != "site.yaml" || ce.Line == 0 {
+			t.Errorf("%q: got %v, want a *diag.Diagnostic at a line of site.yaml containing %q", tc.yaml, err, tc.want)
 		}
 	}
-}
-
-func asConfigError(err error, target **config.Error) bool {
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		for _, e := range j.Unwrap() {
-			if ce, ok := e.(*config.Error); ok {
-				*target = ce
-				return true
-			}
-		}
-	}
-	ce, ok := err.(*config.Error)
-	*target = ce
-	return ok
 }
 
 func TestSourceDateEpoch(t *testing.T) {

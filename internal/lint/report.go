@@ -12,7 +12,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode"
+
+	"github.com/octoacme/kb/internal/diag"
 )
 
 // Formats are the output formats of kb lint.
@@ -109,33 +110,6 @@ func writeText(w io.Writer, findings []Finding, o ReportOptions) error {
 	}
 	fmt.Fprintln(bw, o.summary(findings))
 	return bw.Flush()
-}
-
-// oneLine makes a message safe to print as one line of a terminal or log:
-// line breaks become spaces, and control and bidirectional-override
-// characters (which a link or title in a page may carry) are shown escaped,
-// so that no page can start a new finding, move the cursor or reorder text.
-func oneLine(s string) string {
-	if strings.ContainsAny(s, "\r\n") {
-		s = strings.Join(strings.Fields(s), " ")
-	}
-	if strings.IndexFunc(s, unsafeRune) < 0 {
-		return s
-	}
-	var b strings.Builder
-	for _, r := range s {
-		if unsafeRune(r) {
-			q := strconv.QuoteRuneToASCII(r)
-			b.WriteString(q[1 : len(q)-1])
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
-func unsafeRune(r rune) bool {
-	return unicode.IsControl(r) || r == 0x200e || r == 0x200f || r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069
 }
 
 // JSONReport is the document kb lint --format json writes. Its fields are
@@ -252,7 +226,7 @@ func WriteStepSummary(w io.Writer, findings []Finding, o ReportOptions) error {
 }
 
 func markdownCell(s string) string {
-	s = oneLine(s)
+	s = diag.OneLine(s)
 	r := strings.NewReplacer("|", `\|`, "<", "&lt;", ">", "&gt;", "&", "&amp;")
 	return r.Replace(s)
 }
@@ -371,7 +345,7 @@ func WriteSARIF(w io.Writer, findings []Finding, o ReportOptions) error {
 		}
 		// The fingerprint follows the finding's text, not its line number,
 		// so code scanning keeps tracking it when lines above it move.
-		sum := sha256.Sum256([]byte(f.Rule + "\x00" + f.File + "\x00" + f.lineHash + "\x00" + f.Message))
+		sum := sha256.Sum256([]byte(f.Rule + "\x00" + f.File + "\x00" + f.LineHash + "\x00" + f.Message))
 		hash := hex.EncodeToString(sum[:8])
 		seen[hash]++
 		run.Results = append(run.Results, sarifResult{

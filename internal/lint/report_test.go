@@ -8,7 +8,7 @@ import (
 )
 
 var sample = []Finding{
-	{File: "content/articles/a.md", Line: 3, Col: 5, EndLine: 3, EndCol: 15, Rule: RuleJargon, Level: Warning, Message: `Say "safe to repeat" instead of "idempotent"`, lineHash: "0123456789abcdef"},
+	{File: "content/articles/a.md", Line: 3, Col: 5, EndLine: 3, EndCol: 15, Rule: RuleJargon, Level: Warning, Message: `Say "safe to repeat" instead of "idempotent"`, LineHash: "0123456789abcdef"},
 	{File: "content/articles/a.md", Line: 1, Col: 1, EndLine: 1, EndCol: 4, Rule: RuleOrphan, Level: Note, Message: "no other page links to this page"},
 	{File: "content/faq/b, c:d.md", Line: 7, Col: 2, EndLine: 9, EndCol: 1, Rule: RuleBrokenLink, Level: Error, Message: "100% broken\r\nsecond line | pipe <b>"},
 }

@@ -12,7 +12,7 @@ import (
 	"github.com/octoacme/kb/internal/config"
 	"github.com/octoacme/kb/internal/content"
 	"github.com/octoacme/kb/internal/markdown"
-	"github.com/octoacme/kb/internal/render"
+	"github.com/octoacme/kb/internal/model"
 )
 
 // TestFindingsAreOneSafeLine: a finding quotes what the page wrote (a link,
@@ -47,7 +47,7 @@ func TestFindingsAreOneSafeLine(t *testing.T) {
 }
 
 // loadOne loads the base site plus one page, keeping the pages.
-func loadOne(t *testing.T, page string) (*content.Site, *Result) {
+func loadOne(t *testing.T, page string) (*content.Set, *Result) {
 	t.Helper()
 	fsys := fstest.MapFS{}
 	for name, data := range base {
@@ -56,14 +56,14 @@ func loadOne(t *testing.T, page string) (*content.Site, *Result) {
 	fsys["content/articles/fuzz.md"] = &fstest.MapFile{Data: []byte(page)}
 	cs := content.Load(fsys, content.Options{Markdown: markdown.New(markdown.Options{})})
 	static, _ := fs.Sub(fsys, "static")
-	res, err := Check(&Site{Config: config.Default(), Pages: cs.Pages, Errors: cs.Errors, Static: static}, Options{Today: today})
+	res, err := Check(&Input{Config: config.Default(), Pages: cs.Pages, Errors: cs.Errors, Static: static}, Options{Today: today})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return cs, res
 }
 
-// FuzzLinkResolution checks one link in a page against render.SplitLink,
+// FuzzLinkResolution checks one link in a page against model.SplitLink,
 // which the templates use to resolve the same links: when render finds the
 // page (and the heading of a #fragment), lint must not call the link broken.
 func FuzzLinkResolution(f *testing.F) {
@@ -93,16 +93,16 @@ func FuzzLinkResolution(f *testing.F) {
 			return
 		}
 		link := page.Doc.Links[0].Dest // as goldmark read it: escapes and entities decoded
-		path, frag := render.SplitLink(link)
+		path, frag := model.SplitLink(link)
 		if path != "" && (!strings.HasPrefix(path, "/") || !strings.HasSuffix(path, "/")) {
 			t.Fatalf("SplitLink(%q) = %q, not a /path/", link, path)
 		}
-		q, _ := render.Resolve(byURL, link)
+		q, _ := model.Resolve(byURL, link)
 		if q == nil || !strings.HasPrefix(strings.TrimSpace(link), "/") {
 			return
 		}
 		if frag != "" {
-			ids := render.TemplateAnchors(q)
+			ids := model.TemplateAnchors(q)
 			for _, h := range q.Doc.Headings {
 				ids = append(ids, h.ID)
 			}
@@ -150,7 +150,7 @@ func FuzzSuppression(f *testing.F) {
 	})
 }
 
-func lintWithJargon(t *testing.T, page string) (*content.Site, *Result) {
+func lintWithJargon(t *testing.T, page string) (*content.Set, *Result) {
 	t.Helper()
 	fsys := fstest.MapFS{"content/articles/fuzz.md": &fstest.MapFile{Data: []byte(page)}}
 	cfg, err := config.Parse("site.yaml", []byte("lint:\n  jargon: [utilize]\n"))
@@ -158,9 +158,15 @@ func lintWithJargon(t *testing.T, page string) (*content.Site, *Result) {
 		t.Fatal(err)
 	}
 	cs := content.Load(fsys, content.Options{Markdown: markdown.New(markdown.Options{})})
-	res, err := Check(&Site{Config: cfg, Pages: cs.Pages, Errors: cs.Errors}, Options{Today: today})
+	res, err := Check(&Input{Config: cfg, Pages: cs.Pages, Errors: cs.Errors}, Options{Today: today})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return cs, res
+}
+
+// unsafeRune is what a printed finding must not hold: control and
+// bidirectional-override characters.
+func unsafeRune(r rune) bool {
+	return unicode.IsControl(r) || r == 0x200e || r == 0x200f || r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069
 }

@@ -1,57 +1,28 @@
 package lint
 
 import (
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
 
 	"github.com/octoacme/kb/internal/config"
+	"github.com/octoacme/kb/internal/diag"
 )
 
 // Level is how much a finding matters: error fails kb lint and stops
 // kb build, warning and note are reported only. Off turns a rule off.
-type Level uint8
+type Level = diag.Level
 
 // The levels, from least to most severe.
 const (
-	Off Level = iota
-	Note
-	Warning
-	Error
+	Off     = diag.Off
+	Note    = diag.Note
+	Warning = diag.Warning
+	Error   = diag.Error
 )
 
-var levelNames = [...]string{Off: "off", Note: "note", Warning: "warning", Error: "error"}
-
-func (l Level) String() string {
-	if int(l) < len(levelNames) {
-		return levelNames[l]
-	}
-	return fmt.Sprintf("Level(%d)", l)
-}
-
-// MarshalText writes the level's name (error, warning, note, off).
-func (l Level) MarshalText() ([]byte, error) { return []byte(l.String()), nil }
-
-// UnmarshalText reads a level's name.
-func (l *Level) UnmarshalText(b []byte) error {
-	v, ok := ParseLevel(string(b))
-	if !ok {
-		return fmt.Errorf("unknown level %q (want error, warning, note or off)", b)
-	}
-	*l = v
-	return nil
-}
-
 // ParseLevel reads error, warning, note or off.
-func ParseLevel(s string) (Level, bool) {
-	for i, n := range levelNames {
-		if s == n {
-			return Level(i), true
-		}
-	}
-	return Off, false
-}
+func ParseLevel(s string) (Level, bool) { return diag.ParseLevel(s) }
 
 // Rule describes one check. Its ID is stable: it is what site.yaml,
 // kb-lint comments, front matter and CI configurations name, so it is never
@@ -208,7 +179,8 @@ type Levels map[string]Level
 func (l Levels) Of(id string) Level { return l[id] }
 
 // LevelsFor returns the default levels with site.yaml's lint.rules applied.
-// An unknown rule ID or level is a *config.Error at its line in site.yaml.
+// Each unknown rule ID or level is a *diag.Diagnostic at its line in
+// site.yaml, in a diag.List.
 func LevelsFor(cfg *config.Config) (Levels, error) {
 	l := Levels{}
 	for _, r := range rules {
@@ -228,7 +200,7 @@ func LevelsFor(cfg *config.Config) (Levels, error) {
 		}
 		return ids[i] < ids[j]
 	})
-	var errs []error
+	var errs diag.List
 	for _, id := range ids {
 		v := cfg.Lint.Rules[id]
 		key := "lint.rules." + id
@@ -247,7 +219,7 @@ func LevelsFor(cfg *config.Config) (Levels, error) {
 		}
 		l[id] = lv
 	}
-	return l, errors.Join(errs...)
+	return l, errs.Err()
 }
 
 // closest suggests a rule ID for a misspelt one.

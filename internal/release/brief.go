@@ -7,7 +7,8 @@ import (
 
 	"github.com/octoacme/kb/internal/config"
 	"github.com/octoacme/kb/internal/content"
-	"github.com/octoacme/kb/internal/render"
+	"github.com/octoacme/kb/internal/diag"
+	"github.com/octoacme/kb/internal/model"
 )
 
 func longDate(t time.Time) string { return t.Format("Monday 2 January 2006") }
@@ -29,19 +30,19 @@ func shortDate(t time.Time) string {
 // problems collects missing fields of a release.
 type problems struct {
 	r    *content.Page
-	list []Problem
+	list []diag.Diagnostic
 }
 
 func (p *problems) at(path string, format string, args ...any) {
-	p.list = append(p.list, Problem{File: p.r.File, Line: p.r.Field(path).Line, Msg: fmt.Sprintf(format, args...)})
+	p.list = append(p.list, *diag.At(p.r.File, p.r.Field(path).Line, format, args...))
 }
 
 func (p *problems) config(cfg *config.Config, key, msg string) {
-	p.list = append(p.list, Problem{File: cfg.File, Line: cfg.Line(key), Msg: msg})
+	p.list = append(p.list, diag.Diagnostic{File: cfg.File, Line: cfg.Line(key), Level: diag.Error, Message: msg})
 }
 
 // Brief builds the internal support team briefing for a release.
-func Brief(s *render.Site, r *content.Page) (*Message, []Problem) {
+func Brief(s *model.Site, r *content.Page) (*Message, []diag.Diagnostic) {
 	cfg := s.Config
 	res := resolver{site: s, cfg: cfg}
 	rel := r.Release
@@ -196,7 +197,7 @@ func joinAnd(list []string) string {
 }
 
 // Announce builds the customer-facing release announcement.
-func Announce(s *render.Site, r *content.Page) (*Message, []Problem) {
+func Announce(s *model.Site, r *content.Page) (*Message, []diag.Diagnostic) {
 	cfg := s.Config
 	res := resolver{site: s, cfg: cfg}
 	rel := r.Release

@@ -10,7 +10,7 @@ import (
 
 	"github.com/octoacme/kb/internal/content"
 	"github.com/octoacme/kb/internal/lint"
-	"github.com/octoacme/kb/internal/render"
+	"github.com/octoacme/kb/internal/model"
 )
 
 // Status is the state of one checklist item.
@@ -68,7 +68,7 @@ var manualItems = []string{
 // Check runs the pre-release checklist of the support readiness process
 // against the content: s is the published site, findings the lint findings
 // of the whole site, windowDays site.yaml's ready.window_days.
-func Check(s *render.Site, findings []lint.Finding, r *content.Page, windowDays int) *Report {
+func Check(s *model.Site, findings []lint.Finding, r *content.Page, windowDays int) *Report {
 	rel := r.Release
 	since := rel.Date.AddDate(0, 0, -windowDays)
 	rep := &Report{File: r.File, Title: Name(r), Product: r.Product, Version: rel.Version,
@@ -109,7 +109,7 @@ func Check(s *render.Site, findings []lint.Finding, r *content.Page, windowDays 
 				exist.Details = append(exist.Details, fmt.Sprintf("%s: %q (%s) is not a published page", at(fmt.Sprintf("%s.docs.%d", key, j)), d, f.Title))
 				continue
 			}
-			if frag != "" && !render.HasAnchor(p, frag) {
+			if frag != "" && !model.HasAnchor(p, frag) {
 				exist.Status = Fail
 				exist.Details = append(exist.Details, fmt.Sprintf("%s: %s has no heading #%s", at(fmt.Sprintf("%s.docs.%d", key, j)), p.File, frag))
 			}

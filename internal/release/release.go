@@ -13,7 +13,8 @@
 //   - Check: the pre-release readiness checklist (see ready.go).
 //
 // A field the text needs but the release lacks (a feature without a summary,
-// a known issue without a workaround) is a Problem with the file and line,
+// a known issue without a workaround) is a diag.Diagnostic with the file and
+// line (of site.yaml for a missing support contact),
 // never a placeholder in the text. Messages render as Markdown, plain text
 // or a self-contained HTML email body.
 package release
@@ -25,17 +26,8 @@ import (
 
 	"github.com/octoacme/kb/internal/config"
 	"github.com/octoacme/kb/internal/content"
-	"github.com/octoacme/kb/internal/render"
+	"github.com/octoacme/kb/internal/model"
 )
-
-// Problem is a missing or wrong field, at its place in the release file.
-type Problem struct {
-	File string
-	Line int
-	Msg  string
-}
-
-func (p Problem) String() string { return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Msg) }
 
 // UsageError is a request that cannot be answered: an unknown version, an
 // ambiguous one, a draft. The CLI exits with status 2 for it.
@@ -113,7 +105,7 @@ type Link struct {
 
 // resolver resolves doc links against the published site.
 type resolver struct {
-	site *render.Site
+	site *model.Site
 	cfg  *config.Config
 }
 

@@ -1,4 +1,4 @@
-package release
+package release_test
 
 import (
 	"bytes"
@@ -8,16 +8,19 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/octoacme/kb/internal/release"
+
 	"github.com/google/go-cmp/cmp"
 	kb "github.com/octoacme/kb"
+	"github.com/octoacme/kb/internal/config"
 	"github.com/octoacme/kb/internal/content"
-	"github.com/octoacme/kb/internal/render"
+	"github.com/octoacme/kb/internal/model"
 	"github.com/octoacme/kb/internal/site"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata golden files")
 
-func sample(t *testing.T) ([]*content.Page, *render.Site) {
+func sample(t *testing.T) ([]*content.Page, *model.Site) {
 	t.Helper()
 	l, err := site.Load("../..", kb.Theme)
 	if err != nil {
@@ -26,7 +29,7 @@ func sample(t *testing.T) ([]*content.Page, *render.Site) {
 	if len(l.Content.Errors) > 0 {
 		t.Fatal(l.Content.Errors)
 	}
-	return l.Content.Pages, render.NewSite(l.Config, site.Published(l.Content.Pages, false))
+	return l.Content.Pages, model.New(l.Config, site.Published(l.Content.Pages, false))
 }
 
 // TestGoldenMessages renders the newest sample release's briefing and
@@ -34,20 +37,20 @@ func sample(t *testing.T) ([]*content.Page, *render.Site) {
 // -update after a deliberate change and read the result as a liaison would.
 func TestGoldenMessages(t *testing.T) {
 	pages, s := sample(t)
-	r, err := Find(pages, "3.7.0", "")
+	r, err := release.Find(pages, "3.7.0", "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, kind := range []string{"brief", "announce"} {
-		build := Brief
+		build := release.Brief
 		if kind == "announce" {
-			build = Announce
+			build = release.Announce
 		}
 		m, problems := build(s, r)
 		if len(problems) > 0 {
 			t.Fatalf("%s: problems with the sample release: %v", kind, problems)
 		}
-		for _, format := range Formats {
+		for _, format := range release.Formats {
 			var buf bytes.Buffer
 			if err := m.Write(&buf, format); err != nil {
 				t.Fatal(err)
@@ -82,7 +85,7 @@ func TestProblemsNameFileAndLine(t *testing.T) {
 	if len(errs) > 0 {
 		t.Fatal(errs)
 	}
-	_, problems := Brief(s, p)
+	_, problems := release.Brief(s, p)
 	var got []string
 	for _, pr := range problems {
 		got = append(got, pr.String())
@@ -95,7 +98,7 @@ func TestProblemsNameFileAndLine(t *testing.T) {
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("problems (-want +got):\n%s", d)
 	}
-	_, problems = Announce(s, p)
+	_, problems = release.Announce(s, p)
 	if len(problems) == 0 || !strings.Contains(problems[0].String(), "has no description") {
 		t.Errorf("announce problems = %v", problems)
 	}
@@ -114,12 +117,36 @@ func TestFind(t *testing.T) {
 		{"2.0", "", "c.md is still marked draft: true"},
 		{"latest", "", `"latest" is not a version`},
 	} {
-		_, err := Find(pages, tc.version, tc.product)
+		_, err := release.Find(pages, tc.version, tc.product)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("Find(%s, %q) = %v, want %q", tc.version, tc.product, err, tc.want)
 		}
 	}
-	if r, err := Find(pages, "1.0.0", "desktop"); err != nil || r.File != "b.md" {
+	if r, err := release.Find(pages, "1.0.0", "desktop"); err != nil || r.File != "b.md" {
 		t.Errorf("Find with product = %v, %v", r, err)
+	}
+}
+
+// TestProblemsInSiteYAML: a support contact missing from site.yaml is
+// reported at site.yaml's line of the key when there is one, and as
+// site.yaml alone when the key is not there (never "site.yaml:0:").
+func TestProblemsInSiteYAML(t *testing.T) {
+	pages, _ := sample(t)
+	r, err := release.Find(pages, "3.7.0", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ yaml, want string }{
+		{"title: Help\n", "site.yaml: support.channels is not set"},
+		{"title: Help\nsupport:\n  email: help@example.com\n", "site.yaml:2: support.channels is not set"},
+	} {
+		cfg, err := config.Parse("site.yaml", []byte(tc.yaml))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, problems := release.Brief(model.New(cfg, site.Published(pages, false)), r)
+		if len(problems) == 0 || !strings.HasPrefix(problems[0].String(), tc.want) {
+			t.Errorf("%q: problems %v, want the first to start with %q", tc.yaml, problems, tc.want)
+		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/octoacme/kb/internal/config"
 	"github.com/octoacme/kb/internal/content"
 	"github.com/octoacme/kb/internal/markdown"
+	"github.com/octoacme/kb/internal/model"
 )
 
 // TestTemplateAnchors renders a page of every type with the default theme
@@ -36,7 +37,7 @@ func TestTemplateAnchors(t *testing.T) {
 		}
 		pages = append(pages, p)
 	}
-	s := NewSite(config.Default(), pages)
+	s := model.New(config.Default(), pages)
 	r, err := New(s, NewTheme(nil, kb.Theme))
 	if err != nil {
 		t.Fatal(err)
@@ -58,7 +59,7 @@ func TestTemplateAnchors(t *testing.T) {
 		}
 	}
 	for _, p := range pages {
-		ids := TemplateAnchors(p)
+		ids := model.TemplateAnchors(p)
 		if len(ids) < 3 && p.File != "content/releases/1-1.md" {
 			t.Errorf("%s: only %v", p.File, ids)
 		}
@@ -68,7 +69,7 @@ func TestTemplateAnchors(t *testing.T) {
 			}
 		}
 	}
-	kis := KnownIssuesAnchors(s)
+	kis := s.KnownIssuesAnchors()
 	if !slices.Contains(kis, "kb-fixed-issues") || !slices.Contains(kis, "ki-10-sync-stops") {
 		t.Errorf("KnownIssuesAnchors = %v", kis)
 	}

@@ -11,11 +11,12 @@ import (
 
 	"github.com/octoacme/kb/internal/content"
 	"github.com/octoacme/kb/internal/markdown"
+	"github.com/octoacme/kb/internal/model"
 )
 
 // Data is what a layout renders.
 type Data struct {
-	Site *Site
+	Site *model.Site
 	// Kind is the layout's name: home, section, article, faq, …
 	Kind string
 	// Page is the content page of article, faq, troubleshooting and release layouts.
@@ -24,8 +25,8 @@ type Data struct {
 	Description string
 	URL         string
 	Crumbs      []Crumb
-	Section     *Section
-	Tag         *Tag
+	Section     *model.Section
+	Tag         *model.Tag
 	// List is the page of entries a section layout shows.
 	List  []*content.Page
 	Pager *Pager
@@ -93,10 +94,10 @@ func (r *Renderer) listData(kind, title, url string) *Data {
 	return d
 }
 
-func (r *Renderer) sectionData(sec *Section, n, total int) *Data {
+func (r *Renderer) sectionData(sec *model.Section, n, total int) *Data {
 	d := r.base("section", sec.Title, sec.URL)
 	if n > 1 {
-		d.URL = fmt.Sprintf("%spage/%d/", sec.URL, n)
+		d.URL = model.ListURL(sec.URL, n)
 		d.Title = fmt.Sprintf("%s (page %d of %d)", sec.Title, n, total)
 	}
 	if sec.Description != "" {
@@ -104,16 +105,11 @@ func (r *Renderer) sectionData(sec *Section, n, total int) *Data {
 	}
 	d.Section = sec
 	d.Crumbs = []Crumb{{Title: "Home", URL: "/"}, {Title: sec.Title, URL: sec.URL}}
-	lo, hi := (n-1)*PageSize, min(n*PageSize, len(sec.Pages))
+	lo, hi := (n-1)*model.PageSize, min(n*model.PageSize, len(sec.Pages))
 	d.List = sec.Pages[lo:hi]
 	if total > 1 {
 		p := &Pager{Number: n, Total: total}
-		urlOf := func(i int) string {
-			if i == 1 {
-				return sec.URL
-			}
-			return fmt.Sprintf("%spage/%d/", sec.URL, i)
-		}
+		urlOf := func(i int) string { return model.ListURL(sec.URL, i) }
 		if n > 1 {
 			p.Prev = urlOf(n - 1)
 		}
@@ -215,22 +211,22 @@ func (r *Renderer) funcs() template.FuncMap {
 		"feedbackURL": func(d *Data, answer string) string {
 			return feedbackURL(cfg.SupportURL, cfg.AbsURL(d.URL), answer)
 		},
-		"knownIssueID": KnownIssueID,
+		"knownIssueID": model.KnownIssueID,
 		"add":          func(a, b int) int { return a + b },
 		"slug":         markdown.Slug,
 		"releaseStats": releaseStats,
 		"isLatest": func(p *content.Page) bool {
-			return p.Release != nil && r.Site.latest(p.Product) == p
+			return p.Release != nil && r.Site.Latest(p.Product) == p
 		},
 		"newerRelease": func(p *content.Page) *content.Page {
-			if l := r.Site.latest(p.Product); l != p {
+			if l := r.Site.Latest(p.Product); l != p {
 				return l
 			}
 			return nil
 		},
-		"issuesOf": func(p *content.Page) []*KnownIssue { return r.Site.issuesOf[p] },
-		"openIssues": func() []*KnownIssue {
-			var out []*KnownIssue
+		"issuesOf": func(p *content.Page) []*model.KnownIssue { return r.Site.IssuesOf(p) },
+		"openIssues": func() []*model.KnownIssue {
+			var out []*model.KnownIssue
 			for _, k := range r.Site.KnownIssues {
 				if k.Open() {
 					out = append(out, k)
@@ -238,8 +234,8 @@ func (r *Renderer) funcs() template.FuncMap {
 			}
 			return out
 		},
-		"fixedIssues": func() []*KnownIssue {
-			var out []*KnownIssue
+		"fixedIssues": func() []*model.KnownIssue {
+			var out []*model.KnownIssue
 			for _, k := range r.Site.KnownIssues {
 				if !k.Open() {
 					out = append(out, k)
@@ -286,13 +282,13 @@ type ReleaseStats struct {
 	Features, Fixes, KnownIssues, OpenIssues int
 }
 
-func releaseStats(s *Site, p *content.Page) ReleaseStats {
+func releaseStats(s *model.Site, p *content.Page) ReleaseStats {
 	st := ReleaseStats{}
 	if p.Release == nil {
 		return st
 	}
 	st.Features, st.Fixes, st.KnownIssues = len(p.Release.Features), len(p.Release.Fixes), len(p.Release.KnownIssues)
-	for _, k := range s.issuesOf[p] {
+	for _, k := range s.IssuesOf(p) {
 		if k.Open() {
 			st.OpenIssues++
 		}
@@ -304,23 +300,23 @@ func releaseStats(s *Site, p *content.Page) ReleaseStats {
 // release page the release feed and its product's; the releases index and
 // the known-issues page the release feed and every product's; any other page
 // the feed of all content and the release feed.
-func (r *Renderer) feedsFor(d *Data) []Feed {
-	var out []Feed
-	add := func(match func(f Feed) bool) {
+func (r *Renderer) feedsFor(d *Data) []model.Feed {
+	var out []model.Feed
+	add := func(match func(f model.Feed) bool) {
 		for _, f := range r.Site.Feeds {
 			if match(f) {
 				out = append(out, f)
 			}
 		}
 	}
-	scope := func(s string) func(Feed) bool { return func(f Feed) bool { return f.Scope == s } }
+	scope := func(s string) func(model.Feed) bool { return func(f model.Feed) bool { return f.Scope == s } }
 	switch {
 	case d.Page != nil && d.Page.Type == content.Release:
 		add(scope("releases"))
 		add(scope("product:" + d.Page.Product))
 	case d.Kind == "releases" || d.Kind == "known-issues" || (d.Section != nil && d.Section.Name == "releases"):
 		add(scope("releases"))
-		add(func(f Feed) bool { return strings.HasPrefix(f.Scope, "product:") })
+		add(func(f model.Feed) bool { return strings.HasPrefix(f.Scope, "product:") })
 	default:
 		add(scope("all"))
 		add(scope("releases"))

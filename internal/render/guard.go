@@ -9,6 +9,8 @@ import (
 	"sync"
 	"text/template/parse"
 	"time"
+
+	"github.com/octoacme/kb/internal/diag"
 )
 
 // A layout can loop for as long as it likes ({{range 100000000}}), and
@@ -190,7 +192,7 @@ func (r *Renderer) run(ctx context.Context, w io.Writer, kind, name string, data
 		return err
 	}
 	if t == nil {
-		return &Error{File: r.theme.LayoutDir + "/" + kind + ".html", Msg: "missing layout"}
+		return diag.At(r.theme.LayoutDir+"/"+kind+".html", 0, "missing layout")
 	}
 	err = t.ExecuteTemplate(w, name, data)
 	switch {
@@ -198,16 +200,16 @@ func (r *Renderer) run(ctx context.Context, w io.Writer, kind, name string, data
 		return nil
 	case e.err == errTimeout:
 		te := r.templateError(err)
-		if le, ok := te.(*Error); ok {
-			le.Msg = fmt.Sprintf("%s took longer than %s (limits.template_timeout); look for a loop in the template (the time ran out at this line), or raise the limit", what, r.timeout())
+		if le, ok := te.(*diag.Diagnostic); ok {
+			le.Message = fmt.Sprintf("%s took longer than %s (limits.template_timeout); look for a loop in the template (the time ran out at this line), or raise the limit", what, r.timeout())
 		}
 		return te
 	case e.err != nil:
 		return e.err
 	}
 	te := r.templateError(err)
-	if le, ok := te.(*Error); ok && note != "" {
-		le.Msg += " (" + note + ")"
+	if le, ok := te.(*diag.Diagnostic); ok && note != "" {
+		le.Message += " (" + note + ")"
 	}
 	return te
 }

@@ -16,7 +16,9 @@ import (
 	kb "github.com/octoacme/kb"
 	"github.com/octoacme/kb/internal/config"
 	"github.com/octoacme/kb/internal/content"
+	"github.com/octoacme/kb/internal/diag"
 	"github.com/octoacme/kb/internal/markdown"
+	"github.com/octoacme/kb/internal/model"
 )
 
 // guardSite is a site of an article and a release, rendered with the
@@ -44,7 +46,7 @@ func guardSite(t *testing.T, layouts map[string]string, timeout time.Duration) *
 	for name, src := range layouts {
 		site["layouts/"+name] = &fstest.MapFile{Data: []byte(src)}
 	}
-	r, err := New(NewSite(cfg, pages), NewTheme(site, kb.Theme))
+	r, err := New(model.New(cfg, pages), NewTheme(site, kb.Theme))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,12 +104,12 @@ func TestTemplateTimeout(t *testing.T) {
 			start := time.Now()
 			err := job(t, r, "articles/a/index.html").Render(context.Background(), &b)
 			elapsed := time.Since(start)
-			var re *Error
+			var re *diag.Diagnostic
 			if !errors.As(err, &re) {
-				t.Fatalf("err = %v, want a render.Error", err)
+				t.Fatalf("err = %v, want a *diag.Diagnostic", err)
 			}
 			want := "rendering /articles/a/ took longer than 250ms (limits.template_timeout); look for a loop in the template"
-			if re.File != "layouts/"+tc.file || tc.line > 0 && re.Line != tc.line || re.Line == 0 || !strings.HasPrefix(re.Msg, want) {
+			if re.File != "layouts/"+tc.file || tc.line > 0 && re.Line != tc.line || re.Line == 0 || !strings.HasPrefix(re.Message, want) {
 				t.Errorf("err = %v, want layouts/%s:%d: %s…", err, tc.file, tc.line, want)
 			}
 			if elapsed > 2*time.Second {

@@ -1,4 +1,4 @@
-// Package render turns a Site into files: HTML pages through html/template
+// Package render turns the site model (a *model.Site) into files: HTML pages through html/template
 // layouts, and the sitemap, robots.txt, 404 page, alias redirects and static
 // files beside them.
 //
@@ -16,7 +16,7 @@
 //	search.html        /search/
 //	404.html           /404.html
 //
-// A template sees a *Data: .Site (the *Site), .Page (the *content.Page of a
+// A template sees a *Data: .Site (the *model.Site), .Page (the *content.Page of a
 // content page), .Kind, .Title, .URL and the lists its kind needs. CSS and
 // JavaScript under static/ are published under content-hashed names (use
 // {{asset "/css/kb.css"}}); other static files keep their paths. Output
@@ -24,7 +24,7 @@
 // server to memory; every file is deterministic.
 //
 // Rendering stops when its context is done, and one file's layout stops
-// after limits.template_timeout, with an Error naming the layout, the
+// after limits.template_timeout, with a *diag.Diagnostic naming the layout, the
 // line it was running and the page: even inside a loop that writes
 // nothing (guard.go).
 package render
@@ -35,19 +35,23 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"html/template"
 	"io"
 	"io/fs"
+	"iter"
+	"maps"
 	"path"
 	"regexp"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/octoacme/kb/internal/content"
+	"github.com/octoacme/kb/internal/diag"
+	"github.com/octoacme/kb/internal/model"
 )
 
 // Output receives the files of a build. WriteFile is called from several
@@ -64,26 +68,9 @@ type Transient interface {
 	Transient()
 }
 
-// Error is a template problem, with the layout file and line.
-type Error struct {
-	File string
-	Line int
-	Msg  string
-}
-
-func (e *Error) Error() string {
-	if e.Line > 0 {
-		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
-	}
-	return fmt.Sprintf("%s: %s", e.File, e.Msg)
-}
-
-// PageSize is the number of entries on one page of a section list.
-const PageSize = 50
-
-// Renderer renders one Site with one Theme.
+// Renderer renders one site model with one Theme.
 type Renderer struct {
-	Site   *Site
+	Site   *model.Site
 	theme  *Theme
 	tmpls  map[string]*template.Template
 	assets map[string]string // "/css/kb.css" → "/css/kb.0123abcd.css"
@@ -96,7 +83,7 @@ var kinds = []string{"home", "section", "releases", "article", "faq", "troublesh
 	"tags", "tag", "known-issues", "search", "404"}
 
 // New parses the theme's templates for a site.
-func New(site *Site, theme *Theme) (*Renderer, error) {
+func New(site *model.Site, theme *Theme) (*Renderer, error) {
 	r := &Renderer{Site: site, theme: theme, tmpls: map[string]*template.Template{},
 		assets: map[string]string{}, static: map[string][]byte{}}
 	if err := r.fingerprint(); err != nil {
@@ -108,7 +95,7 @@ func New(site *Site, theme *Theme) (*Renderer, error) {
 		if !errors.Is(err, fs.ErrNotExist) {
 			return nil, layoutError(theme, "baseof.html", err)
 		}
-		return nil, &Error{File: theme.LayoutDir + "/baseof.html", Msg: "missing layout: every theme needs baseof.html, the page shell"}
+		return nil, diag.At(theme.LayoutDir+"/baseof.html", 0, "missing layout: every theme needs baseof.html, the page shell")
 	}
 	if _, err := base.Parse(string(src)); err != nil {
 		return nil, r.templateError(err)
@@ -143,7 +130,7 @@ func New(site *Site, theme *Theme) (*Renderer, error) {
 			if k == "releases" {
 				continue // section.html serves
 			}
-			return nil, &Error{File: theme.LayoutDir + "/" + name, Msg: "missing layout: add " + name + " to layouts/ (or remove the override that hides the default)"}
+			return nil, diag.At(theme.LayoutDir+"/"+name, 0, "missing layout: add %s to layouts/ (or remove the override that hides the default)", name)
 		}
 		t, err := base.Clone()
 		if err != nil {
@@ -166,6 +153,8 @@ func layoutError(theme *Theme, name string, err error) error {
 	return fileError(theme.LayoutDir+"/"+name, err)
 }
 
+// tmplErrRE reads the layout and line out of an html/template error: the
+// standard library gives parse and execution errors as text only.
 var tmplErrRE = regexp.MustCompile(`^(?:html/)?template: ([^:]+):(\d+)(?::\d+)?: (.*)$`)
 
 // templateError names the layout file and line of a template error.
@@ -173,10 +162,10 @@ func (r *Renderer) templateError(err error) error {
 	msg := err.Error()
 	if m := tmplErrRE.FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[2])
-		return &Error{File: r.theme.LayoutDir + "/" + m[1], Line: line, Msg: m[3]}
+		return &diag.Diagnostic{File: r.theme.LayoutDir + "/" + m[1], Line: line, Level: diag.Error, Message: m[3]}
 	}
 	msg = strings.TrimPrefix(strings.TrimPrefix(msg, "html/"), "template: ")
-	return &Error{File: r.theme.LayoutDir, Msg: msg}
+	return &diag.Diagnostic{File: r.theme.LayoutDir, Level: diag.Error, Message: msg}
 }
 
 // fingerprint hashes the theme's CSS and JavaScript.
@@ -269,12 +258,9 @@ func (r *Renderer) jobs(want map[string]bool) []Job {
 		if sec.Name == "releases" {
 			kind = "releases"
 		}
-		pages := max((len(sec.Pages)+PageSize-1)/PageSize, 1)
+		pages := model.ListPages(len(sec.Pages))
 		for n := 1; n <= pages; n++ {
-			url := sec.URL
-			if n > 1 {
-				url = fmt.Sprintf("%spage/%d/", sec.URL, n)
-			}
+			url := model.ListURL(sec.URL, n)
 			add(strings.TrimPrefix(url, "/")+"index.html", nil, html(kind, func() *Data { return r.sectionData(sec, n, pages) }))
 		}
 	}
@@ -356,6 +342,37 @@ func (r *Renderer) WriteStatic(ctx context.Context, out Output) error {
 	return nil
 }
 
+// Owners lists every file the site writes besides the feeds, with who
+// writes it: a page's content file, "the site" for lists and alias
+// redirects (in the order of Jobs), then static/<file> for static files
+// (sorted). Package feed refuses a feed whose path one of them takes.
+func (r *Renderer) Owners() (iter.Seq2[string, string], error) {
+	static, err := r.StaticFiles()
+	if err != nil {
+		return nil, err
+	}
+	return func(yield func(path, by string) bool) {
+		for _, j := range r.Jobs() {
+			by := "the site"
+			if j.Page != nil {
+				by = j.Page.File
+			}
+			if !yield(j.Path, by) {
+				return
+			}
+		}
+		for _, p := range slices.Sorted(maps.Keys(static)) {
+			src := static[p]
+			if src == "" {
+				src = p
+			}
+			if !yield(p, "static/"+src) {
+				return
+			}
+		}
+	}, nil
+}
+
 // RenderAll writes every file of the site to out, pages in parallel,
 // until ctx is done.
 func (r *Renderer) RenderAll(ctx context.Context, out Output) error {
@@ -406,7 +423,7 @@ func (r *Renderer) CheckPaths(jobs []Job) error {
 			w, aliasOf[j.Path] = fs[0], fs[1:]
 		}
 		if prev, dup := by[j.Path]; dup {
-			return &Error{File: w, Msg: fmt.Sprintf("would write /%s, which %s also writes; change the slug or alias", j.Path, prev)}
+			return diag.At(w, 0, "would write /%s, which %s also writes; change the slug or alias", j.Path, prev)
 		}
 		by[j.Path] = w
 	}
@@ -418,7 +435,7 @@ func (r *Renderer) CheckPaths(jobs []Job) error {
 	for _, p := range paths {
 		for d := path.Dir(p); d != "." && d != "/"; d = path.Dir(d) {
 			if w, ok := by[d]; ok {
-				return &Error{File: by[p], Msg: fmt.Sprintf("would write /%s inside /%s, which %s writes as a file; change the slug or alias", p, d, w)}
+				return diag.At(by[p], 0, "would write /%s inside /%s, which %s writes as a file; change the slug or alias", p, d, w)
 			}
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"path"
 	"sort"
 
+	"github.com/octoacme/kb/internal/diag"
 	"github.com/octoacme/kb/internal/sitefs"
 )
 
@@ -179,7 +180,7 @@ func fileError(file string, err error) error {
 	if errors.As(err, &le) {
 		return le
 	}
-	return &Error{File: file, Msg: "cannot read: " + unwrap(err).Error()}
+	return diag.At(file, 0, "cannot read: %s", unwrap(err))
 }
 
 // isFingerprinted reports whether a static file is served under a content-hashed name.

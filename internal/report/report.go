@@ -45,14 +45,14 @@ import (
 	"github.com/octoacme/kb/internal/config"
 	"github.com/octoacme/kb/internal/content"
 	"github.com/octoacme/kb/internal/feedback"
-	"github.com/octoacme/kb/internal/render"
+	"github.com/octoacme/kb/internal/model"
 	"github.com/octoacme/kb/internal/tickets"
 )
 
 // Options are what a report is computed from.
 type Options struct {
 	Config *config.Config
-	Site   *render.Site // the published site
+	Site   *model.Site // the published site
 	Store  *feedback.Store
 	// Since and Until are the first and last days of the period (UTC dates).
 	Since, Until time.Time
@@ -559,7 +559,7 @@ type link struct {
 
 // releaseLinks returns the pages a release's features and known issues
 // link, in order, each once.
-func releaseLinks(s *render.Site, rel *content.Page) []link {
+func releaseLinks(s *model.Site, rel *content.Page) []link {
 	var out []link
 	at := map[*content.Page]int{}
 	add := func(docs []string, what string) {

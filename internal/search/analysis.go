@@ -58,6 +58,10 @@ func isApostrophe(r rune) bool { return r == '\'' || r == '\u2019' }
 //   - words longer than 40 runes are dropped.
 func tokenize(text string) []token { return appendTokens(nil, text) }
 
+// HasWords reports whether text holds a word, as the tokenizer finds
+// them: a query without words has no hits.
+func HasWords(text string) bool { return len(tokenize(text)) > 0 }
+
 // appendTokens appends the tokens of text to out (see tokenize).
 func appendTokens(out []token, text string) []token {
 	var b []byte

@@ -17,6 +17,7 @@ import (
 	kbtheme "github.com/octoacme/kb"
 	"github.com/octoacme/kb/internal/browsertest"
 	"github.com/octoacme/kb/internal/search"
+	"github.com/octoacme/kb/internal/search/api"
 	"github.com/octoacme/kb/internal/site"
 )
 
@@ -98,7 +99,7 @@ func TestBrowserSearchAPI(t *testing.T) {
 	}
 	defer ix.Close()
 	mux := http.NewServeMux()
-	mux.Handle("/api/search", search.NewHandler(ix, filepath.Join(t.TempDir(), "log.jsonl")))
+	mux.Handle("/api/search", api.NewHandler(ix, filepath.Join(t.TempDir(), "log.jsonl")))
 	mux.Handle("/kb-search/", http.NotFoundHandler())
 	mux.Handle("/", http.FileServer(http.Dir(out)))
 	var reqs requests

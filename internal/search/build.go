@@ -73,32 +73,6 @@ func (s Settings) withDefaults() Settings {
 	return s
 }
 
-// IndexPath returns where a site's index lives: cfg.Search.Index, relative
-// to the site folder unless absolute.
-func IndexPath(siteDir string, cfg *config.Config) string {
-	p := cfg.Search.Index
-	if p == "" {
-		p = config.Default().Search.Index
-	}
-	if filepath.IsAbs(p) {
-		return p
-	}
-	return filepath.Join(siteDir, p)
-}
-
-// LogPath returns where a site's zero-result log lives: cfg.Search.Log,
-// relative to the site folder unless absolute.
-func LogPath(siteDir string, cfg *config.Config) string {
-	p := cfg.Search.Log
-	if p == "" {
-		p = config.Default().Search.Log
-	}
-	if filepath.IsAbs(p) {
-		return p
-	}
-	return filepath.Join(siteDir, p)
-}
-
 // CheckPath refuses an index path inside the output folder: the index
 // would be published, and the next build would replace it.
 func CheckPath(path, out string) error {

@@ -107,9 +107,25 @@
 // postings files cut by term, and a fragment per document, all taken from
 // the bleve index and the text store. The JavaScript client of the theme
 // (static/js/search-index.js) searches it on any static host with the
-// algorithm above; StaticIndex (staticclient.go) is the same algorithm in
-// Go. The parity tests hold bleve, StaticIndex and the client under Node
-// to the same top 10, scores, facets and corrections (docs/static-search.md).
+// algorithm above. Its Go reference, StaticIndex, is test code
+// (staticclient_test.go): the parity tests hold bleve, StaticIndex and the
+// client under Node to the same top 10, scores, facets and corrections
+// (docs/static-search.md).
+//
+// # Files, by job
+//
+//	analysis.go mapping.go     what a text becomes: tokens, terms, fields
+//	document.go synonyms.go    what a page becomes: documents; site.yaml's synonyms
+//	textstore.go vocab.go      the stores beside bleve's files (hits, snippets, typos)
+//	build.go                   writing an index: Build, Stage, StageAsync
+//	memory.go                  kb serve's in-memory index, updated page by page
+//	query.go                   query planning: the tree of term leaves
+//	search.go collect.go       Open, Search: ranking, filters, facets
+//	snippet.go                 snippets
+//	static.go                  the static export
+//
+// The JSON API kb serve answers /api/search with, and its log of searches
+// that found nothing, are package search/api.
 package search
 
 import (

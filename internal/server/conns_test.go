@@ -2,9 +2,11 @@ package server
 
 import (
 	"bufio"
+	"errors"
 	"io"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -162,5 +164,26 @@ func TestConnLimitCloseWhenBusy(t *testing.T) {
 			t.Errorf("connection %d of at most 8: closing %v", i, closing)
 		}
 		time.Sleep(10 * time.Millisecond) // the server closes a closing one
+	}
+}
+
+// TestConnCap: --max-conns 0 is the default lowered to fit the open-file
+// limit; a negative cap, or one the limit cannot hold, is a *UsageError.
+func TestConnCap(t *testing.T) {
+	files, known := OpenFileLimit()
+	if !known {
+		t.Skip("no open-file limit here")
+	}
+	if n, err := ConnCap(0); err != nil || n != min(DefaultMaxConns, files-min(reservedFiles, files/2)) {
+		t.Errorf("default cap %d (%v) with %d files", n, err, files)
+	}
+	if n, err := ConnCap(100); err != nil || n != 100 {
+		t.Errorf("--max-conns 100: %d, %v", n, err)
+	}
+	for _, v := range []int{-1, 999999999} {
+		var ue *UsageError
+		if _, err := ConnCap(v); !errors.As(err, &ue) || !strings.Contains(ue.Msg, "--max-conns") {
+			t.Errorf("--max-conns %d: %v, want a UsageError naming --max-conns", v, err)
+		}
 	}
 }

@@ -26,7 +26,7 @@ func TestScriptHashes(t *testing.T) {
 	}
 	h := &Handler{}
 	h.SetScriptHashes(got)
-	h.SetSite(testSite())
+	h.SetSnapshot(testSite())
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
 	if csp := rec.Header().Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self' "+strings.Join(got, " ")+";") {
@@ -50,7 +50,7 @@ func sortedCopy(s []string) []string {
 // no frame-src at all without them (default-src 'self' then applies).
 func TestFrameSrc(t *testing.T) {
 	csp := func(h *Handler) string {
-		h.SetSite(testSite())
+		h.SetSnapshot(testSite())
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
 		return rec.Header().Get("Content-Security-Policy")

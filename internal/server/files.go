@@ -23,18 +23,18 @@ type File struct {
 	gz     []byte
 }
 
-// Site is an immutable snapshot of a built site: files by slash path
+// Snapshot is an immutable snapshot of a built site: files by slash path
 // ("articles/x/index.html") and redirects from alias paths to page URLs.
-type Site struct {
+type Snapshot struct {
 	Files     map[string]*File
 	Redirects map[string]string
 }
 
-// NewSite makes a snapshot from files. Files whose bytes did not change
+// NewSnapshot makes a snapshot from files. Files whose bytes did not change
 // since prev keep their modification time, so conditional GETs keep working
 // across rebuilds.
-func NewSite(files map[string][]byte, redirects map[string]string, prev *Site, now time.Time) *Site {
-	s := &Site{Files: make(map[string]*File, len(files)), Redirects: redirects}
+func NewSnapshot(files map[string][]byte, redirects map[string]string, prev *Snapshot, now time.Time) *Snapshot {
+	s := &Snapshot{Files: make(map[string]*File, len(files)), Redirects: redirects}
 	for name, data := range files {
 		if prev != nil {
 			// An incremental rebuild hands over the same byte slices for the

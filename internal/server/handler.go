@@ -7,18 +7,19 @@ import (
 	"net/url"
 	"path"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
 )
 
 // Handler serves the current snapshot of a built site, and the extra
-// endpoints of kb serve: /api/search, and in watch mode the live-reload
-// events and the lint overlay under /_kb/.
+// endpoints of kb serve: the API under /api/ (HandleAPI), and in watch
+// mode the live-reload events and the lint overlay under /_kb/.
 type Handler struct {
-	site atomic.Pointer[Site]
-	// API serves /api/search when set.
-	API http.Handler
+	site atomic.Pointer[Snapshot]
+	// api are the endpoints under /api/, by path.
+	api map[string]endpoint
 	// Live, when set, injects the live-reload script into HTML pages and
 	// serves /_kb/ endpoints.
 	Live *Live
@@ -36,11 +37,31 @@ type Handler struct {
 	Log *log.Logger
 }
 
-// SetSite swaps in a new snapshot; requests in flight finish on the old one.
-func (h *Handler) SetSite(s *Site) { h.site.Store(s) }
+// endpoint is an API endpoint and the methods it answers.
+type endpoint struct {
+	h     http.Handler
+	allow string // "GET, HEAD"
+}
 
-// Site returns the current snapshot.
-func (h *Handler) Site() *Site { return h.site.Load() }
+// HandleAPI serves the API endpoint path ("/api/search") with h, for the
+// given methods (GET and HEAD when none are given): another method gets
+// 405 with an Allow header, as every path of the site does. Call it
+// before serving.
+func (h *Handler) HandleAPI(path string, handler http.Handler, methods ...string) {
+	if h.api == nil {
+		h.api = map[string]endpoint{}
+	}
+	if len(methods) == 0 {
+		methods = []string{http.MethodGet, http.MethodHead}
+	}
+	h.api[path] = endpoint{h: handler, allow: strings.Join(methods, ", ")}
+}
+
+// SetSnapshot swaps in a new snapshot; requests in flight finish on the old one.
+func (h *Handler) SetSnapshot(s *Snapshot) { h.site.Store(s) }
+
+// Snapshot returns the current snapshot.
+func (h *Handler) Snapshot() *Snapshot { return h.site.Load() }
 
 func (h *Handler) logf(format string, args ...any) {
 	if h.Log != nil {
@@ -67,18 +88,22 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			"and --allowed-hosts names (a guard against DNS rebinding)", http.StatusForbidden)
 		return
 	}
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		w.Header().Set("Allow", "GET, HEAD")
+	p := r.URL.Path
+	ep, isAPI := h.api[p]
+	allow := "GET, HEAD"
+	if isAPI {
+		allow = ep.allow
+	}
+	if !slices.Contains(strings.Split(allow, ", "), r.Method) {
+		w.Header().Set("Allow", allow)
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
-	p := r.URL.Path
 	switch {
-	case p == "/api/search" || strings.HasPrefix(p, "/api/"):
-		if h.API != nil && p == "/api/search" {
-			h.API.ServeHTTP(w, r)
-			return
-		}
+	case isAPI:
+		ep.h.ServeHTTP(w, r)
+		return
+	case strings.HasPrefix(p, "/api/"):
 		http.Error(w, "not found", http.StatusNotFound)
 		return
 	case strings.HasPrefix(p, "/_kb/"):
@@ -121,7 +146,7 @@ func (h *Handler) securityHeaders(w http.ResponseWriter) {
 // resolve maps a URL path to a file of the site, or says where to redirect.
 // It works on the decoded path and refuses anything that is not a clean,
 // relative path inside the site.
-func resolve(s *Site, p string) (name string, redirect string, ok bool) {
+func resolve(s *Snapshot, p string) (name string, redirect string, ok bool) {
 	if !strings.HasPrefix(p, "/") || strings.ContainsAny(p, "\x00\\") {
 		return "", "", false
 	}

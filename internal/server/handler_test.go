@@ -11,8 +11,8 @@ import (
 	"time"
 )
 
-func testSite() *Site {
-	return NewSite(map[string][]byte{
+func testSite() *Snapshot {
+	return NewSnapshot(map[string][]byte{
 		"index.html":                  []byte("<html><body>home</body></html>"),
 		"404.html":                    []byte("<html><body>not found page</body></html>"),
 		"articles/x/index.html":       []byte("<html><body>" + strings.Repeat("article x ", 100) + "</body></html>"),
@@ -38,7 +38,7 @@ func get(h http.Handler, method, target string, hdr map[string]string) *httptest
 
 func TestServe(t *testing.T) {
 	h := &Handler{}
-	h.SetSite(testSite())
+	h.SetSnapshot(testSite())
 	for _, tc := range []struct {
 		path     string
 		status   int
@@ -90,7 +90,7 @@ func TestServe(t *testing.T) {
 // server, so that Go's own URL handling is part of the test.
 func TestTraversalOverHTTP(t *testing.T) {
 	h := &Handler{}
-	h.SetSite(testSite())
+	h.SetSnapshot(testSite())
 	srv := httptest.NewServer(h)
 	defer srv.Close()
 	for _, p := range []string{"/%2e%2e/%2e%2e/etc/passwd", "/..%2f..%2fetc/passwd", "/articles/%2e%2e/%2e%2e/etc", "/%252e%252e/etc",
@@ -114,7 +114,7 @@ func TestTraversalOverHTTP(t *testing.T) {
 
 func TestConditionalAndGzip(t *testing.T) {
 	h := &Handler{}
-	h.SetSite(testSite())
+	h.SetSnapshot(testSite())
 	first := get(h, "GET", "/articles/x/", nil)
 	etag := first.Header().Get("ETag")
 	if etag == "" || first.Header().Get("Last-Modified") != "Sun, 01 Nov 2026 00:00:00 GMT" {
@@ -151,15 +151,16 @@ func TestConditionalAndGzip(t *testing.T) {
 		t.Errorf("hashed asset Cache-Control %q", cc)
 	}
 	// A rebuild that does not change a file keeps its Last-Modified.
-	next := NewSite(map[string][]byte{"articles/x/index.html": testSite().Files["articles/x/index.html"].Data}, nil, h.Site(), time.Now())
-	if !next.Files["articles/x/index.html"].ModTime.Equal(h.Site().Files["articles/x/index.html"].ModTime) {
+	next := NewSnapshot(map[string][]byte{"articles/x/index.html": testSite().Files["articles/x/index.html"].Data}, nil, h.Snapshot(), time.Now())
+	if !next.Files["articles/x/index.html"].ModTime.Equal(h.Snapshot().Files["articles/x/index.html"].ModTime) {
 		t.Error("unchanged file got a new modification time")
 	}
 }
 
 func TestMethodsAndPanics(t *testing.T) {
-	h := &Handler{API: http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic("boom") })}
-	h.SetSite(testSite())
+	h := &Handler{}
+	h.HandleAPI("/api/search", http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic("boom") }))
+	h.SetSnapshot(testSite())
 	h.Log = nil
 	if rec := get(h, "POST", "/", nil); rec.Code != 405 {
 		t.Errorf("POST: %d", rec.Code)
@@ -183,7 +184,7 @@ func TestMethodsAndPanics(t *testing.T) {
 
 func TestLiveInjection(t *testing.T) {
 	h := &Handler{Live: NewLive()}
-	h.SetSite(testSite())
+	h.SetSnapshot(testSite())
 	rec := get(h, "GET", "/", nil)
 	if !strings.Contains(rec.Body.String(), `<script src="/_kb/live.js" defer></script></body>`) {
 		t.Errorf("live script not injected: %s", rec.Body.String())
@@ -199,8 +200,39 @@ func TestLiveInjection(t *testing.T) {
 		t.Errorf("status: %s", rec.Body.String())
 	}
 	noLive := &Handler{}
-	noLive.SetSite(testSite())
+	noLive.SetSnapshot(testSite())
 	if rec := get(noLive, "GET", "/_kb/status", nil); rec.Code != 404 {
 		t.Errorf("/_kb/ served without watch mode: %d", rec.Code)
+	}
+}
+
+// TestHandleAPIMethods: an API endpoint answers the methods it is
+// registered for (a POST endpoint, as POST /api/feedback will be), others
+// get 405 with its Allow header; unknown API paths are 404 for GET and
+// HEAD, 405 otherwise, as before endpoints could choose their methods.
+func TestHandleAPIMethods(t *testing.T) {
+	h := &Handler{}
+	h.SetSnapshot(testSite())
+	ok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(r.Method)) })
+	h.HandleAPI("/api/search", ok)
+	h.HandleAPI("/api/feedback", ok, http.MethodPost)
+	for _, tc := range []struct {
+		method, path string
+		code         int
+		allow        string
+	}{
+		{"GET", "/api/search", 200, ""},
+		{"HEAD", "/api/search", 200, ""},
+		{"POST", "/api/search", 405, "GET, HEAD"},
+		{"POST", "/api/feedback", 200, ""},
+		{"GET", "/api/feedback", 405, "POST"},
+		{"GET", "/api/nope", 404, ""},
+		{"POST", "/api/nope", 405, "GET, HEAD"},
+		{"POST", "/", 405, "GET, HEAD"},
+	} {
+		rec := get(h, tc.method, tc.path, nil)
+		if rec.Code != tc.code || rec.Header().Get("Allow") != tc.allow {
+			t.Errorf("%s %s: %d, Allow %q; want %d, %q", tc.method, tc.path, rec.Code, rec.Header().Get("Allow"), tc.code, tc.allow)
+		}
 	}
 }

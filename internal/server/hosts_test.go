@@ -59,8 +59,9 @@ func TestHostsAllowed(t *testing.T) {
 // host (a page on attacker.example that made its name point at the
 // preview) gets a 403 on every path, /_kb/ and the API included.
 func TestHandlerRefusesOtherHosts(t *testing.T) {
-	h := &Handler{Hosts: NewHosts("127.0.0.1"), Live: NewLive(), API: http.NotFoundHandler()}
-	h.SetSite(testSite())
+	h := &Handler{Hosts: NewHosts("127.0.0.1"), Live: NewLive()}
+	h.HandleAPI("/api/search", http.NotFoundHandler())
+	h.SetSnapshot(testSite())
 	for _, p := range []string{"/", "/articles/x/", "/_kb/status", "/_kb/live.js", "/_kb/events", "/api/search?q=x", "/nope/"} {
 		req := httptest.NewRequest("GET", "http://attacker.example:1313"+p, nil)
 		rec := httptest.NewRecorder()

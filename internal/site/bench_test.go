@@ -17,7 +17,7 @@ import (
 	"github.com/octoacme/kb/internal/content"
 	"github.com/octoacme/kb/internal/corpus"
 	"github.com/octoacme/kb/internal/cputime"
-	"github.com/octoacme/kb/internal/feed"
+	"github.com/octoacme/kb/internal/model"
 	"github.com/octoacme/kb/internal/render"
 	"github.com/octoacme/kb/internal/search"
 )
@@ -37,13 +37,13 @@ import (
 //	             what any goldmark-based generator must at least do
 //	load         config, front matter and one Markdown parse and render per
 //	             page (site.Load)
-//	lint         kb lint's checks on the loaded pages (lint.Check)
-//	model        the site model: sections, tags, backlinks, releases (render.NewSite)
+//	lint         kb lint's checks on the loaded pages (Check)
+//	model        the site model: sections, tags, backlinks, releases (model.New)
 //	render       every HTML page, list, sitemap and static file into memory
 //	index        the bleve index (search.Stage), into a scratch folder
 //	static       the static search index (search.Export) from that index,
 //	             into memory
-//	feeds        RSS, Atom and JSON feeds (feed.Write)
+//	feeds        RSS, Atom and JSON feeds (feed.Write, as Render writes them)
 //	build        the whole kb build into a fresh output folder, no cache
 //	rebuild      kb build again on unchanged input, with the .kb/ cache
 //	changed      kb build after one page changed: a full build into the
@@ -91,8 +91,8 @@ func BenchmarkBuild(b *testing.B) {
 	// The later stages start from a loaded site, made once, when one of
 	// them runs.
 	var (
-		l *Loaded
-		s *render.Site
+		l *Input
+		s *model.Site
 		r *render.Renderer
 	)
 	loaded := func(b *testing.B) {
@@ -103,8 +103,8 @@ func BenchmarkBuild(b *testing.B) {
 		if l, err = Load(dir, kb.Theme); err != nil {
 			b.Fatal(err)
 		}
-		s = render.NewSite(l.Config, Published(l.Content.Pages, false))
-		s.Feeds, _ = feed.List(s)
+		s = model.New(l.Config, Published(l.Content.Pages, false))
+		s.PlanFeeds()
 		if r, err = render.New(s, l.Theme); err != nil {
 			b.Fatal(err)
 		}
@@ -114,7 +114,7 @@ func BenchmarkBuild(b *testing.B) {
 		loaded(b)
 		start(b)
 		for b.Loop() {
-			if _, err := checkLint(l, Options{}); err != nil {
+			if _, err := checkBuild(l, false); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -125,7 +125,7 @@ func BenchmarkBuild(b *testing.B) {
 		pages := Published(l.Content.Pages, false)
 		start(b)
 		for b.Loop() {
-			render.NewSite(l.Config, pages)
+			model.New(l.Config, pages)
 		}
 		perPage(b)
 	})
@@ -176,7 +176,7 @@ func BenchmarkBuild(b *testing.B) {
 		start(b)
 		for b.Loop() {
 			var out countOutput
-			if err := feed.Write(context.Background(), &out, r); err != nil {
+			if err := writeFeeds(context.Background(), r, &out); err != nil {
 				b.Fatal(err)
 			}
 		}

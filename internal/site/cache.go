@@ -1,6 +1,7 @@
 package site
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -134,7 +135,7 @@ func openBuildCache(opts Options) *buildCache {
 		return c
 	}
 	c.cfg = cfg
-	c.index, _ = filepath.Abs(search.IndexPath(opts.Dir, cfg))
+	c.index, _ = filepath.Abs(cfg.IndexPath(opts.Dir))
 	today, err := lint.Today()
 	if err != nil {
 		return c
@@ -477,16 +478,25 @@ func (d *digest) field(name, value string) {
 
 func (d *digest) sum() string { return hex.EncodeToString(d.h.Sum(nil)) }
 
-// pendingIndex is the search index of a build: being staged, or reused.
+// pendingIndex is the search index of a build: being staged (the Index
+// step's *search.Pending), or reused.
 type pendingIndex interface {
 	Wait() (*search.Stats, error)
+	// Export is the export step: the static search index into the output.
+	Export(ctx context.Context, w search.FileWriter) (*search.ExportStats, error)
 	Commit() error
 	Abort()
 }
 
-// reusedIndex is the index the previous build left, kept as it is.
-type reusedIndex struct{ stats *search.Stats }
+// reusedIndex is the index the previous build left at path, kept as it is.
+type reusedIndex struct {
+	path  string
+	stats *search.Stats
+}
 
 func (r reusedIndex) Wait() (*search.Stats, error) { return r.stats, nil }
-func (r reusedIndex) Commit() error                { return nil }
-func (r reusedIndex) Abort()                       {}
+func (r reusedIndex) Export(ctx context.Context, w search.FileWriter) (*search.ExportStats, error) {
+	return search.Export(ctx, r.path, w)
+}
+func (r reusedIndex) Commit() error { return nil }
+func (r reusedIndex) Abort()        {}

@@ -64,10 +64,10 @@ func TestBuildTemplateTimeout(t *testing.T) {
 		t.Errorf("Build took %v", elapsed)
 	}
 	var ie *InputError
-	if !errors.As(err, &ie) || len(ie.Errs) != 1 {
+	if !errors.As(err, &ie) || len(ie.Problems) != 1 {
 		t.Fatalf("err = %v, want one input error", err)
 	}
-	msg := ie.Errs[0].Error()
+	msg := ie.Problems[0].Error()
 	if !strings.HasPrefix(msg, "layouts/article.html:2: rendering /articles/") ||
 		!strings.Contains(msg, "/ took longer than 500ms (limits.template_timeout); look for a loop in the template") {
 		t.Errorf("error %q", msg)

@@ -642,10 +642,10 @@ func TestHostileFailures(t *testing.T) {
 			if !errors.As(err, &ie) {
 				t.Fatalf("want an input error (exit status 2), got %T %v", err, err)
 			}
-			if !regexp.MustCompile(tc.msg).MatchString(ie.Errs[0].Error()) {
-				t.Errorf("first problem:\n%s\nwant it to match %s", ie.Errs[0], tc.msg)
+			if !regexp.MustCompile(tc.msg).MatchString(ie.Problems[0].Error()) {
+				t.Errorf("first problem:\n%s\nwant it to match %s", ie.Problems[0], tc.msg)
 			}
-			for _, e := range ie.Errs {
+			for _, e := range ie.Problems {
 				if !problemStart.MatchString(e.Error()) {
 					t.Errorf("problem without a file: %q", e)
 				}
@@ -820,7 +820,7 @@ func TestFilesVanishMidBuild(t *testing.T) {
 			ok++
 			continue
 		case errors.As(err, &ie):
-			for _, e := range ie.Errs {
+			for _, e := range ie.Problems {
 				if !problemStart.MatchString(e.Error()) {
 					t.Errorf("problem without a file: %q", e)
 				}

@@ -123,7 +123,7 @@ func readLockHolder(p string) (int, string) {
 }
 
 // LogLock is the site lock as kb serve takes it around each write to the
-// search log (search.LogLocker): TryLock without waiting, Lock waiting as
+// search log (api.LogLocker, package search/api): TryLock without waiting, Lock waiting as
 // long as a build holds it. It does not write the holder: it holds the
 // lock for microseconds. A lock that cannot be taken at all (a read-only
 // site, a system without file locks) does not stop the log.

@@ -63,7 +63,7 @@ func TestOutForeignFolderRefused(t *testing.T) {
 			if !errors.As(err, &ie) {
 				t.Fatalf("%s: want an input error, got %v", out, err)
 			}
-			msg := ie.Errs[0].Error()
+			msg := ie.Problems[0].Error()
 			for _, want := range []string{"--out " + out + " ", "holds files kb did not write", MarkerFile, "choose a new or empty folder"} {
 				if !strings.Contains(msg, want) {
 					t.Errorf("message %q does not say %q", msg, want)

@@ -15,7 +15,7 @@ import (
 	"github.com/octoacme/kb/internal/content"
 	"github.com/octoacme/kb/internal/corpus"
 	"github.com/octoacme/kb/internal/lint"
-	"github.com/octoacme/kb/internal/render"
+	"github.com/octoacme/kb/internal/model"
 )
 
 // copySample copies the sample site's inputs into a temporary folder.
@@ -321,7 +321,7 @@ func TestSessionPaginatedEdits(t *testing.T) {
 		t.Fatal(err, u.Problems)
 	}
 	sec := s.site.Section("articles")
-	if len(sec.Pages) <= 2*render.PageSize {
+	if len(sec.Pages) <= 2*model.PageSize {
 		t.Fatalf("articles has %d pages; the test needs three list pages", len(sec.Pages))
 	}
 	last := sec.Pages[len(sec.Pages)-1] // on the last list page

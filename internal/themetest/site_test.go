@@ -73,7 +73,7 @@ func serveSample(t testing.TB) string {
 		})
 		h := &server.Handler{}
 		h.SetScriptHashes(server.ScriptHashes(kb.Theme))
-		h.SetSite(server.NewSite(files, nil, nil, time.Now()))
+		h.SetSnapshot(server.NewSnapshot(files, nil, nil, time.Now()))
 		sample.srv = httptest.NewServer(h)
 	})
 	if sample.err != nil {

@@ -1,12 +1,13 @@
-package render
+package model
 
 import "github.com/octoacme/kb/internal/content"
 
 // TemplateAnchors lists the element IDs the default layouts give a content
 // page of p's type besides the IDs of its Markdown headings, so that a link
 // to /releases/3-7-0/#known-issues or /articles/x/#kb-related is known to
-// work. Keep it in step with layouts/*.html and layouts/partials/*.html; a
-// site with layouts of its own may emit more.
+// work. Keep it in step with layouts/*.html and layouts/partials/*.html
+// (render's TestTemplateAnchors renders every type and checks); a site
+// with layouts of its own may emit more.
 func TemplateAnchors(p *content.Page) []string {
 	ids := []string{"main"} // baseof.html
 	if len(p.Related) > 0 {
@@ -47,7 +48,7 @@ func TemplateAnchors(p *content.Page) []string {
 
 // KnownIssuesAnchors lists the element IDs of the /known-issues/ page: its
 // lists and one per known issue of the site.
-func KnownIssuesAnchors(s *Site) []string {
+func (s *Site) KnownIssuesAnchors() []string {
 	ids := []string{"main", "kb-open-issues"}
 	fixed := false
 	for _, k := range s.KnownIssues {

@@ -1,4 +1,4 @@
-package render
+package model
 
 import (
 	"fmt"
@@ -79,7 +79,7 @@ func describe(s *Site, want map[*content.Page]bool) string {
 		return m
 	}())
 	for _, p := range s.Products {
-		fmt.Fprintf(&b, "latest %s: %s\n", p, name(s.latest(p)))
+		fmt.Fprintf(&b, "latest %s: %s\n", p, name(s.Latest(p)))
 	}
 	fmt.Fprintf(&b, "popular: %s\n", names(s.Popular(1000)))
 	return b.String()
@@ -139,7 +139,7 @@ func TestSiteUpdate(t *testing.T) {
 	}
 	check := func(label string, repl map[*content.Page]*content.Page) {
 		t.Helper()
-		before := NewSite(cfg, pages)
+		before := New(cfg, pages)
 		describe(before, nil) // computes its popular list, as a rendered site has
 		next := make([]*content.Page, len(pages))
 		want := map[*content.Page]bool{}
@@ -151,7 +151,7 @@ func TestSiteUpdate(t *testing.T) {
 			want[next[i]] = true
 		}
 		got := describe(before.Update(clone(repl)), want)
-		full := describe(NewSite(cfg, next), want)
+		full := describe(New(cfg, next), want)
 		if got != full {
 			t.Fatalf("%s: Update differs from NewSite:\n%s", label, diffLines(got, full))
 		}

@@ -1,4 +1,4 @@
-package search
+package api
 
 import (
 	"bytes"
@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/octoacme/kb/internal/content"
+	"github.com/octoacme/kb/internal/search"
 )
 
 // Handler serves the JSON search API:
@@ -42,7 +43,7 @@ type Handler struct {
 	// MaxLog caps the log, in bytes (MaxLogBytes by default).
 	MaxLog int64
 
-	ix      atomic.Pointer[Index]
+	ix      atomic.Pointer[search.Index]
 	logPath string
 	mu      sync.Mutex // serialises log appends
 	limits  logLimiter
@@ -74,7 +75,7 @@ func (h *Handler) SetLogLock(l LogLocker) {
 
 // NewHandler returns the API handler for an index (nil: answers 503 until
 // SetIndex). logPath is the zero-result log; "" logs nothing.
-func NewHandler(ix *Index, logPath string) *Handler {
+func NewHandler(ix *search.Index, logPath string) *Handler {
 	h := &Handler{Now: time.Now, MaxLog: MaxLogBytes, logPath: logPath}
 	h.ix.Store(ix)
 	return h
@@ -82,7 +83,7 @@ func NewHandler(ix *Index, logPath string) *Handler {
 
 // SetIndex switches to another index, after a rebuild; it does not close
 // the old one.
-func (h *Handler) SetIndex(ix *Index) { h.ix.Store(ix) }
+func (h *Handler) SetIndex(ix *search.Index) { h.ix.Store(ix) }
 
 // apiHit is a hit as the API returns it.
 type apiHit struct {
@@ -98,11 +99,11 @@ type apiHit struct {
 }
 
 type apiResponse struct {
-	Query     string   `json:"query"`
-	Total     uint64   `json:"total"`
-	Hits      []apiHit `json:"hits"`
-	Facets    Facets   `json:"facets"`
-	Corrected string   `json:"corrected"`
+	Query     string        `json:"query"`
+	Total     uint64        `json:"total"`
+	Hits      []apiHit      `json:"hits"`
+	Facets    search.Facets `json:"facets"`
+	Corrected string        `json:"corrected"`
 }
 
 // logEntry is one line of the zero-result log.
@@ -132,7 +133,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	req := Request{Q: params.Get("q"), Type: params.Get("type"), Product: params.Get("product")}
+	req := search.Request{Q: params.Get("q"), Type: params.Get("type"), Product: params.Get("product")}
 	if req.Type != "" && !knownType(req.Type) {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "unknown type " + strconv.Quote(req.Type) + ": want article, faq, troubleshooting or release"})
 		return
@@ -143,7 +144,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if s := params.Get("limit"); s != "" {
 		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > MaxLimit {
+		if err != nil || n < 1 || n > search.MaxLimit {
 			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "limit must be a whole number from 1 to 50"})
 			return
 		}
@@ -171,7 +172,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	resp, err := ix.Search(r.Context(), req)
-	var qe *QueryError
+	var qe *search.QueryError
 	switch {
 	case errors.As(err, &qe):
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": qe.Msg})
@@ -186,7 +187,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		out.Hits = append(out.Hits, apiHit{ID: hit.ID, Title: hit.Title, URL: hit.URL, Type: hit.Type,
 			Product: hit.Product, Section: hit.Section, Page: hit.Page, Snippet: hit.Snippet, Score: hit.Score})
 	}
-	if resp.Total == 0 && !req.Prefix && len(tokenize(req.Q)) > 0 {
+	if resp.Total == 0 && !req.Prefix && search.HasWords(req.Q) {
 		h.logZero(req, clientKey(r.RemoteAddr))
 	}
 	writeJSON(w, http.StatusOK, out)
@@ -203,7 +204,7 @@ func knownType(t string) bool {
 
 // logZero appends a zero-result query of a client to the log, within the
 // client's share. A failure to log never fails the search.
-func (h *Handler) logZero(req Request, client string) {
+func (h *Handler) logZero(req search.Request, client string) {
 	if h.logPath == "" {
 		return
 	}

@@ -18,9 +18,9 @@ import (
 
 // StaticIndex is the static index of a built site, searched the way the
 // JavaScript client (static/js/search-index.js) searches it: a Go port of
-// the client's algorithm over the same files. The parity tests run every
-// query through bleve, this port and the client under Node, and the
-// Go port is where the algorithm is written down first:
+// the client's algorithm over the same files, test code only. The parity
+// tests run every query through bleve, this port and the client under
+// Node, and the Go port is where the algorithm is written down first:
 //
 //  1. Plan the query with kb's planner (query.go), its dictionary questions
 //     answered by the dictionary files of the words the query starts with.

@@ -1,13 +1,13 @@
 //go:build unix
 
-package main
+package server
 
 import "syscall"
 
-// openFileLimit is the process's open-file limit (RLIMIT_NOFILE; Go
+// OpenFileLimit is the process's open-file limit (RLIMIT_NOFILE; Go
 // raises the soft limit to the hard one at start; "unlimited" counts as
 // 2^30).
-func openFileLimit() (files int, known bool) {
+func OpenFileLimit() (files int, known bool) {
 	var r syscall.Rlimit
 	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &r); err != nil {
 		return 0, false

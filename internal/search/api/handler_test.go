@@ -1,4 +1,4 @@
-package search
+package api
 
 import (
 	"bufio"
@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/octoacme/kb/internal/search"
 )
 
 func newTestHandler(t *testing.T) (*Handler, string) {
@@ -134,7 +136,7 @@ func TestHandlerLimit(t *testing.T) {
 		t.Errorf("limit=2 gave %d hits", n)
 	}
 	_, body = get(t, h, "q=app")
-	if n := len(hits(body)); n != DefaultLimit {
+	if n := len(hits(body)); n != search.DefaultLimit {
 		t.Errorf("default limit gave %d hits", n)
 	}
 }

@@ -1,9 +1,8 @@
-package render
+package model
 
 import (
 	"cmp"
 	"maps"
-	"net/url"
 	"reflect"
 	"slices"
 	"sort"
@@ -15,8 +14,8 @@ import (
 	"github.com/octoacme/kb/internal/markdown"
 )
 
-// Site is the published site as templates see it: the pages and every list,
-// index and cross-reference computed from them once.
+// Site is the published site: the pages and every list, index and
+// cross-reference computed from them once. Templates see it as .Site.
 type Site struct {
 	Config *config.Config
 	// Pages are the published pages, sorted by URL.
@@ -53,16 +52,6 @@ func (s *Site) titleKey(p *content.Page) string {
 	return strings.ToLower(p.LinkTitle())
 }
 
-// Feed describes a published feed for <link rel="alternate"> and subscribe links.
-type Feed struct {
-	Title string
-	// Scope is "releases", "all" or "product:<name>".
-	Scope string
-	RSS   string
-	Atom  string
-	JSON  string
-}
-
 // Section is a content section and its pages.
 type Section struct {
 	Name        string
@@ -96,8 +85,9 @@ func (k *KnownIssue) Open() bool { return k.FixedIn == nil }
 // sectionOrder puts the four standard sections first.
 var sectionOrder = map[string]int{"articles": 1, "faq": 2, "troubleshooting": 3, "releases": 4}
 
-// NewSite builds the model of the published pages (drafts already removed).
-func NewSite(cfg *config.Config, pages []*content.Page) *Site {
+// New builds the model of the published pages (drafts already removed).
+// The feeds are planned apart (PlanFeeds): only a build needs them.
+func New(cfg *config.Config, pages []*content.Page) *Site {
 	s := &Site{Config: cfg, ByURL: map[string]*content.Page{},
 		Backlinks: map[*content.Page][]*content.Page{}, ChangedIn: map[*content.Page][]*content.Page{}}
 	s.Pages = append([]*content.Page(nil), pages...)
@@ -131,7 +121,7 @@ func NewSite(cfg *config.Config, pages []*content.Page) *Site {
 			seen[slug] = true
 			tag := tags[slug]
 			if tag == nil {
-				tag = &Tag{Name: t, Slug: slug, URL: "/tags/" + slug + "/"}
+				tag = &Tag{Name: t, Slug: slug, URL: TagURL(slug)}
 				tags[slug] = tag
 			}
 			tag.Pages = append(tag.Pages, p)
@@ -226,83 +216,6 @@ func sortReleases(rs []*content.Page) {
 	})
 }
 
-// Resolve finds the page an internal link points to. It accepts site paths
-// with or without the trailing slash, with a #fragment or ?query, and
-// returns the fragment. External and unknown links give nil.
-func (s *Site) Resolve(link string) (*content.Page, string) {
-	return Resolve(s.ByURL, link)
-}
-
-// Resolve looks up an internal link in a URL → page map (see Site.Resolve).
-func Resolve(byURL map[string]*content.Page, link string) (*content.Page, string) {
-	path, frag := SplitLink(link)
-	if path == "" {
-		return nil, frag
-	}
-	return byURL[path], frag
-}
-
-// SplitLink normalises an internal link to a page path ("/articles/x/") and
-// its fragment. External links, mailto: and the like give an empty path.
-func SplitLink(link string) (path, frag string) {
-	link = strings.TrimSpace(link)
-	if i := strings.IndexByte(link, '#'); i >= 0 {
-		link, frag = link[:i], link[i+1:]
-		if f, err := url.PathUnescape(frag); err == nil {
-			frag = f
-		}
-	}
-	if i := strings.IndexByte(link, '?'); i >= 0 {
-		link = link[:i]
-	}
-	if link == "" || !strings.HasPrefix(link, "/") || strings.HasPrefix(link, "//") {
-		return "", frag
-	}
-	if p, err := url.PathUnescape(link); err == nil {
-		link = p
-	}
-	link = strings.TrimSuffix(link, "index.html")
-	if !strings.HasSuffix(link, "/") {
-		link += "/"
-	}
-	return link, frag
-}
-
-// Links returns every internal link target of a page: body links, related
-// entries and a release's docs.
-func Links(p *content.Page) []string {
-	var out []string
-	if p.Doc != nil {
-		for _, l := range p.Doc.Links {
-			if !l.Image {
-				out = append(out, l.URL)
-			}
-		}
-	}
-	out = append(out, p.Related...)
-	if p.Release != nil {
-		for _, f := range p.Release.Features {
-			out = append(out, f.Docs...)
-		}
-		for _, k := range p.Release.KnownIssues {
-			out = append(out, k.Docs...)
-		}
-	}
-	return out
-}
-
-// Targets are the distinct pages of the site p links to, p itself left
-// out, in the order of its links.
-func (s *Site) Targets(p *content.Page) []*content.Page {
-	var out []*content.Page
-	for _, l := range Links(p) {
-		if q, _ := s.Resolve(l); q != nil && q != p && !slices.Contains(out, q) {
-			out = append(out, q)
-		}
-	}
-	return out
-}
-
 func (s *Site) link() {
 	for _, p := range s.Pages {
 		for _, q := range s.Targets(p) {
@@ -349,8 +262,9 @@ func Updatable(a, b *content.Page) bool {
 
 // Update returns the site with some of its pages replaced (old → new) by
 // versions Updatable allows. It shares what the replacement leaves as it
-// was and costs a few milliseconds on 10,000 pages where NewSite costs
-// more than a hundred; the result equals NewSite of the new page set.
+// was and costs a few milliseconds on 10,000 pages where New costs
+// more than a hundred; the result equals New of the new page set (with
+// the same feeds: an update changes none).
 // Pages of repl that are not in the site (unpublished drafts) are ignored.
 func (s *Site) Update(repl map[*content.Page]*content.Page) *Site {
 	for o := range repl {
@@ -518,10 +432,13 @@ func (s *Site) knownIssues() {
 	}
 }
 
-// latest is the release of a product with the highest version, the newest
+// Latest is the release of a product with the highest version, the newest
 // of equal versions: a 3.6.1 hotfix published after 3.7.0 is not the latest.
 // It is nil when the product has no release.
-func (s *Site) latest(product string) *content.Page { return s.latestOf[product] }
+func (s *Site) Latest(product string) *content.Page { return s.latestOf[product] }
+
+// IssuesOf returns the known issues of a release, in KnownIssues order.
+func (s *Site) IssuesOf(release *content.Page) []*KnownIssue { return s.issuesOf[release] }
 
 func (s *Site) findLatest(product string) *content.Page {
 	var best *content.Page

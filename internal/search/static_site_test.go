@@ -1,4 +1,4 @@
-package site
+package search_test
 
 import (
 	"context"
@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	kb "github.com/octoacme/kb"
 	"github.com/octoacme/kb/internal/search"
 )
 
@@ -16,16 +15,12 @@ import (
 // query finds the sign-in guide first, as `kb search` does, and every file
 // of the static index lies where static hosts serve it.
 func TestStaticSearchExport(t *testing.T) {
-	out := filepath.Join(t.TempDir(), "public")
-	res, err := Build(context.Background(), Options{Dir: "../..", Out: out, Theme: kb.Theme, LockWait: sharedSiteWait})
-	if err != nil {
-		t.Fatal(err)
-	}
+	out, indexPath := buildSample(t)
 	st, err := search.OpenStatic(os.DirFS(out))
 	if err != nil {
 		t.Fatal(err)
 	}
-	ix, err := search.Open(res.Search.Path)
+	ix, err := search.Open(indexPath)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,67 @@
+package site
+
+import (
+	"fmt"
+	"io/fs"
+	"strings"
+
+	"github.com/octoacme/kb/internal/config"
+	"github.com/octoacme/kb/internal/content"
+	"github.com/octoacme/kb/internal/diag"
+	"github.com/octoacme/kb/internal/lint"
+)
+
+// Check is the check step, the one place lint runs on a site: kb lint's
+// checks on the loaded pages, reusing the parse Load made (the problems
+// loading files are front-matter findings). kb build and kb ready check
+// what a build publishes (opts.PublishedOnly); the session keeps lint's
+// index between edits (see Session.lint) but makes it of the same input.
+// A bad lint.rules or lint.baseline in site.yaml, or a bad
+// SOURCE_DATE_EPOCH, is an *InputError.
+func Check(in *Input, opts lint.Options) (*lint.Result, error) {
+	res, err := lint.Check(lintInput(in.Config, in.Content.Pages, in.Content.Errors, in.Theme.Static), opts)
+	if err != nil {
+		return nil, inputErr(err)
+	}
+	return res, nil
+}
+
+// lintInput is what lint reads of a site: its configuration, every page
+// (drafts too), the problems loading files, the static files.
+func lintInput(cfg *config.Config, pages []*content.Page, errs []*diag.Diagnostic, static fs.FS) *lint.Input {
+	return &lint.Input{Config: cfg, Pages: pages, Errors: errs, Static: static}
+}
+
+// LintError stops a build whose pages break the documentation checklist:
+// kb lint's checks found errors. Nothing is published. Findings holds every
+// finding of the published pages (errors, warnings and notes), sorted; the
+// CLI exits with status 1 for it.
+type LintError struct {
+	Findings []lint.Finding
+}
+
+func (e *LintError) Error() string {
+	var b strings.Builder
+	n := 0
+	for _, f := range e.Findings {
+		if f.Level == lint.Error {
+			n++
+			fmt.Fprintln(&b, f)
+		}
+	}
+	fmt.Fprintf(&b, "%d lint errors", n)
+	return b.String()
+}
+
+// checkBuild is Check for a build: the pages it publishes. Error findings
+// stop the build with a *LintError; the others are returned for the Result.
+func checkBuild(in *Input, drafts bool) ([]lint.Finding, error) {
+	res, err := Check(in, lint.Options{Drafts: drafts, PublishedOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	if res.Count(lint.Error) > 0 {
+		return nil, &LintError{Findings: res.Findings}
+	}
+	return res.Findings, nil
+}
