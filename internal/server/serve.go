@@ -101,6 +101,14 @@ func Run(ctx context.Context, ln net.Listener, opts Options) error {
 		p.live.Publish(Event{Kind: "status"}, status(u))
 	}
 
+	// Watching before the serving line says so: an edit saved the moment
+	// it appears is not lost.
+	if opts.Watch {
+		if err := p.watch(ctx); err != nil {
+			return err
+		}
+	}
+
 	srv := NewHTTPServer(lim.Handler(p.h))
 	srv.ConnState = lim.ConnState
 	if p.live != nil {
@@ -119,11 +127,6 @@ func Run(ctx context.Context, ln net.Listener, opts Options) error {
 	printProblems(opts.Stdout, u)
 	if opts.Open != nil {
 		opts.Open(siteURL)
-	}
-	if opts.Watch {
-		if err := p.watch(ctx); err != nil {
-			return err
-		}
 	}
 
 	select {
