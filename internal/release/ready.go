@@ -79,13 +79,7 @@ func Check(s *model.Site, findings []lint.Finding, r *content.Page, windowDays i
 			errorsIn[f.File] = append(errorsIn[f.File], f)
 		}
 	}
-	// A field the release lacks has no line: the file alone, never file:0.
-	at := func(path string) string {
-		if l := r.Field(path).Line; l > 0 {
-			return fmt.Sprintf("%s:%d", r.File, l)
-		}
-		return r.File
-	}
+	at := func(path string) string { return fmt.Sprintf("%s:%d", r.File, r.Field(path).Line) }
 
 	// 1. The announcement exists and passes lint.
 	it := ChecklistItem{Status: Pass, Text: "The release announcement exists and passes kb lint", Blocking: true}
