@@ -91,6 +91,13 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	for _, c := range root.Commands() {
 		if c.Name() == "completion" {
 			c.Short = "write a shell completion script (bash, zsh, fish, powershell)"
+			c.Args = func(cmd *cobra.Command, args []string) error {
+				if len(args) == 0 {
+					return usageError("completion: want a shell: bash, zsh, fish or powershell, like: kb completion bash")
+				}
+				return unknownCommand(cmd, args[0])
+			}
+			c.RunE = func(cmd *cobra.Command, args []string) error { return nil }
 			for _, sub := range c.Commands() {
 				sub.Args = exactArgs(0, "")
 			}
