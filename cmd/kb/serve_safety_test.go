@@ -111,7 +111,8 @@ func TestServeMaxConnsFlag(t *testing.T) {
 	}
 	for _, args := range [][]string{{"--max-conns", "-1"}, {"--max-conns", "999999999"}} {
 		var stderr strings.Builder
-		err := run(context.Background(), append([]string{"serve", "--addr", "127.0.0.1:0", "-s", t.TempDir()}, args...), io.Discard, &stderr)
+		dir := writeFiles(t, map[string]string{"site.yaml": "title: Connections\n"})
+		err := run(context.Background(), append([]string{"serve", "--addr", "127.0.0.1:0", "-s", dir}, args...), io.Discard, &stderr)
 		if code := exitCode(err, &stderr); code != exitUsage || !strings.Contains(stderr.String(), "--max-conns") {
 			t.Errorf("%v: exit %d, %q", args, code, stderr.String())
 		}
