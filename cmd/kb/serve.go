@@ -17,7 +17,10 @@ import (
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("serve", "serve [flags]", `
-Build the site in memory and serve it, with the search API at /api/search.
+Build the site in memory and serve it, with the search API at /api/search
+and the "Was this article helpful?" answers taken at /api/feedback. Answers
+and searches go to the feedback database (--db, database.url in site.yaml,
+else .kb/kb.db) that kb report reads.
 
 By default kb serve is a writer's preview: it includes drafts, watches
 site.yaml, content/, layouts/ and static/, rebuilds only what a change
@@ -38,6 +41,7 @@ closed to make room.`, stdout)
 	noWatch := fs.Bool("no-watch", false, "serve without watching or live reload (production)")
 	open := fs.Bool("open", false, "open the site in a browser")
 	maxConns := fs.Int("max-conns", 0, "most `connections` open at once (default 4096, fewer when the open-file limit is lower); idle ones are closed to make room")
+	db := fs.String("db", "", "the feedback database: postgres://… or an SQLite file `URL` (default: database.url in site.yaml, else .kb/kb.db)")
 	allowed := fs.String("allowed-hosts", "", "comma-separated host `names` to answer for besides localhost and the --addr host (the preview refuses others; --no-watch answers any unless set)")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -64,7 +68,7 @@ closed to make room.`, stdout)
 	}
 	defer ln.Close()
 	opts := server.Options{Dir: absDir, Theme: kb.Theme, Addr: *addr, Drafts: *drafts, Watch: !*noWatch,
-		AllowedHosts: *allowed, MaxConns: *maxConns, Stdout: stdout, Stderr: stderr}
+		AllowedHosts: *allowed, MaxConns: *maxConns, DB: *db, Stdout: stdout, Stderr: stderr}
 	if *open {
 		opts.Open = openBrowser
 	}
