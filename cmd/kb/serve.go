@@ -21,9 +21,9 @@ import (
 // serveFlags are kb serve's flags; a new flag is a field here and a line
 // in bind.
 type serveFlags struct {
-	dir, addr, allowed    string
-	drafts, noWatch, open bool
-	maxConns              int
+	dir, addr, allowed, db string
+	drafts, noWatch, open  bool
+	maxConns               int
 }
 
 func (f *serveFlags) bind(fs *pflag.FlagSet) {
@@ -33,6 +33,7 @@ func (f *serveFlags) bind(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.noWatch, "no-watch", false, "serve without watching or live reload (production)")
 	fs.BoolVar(&f.open, "open", false, "open the site in a browser")
 	fs.IntVar(&f.maxConns, "max-conns", 0, "most `connections` open at once; idle ones are closed to make room (default: 4096, fewer when the open-file limit is lower)")
+	fs.StringVar(&f.db, "db", "", "the feedback database: postgres://… or an SQLite file `URL` (default: database.url in site.yaml, else .kb/kb.db)")
 	fs.StringVar(&f.allowed, "allowed-hosts", "", "comma-separated host `names` to answer for besides localhost and the --addr host (the preview refuses others; --no-watch answers any unless set)")
 }
 
@@ -40,7 +41,10 @@ func serveCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "preview the site with live reload, or serve it in production",
-		Long: `Build the site in memory and serve it, with the search API at /api/search.
+		Long: `Build the site in memory and serve it, with the search API at /api/search
+and the "Was this article helpful?" answers taken at /api/feedback. Answers
+and searches go to the feedback database (--db, database.url in site.yaml,
+else .kb/kb.db) that kb report reads.
 
 By default kb serve is a writer's preview: it includes drafts, watches
 site.yaml, content/, layouts/ and static/, rebuilds only what a change
@@ -86,7 +90,7 @@ func serve(ctx context.Context, f serveFlags, stdout, stderr io.Writer) error {
 	}
 	defer ln.Close()
 	opts := server.Options{Dir: absDir, Theme: kb.Theme, Addr: f.addr, Drafts: f.drafts, Watch: !f.noWatch,
-		AllowedHosts: f.allowed, MaxConns: f.maxConns, Stdout: stdout, Stderr: stderr}
+		AllowedHosts: f.allowed, MaxConns: f.maxConns, DB: f.db, Stdout: stdout, Stderr: stderr}
 	if f.open {
 		opts.Open = openBrowser
 	}

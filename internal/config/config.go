@@ -10,6 +10,7 @@
 //	markdown.unsafe              true is the older spelling of markdown.html: unsafe
 //	markdown.embeds              hosts whose iframes sanitized HTML keeps
 //	feedback.endpoint            POST target of "Was this article helpful?"
+//	feedback.allowed_origins     origins of sites hosted elsewhere that may post feedback to kb serve
 //	search.{index, log, synonyms}
 //	feeds.limit                  newest items per feed
 //	lint.{stale_after_days, max_grade, jargon, rules, baseline}
@@ -103,7 +104,15 @@ type Markdown struct {
 
 // Feedback configures the "Was this article helpful?" control.
 type Feedback struct {
+	// Endpoint is where "Was this article helpful?" posts: an absolute
+	// http(s) URL, or a path on the site's host. Empty: kb serve's own
+	// /api/feedback when kb serves the site; a link to support_url in a
+	// site kb build writes for another host.
 	Endpoint string `yaml:"endpoint"`
+	// AllowedOrigins are the origins (https://help.example.com) of sites
+	// hosted elsewhere whose pages may post feedback to this site's kb
+	// serve; by default it takes answers from its own pages only.
+	AllowedOrigins []string `yaml:"allowed_origins"`
 }
 
 // Search configures the bleve index and query analysis.
@@ -413,6 +422,9 @@ func (c *Config) validate() error {
 			return c.Errorf("sections."+name, "sections: %q is not a valid section folder name (lowercase letters, digits, - and _)", name)
 		}
 	}
+	if err := c.validateFeedback(); err != nil {
+		return err
+	}
 	if u := c.Database.URL; u != "" {
 		scheme, _, hasScheme := strings.Cut(u, "://")
 		switch {
@@ -453,6 +465,47 @@ func (c *Config) validate() error {
 }
 
 var sectionName = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
+
+// validateFeedback checks feedback.endpoint (an http(s) URL or a site
+// path) and feedback.allowed_origins (origins: scheme and host, no path),
+// and writes each origin as browsers send it (lower case, no default port).
+func (c *Config) validateFeedback() error {
+	if e := c.Feedback.Endpoint; e != "" {
+		u, err := url.Parse(e)
+		switch {
+		case err != nil || strings.TrimSpace(e) != e:
+			return c.Errorf("feedback.endpoint", "feedback.endpoint: %q is not a URL", e)
+		case u.Scheme == "" && u.Host == "" && strings.HasPrefix(e, "/") && !strings.HasPrefix(e, "//"):
+		case (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && u.User == nil:
+		default:
+			return c.Errorf("feedback.endpoint", "feedback.endpoint: %q is not an http(s) URL or a path on this site (want https://kb.example.com/api/feedback or /api/feedback)", e)
+		}
+	}
+	for i, o := range c.Feedback.AllowedOrigins {
+		norm, ok := Origin(o)
+		if !ok {
+			return c.Errorf("feedback.allowed_origins", "feedback.allowed_origins: %q is not an origin; want the scheme and host of the site that posts, like https://help.example.com (no path)", o)
+		}
+		c.Feedback.AllowedOrigins[i] = norm
+	}
+	return nil
+}
+
+// Origin returns s as a browser's Origin header writes it (scheme and host,
+// lower case, without the scheme's default port), or false when s is not an
+// http(s) origin: it holds a path, a query, a user or no host.
+func Origin(s string) (string, bool) {
+	u, err := url.Parse(strings.TrimSuffix(s, "/"))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil ||
+		u.Path != "" || u.RawQuery != "" || u.Fragment != "" || u.Opaque != "" {
+		return "", false
+	}
+	host := strings.ToLower(u.Host)
+	if p := u.Port(); (u.Scheme == "http" && p == "80") || (u.Scheme == "https" && p == "443") {
+		host = strings.TrimSuffix(host, ":"+p)
+	}
+	return strings.ToLower(u.Scheme) + "://" + host, true
+}
 
 func (c *Config) validateLint() error {
 	l := &c.Lint

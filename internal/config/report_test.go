@@ -8,6 +8,39 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
+func TestFeedbackKeys(t *testing.T) {
+	c, err := Parse("site.yaml", []byte(`feedback:
+  endpoint: https://kb.example.com/api/feedback
+  allowed_origins: [https://Help.Example.com, "http://docs.example.com:80/", "https://staging.example.com:8443"]
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"https://help.example.com", "http://docs.example.com", "https://staging.example.com:8443"}
+	if d := cmp.Diff(want, c.Feedback.AllowedOrigins); d != "" {
+		t.Errorf("allowed_origins as browsers send them (-want +got):\n%s", d)
+	}
+	for _, ok := range []string{"/api/feedback", "http://localhost:1313/api/feedback"} {
+		if _, err := Parse("site.yaml", []byte("feedback:\n  endpoint: "+ok+"\n")); err != nil {
+			t.Errorf("endpoint %s: %v", ok, err)
+		}
+	}
+	for _, tc := range []struct{ src, err string }{
+		{"feedback:\n  endpoint: javascript:alert(1)\n", "site.yaml:2: feedback.endpoint: \"javascript:alert(1)\" is not an http(s) URL or a path"},
+		{"feedback:\n  endpoint: //evil.example/x\n", "site.yaml:2: feedback.endpoint: \"//evil.example/x\" is not an http(s) URL"},
+		{"feedback:\n  endpoint: api/feedback\n", "site.yaml:2: feedback.endpoint: \"api/feedback\" is not an http(s) URL"},
+		{"feedback:\n  endpoint: https://u:p@kb.example.com/\n", "site.yaml:2: feedback.endpoint:"},
+		{"feedback:\n  allowed_origins: [https://help.example.com/docs/]\n", "site.yaml:2: feedback.allowed_origins: \"https://help.example.com/docs/\" is not an origin"},
+		{"feedback:\n  allowed_origins: [\"*\"]\n", "site.yaml:2: feedback.allowed_origins: \"*\" is not an origin"},
+		{"feedback:\n  allowed_origins: [help.example.com]\n", "site.yaml:2: feedback.allowed_origins: \"help.example.com\" is not an origin"},
+	} {
+		_, err := Parse("site.yaml", []byte(tc.src))
+		if err == nil || !strings.HasPrefix(err.Error(), tc.err) {
+			t.Errorf("%q: error %v, want %q", tc.src, err, tc.err)
+		}
+	}
+}
+
 func TestDatabaseAndReportKeys(t *testing.T) {
 	c, err := Parse("site.yaml", []byte(`database:
   url: postgres://kb@db.internal:5432/help?sslmode=require

@@ -1,7 +1,8 @@
 // Package feedback stores what customers tell a help center and what they
 // search for: the answers to "Was this article helpful?", every search with
 // its result count and filters, and the result a customer then chose. kb
-// report reads it back; kb serve's HTTP endpoints write it.
+// report reads it back; kb serve's HTTP endpoints write it (through a
+// Writer).
 //
 // # Databases
 //
@@ -54,6 +55,20 @@
 // crash (which NORMAL would not: it syncs only at checkpoints). PostgreSQL
 // commits durably with its default synchronous_commit=on. TestKillDurability
 // kills a writing process and checks every acknowledged row.
+//
+// # Writing from a server
+//
+// A durable commit takes about 1.7 ms on SQLite, which takes one writer at
+// a time. kb serve writes through a Writer (writer.go): a bounded queue
+// that one goroutine drains, committing what gathered while the previous
+// commit ran in one transaction (group commit). An answer
+// (Writer.Feedback) still returns only once its transaction is committed;
+// a search or click (Writer.Search, Writer.Click) is checked and queued,
+// and the search is answered without waiting for the disk: what was
+// queued when the process died, or dropped from a full queue, is lost,
+// and only that. A client flooding the server is turned away in memory
+// (a token bucket per address, for the day) before its writes reach the
+// queue.
 //
 // # Errors
 //

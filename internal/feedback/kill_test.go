@@ -16,8 +16,13 @@ import (
 
 // The child process of TestKillDurability: it writes answers and searches
 // from several goroutines and prints each one's number once its Record
-// call has returned nil, until it is killed.
-const killChildEnv = "KB_FEEDBACK_KILL_CHILD"
+// call has returned nil, until it is killed. With killModeEnv=writer it
+// sends answers through a Writer from 32 goroutines, which commits them
+// in groups, and prints each once Writer.Feedback returned nil.
+const (
+	killChildEnv = "KB_FEEDBACK_KILL_CHILD"
+	killModeEnv  = "KB_FEEDBACK_KILL_MODE"
+)
 
 func TestKillDurabilityChild(t *testing.T) {
 	url := os.Getenv(killChildEnv)
@@ -32,6 +37,27 @@ func TestKillDurabilityChild(t *testing.T) {
 	}
 	var mu sync.Mutex
 	var wg sync.WaitGroup
+	if os.Getenv(killModeEnv) == "writer" {
+		wr := s.NewWriter(WriterOptions{})
+		for g := 0; g < 32; g++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := 0; ; i++ {
+					n := fmt.Sprintf("%d-%d", g, i)
+					err := wr.Feedback(ctx, Feedback{Page: "/articles/a/", Helpful: "no", Comment: "ack " + n})
+					mu.Lock()
+					if err != nil {
+						fmt.Println("error:", err)
+					} else {
+						fmt.Println(n)
+					}
+					mu.Unlock()
+				}
+			}()
+		}
+		wg.Wait()
+	}
 	for w := 0; w < 4; w++ {
 		wg.Add(1)
 		go func() {
@@ -58,16 +84,23 @@ func TestKillDurabilityChild(t *testing.T) {
 }
 
 // TestKillDurability kills a writing process with SIGKILL and checks that
-// every write it acknowledged is in the database.
+// every write it acknowledged is in the database: written one by one, and
+// committed in groups by a Writer.
 func TestKillDurability(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a child process")
 	}
+	for _, mode := range []string{"record", "writer"} {
+		t.Run(mode, func(t *testing.T) { killDurability(t, mode) })
+	}
+}
+
+func killDurability(t *testing.T, mode string) {
 	each(t, func(t *testing.T, url string) {
 		s := open(t, url, Options{}) // migrate before the child starts
 		s.Close()
 		cmd := exec.Command(os.Args[0], "-test.run=^TestKillDurabilityChild$", "-test.count=1")
-		cmd.Env = append(os.Environ(), killChildEnv+"="+url)
+		cmd.Env = append(os.Environ(), killChildEnv+"="+url, killModeEnv+"="+mode)
 		out, err := cmd.StdoutPipe()
 		if err != nil {
 			t.Fatal(err)
@@ -76,6 +109,10 @@ func TestKillDurability(t *testing.T) {
 			t.Fatal(err)
 		}
 		var acked []string
+		want := 400
+		if mode == "writer" {
+			want = 3000 // many groups
+		}
 		sc := bufio.NewScanner(out)
 		deadline := time.Now().Add(60 * time.Second)
 		killed := false
@@ -90,7 +127,7 @@ func TestKillDurability(t *testing.T) {
 				acked = append(acked, line)
 			}
 			// Kill in the middle of writing, once enough were acknowledged.
-			if !killed && (len(acked) >= 400 || time.Now().After(deadline)) {
+			if !killed && (len(acked) >= want || time.Now().After(deadline)) {
 				if err := cmd.Process.Kill(); err != nil {
 					t.Fatal(err)
 				}
@@ -122,7 +159,7 @@ func TestKillDurability(t *testing.T) {
 			}
 		}
 		if len(lost) > 0 {
-			t.Errorf("%d of %d acknowledged writes lost after kill -9: %v", len(lost), len(acked), lost)
+			t.Errorf("%d of %d acknowledged writes lost after kill -9, like: %v", len(lost), len(acked), lost[:min(len(lost), 10)])
 		}
 		t.Logf("%d writes acknowledged before kill -9, all there; %d rows in all", len(acked), len(have))
 	})

@@ -74,8 +74,11 @@ type Search struct {
 	Results int    // the number of results
 	Type    string // the type filter, or empty
 	Product string // the product filter, or empty
-	Client  string
-	At      time.Time
+	// Chosen is the page the customer chose from the search's suggestions
+	// (as they typed), recorded as its click; "" for none yet.
+	Chosen string
+	Client string
+	At     time.Time
 }
 
 // Click is the result a customer chose after a search.
@@ -220,31 +223,60 @@ func (s *Store) at(t time.Time) int64 {
 	return millis(t)
 }
 
+// querier is what a write runs on: the database or a transaction.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
 // overLimit counts a client's rows of the last hour in table.
-func (s *Store) overLimit(ctx context.Context, table, client string, limit int) (bool, error) {
+func (s *Store) overLimit(ctx context.Context, q querier, table, client string, limit int) (bool, error) {
 	if client == "" {
 		return false, nil
 	}
 	var n int
-	err := s.w.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+table+` WHERE client = $1 AND created >= $2`,
+	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+table+` WHERE client = $1 AND created >= $2`,
 		client, millis(s.now().Add(-time.Hour))).Scan(&n)
 	return n >= limit, err
 }
 
 func nullable(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
 
-// RecordFeedback validates and stores an answer. A second answer from the
-// same client about the same page on the same day replaces the first.
-func (s *Store) RecordFeedback(ctx context.Context, f Feedback) error {
+// inTx runs f in a transaction on the write connection and commits it.
+func (s *Store) inTx(ctx context.Context, f func(tx *sql.Tx) error) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := f(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// answer is an answer checked and cleaned, ready to store: what
+// RecordFeedback and the Writer store.
+type answer struct {
+	page, reason, comment string
+	helpful               int
+	addr                  string // the client's address, hashed into client before the write
+	client                string
+	at                    int64
+}
+
+func (s *Store) checkFeedback(f Feedback) (answer, error) {
 	helpful, comment, err := s.validateFeedback(f)
 	if err != nil {
-		return err
+		return answer{}, err
 	}
-	client, err := s.hashClient(ctx, f.Client)
-	if err != nil {
-		return err
-	}
-	if over, err := s.overLimit(ctx, "kb_feedback", client, s.opts.FeedbackPerHour); err != nil || over {
+	return answer{page: f.Page, reason: f.Reason, comment: comment, helpful: helpful, addr: f.Client, at: s.at(f.At)}, nil
+}
+
+// writeFeedback stores an answer: refused past the client's hourly
+// allowance, replacing the client's earlier answer about the page today.
+func (s *Store) writeFeedback(ctx context.Context, q querier, a answer) error {
+	if over, err := s.overLimit(ctx, q, "kb_feedback", a.client, s.opts.FeedbackPerHour); err != nil || over {
 		if err == nil {
 			err = ErrRateLimited
 		}
@@ -254,13 +286,26 @@ func (s *Store) RecordFeedback(ctx context.Context, f Feedback) error {
 	if err != nil {
 		return err
 	}
-	_, err = s.w.ExecContext(ctx, `INSERT INTO kb_feedback (id, created, page, helpful, reason, comment, client)
+	_, err = q.ExecContext(ctx, `INSERT INTO kb_feedback (id, created, page, helpful, reason, comment, client)
 		VALUES ($1, $2, $3, $4, $5, $6, $7)
 		ON CONFLICT (page, client) WHERE client IS NOT NULL DO UPDATE SET
 			created = excluded.created, helpful = excluded.helpful,
 			reason = excluded.reason, comment = excluded.comment`,
-		id, s.at(f.At), f.Page, helpful, f.Reason, comment, nullable(client))
+		id, a.at, a.page, a.helpful, a.reason, a.comment, nullable(a.client))
 	return err
+}
+
+// RecordFeedback validates and stores an answer. A second answer from the
+// same client about the same page on the same day replaces the first.
+func (s *Store) RecordFeedback(ctx context.Context, f Feedback) error {
+	a, err := s.checkFeedback(f)
+	if err != nil {
+		return err
+	}
+	if a.client, err = s.hashClient(ctx, a.addr); err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error { return s.writeFeedback(ctx, tx, a) })
 }
 
 // validateSearch checks a search and returns its query trimmed and masked.
@@ -299,50 +344,91 @@ func knownType(t string) bool {
 	return false
 }
 
+// query is a search checked and cleaned, with its new id, ready to store.
+type query struct {
+	id, query, typ, product string
+	results                 int
+	chosen                  string // the page chosen from its suggestions, or ""
+	addr, client            string
+	at                      int64
+}
+
+func (s *Store) checkSearch(q Search) (query, error) {
+	text, err := validateSearch(q)
+	if err != nil {
+		return query{}, err
+	}
+	if q.Chosen != "" {
+		if err := s.checkPage("page", q.Chosen); err != nil {
+			return query{}, err
+		}
+	}
+	id, err := newID()
+	if err != nil {
+		return query{}, err
+	}
+	return query{id: id, query: text, typ: q.Type, product: strings.TrimSpace(q.Product), results: q.Results,
+		chosen: q.Chosen, addr: q.Client, at: s.at(q.At)}, nil
+}
+
+// writeSearch stores a search (and the page chosen from it, if known),
+// unless its client is past the hourly allowance.
+func (s *Store) writeSearch(ctx context.Context, q querier, r query) error {
+	if over, err := s.overLimit(ctx, q, "kb_searches", r.client, s.opts.SearchesPerHour); err != nil || over {
+		if err == nil {
+			err = ErrRateLimited
+		}
+		return err
+	}
+	_, err := q.ExecContext(ctx, `INSERT INTO kb_searches (id, created, query, results, filter_type, filter_product, client)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		r.id, r.at, r.query, r.results, r.typ, r.product, nullable(r.client))
+	if err != nil || r.chosen == "" {
+		return err
+	}
+	_, err = q.ExecContext(ctx, `INSERT INTO kb_clicks (search_id, page, created) VALUES ($1, $2, $3)`, r.id, r.chosen, r.at)
+	return err
+}
+
 // RecordSearch validates and stores a search and returns its id, which the
 // search API hands to the client so that RecordClick can name the search.
 // A client over Options.SearchesPerHour gets ErrRateLimited and no id.
 func (s *Store) RecordSearch(ctx context.Context, q Search) (string, error) {
-	query, err := validateSearch(q)
+	r, err := s.checkSearch(q)
 	if err != nil {
 		return "", err
 	}
-	client, err := s.hashClient(ctx, q.Client)
-	if err != nil {
+	if r.client, err = s.hashClient(ctx, r.addr); err != nil {
 		return "", err
 	}
-	if over, err := s.overLimit(ctx, "kb_searches", client, s.opts.SearchesPerHour); err != nil || over {
-		if err == nil {
-			err = ErrRateLimited
-		}
+	if err := s.inTx(ctx, func(tx *sql.Tx) error { return s.writeSearch(ctx, tx, r) }); err != nil {
 		return "", err
 	}
-	id, err := newID()
-	if err != nil {
-		return "", err
-	}
-	_, err = s.w.ExecContext(ctx, `INSERT INTO kb_searches (id, created, query, results, filter_type, filter_product, client)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-		id, s.at(q.At), query, q.Results, q.Type, strings.TrimSpace(q.Product), nullable(client))
-	if err != nil {
-		return "", err
-	}
-	return id, nil
+	return r.id, nil
 }
 
-// RecordClick stores the result a customer chose after a search. The same
-// page chosen twice from one search counts once; past MaxClicksPerSearch
-// pages, ErrRateLimited.
-func (s *Store) RecordClick(ctx context.Context, c Click) error {
+// choice is a click checked, ready to store.
+type choice struct {
+	search, page string
+	at           int64
+}
+
+func (s *Store) checkClick(c Click) (choice, error) {
 	if !validID(c.SearchID) {
-		return inputErr("search", "want the id the search API returned")
+		return choice{}, inputErr("search", "want the id the search API returned")
 	}
 	if err := s.checkPage("page", c.Page); err != nil {
-		return err
+		return choice{}, err
 	}
+	return choice{search: c.SearchID, page: c.Page, at: s.at(c.At)}, nil
+}
+
+// writeClick stores a click on a search that exists; the same page chosen
+// twice from one search counts once.
+func (s *Store) writeClick(ctx context.Context, q querier, c choice) error {
 	var clicks int
-	err := s.w.QueryRowContext(ctx, `SELECT COUNT(c.page) FROM kb_searches s LEFT JOIN kb_clicks c ON c.search_id = s.id
-		WHERE s.id = $1 GROUP BY s.id`, c.SearchID).Scan(&clicks)
+	err := q.QueryRowContext(ctx, `SELECT COUNT(c.page) FROM kb_searches s LEFT JOIN kb_clicks c ON c.search_id = s.id
+		WHERE s.id = $1 GROUP BY s.id`, c.search).Scan(&clicks)
 	if errors.Is(err, sql.ErrNoRows) {
 		return inputErr("search", "no search has this id")
 	}
@@ -352,9 +438,20 @@ func (s *Store) RecordClick(ctx context.Context, c Click) error {
 	if clicks >= MaxClicksPerSearch {
 		return ErrRateLimited
 	}
-	_, err = s.w.ExecContext(ctx, `INSERT INTO kb_clicks (search_id, page, created) VALUES ($1, $2, $3)
-		ON CONFLICT (search_id, page) DO NOTHING`, c.SearchID, c.Page, s.at(c.At))
+	_, err = q.ExecContext(ctx, `INSERT INTO kb_clicks (search_id, page, created) VALUES ($1, $2, $3)
+		ON CONFLICT (search_id, page) DO NOTHING`, c.search, c.page, c.at)
 	return err
+}
+
+// RecordClick stores the result a customer chose after a search. The same
+// page chosen twice from one search counts once; past MaxClicksPerSearch
+// pages, ErrRateLimited.
+func (s *Store) RecordClick(ctx context.Context, c Click) error {
+	ch, err := s.checkClick(c)
+	if err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error { return s.writeClick(ctx, tx, ch) })
 }
 
 func validID(id string) bool {

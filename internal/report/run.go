@@ -38,6 +38,9 @@ type Request struct {
 	Tickets string
 	// DB is the feedback database (--db); "" for site.yaml's database.url.
 	DB string
+	// Store, when set, is the feedback database already open (kb serve's
+	// /_kb/report): DB is not opened and no old search log is imported.
+	Store *feedback.Store
 	// Format is one of Formats.
 	Format string
 }
@@ -95,26 +98,20 @@ func Run(ctx context.Context, w, stderr io.Writer, req Request) error {
 		return err
 	}
 
-	url := req.DB
-	if url == "" {
-		url = cfg.DatabaseURL(req.Dir)
-	}
-	store, err := feedback.Open(ctx, url, feedback.Options{})
-	if err != nil {
-		return usage("%v", err)
-	}
-	defer store.Close()
-	logPath := cfg.SearchLogPath(req.Dir)
-	imp, err := store.ImportSearchLog(ctx, logPath)
-	for _, p := range imp.Problems {
-		fmt.Fprintln(stderr, "kb: warning:", p)
-	}
-	if err != nil {
-		return err
-	}
-	if imp.MovedTo != "" {
-		fmt.Fprintf(stderr, "kb: moved %s from %s into the database; the log is now %s\n",
-			plural(imp.Imported, "search", "searches"), logPath, imp.MovedTo)
+	store := req.Store
+	if store == nil {
+		url := req.DB
+		if url == "" {
+			url = cfg.DatabaseURL(req.Dir)
+		}
+		store, err = feedback.Open(ctx, url, feedback.Options{})
+		if err != nil {
+			return usage("%v", err)
+		}
+		defer store.Close()
+		if err := ImportLog(ctx, store, cfg.SearchLogPath(req.Dir), stderr); err != nil {
+			return err
+		}
 	}
 
 	rep, err := Build(ctx, Options{Config: cfg, Site: req.Site, Store: store,
@@ -123,6 +120,24 @@ func Run(ctx context.Context, w, stderr io.Writer, req Request) error {
 		return err
 	}
 	return rep.Write(w, req.Format)
+}
+
+// ImportLog moves the search log of kb versions before the database into
+// it (feedback.Store.ImportSearchLog), saying so on w, with a warning for
+// each line it skipped. No log is no work.
+func ImportLog(ctx context.Context, store *feedback.Store, logPath string, w io.Writer) error {
+	imp, err := store.ImportSearchLog(ctx, logPath)
+	for _, p := range imp.Problems {
+		fmt.Fprintln(w, "kb: warning:", p)
+	}
+	if err != nil {
+		return err
+	}
+	if imp.MovedTo != "" {
+		fmt.Fprintf(w, "kb: moved %s from %s into the database; the log is now %s\n",
+			plural(imp.Imported, "search", "searches"), logPath, imp.MovedTo)
+	}
+	return nil
 }
 
 // readTickets reads a ticket export ("" for none). Its bad rows go to

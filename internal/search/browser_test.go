@@ -99,7 +99,7 @@ func TestBrowserSearchAPI(t *testing.T) {
 	}
 	defer ix.Close()
 	mux := http.NewServeMux()
-	mux.Handle("/api/search", api.NewHandler(ix, filepath.Join(t.TempDir(), "log.jsonl")))
+	mux.Handle("/api/search", api.NewHandler(ix))
 	mux.Handle("/kb-search/", http.NotFoundHandler())
 	mux.Handle("/", http.FileServer(http.Dir(out)))
 	var reqs requests

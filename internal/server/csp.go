@@ -9,17 +9,19 @@ import (
 	"strings"
 )
 
-// contentSecurityPolicy is the policy kb serve sends: script-src and
-// form-action as given; frame-src 'self' and the origins of markdown.embeds
-// when there are any (otherwise default-src 'self' keeps every other
-// site's frames out). style-src allows inline styles: GFM tables align
-// cells with style attributes, and the live-reload overlay styles itself.
-func contentSecurityPolicy(script, form string, frames []string) string {
+// contentSecurityPolicy is the policy kb serve sends: script-src,
+// connect-src and form-action as given (the feedback widget's fetch and
+// its form post to feedback.endpoint); frame-src 'self' and the origins of
+// markdown.embeds when there are any (otherwise default-src 'self' keeps
+// every other site's frames out). style-src allows inline styles: GFM
+// tables align cells with style attributes, and the live-reload overlay
+// styles itself.
+func contentSecurityPolicy(script, connect, form string, frames []string) string {
 	p := "default-src 'self'; script-src " + script + "; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; "
 	if len(frames) > 0 {
 		p += "frame-src 'self' " + strings.Join(frames, " ") + "; "
 	}
-	return p + "connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action " + form
+	return p + "connect-src " + connect + "; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action " + form
 }
 
 // inlineScript matches a classic inline script: a <script> element without

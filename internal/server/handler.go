@@ -26,8 +26,9 @@ type Handler struct {
 	// Hosts, when set, are the Host header values answered; other
 	// requests get a 403 (the preview's guard against DNS rebinding).
 	Hosts *Hosts
-	// FormAction lists extra origins forms may post to (the feedback endpoint).
-	FormAction []string
+	// FormAction and ConnectSrc list extra origins forms may post to and
+	// scripts may send requests to (the feedback endpoint).
+	FormAction, ConnectSrc []string
 	// FrameSrc lists the origins pages may frame (markdown.embeds).
 	FrameSrc []string
 	// scripts holds the hash sources of the inline scripts the policy
@@ -127,9 +128,12 @@ func (h *Handler) SetScriptHashes(hashes []string) {
 // securityHeaders are sent with every response.
 func (h *Handler) securityHeaders(w http.ResponseWriter) {
 	hd := w.Header()
-	form := "'self'"
+	form, connect := "'self'", "'self'"
 	for _, o := range h.FormAction {
 		form += " " + o
+	}
+	for _, o := range h.ConnectSrc {
+		connect += " " + o
 	}
 	script := "'self'"
 	if p := h.scripts.Load(); p != nil {
@@ -137,7 +141,7 @@ func (h *Handler) securityHeaders(w http.ResponseWriter) {
 			script += " " + s
 		}
 	}
-	hd.Set("Content-Security-Policy", contentSecurityPolicy(script, form, h.FrameSrc))
+	hd.Set("Content-Security-Policy", contentSecurityPolicy(script, connect, form, h.FrameSrc))
 	hd.Set("X-Content-Type-Options", "nosniff")
 	hd.Set("Referrer-Policy", "strict-origin-when-cross-origin")
 	hd.Set("X-Frame-Options", "DENY")

@@ -1,8 +1,11 @@
 package server
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"runtime/debug"
 	"strings"
@@ -10,7 +13,9 @@ import (
 	"time"
 
 	"github.com/octoacme/kb/internal/diag"
+	"github.com/octoacme/kb/internal/feedback"
 	"github.com/octoacme/kb/internal/release"
+	"github.com/octoacme/kb/internal/report"
 	"github.com/octoacme/kb/internal/search"
 	"github.com/octoacme/kb/internal/search/api"
 	"github.com/octoacme/kb/internal/site"
@@ -24,6 +29,8 @@ type preview struct {
 	h      *Handler
 	live   *Live // nil in production
 	search *searchIndex
+	// collect takes feedback and records searches (feedback.go).
+	collect *collector
 }
 
 // watch starts the watch → rebuild → swap → reload → reindex loop, which
@@ -59,6 +66,9 @@ func (p *preview) rebuild(ctx context.Context, batch []string) {
 	}
 	if len(u.Problems) == 0 {
 		p.h.SetSnapshot(NewSnapshot(u.Files, u.Redirects, prev, time.Now()))
+		if p.collect != nil && u.Site != nil {
+			p.collect.setSite(u.Site) // the pages answers may name, who may post
+		}
 	}
 	p.live.Publish(event(batch, u), status(u))
 	fmt.Fprintln(p.opts.Stdout, rebuildLine(batch, u))
@@ -157,19 +167,19 @@ type searchIndex struct {
 }
 
 // openSearch indexes the site of the first build and makes the API
-// handler, its zero-result log in the site's .kb/ folder.
+// handler.
 func openSearch(ctx context.Context, u *site.Update, dir string) (*searchIndex, error) {
 	mem, err := search.OpenMemory(ctx, u.Site.Pages, u.Site.Config)
 	if err != nil {
 		return nil, err
 	}
-	x := &searchIndex{api: api.NewHandler(mem.Index, u.Site.Config.SearchLogPath(dir)), grace: IndexGrace}
+	x := &searchIndex{api: api.NewHandler(mem.Index), grace: IndexGrace}
 	x.mem.Store(mem)
-	// The log is kb serve's only write in .kb/; it takes the site lock
-	// that kb build holds, for each line, never for the server's life.
-	x.api.SetLogLock(site.NewLogLock(dir))
 	return x, nil
 }
+
+// index is the index in use.
+func (x *searchIndex) index() *search.Index { return x.mem.Load().Index }
 
 // update brings the index up to a rebuild: a new index after a full one,
 // the changed pages otherwise.
@@ -193,6 +203,63 @@ func (x *searchIndex) update(ctx context.Context, u *site.Update) error {
 
 // close closes the index in use.
 func (x *searchIndex) close() { x.mem.Load().Close() }
+
+// kbPages serves the preview's pages under /_kb/ (besides live reload's):
+// /_kb/ready/VERSION and /_kb/report.
+func (p *preview) kbPages() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/_kb/ready/", readyHandler(p.sess))
+	if p.collect != nil {
+		mux.Handle("/_kb/report", reportHandler(p.sess, p.collect.store))
+	}
+	return mux
+}
+
+// reportHandler serves /_kb/report[?since=DAY&until=DAY&release=V&product=P]:
+// kb report --format html on the database kb serve writes, for the site
+// as it is now.
+func reportHandler(sess *site.Session, store *feedback.Store) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		pages, s, _ := sess.Snapshot()
+		if s == nil {
+			http.Error(w, "the site has not built yet; fix the problems the page overlay shows", http.StatusServiceUnavailable)
+			return
+		}
+		q := r.URL.Query()
+		var days [2]time.Time
+		for i, name := range []string{"since", "until"} {
+			if v := q.Get(name); v != "" {
+				d, err := time.Parse(time.DateOnly, v)
+				if err != nil {
+					http.Error(w, fmt.Sprintf("%s=%q is not a date (want YYYY-MM-DD)", name, v), http.StatusBadRequest)
+					return
+				}
+				days[i] = d
+			}
+		}
+		today, err := site.Today()
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		var buf bytes.Buffer
+		err = report.Run(r.Context(), &buf, io.Discard, report.Request{Dir: sess.Dir, Config: s.Config, Pages: pages, Site: s,
+			Version: q.Get("release"), Product: q.Get("product"), Since: days[0], Until: days[1], Today: today,
+			Store: store, Format: "html"})
+		var ue *report.UsageError
+		switch {
+		case errors.As(err, &ue):
+			http.Error(w, ue.Msg, http.StatusBadRequest)
+			return
+		case err != nil:
+			http.Error(w, "the report could not be made: "+err.Error(), http.StatusInternalServerError)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		w.Write(buf.Bytes())
+	})
+}
 
 // readyHandler serves /_kb/ready/VERSION[?product=P]: kb ready's report on
 // the content as it is now, for writers preparing a release.

@@ -15,7 +15,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/octoacme/kb/internal/config"
+	"github.com/octoacme/kb/internal/feedback"
 	"github.com/octoacme/kb/internal/markdown"
+	"github.com/octoacme/kb/internal/report"
 	"github.com/octoacme/kb/internal/site"
 	"github.com/octoacme/kb/internal/sitefs"
 )
@@ -39,6 +42,9 @@ type Options struct {
 	// MaxConns caps the open connections; 0 means DefaultMaxConns, lowered
 	// to fit the open-file limit.
 	MaxConns int
+	// DB is the feedback database (--db): postgres://… or the path of an
+	// SQLite file; "" means database.url in site.yaml, else .kb/kb.db.
+	DB string
 	// Open, when set, is called with the site's URL once it is served.
 	Open func(url string)
 	// Stdout gets the serving line, a line per rebuild and the problems;
@@ -65,7 +71,7 @@ func Run(ctx context.Context, ln net.Listener, opts Options) error {
 		fmt.Fprintln(opts.Stderr, w)
 	}
 
-	sess := &site.Session{Dir: opts.Dir, Theme: opts.Theme, Drafts: opts.Drafts}
+	sess := &site.Session{Dir: opts.Dir, Theme: opts.Theme, Drafts: opts.Drafts, FeedbackEndpoint: FeedbackPath}
 	start := time.Now()
 	u, err := sess.Full(ctx)
 	if err != nil {
@@ -81,7 +87,6 @@ func Run(ctx context.Context, ln net.Listener, opts Options) error {
 	p := &preview{opts: opts, sess: sess, h: &Handler{Log: log.New(opts.Stderr, "", log.LstdFlags), Hosts: hostsFor(opts)}}
 	if opts.Watch {
 		p.live = NewLive()
-		p.live.Extra = readyHandler(sess)
 		p.h.Live = p.live
 	}
 	if u.Site != nil {
@@ -90,8 +95,24 @@ func Run(ctx context.Context, ln net.Listener, opts Options) error {
 		}
 		defer p.search.close()
 		p.h.HandleAPI("/api/search", p.search.api)
+		p.collect = &collector{log: p.h.Log, search: p.search.index}
+		p.collect.setSite(u.Site)
+		store, err := openStore(ctx, opts, u.Site.Config, p.collect.knownPage)
+		if err != nil {
+			return err
+		}
+		defer store.Close()
+		p.collect.start(store)
+		defer closeWriter(p.collect, opts.Stderr)
+		p.search.api.Recorder = p.collect
+		p.h.HandleAPI(FeedbackPath, http.HandlerFunc(p.collect.ServeFeedback), http.MethodPost, http.MethodOptions)
+		p.h.HandleAPI(ClickPath, http.HandlerFunc(p.collect.ServeClick), http.MethodPost)
 		p.h.FormAction = formOrigins(u.Site.Config.Feedback.Endpoint)
+		p.h.ConnectSrc = p.h.FormAction
 		p.h.FrameSrc = markdown.EmbedOrigins(u.Site.Config.Markdown.Embeds)
+	}
+	if p.live != nil {
+		p.live.Extra = p.kbPages()
 	}
 	p.h.SetScriptHashes(p.scriptHashes())
 	p.h.SetSnapshot(NewSnapshot(u.Files, u.Redirects, nil, time.Now()))
@@ -272,6 +293,38 @@ func exposedWarning(addr net.Addr, watch, drafts bool) string {
 		return fmt.Sprintf("kb: warning: listening on %s, which other machines can reach, with --drafts: pages marked draft: true are served to them", addr)
 	}
 	return ""
+}
+
+// The feedback endpoints kb serve answers (feedback.go).
+const (
+	FeedbackPath = "/api/feedback"
+	ClickPath    = "/api/search/click"
+)
+
+// openStore opens the feedback database (--db, database.url, or
+// .kb/kb.db), and moves the search log of kb versions before it in.
+func openStore(ctx context.Context, opts Options, cfg *config.Config, known func(string) bool) (*feedback.Store, error) {
+	url := opts.DB
+	if url == "" {
+		url = cfg.DatabaseURL(opts.Dir)
+	}
+	store, err := feedback.Open(ctx, url, feedback.Options{KnownPage: known})
+	if err != nil {
+		return nil, &UsageError{Msg: fmt.Sprintf("serve: feedback %v; fix database.url in site.yaml, or give another with --db", err)}
+	}
+	if err := report.ImportLog(ctx, store, cfg.SearchLogPath(opts.Dir), opts.Stderr); err != nil {
+		fmt.Fprintf(opts.Stderr, "kb: warning: %v\n", err)
+	}
+	return store, nil
+}
+
+// closeWriter writes what is queued before the store closes.
+func closeWriter(c *collector, stderr io.Writer) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := c.close(ctx); err != nil {
+		fmt.Fprintf(stderr, "kb: feedback: searches still queued when stopping were not stored: %v\n", err)
+	}
 }
 
 // formOrigins is the origin the feedback form posts to, for the CSP.

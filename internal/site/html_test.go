@@ -96,11 +96,42 @@ type vnuReport struct {
 	} `json:"messages"`
 }
 
+// servedSampleHTML writes the pages kb serve serves that differ from the
+// build's (the feedback form posts to kb serve itself) into out/served/,
+// and returns their paths under out.
+func servedSampleHTML(t *testing.T, out string) []string {
+	t.Helper()
+	root, _ := filepath.Abs(filepath.Join("..", ".."))
+	u, err := (&Session{Dir: root, Theme: kb.Theme, FeedbackEndpoint: "/api/feedback"}).Full(context.Background())
+	if err != nil || len(u.Problems) > 0 {
+		t.Fatalf("the sample site as kb serve renders it: %v %v", err, u.Problems)
+	}
+	var pages []string
+	for name, data := range u.Files {
+		if !strings.HasSuffix(name, ".html") || !bytes.Contains(data, []byte(`action="/api/feedback"`)) {
+			continue
+		}
+		p := filepath.Join(out, "served", filepath.FromSlash(name))
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		pages = append(pages, "served/"+name)
+	}
+	if len(pages) == 0 {
+		t.Fatal("no page kb serve renders has the feedback form")
+	}
+	sort.Strings(pages)
+	return pages
+}
+
 // TestHTMLValid runs the Nu HTML Checker on every page of the built sample
-// site and fails on any error, naming the file, line and message.
+// site, and on the pages as kb serve renders them, and fails on any error,
+// naming the file, line and message.
 func TestHTMLValid(t *testing.T) {
 	jar := vnuJar(t)
 	out, pages := buildSampleHTML(t)
+	pages = append(pages, servedSampleHTML(t, out)...)
 	args := []string{"-jar", jar, "--errors-only", "--format", "json", "--stdout"}
 	for _, p := range pages {
 		args = append(args, filepath.Join(out, filepath.FromSlash(p)))

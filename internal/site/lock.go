@@ -24,9 +24,9 @@ import (
 // command, for the message of a process that waits for it in vain.
 //
 // kb build holds it for its whole run. kb serve builds in memory and
-// writes only the zero-result search log in .kb/; it holds the lock for
-// each append, a few microseconds, so that it never writes while a build
-// does, and a build can run beside a server.
+// takes no lock: its one file in .kb/ is the feedback database (kb.db),
+// which SQLite locks itself and a build never touches, so a build can run
+// beside a server.
 
 // LockFile is the site lock, relative to the site folder.
 const LockFile = ".kb/lock"
@@ -121,33 +121,3 @@ func readLockHolder(p string) (int, string) {
 	}
 	return n, what
 }
-
-// LogLock is the site lock as kb serve takes it around each write to the
-// search log (api.LogLocker, package search/api): TryLock without waiting, Lock waiting as
-// long as a build holds it. It does not write the holder: it holds the
-// lock for microseconds. A lock that cannot be taken at all (a read-only
-// site, a system without file locks) does not stop the log.
-type LogLock struct {
-	f *flock.Flock
-}
-
-// NewLogLock returns the site lock of the site folder dir for kb serve.
-func NewLogLock(dir string) *LogLock {
-	return &LogLock{f: flock.New(filepath.Join(dir, filepath.FromSlash(LockFile)), flock.SetPermissions(0o666))}
-}
-
-// TryLock takes the lock if no other process holds it.
-func (l *LogLock) TryLock() bool {
-	_ = os.Mkdir(filepath.Dir(l.f.Path()), dirPerm)
-	ok, err := l.f.TryLock()
-	return ok || err != nil
-}
-
-// Lock waits for the lock.
-func (l *LogLock) Lock() {
-	_ = os.Mkdir(filepath.Dir(l.f.Path()), dirPerm)
-	_ = l.f.Lock()
-}
-
-// Unlock releases it.
-func (l *LogLock) Unlock() { _ = l.f.Unlock() }

@@ -43,6 +43,10 @@ type Session struct {
 	Dir    string
 	Theme  fs.FS
 	Drafts bool
+	// FeedbackEndpoint is where the pages' "Was this article helpful?"
+	// form posts when site.yaml names no feedback.endpoint: kb serve
+	// answers it itself (/api/feedback). "" leaves site.yaml as it is.
+	FeedbackEndpoint string
 
 	mu       sync.Mutex
 	cfg      *config.Config
@@ -127,6 +131,9 @@ func (s *Session) full(ctx context.Context) (*Update, error) {
 			return s.failed(start, ie.Problems), nil
 		}
 		return nil, err
+	}
+	if s.FeedbackEndpoint != "" && l.Config.Feedback.Endpoint == "" {
+		l.Config.Feedback.Endpoint = s.FeedbackEndpoint
 	}
 	s.cfg, s.theme, s.opts = l.Config, l.Theme, l.Read
 	s.pages = map[string]*content.Page{}

@@ -112,6 +112,24 @@ func TestAxe(t *testing.T) {
 			for _, e := range con.take() {
 				t.Errorf("suggestions: console: %s", e)
 			}
+			// "Was this article helpful?" answered No: the optional reason
+			// and comment, then the thanks.
+			const article = "/articles/reset-your-password/"
+			err = chromedp.Do(ctx, chromedp.Navigate(base+article),
+				chromedp.Click(chromedp.CSS(`.feedback__buttons button[value="no"]`)), chromedp.WaitVisible(chromedp.CSS(".feedback__more")))
+			if err != nil {
+				t.Fatalf("feedback No: %v", err)
+			}
+			runAxe(t, b, src, article+" asking why it did not help")
+			err = chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`.feedback__more input[value="unclear"]`)),
+				chromedp.Click(chromedp.CSS(".feedback__more button")), chromedp.WaitNotVisible(chromedp.CSS(".feedback__more")))
+			if err != nil {
+				t.Fatalf("feedback reason: %v", err)
+			}
+			runAxe(t, b, src, article+" thanking for the feedback")
+			for _, e := range con.take() {
+				t.Errorf("feedback: console: %s", e)
+			}
 		})
 	}
 	b.CheckNoExceptions(t)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -46,7 +47,8 @@ func TestMain(m *testing.M) {
 }
 
 // serveSample builds the sample site and serves it as kb serve --no-watch
-// does, and returns its address (no trailing slash).
+// does, and returns its address (no trailing slash). Its pages' feedback
+// form posts to /api/feedback, as in kb serve, which answers 204.
 func serveSample(t testing.TB) string {
 	t.Helper()
 	sample.once.Do(func() {
@@ -54,8 +56,12 @@ func serveSample(t testing.TB) string {
 		if sample.err != nil {
 			return
 		}
+		src := filepath.Join(sample.dir, "site")
+		if sample.err = copySample(src); sample.err != nil {
+			return
+		}
 		out := filepath.Join(sample.dir, "public")
-		_, sample.err = site.Build(context.Background(), site.Options{Dir: root, Out: out, Theme: kb.Theme,
+		_, sample.err = site.Build(context.Background(), site.Options{Dir: src, Out: out, Theme: kb.Theme,
 			// other packages' tests build the sample site at the same time
 			LockWait: 5 * time.Minute})
 		if sample.err != nil {
@@ -72,6 +78,9 @@ func serveSample(t testing.TB) string {
 			return err
 		})
 		h := &server.Handler{}
+		h.HandleAPI(server.FeedbackPath, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(http.StatusNoContent)
+		}), http.MethodPost)
 		h.SetScriptHashes(server.ScriptHashes(kb.Theme))
 		h.SetSnapshot(server.NewSnapshot(files, nil, nil, time.Now()))
 		sample.srv = httptest.NewServer(h)
@@ -80,6 +89,40 @@ func serveSample(t testing.TB) string {
 		t.Fatal(sample.err)
 	}
 	return sample.srv.URL
+}
+
+// copySample copies the sample site's content, static files and site.yaml
+// (its layouts are the embedded theme) to dir, its feedback form posting
+// to kb serve's endpoint.
+func copySample(dir string) error {
+	for _, sub := range []string{"content", "static"} {
+		err := filepath.WalkDir(filepath.Join(root, sub), func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			rel, _ := filepath.Rel(root, p)
+			data, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(rel)), 0o755); err != nil {
+				return err
+			}
+			return os.WriteFile(filepath.Join(dir, rel), data, 0o644)
+		})
+		if err != nil {
+			return err
+		}
+	}
+	cfg, err := os.ReadFile(filepath.Join(root, "site.yaml"))
+	if err != nil {
+		return err
+	}
+	with := strings.Replace(string(cfg), "\n  endpoint: \"\"\n", "\n  endpoint: "+server.FeedbackPath+"\n", 1)
+	if with == string(cfg) {
+		return fmt.Errorf("site.yaml: no empty feedback.endpoint to set")
+	}
+	return os.WriteFile(filepath.Join(dir, "site.yaml"), []byte(with), 0o644)
 }
 
 // browserSkip skips the browser tests in -short mode (the race run).

@@ -188,31 +188,41 @@
     }
   }
 
-  // "Was this article helpful?": post in place, thank, and keep focus sensible.
+  // "Was this article helpful?": post in place and thank; after a No, offer
+  // the optional reason and comment (posted as a second answer, which
+  // replaces the first). Without script the form posts and kb serve
+  // answers with a page that does the same.
   $$("form[data-kb-feedback]").forEach(function (form) {
-    var status = form.querySelector("[role=status]"), box = form.closest(".feedback") || form, last;
+    var status = form.querySelector("[role=status]"), box = form.closest(".feedback") || form,
+      more = form.querySelector(".feedback__more"), last;
+    var say = function (text) { if (status) { status.textContent = text; status.focus(); } };
     form.addEventListener("click", function (e) {
       var b = e.target.closest && e.target.closest("button[name]");
       if (b) last = b;
     });
     form.addEventListener("submit", function (e) {
-      if (!window.fetch || !window.FormData) return;
+      if (!window.fetch || !window.URLSearchParams || !window.FormData) return;
       e.preventDefault();
-      var data = new FormData(form), btn = e.submitter || last;
-      if (btn && btn.name) data.append(btn.name, btn.value);
+      var btn = e.submitter || last, data = new URLSearchParams(new FormData(form));
+      if (btn && btn.name) data.set(btn.name, btn.value);
+      var second = more && !more.disabled, no = data.get("helpful") === "no";
       var fallback = function () {
         // The normal form post, with the chosen answer.
         if (btn && btn.name) form.appendChild(el("input", { type: "hidden", name: btn.name, value: btn.value }));
         HTMLFormElement.prototype.submit.call(form);
       };
-      fetch(form.action, { method: "POST", body: new URLSearchParams(data), headers: { Accept: "application/json" } })
+      fetch(form.action, { method: "POST", body: data, headers: { Accept: "application/json" } })
         .then(function (res) {
-          if (!res.ok) throw new Error(res.status);
-          box.classList.add("is-done");
-          if (status) {
-            status.textContent = "Thanks for your feedback.";
-            status.focus();
+          if (res.ok) {
+            box.classList.add("is-done");
+            if (more) more.hidden = more.disabled = second || !no;
+            say(second ? "Thanks for telling us." : "Thanks for your feedback.");
+            return;
           }
+          if (res.status !== 400 && res.status !== 429) throw new Error(res.status);
+          return res.json().then(function (b) {
+            say(res.status === 429 ? "You have sent many answers; please try again later." : "Not sent: " + (b.error || res.status));
+          }, fallback);
         })
         .catch(fallback);
     });

@@ -23,6 +23,14 @@
  * manifest is missing, the backend hands over and the API answers. A
  * missing or corrupt index file makes the backend unavailable for the rest
  * of the visit, so a search never shows wrong or partial results.
+ *
+ * Recording. Under kb serve the API records each search it answers (not
+ * the keystrokes of a query being typed) and answers with its search_id;
+ * when the customer opens a result, a beacon (navigator.sendBeacon, which
+ * outlives the page being left) tells POST /api/search/click: the search_id
+ * and the page, or for a suggestion picked while typing, the query and the
+ * page. A static index records nothing: a site without kb serve has no
+ * database to record into.
  */
 (function () {
   "use strict";
@@ -47,7 +55,7 @@
         var json = /json/.test(res.headers.get("Content-Type") || "");
         if (res.status === 400 && json) return res.json().then(function (b) { return { error: b.error || "Bad query" }; });
         if (!res.ok || !json) throw unavailable("HTTP " + res.status);
-        return res.json();
+        return res.json().then(function (b) { b.recorded = true; return b; });
       }, function (err) {
         if (err && err.name === "AbortError") throw err;
         throw unavailable("network");
@@ -106,6 +114,11 @@
     register: function (b) { backends.unshift(b); delete dead[b.name]; }
   };
 
+  // beacon tells kb serve which result the customer chose (see Recording).
+  function beacon(fields) {
+    try { if (navigator.sendBeacon) navigator.sendBeacon(API + "/click", new URLSearchParams(fields)); } catch (e) { /* not recorded */ }
+  }
+
   // ---- rendering helpers ----------------------------------------------------
 
   function el(tag, attrs, kids) {
@@ -145,9 +158,9 @@
       el("span", { "class": "kb-hit__meta", text: metaText }),
       h.snippet ? snippetNode(h.snippet) : null
     ];
-    var cls = "kb-hit kb-hit--" + (h.type || "other");
-    if (!id) return el("li", { "class": cls }, [el("a", { href: h.url, "class": "kb-hit__link" }, kids)]);
-    return el("li", { role: "option", id: id, "aria-selected": "false", "class": cls, "data-url": h.url }, [el("span", { "class": "kb-hit__link" }, kids)]);
+    var cls = "kb-hit kb-hit--" + (h.type || "other"), page = String(h.id || "").split("#")[0];
+    if (!id) return el("li", { "class": cls }, [el("a", { href: h.url, "class": "kb-hit__link", "data-page": page }, kids)]);
+    return el("li", { role: "option", id: id, "aria-selected": "false", "class": cls, "data-url": h.url, "data-page": page }, [el("span", { "class": "kb-hit__link" }, kids)]);
   }
 
   // groupHits groups hits by type, groups ordered by their best hit.
@@ -186,7 +199,7 @@
       input.setAttribute("aria-expanded", "false");
       this.list.addEventListener("click", function (e) {
         var opt = e.target.closest && e.target.closest("[data-url]");
-        if (opt) location.href = opt.getAttribute("data-url");
+        if (opt) self.go(opt);
       });
     } else {
       // Arrow keys move between the result links, and back up to the box.
@@ -213,6 +226,13 @@
     }
     this.list.addEventListener("mousedown", function (e) { e.preventDefault(); }); // keep focus in the box
   }
+
+  // go opens a suggestion; a result the API found is recorded as chosen.
+  Combobox.prototype.go = function (opt) {
+    var page = opt.getAttribute("data-page"), f = this.opts.filters || {};
+    if (page && this.res && this.res.recorded) beacon({ q: this.res.q, page: page, type: f.type || "", product: f.product || "" });
+    location.href = opt.getAttribute("data-url");
+  };
 
   Combobox.prototype.options = function () { return Array.prototype.slice.call(this.list.querySelectorAll('[role="option"]')); };
   Combobox.prototype.links = function () { return Array.prototype.slice.call(this.list.querySelectorAll("a.kb-hit__link")); };
@@ -265,7 +285,7 @@
         var opt = this.options()[this.active];
         if (opt) {
           e.preventDefault();
-          location.href = opt.getAttribute("data-url");
+          this.go(opt);
         } else if (this.opts.onSubmit) {
           e.preventDefault();
           this.opts.onSubmit();
@@ -286,7 +306,8 @@
     var ctrl = this.ctrl = window.AbortController ? new AbortController() : null;
     var params = { q: q, prefix: prefix, limit: this.opts.limit, facets: !!this.opts.filters, type: this.opts.filters ? this.opts.filters.type : "", product: this.opts.filters ? this.opts.filters.product : "" };
     search(params, ctrl && ctrl.signal).then(function (res) {
-      if (ctrl === self.ctrl) self.render(res, q);
+      if (res) res.q = q;
+      if (ctrl === self.ctrl) { self.res = res; self.render(res, q); }
     }, function (err) {
       if (err && err.name === "AbortError") return;
       if (ctrl === self.ctrl) self.render({ unavailable: true }, q);
@@ -337,6 +358,14 @@
       render: function (res, q) { self.render(res, q); },
       onSubmit: function () { self.update(true); self.box.run(false); } });
     input.form && input.form.addEventListener("submit", function (e) { e.preventDefault(); self.update(true); self.box.run(false); });
+    var chosen = function (e) {
+      var a = e.target.closest && e.target.closest("a[data-page]"), res = self.box.res;
+      if (!a || !res || !res.recorded) return;
+      var page = a.getAttribute("data-page");
+      beacon(res.search_id ? { search: res.search_id, page: page } : { q: res.q, page: page, type: self.filters.type, product: self.filters.product });
+    };
+    this.list.addEventListener("click", chosen);
+    this.list.addEventListener("auxclick", chosen); // opened in a new tab
     input.addEventListener("input", function () { self.update(false); });
     var q = params.get("q") || "";
     if (q) { input.value = q; this.box.run(false); }

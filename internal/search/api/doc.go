@@ -1,9 +1,8 @@
 // Package api is the JSON search API kb serve answers /api/search with
 // (Handler: a query, its filters and limit in, hits with snippets and
 // facets out, errors as JSON), over an index of package search that kb
-// serve swaps after a full rebuild (SetIndex). Every search with words
-// that found nothing is appended to the site's zero-result log (LogPath,
-// JSON lines), which kb report reads for content gaps: within a size cap,
-// a share per client (loglimit.go), only into a file kb wrote, and under
-// the site lock kb build holds, never waiting for it.
+// serve swaps after a full rebuild (SetIndex). A Recorder, when set, is
+// handed every search answered but for the keystrokes of a query being
+// typed; the id it returns goes back to the client as search_id, for the
+// result the customer then chooses (record.go).
 package api

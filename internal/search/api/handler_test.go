@@ -1,26 +1,23 @@
 package api
 
 import (
-	"bufio"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
-	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/octoacme/kb/internal/search"
 )
 
-func newTestHandler(t *testing.T) (*Handler, string) {
+func newTestHandler(t *testing.T) *Handler {
 	t.Helper()
-	logPath := filepath.Join(t.TempDir(), "logs", "search-log.jsonl")
-	h := NewHandler(sampleIndex(t), logPath)
-	h.Now = func() time.Time { return time.Date(2026, 11, 20, 9, 30, 0, 0, time.UTC) }
-	return h, logPath
+	return NewHandler(sampleIndex(t))
 }
 
 func get(t *testing.T, h http.Handler, rawQuery string) (int, map[string]any) {
@@ -48,7 +45,7 @@ func hits(body map[string]any) []map[string]any {
 }
 
 func TestHandlerResults(t *testing.T) {
-	h, _ := newTestHandler(t)
+	h := newTestHandler(t)
 	code, body := get(t, h, "q="+url.QueryEscape("cant sign in"))
 	if code != 200 {
 		t.Fatalf("status %d: %v", code, body)
@@ -71,7 +68,7 @@ func TestHandlerResults(t *testing.T) {
 }
 
 func TestHandlerSnippetEscapes(t *testing.T) {
-	h, _ := newTestHandler(t)
+	h := newTestHandler(t)
 	_, body := get(t, h, "q=apostrophe+cant")
 	for _, hit := range hits(body) {
 		s := hit["snippet"].(string)
@@ -82,7 +79,7 @@ func TestHandlerSnippetEscapes(t *testing.T) {
 }
 
 func TestHandlerFiltersAndFacets(t *testing.T) {
-	h, _ := newTestHandler(t)
+	h := newTestHandler(t)
 	_, all := get(t, h, "q=password")
 	_, faq := get(t, h, "q=password&type=faq")
 	if len(hits(faq)) == 0 {
@@ -130,7 +127,7 @@ func TestHandlerFiltersAndFacets(t *testing.T) {
 }
 
 func TestHandlerLimit(t *testing.T) {
-	h, _ := newTestHandler(t)
+	h := newTestHandler(t)
 	_, body := get(t, h, "q=the+app&limit=2")
 	if n := len(hits(body)); n != 2 {
 		t.Errorf("limit=2 gave %d hits", n)
@@ -142,7 +139,7 @@ func TestHandlerLimit(t *testing.T) {
 }
 
 func TestHandlerBadInput(t *testing.T) {
-	h, _ := newTestHandler(t)
+	h := newTestHandler(t)
 	long := strings.Repeat("a", 257)
 	many := strings.Repeat("word ", 33)
 	for _, tc := range []struct {
@@ -189,101 +186,68 @@ func TestHandlerBadInput(t *testing.T) {
 }
 
 func TestHandlerNoIndex(t *testing.T) {
-	h := NewHandler(nil, "")
+	h := NewHandler(nil)
 	code, body := get(t, h, "q=x")
 	if code != 503 || !strings.Contains(body["error"].(string), "kb build") {
 		t.Errorf("status %d, %v", code, body)
 	}
 }
 
-func TestHandlerZeroResultLog(t *testing.T) {
-	h, logPath := newTestHandler(t)
-	get(t, h, "q=zqxjv+wobble&type=faq")
-	get(t, h, "q=password")                // has hits: not logged
-	get(t, h, "q=zqxjvk&prefix=1")         // still typing: not logged
-	get(t, h, "q=%3F%3F")                  // no words: not logged
-	get(t, h, "q=quokka+ferret&product=X") // logged
-	f, err := os.Open(logPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var lines []logEntry
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		var e logEntry
-		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
-			t.Fatalf("log line %q: %v", sc.Text(), err)
-		}
-		lines = append(lines, e)
-	}
-	if len(lines) != 2 {
-		t.Fatalf("log has %d lines, want 2: %v", len(lines), lines)
-	}
-	want := logEntry{Time: "2026-11-20T09:30:00Z", Query: "zqxjv wobble", Filters: map[string]string{"type": "faq"}}
-	if lines[0].Time != want.Time || lines[0].Query != want.Query || lines[0].Filters["type"] != "faq" || lines[0].Hits != 0 {
-		t.Errorf("log line %+v, want %+v", lines[0], want)
-	}
-	if lines[1].Filters["product"] != "X" {
-		t.Errorf("log line %+v", lines[1])
-	}
+// recorder is a Recorder that keeps what it is handed.
+type recorder struct {
+	mu   sync.Mutex
+	got  []Searched
+	addr []string
 }
 
-// otherProcess is a LogLocker held by "another process" until release.
-type otherProcess struct {
-	held     chan struct{} // closed when released
-	tries    int
-	released bool
+func (rc *recorder) Record(r *http.Request, s Searched) string {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	rc.got = append(rc.got, s)
+	rc.addr = append(rc.addr, r.RemoteAddr)
+	return fmt.Sprintf("id%d", len(rc.got))
 }
 
-func (o *otherProcess) TryLock() bool {
-	o.tries++
-	select {
-	case <-o.held:
-		return true
-	default:
-		return false
+// TestHandlerRecords: every search with words is recorded, with or without
+// results, with its filters and total, and answered with the id it was
+// recorded under; keystrokes of a query being typed are not.
+func TestHandlerRecords(t *testing.T) {
+	h := newTestHandler(t)
+	rc := &recorder{}
+	h.Recorder = rc
+	_, body := get(t, h, "q=zqxjv+wobble&type=faq")
+	if body["search_id"] != "id1" {
+		t.Errorf("search_id %v, want the recorder's id", body["search_id"])
 	}
-}
-func (o *otherProcess) Lock()   { <-o.held }
-func (o *otherProcess) Unlock() {}
-
-// TestHandlerLogWaitsForLock: while another process (a kb build) holds
-// the site lock, a zero-result query is answered at once and its line
-// waits; it is written when the lock is released.
-func TestHandlerLogWaitsForLock(t *testing.T) {
-	h, logPath := newTestHandler(t)
-	lock := &otherProcess{held: make(chan struct{})}
-	h.SetLogLock(lock)
-	start := time.Now()
-	get(t, h, "q=zqxjv+wobble")
-	get(t, h, "q=quokka+ferret")
-	if el := time.Since(start); el > 5*time.Second {
-		t.Errorf("the requests waited %v for the lock", el)
+	_, body = get(t, h, "q=password&limit=1") // has hits: recorded too
+	if body["search_id"] != "id2" {
+		t.Errorf("search_id %v", body["search_id"])
 	}
-	if lock.tries == 0 {
-		t.Fatal("the log did not ask for the lock")
+	_, body = get(t, h, "q=zqxjvk&prefix=1") // still typing: not recorded
+	if _, ok := body["search_id"]; ok {
+		t.Errorf("a prefix search has a search_id: %v", body["search_id"])
 	}
-	if _, err := os.Stat(logPath); err == nil {
-		t.Fatal("the log was written while another process held the lock")
+	get(t, h, "q=%3F%3F")                  // no words: not recorded
+	get(t, h, "q=quokka+ferret&product=X") // recorded
+	req := httptest.NewRequest(http.MethodHead, "/api/search?q=password", nil)
+	h.ServeHTTP(httptest.NewRecorder(), req) // HEAD: not recorded
+	want := []Searched{
+		{Query: "zqxjv wobble", Type: "faq"},
+		{Query: "password", Results: rc.got[1].Results},
+		{Query: "quokka ferret", Product: "X"},
 	}
-	close(lock.held)
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		data, _ := os.ReadFile(logPath)
-		if n := strings.Count(string(data), "\n"); n == 2 {
-			if !strings.Contains(string(data), "zqxjv wobble") || !strings.Contains(string(data), "quokka ferret") {
-				t.Errorf("log %q", data)
-			}
-			break
-		} else if time.Now().After(deadline) {
-			t.Fatalf("after the lock was released the log has %d lines, want 2", n)
-		}
-		time.Sleep(10 * time.Millisecond)
+	if d := cmp.Diff(want, rc.got); d != "" {
+		t.Errorf("recorded (-want +got):\n%s", d)
 	}
-	// Free: written at once.
-	get(t, h, "q=platypus+zz")
-	if data, _ := os.ReadFile(logPath); !strings.Contains(string(data), "platypus zz") {
-		t.Errorf("with the lock free, the line was not written at once")
+	if rc.got[1].Results < 2 {
+		t.Errorf("password: %d results recorded, want the total, not the one returned", rc.got[1].Results)
+	}
+	if rc.addr[0] != "192.0.2.1:1234" {
+		t.Errorf("the recorder got the request from %q", rc.addr[0])
+	}
+	// Without a recorder: no search_id.
+	h.Recorder = nil
+	if _, body := get(t, h, "q=password"); body["search_id"] != nil {
+		t.Errorf("search_id without a recorder: %v", body["search_id"])
 	}
 }

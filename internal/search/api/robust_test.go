@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -14,7 +12,7 @@ import (
 // decode, so q=%zz searched for nothing and answered 200; a malformed
 // query string is a 400.
 func TestMalformedQueryString(t *testing.T) {
-	h, _ := newTestHandler(t)
+	h := newTestHandler(t)
 	for _, raw := range []string{"q=%zz", "q=%", "q=a%2", "q=a;b", "q=password&limit=%", "%zz=1&q=password"} {
 		code, body := get(t, h, raw)
 		if code != http.StatusBadRequest || !strings.Contains(body["error"].(string), "malformed") {
@@ -26,48 +24,6 @@ func TestMalformedQueryString(t *testing.T) {
 	}
 }
 
-// TestZeroResultLogCapped: every query without hits is logged, and kb
-// serve may face the internet; the log stops at MaxLogBytes instead of
-// filling the disk.
-func TestZeroResultLogCapped(t *testing.T) {
-	h, logPath := newTestHandler(t)
-	os.MkdirAll(filepath.Dir(logPath), 0o755)
-	line := `{"time":"2026-11-20T09:30:00Z","query":"` + strings.Repeat("x", 80) + `","filters":{},"hits":0}` + "\n"
-	if err := os.WriteFile(logPath, []byte(strings.Repeat(line, MaxLogBytes/len(line))), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	for range 100 {
-		if code, _ := get(t, h, "q=zzqx+"+strings.Repeat("y", 200)); code != 200 {
-			t.Fatal(code)
-		}
-	}
-	if st, err := os.Stat(logPath); err != nil || st.Size() > MaxLogBytes || st.Size() < MaxLogBytes-300 {
-		t.Errorf("log of %d bytes, cap %d (%v)", st.Size(), MaxLogBytes, err)
-	}
-}
-
-// TestZeroResultLogOnlyInItsOwnFile: search.log naming a file kb did not
-// write (a shell profile) must not let queries from the internet append
-// to it; an empty or new file is fine.
-func TestZeroResultLogOnlyInItsOwnFile(t *testing.T) {
-	dir := t.TempDir()
-	rc := filepath.Join(dir, ".bashrc")
-	os.WriteFile(rc, []byte("export PATH=/usr/bin\n"), 0o644)
-	h := NewHandler(sampleIndex(t), rc)
-	if code, _ := get(t, h, "q=zzqx+qqzzx+$(xqzq)"); code != 200 {
-		t.Fatal(code)
-	}
-	if data, _ := os.ReadFile(rc); string(data) != "export PATH=/usr/bin\n" {
-		t.Errorf("a query was written into another file: %q", data)
-	}
-	h = NewHandler(sampleIndex(t), filepath.Join(dir, "log.jsonl"))
-	get(t, h, "q=zzqx+qqzzx")
-	get(t, h, "q=qqzzx+zzqx")
-	if data, _ := os.ReadFile(filepath.Join(dir, "log.jsonl")); strings.Count(string(data), `{"time":`) != 2 {
-		t.Errorf("log: %q", data)
-	}
-}
-
 // FuzzHandler sends arbitrary query strings to the JSON API: 200 with hits
 // or 400 with an error, always JSON, never a 500.
 func FuzzHandler(f *testing.F) {
@@ -75,7 +31,7 @@ func FuzzHandler(f *testing.F) {
 		"limit=0", "q=" + strings.Repeat("a+", 40), "q=%ff", "q=&&&", "q=\"unbalanced", "type=%3Cscript%3E"} {
 		f.Add(s)
 	}
-	h := NewHandler(sampleIndex(f), "")
+	h := NewHandler(sampleIndex(f))
 	f.Fuzz(func(t *testing.T, raw string) {
 		req := httptest.NewRequest(http.MethodGet, "/api/search", nil)
 		req.URL.RawQuery = raw
