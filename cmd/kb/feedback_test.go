@@ -91,7 +91,8 @@ document.addEventListener("securitypolicyviolation", e => window.__csp.push(e.vi
 		}
 		return ""
 	})
-	err = chromedp.Do(b.Ctx, chromedp.Click(chromedp.CSS(`.feedback__more input[value="missing-steps"]`)),
+	checkRadio(t, b, `.feedback__more input[value="missing-steps"]`)
+	err = chromedp.Do(b.Ctx,
 		chromedp.SendKeys(chromedp.CSS("#kb-feedback-comment"), "Step 4 is gone; mail me at jo@example.com"),
 		chromedp.Click(chromedp.CSS(".feedback__more button")), chromedp.WaitNotVisible(chromedp.CSS(".feedback__more")))
 	if err != nil {
@@ -116,8 +117,16 @@ document.addEventListener("securitypolicyviolation", e => window.__csp.push(e.vi
 		t.Fatal(err)
 	}
 	// A suggestion picked while typing in the header's box.
-	err = chromedp.Do(b.Ctx, chromedp.Navigate(base+"articles/"), chromedp.Click(chromedp.CSS("#kb-q-header")),
-		chromedp.SendKeys(chromedp.CSS("#kb-q-header"), "sync"), chromedp.WaitVisible(chromedp.CSS(".kb-suggest .kb-hit")),
+	err = chromedp.Do(b.Ctx, chromedp.Navigate(base+"articles/"), chromedp.Click(chromedp.CSS("#kb-q-header")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Pasted at once, so that no suggestions for "s" can be the ones clicked.
+	if _, err := chromedp.Run(b.Ctx, chromedp.Evaluate[bool](`(q => { q.value = "sync"; q.dispatchEvent(new Event("input", {bubbles: true})); return true })(document.querySelector("#kb-q-header"))`)); err != nil {
+		t.Fatal(err)
+	}
+	err = chromedp.Do(b.Ctx,
+		chromedp.WaitVisible(chromedp.CSS(".kb-suggest .kb-hit")),
 		chromedp.Click(chromedp.CSS(".kb-suggest .kb-hit")), chromedp.WaitVisible(chromedp.CSS(".feedback")))
 	if err != nil {
 		t.Fatal(err)
@@ -147,7 +156,10 @@ document.addEventListener("securitypolicyviolation", e => window.__csp.push(e.vi
 	if h1, _ := chromedp.Run(b.Ctx, chromedp.Evaluate[string](`document.querySelector("h1").textContent`)); h1 != "Thanks for your feedback" {
 		t.Errorf("without JavaScript the No lands on a page titled %q", h1)
 	}
-	err = chromedp.Do(b.Ctx, chromedp.Click(chromedp.CSS(`input[value="outdated"]`)), chromedp.Click(chromedp.CSS("button")),
+	checkRadio(t, b, `input[value="outdated"]`)
+	// The answer's page has the same "Back" link: wait until the form has
+	// gone, or the click on the link races the post.
+	err = chromedp.Do(b.Ctx, chromedp.Click(chromedp.CSS("button")), chromedp.WaitNotPresent(chromedp.CSS("form")),
 		chromedp.WaitVisible(chromedp.CSS(`a[href="/faq/account/"]`)), chromedp.Click(chromedp.CSS(`a[href="/faq/account/"]`)),
 		chromedp.WaitVisible(chromedp.CSS(".feedback")))
 	if err != nil {
@@ -158,6 +170,26 @@ document.addEventListener("securitypolicyviolation", e => window.__csp.push(e.vi
 		t.Errorf("without JavaScript: stored %+v, want the No on /faq/account/ once, with its reason", votes)
 	}
 	b.CheckNoExceptions(t)
+}
+
+// checkRadio clicks the radio button sel until it is checked: on a loaded
+// machine the page may still be moving (the status line taking focus, a
+// late layout) when the click lands, and the click misses.
+func checkRadio(t *testing.T, b *browsertest.Browser, sel string) {
+	t.Helper()
+	for i := 0; ; i++ {
+		if err := chromedp.Do(b.Ctx, chromedp.Click(chromedp.CSS(sel))); err != nil {
+			t.Fatal(err)
+		}
+		checked, _ := chromedp.Run(b.Ctx, chromedp.Evaluate[bool](`document.querySelector('`+sel+`').checked`))
+		if checked {
+			return
+		}
+		if i == 5 {
+			t.Fatalf("clicking %s does not check it", sel)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
 
 func fmtQueries(qs []feedback.QueryStats) string {

@@ -24,6 +24,25 @@ func cancelAfter(t *testing.T, d time.Duration) context.Context {
 	return ctx
 }
 
+// cancelWhenStaged returns a context cancelled once a build into out has
+// made its staging folder (and a moment more to write into it), so that on
+// a loaded machine the cancel does not come before the build has started
+// writing; after a minute it is cancelled anyway.
+func cancelWhenStaged(t *testing.T, out string) context.Context {
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	go func() {
+		defer cancel()
+		for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+			if m, _ := filepath.Glob(filepath.Join(filepath.Dir(out), stagePrefix(out)+"*")); len(m) > 0 {
+				time.Sleep(200 * time.Millisecond)
+				return
+			}
+		}
+	}()
+	return ctx
+}
+
 // TestBuildStopsWhenCancelled: cancelling a build whose layout loops stops
 // it at once, with the context's error; the previous output stays as it
 // was and no staging folder is left beside it.
@@ -119,7 +138,7 @@ func TestStoppedBuildRecycled(t *testing.T) {
 	writeTree(t, dir, map[string]string{"site.yaml": "title: T\nlimits:\n  template_timeout: 1h\n"})
 	out := filepath.Join(t.TempDir(), "public")
 	writeTree(t, dir, map[string]string{"layouts/article.html": loopingLayout})
-	if _, err := Build(cancelAfter(t, 300*time.Millisecond), Options{Dir: dir, Out: out, Theme: kb.Theme}); !errors.Is(err, context.Canceled) {
+	if _, err := Build(cancelWhenStaged(t, out), Options{Dir: dir, Out: out, Theme: kb.Theme}); !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
 	spare := filepath.Join(dir, ".kb", "build", "spare")
