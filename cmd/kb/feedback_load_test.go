@@ -124,18 +124,30 @@ func missingAnswers(t testing.TB, db *feedback.Store, acked []ackedAnswer) []ack
 // its URL.
 func serveProcess(t *testing.T, dir string, args ...string) (*kbProcess, string) {
 	t.Helper()
-	p := startKB(t, dir, append([]string{"serve", "--no-watch", "--addr", "127.0.0.1:0", "-s", dir}, args...)...)
+	p := startServeProcess(t, dir, args...)
+	return p, p.url(t)
+}
+
+// startServeProcess starts kb serve --no-watch without waiting for it.
+func startServeProcess(t *testing.T, dir string, args ...string) *kbProcess {
+	t.Helper()
+	return startKB(t, dir, append([]string{"serve", "--no-watch", "--addr", "127.0.0.1:0", "-s", dir}, args...)...)
+}
+
+// url waits for kb serve to print its URL.
+func (p *kbProcess) url(t *testing.T) string {
+	t.Helper()
 	urlRE := regexp.MustCompile(`at (http://\S+:\d+/)`)
 	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 		if m := urlRE.FindStringSubmatch(p.stdout.String()); m != nil {
-			return p, m[1]
+			return m[1]
 		}
 		if p.exited() {
 			t.Fatalf("kb serve ended: %v\n%s", p.err, p.stderr.String())
 		}
 	}
 	t.Fatalf("kb serve did not print its URL within 60 s:\n%s", p.stderr.String())
-	return nil, ""
+	return ""
 }
 
 // TestServeKillDuringLoad kills kb serve --no-watch with SIGKILL while 32
@@ -265,18 +277,11 @@ func TestServeTwoReplicasPostgres(t *testing.T) {
 		errs  []string
 	}
 	reps := make([]*replica, 2)
-	var start sync.WaitGroup
 	for i := range reps {
-		start.Add(1)
-		go func() {
-			defer start.Done()
-			p, base := serveProcess(t, copySampleSite(t), "--db", pg.URL)
-			reps[i] = &replica{p: p, base: base}
-		}()
+		reps[i] = &replica{p: startServeProcess(t, copySampleSite(t), "--db", pg.URL)}
 	}
-	start.Wait()
-	if t.Failed() {
-		t.FailNow()
+	for _, r := range reps {
+		r.base = r.p.url(t)
 	}
 	pages := articlePages(sitePages(t, reps[0].base))
 	var wg sync.WaitGroup
