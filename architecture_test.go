@@ -32,6 +32,8 @@ type importRule struct {
 var importRules = []importRule{
 	{pkg: "internal/diag", why: "the diagnostic type is a leaf every package can use",
 		only: []string{}},
+	{pkg: "internal/suggest", why: "\"did you mean\" is a leaf every package can use",
+		only: []string{}},
 	{pkg: "internal/model", why: "the site model reads config, content and markdown only: render turns it into files, search indexes it",
 		only: []string{"internal/config", "internal/content", "internal/markdown", "internal/diag"},
 		deny: []string{"internal/render", "internal/search", "internal/lint", "internal/feed", "internal/site"}},
@@ -50,7 +52,7 @@ var importRules = []importRule{
 	{pkg: "internal/site", why: "the pipeline drives the steps; serving is the server's",
 		deny: []string{"internal/server", "internal/search/api", "internal/report", "internal/importer"}},
 	{pkg: "cmd/kb", why: "the CLI is flags and wiring over the command-level packages",
-		only: []string{"", "internal/site", "internal/server", "internal/release", "internal/config", "internal/importer", "internal/report"}},
+		only: []string{"", "internal/site", "internal/server", "internal/release", "internal/config", "internal/importer", "internal/report", "internal/suggest"}},
 }
 
 func TestArchitecture(t *testing.T) {

@@ -148,9 +148,11 @@ func TestSecondSignal(t *testing.T) {
 	var stderr syncBuffer
 	go onSignals(sigs, func() { cancelled.Store(true) }, &stderr, func(code int) { exited <- code })
 	sigs <- os.Interrupt
-	time.Sleep(50 * time.Millisecond)
-	if !cancelled.Load() {
-		t.Fatal("the first signal did not cancel the command")
+	// onSignals has the signal (the channel is unbuffered); it cancels next.
+	for deadline := time.Now().Add(10 * time.Second); !cancelled.Load(); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the first signal did not cancel the command")
+		}
 	}
 	select {
 	case code := <-exited:

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -11,19 +9,24 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/spf13/cobra"
+
 	kb "github.com/octoacme/kb"
 	"github.com/octoacme/kb/internal/site"
 )
 
-func runLint(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("lint", "lint [flags] [PATH...]", `
-Check the site's pages against the documentation checklist: titles,
+func lintCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "lint [PATH...]",
+		Short: "check pages against the documentation checklist",
+		Long: `Check the site's pages against the documentation checklist: titles,
 prerequisites, last-updated dates, related links, broken links and images,
 alt text, screenshots, troubleshooting sections, readability, jargon,
-single-topic pages, FAQ questions, release docs and known-issue workarounds. Run
-"kb lint --list-rules" for the rules and their levels; site.yaml's
-lint.rules changes levels, and <!-- kb-lint-disable rule --> comments or
-front matter lint: {disable: [rule]} suppress findings.
+single-topic pages, FAQ questions, release docs, known-issue workarounds and
+scaffold text left in published pages. Run "kb lint --list-rules" for the
+rules and their levels; site.yaml's lint.rules changes levels, and
+<!-- kb-lint-disable rule --> comments or front matter lint: {disable: [rule]}
+suppress findings.
 
 With PATHs (files or folders), only findings in those files are reported;
 links are still resolved against the whole site. Nothing touches the
@@ -36,74 +39,52 @@ kb serve honour too): only findings the baseline does not hold count.
 
 Exit status: 0 without errors (warnings allowed), 1 with errors or with more
 warnings than --max-warnings, 2 for usage, site.yaml or other input
-failures. The format never changes the status.`, stdout)
-	dir := siteFlag(fs)
-	format := fs.String("format", "text", "output `format`: text, json, github (workflow commands; also a table in $GITHUB_STEP_SUMMARY) or sarif")
-	maxWarnings := fs.Int("max-warnings", -1, "exit with status 1 when there are more than `N` warnings (-1: no limit)")
-	listRules := fs.Bool("list-rules", false, "list the rules with their levels and checklist items, and exit")
-	drafts := fs.Bool("drafts", false, "treat drafts as published, as kb build --drafts does")
-	baseline := fs.String("baseline", "", "report only findings the baseline `FILE` does not hold (default: site.yaml's lint.baseline; \"\" for none)")
-	writeBaseline := fs.String("write-baseline", "", "record every finding in the baseline `FILE` and exit 0 (with PATHs, only those files' entries change)")
-	paths, err := parseInterspersed(fs, args)
-	if err != nil {
-		return err
+failures. The format never changes the status.`,
 	}
-	baselineSet := false
-	fs.Visit(func(f *flag.Flag) { baselineSet = baselineSet || f.Name == "baseline" })
-	if !slices.Contains(site.LintFormats, *format) {
-		return usageError("lint: unknown --format %q (want %s)", *format, strings.Join(site.LintFormats, ", "))
-	}
-	if *listRules {
-		return site.WriteLintRules(stdout, *dir, *format)
-	}
+	dir := siteFlag(cmd)
+	format := formatFlag(cmd, "text", "output `format`: text, json, github (workflow commands; also a table in $GITHUB_STEP_SUMMARY) or sarif", site.LintFormats...)
+	maxWarnings := cmd.Flags().Int("max-warnings", -1, "exit with status 1 when there are more than `N` warnings (-1: no limit)")
+	listRules := cmd.Flags().Bool("list-rules", false, "list the rules with their levels and checklist items, and exit")
+	drafts := cmd.Flags().Bool("drafts", false, "treat drafts as published, as kb build --drafts does")
+	baseline := cmd.Flags().String("baseline", "", "report only findings the baseline `FILE` does not hold (default: site.yaml's lint.baseline; \"\" for none)")
+	writeBaseline := cmd.Flags().String("write-baseline", "", "record every finding in the baseline `FILE` and exit 0 (with PATHs, only those files' entries change)")
+	cmd.RunE = func(cmd *cobra.Command, paths []string) error {
+		ctx, stdout, stderr := cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr()
+		if err := checkFormat(cmd, *format, site.LintFormats); err != nil {
+			return err
+		}
+		if *listRules {
+			return site.WriteLintRules(stdout, *dir, *format)
+		}
 
-	defer site.BatchMemory()()
-	in, err := site.LoadText(*dir, kb.Theme)
-	if err != nil {
-		return reportBuildError(err, stderr)
-	}
-	report, err := pathFilter(*dir, paths)
-	if err != nil {
-		return err
-	}
-	n, err := site.Lint(ctx, in, stdout, stderr, site.LintOptions{Dir: *dir, Format: *format, Drafts: *drafts, Report: report,
-		Display: displayPath(*dir), Baseline: *baseline, NoBaseline: baselineSet && *baseline == "",
-		WriteBaseline: *writeBaseline, ToolVersion: kbVersion(), StepSummary: os.Getenv("GITHUB_STEP_SUMMARY")})
-	switch {
-	case err != nil && ctx.Err() != nil:
-		return ctx.Err()
-	case err != nil:
-		return inputError(err, stderr)
-	case *writeBaseline != "":
+		defer site.BatchMemory()()
+		in, err := site.LoadText(*dir, kb.Theme)
+		if err != nil {
+			return reportBuildError("lint", err, stderr)
+		}
+		report, err := pathFilter(*dir, paths)
+		if err != nil {
+			return err
+		}
+		n, err := site.Lint(ctx, in, stdout, stderr, site.LintOptions{Dir: *dir, Format: *format, Drafts: *drafts, Report: report,
+			Display: displayPath(*dir), Baseline: *baseline, NoBaseline: cmd.Flags().Changed("baseline") && *baseline == "",
+			WriteBaseline: *writeBaseline, ToolVersion: kbVersion(), StepSummary: os.Getenv("GITHUB_STEP_SUMMARY")})
+		switch {
+		case err != nil && ctx.Err() != nil:
+			return ctx.Err()
+		case err != nil:
+			return inputError(err, stderr)
+		case *writeBaseline != "":
+			return nil
+		case n.Errors > 0:
+			return silentExit(exitFindings)
+		case *maxWarnings >= 0 && n.Warnings > *maxWarnings:
+			fmt.Fprintf(stderr, "kb: lint: %d warnings, more than --max-warnings %d\n", n.Warnings, *maxWarnings)
+			return silentExit(exitFindings)
+		}
 		return nil
-	case n.Errors > 0:
-		return silentExit(exitFindings)
-	case *maxWarnings >= 0 && n.Warnings > *maxWarnings:
-		fmt.Fprintf(stderr, "kb: lint: %d warnings, more than --max-warnings %d\n", n.Warnings, *maxWarnings)
-		return silentExit(exitFindings)
 	}
-	return nil
-}
-
-// parseInterspersed parses flags that may come after arguments
-// (kb lint content/x.md --format json) and returns the arguments. After
-// "--" everything is an argument.
-func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
-	var rest []string
-	for {
-		if err := parse(fs, args); err != nil {
-			return nil, err
-		}
-		left := fs.Args()
-		if len(left) == 0 {
-			return rest, nil
-		}
-		if used := len(args) - len(left); used > 0 && args[used-1] == "--" {
-			return append(rest, left...), nil
-		}
-		rest = append(rest, left[0])
-		args = left[1:]
-	}
+	return cmd
 }
 
 // pathFilter turns PATH arguments into a filter on site-relative files

@@ -97,66 +97,9 @@ func exitCode(err error, stderr io.Writer) int {
 	return exitUsage
 }
 
-type command struct {
-	name    string
-	summary string
-	run     func(ctx context.Context, args []string, stdout, stderr io.Writer) error
-}
-
-func commands() []command {
-	return []command{
-		{"build", "build the site into public/", runBuild},
-		{"lint", "check pages against the documentation checklist", runLint},
-		{"serve", "preview the site with live reload, or serve it in production", runServe},
-		{"new", "write a new page that follows the documentation checklist", runNew},
-		{"import", "convert a Jekyll, Hugo, MkDocs or Docusaurus site into a kb site", runImport},
-		{"search", "search the built site's index like a customer", runSearch},
-		{"ready", "check a release against the pre-release checklist", runReady},
-		{"brief", "write the support team briefing for a release", runBrief},
-		{"announce", "write the customer announcement for a release", runAnnounce},
-		{"report", "report customer feedback, searches and support metrics", runReport},
-		{"version", "print kb's version", runVersion},
-	}
-}
-
-const usageText = `kb builds a customer-support help center from a folder of Markdown.
-
-Usage:
-  kb <command> [flags]
-
-Commands:
-%s
-Run "kb <command> --help" for a command's flags.
-`
-
-func usage(w io.Writer) {
-	var list string
-	for _, c := range commands() {
-		list += fmt.Sprintf("  %-9s %s\n", c.name, c.summary)
-	}
-	fmt.Fprintf(w, usageText, list)
-}
-
-// run is kb's entry point: it dispatches to a command.
+// run is kb's entry point: it runs the command args name.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 {
-		usage(stderr)
-		return silentExit(exitUsage)
-	}
-	switch args[0] {
-	case "-h", "--help", "help":
-		if len(args) > 1 && args[0] == "help" {
-			return run(ctx, []string{args[1], "--help"}, stdout, stderr)
-		}
-		usage(stdout)
-		return nil
-	case "-v", "--version":
-		return runVersion(ctx, nil, stdout, stderr)
-	}
-	for _, c := range commands() {
-		if c.name == args[0] {
-			return c.run(ctx, args[1:], stdout, stderr)
-		}
-	}
-	return usageError("unknown command %q; run \"kb --help\" for the list", args[0])
+	root := newRoot(stdout, stderr)
+	root.SetArgs(normalizeArgs(root, args))
+	return root.ExecuteContext(ctx)
 }

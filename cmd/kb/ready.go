@@ -1,13 +1,16 @@
 package main
 
 import (
-	"context"
-	"io"
+	"github.com/spf13/cobra"
 )
 
-func runReady(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("ready", "ready VERSION [flags]", `
-Check a release against the support readiness process's pre-release
+var readyFormats = []string{"text", "markdown", "json"}
+
+func readyCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "ready VERSION",
+		Short: "check a release against the pre-release checklist",
+		Long: `Check a release against the support readiness process's pre-release
 checklist and print it, one line per item: ✓ passed, ✗ failed, ! warning,
 – manual (no tool can check it).
 
@@ -20,34 +23,31 @@ announcement can be written with no missing field. A feature without an
 FAQ entry among its docs is a warning.
 
 Exit status 1 when a blocking item fails, so a release branch's CI can
-require it. kb serve shows the same report at /_kb/ready/VERSION.`, stdout)
-	dir := siteFlag(fs)
-	product := fs.String("product", "", "the `product` of the release, when several products share the version")
-	format := fs.String("format", "text", "output `format`: text, markdown or json")
-	if err := parse(fs, reorder(args)); err != nil {
-		return err
+require it. kb serve shows the same report at /_kb/ready/VERSION.`,
+		Args: exactArgs(1, "want one release version, like: kb ready 3.7.0"),
 	}
-	if fs.NArg() != 1 {
-		return usageError("ready: want one release version, like: kb ready 3.7.0")
+	dir := siteFlag(cmd)
+	product := productFlag(cmd, "the `product` of the release, when several products share the version")
+	format := formatFlag(cmd, "text", "output `format`: text, markdown or json", readyFormats...)
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		if err := checkFormat(cmd, *format, readyFormats); err != nil {
+			return err
+		}
+		rel, err := loadRelease("ready", *dir, args[0], *product, cmd.ErrOrStderr())
+		if err != nil {
+			return err
+		}
+		rep, err := rel.Ready()
+		if err != nil {
+			return reportBuildError("ready", err, cmd.ErrOrStderr())
+		}
+		if err := rep.Write(cmd.OutOrStdout(), *format); err != nil {
+			return err
+		}
+		if !rep.Ready {
+			return silentExit(exitFindings)
+		}
+		return nil
 	}
-	switch *format {
-	case "text", "markdown", "json":
-	default:
-		return usageError("ready: unknown --format %q (want text, markdown or json)", *format)
-	}
-	rel, err := loadRelease(*dir, fs.Arg(0), *product, stderr)
-	if err != nil {
-		return err
-	}
-	rep, err := rel.Ready()
-	if err != nil {
-		return reportBuildError(err, stderr)
-	}
-	if err := rep.Write(stdout, *format); err != nil {
-		return err
-	}
-	if !rep.Ready {
-		return silentExit(exitFindings)
-	}
-	return nil
+	return cmd
 }

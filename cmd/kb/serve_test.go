@@ -112,7 +112,7 @@ func TestServeLiveReload(t *testing.T) {
 	if got, ok := b.WaitText(body, "The first version", 10*time.Second); !ok {
 		t.Fatalf("page text: %q", got)
 	}
-	time.Sleep(300 * time.Millisecond) // the page connects to /_kb/events
+	waitLive(t, b.Ctx, "of the page")
 
 	file := filepath.Join(dir, "content/articles/reset.md")
 	os.WriteFile(file, []byte(strings.Replace(livePage, "The first version", "The second version", 1)), 0o644)

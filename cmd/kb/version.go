@@ -1,13 +1,12 @@
 package main
 
 import (
-	"context"
 	"fmt"
-	"io"
 	"runtime/debug"
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
 	"golang.org/x/mod/module"
 )
 
@@ -114,16 +113,17 @@ func kbVersion() string {
 	return currentVersion().Version
 }
 
-func runVersion(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("version", "version", `Print kb's version: the module version and, when the binary records
+func versionCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "print kb's version",
+		Long: `Print kb's version: the module version and, when the binary records
 it, the commit it was built from, its time, and "+dirty" for a build
-from a checkout with uncommitted changes.`, stdout)
-	if err := parse(fs, args); err != nil {
-		return err
+from a checkout with uncommitted changes. kb --version prints the same.`,
+		Args: exactArgs(0, ""),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			fmt.Fprintln(cmd.OutOrStdout(), currentVersion())
+			return nil
+		},
 	}
-	if fs.NArg() > 0 {
-		return usageError("version takes no arguments, got %q", fs.Arg(0))
-	}
-	fmt.Fprintln(stdout, currentVersion())
-	return nil
 }

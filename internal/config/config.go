@@ -33,6 +33,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"sort"
@@ -351,6 +352,12 @@ func Parse(name string, data []byte) (*Config, error) {
 		return nil, diag.At(name, doc.Line, "site.yaml must be a mapping of keys to values")
 	}
 	recordLines(doc, "", 0, c.lines)
+	var errs diag.List
+	checkKeys(name, doc, reflect.TypeFor[Config](), "", &errs)
+	if len(errs) > 0 {
+		errs.Sort()
+		return nil, errs
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(c); err != nil && !errors.Is(err, io.EOF) {
@@ -700,6 +707,11 @@ func recordLines(n *yaml.Node, prefix string, depth int, lines map[string]int) {
 
 var yamlLine = regexp.MustCompile(`line (\d+): `)
 
+// yamlTags names YAML's tags in words, in the messages of yaml.v3.
+var yamlTags = strings.NewReplacer("cannot unmarshal ", "cannot read ", "!!str", "text", "!!int", "a number",
+	"!!float", "a number", "!!bool", "true/false", "!!seq", "a list", "!!map", "a set of keys", "!!null", "nothing",
+	"!!timestamp", "a date")
+
 // yamlError turns a yaml.v3 error into a diag.List, one Diagnostic per
 // message, with the line moved from the text to the field.
 func yamlError(name string, data []byte, err error) error {
@@ -720,6 +732,7 @@ func yamlError(name string, data []byte, err error) error {
 			e.Line = badCharLine(data) // yaml.v3 does not say where
 		}
 		m = strings.Replace(m, "in type config.", "in ", 1)
+		m = yamlTags.Replace(m) // the backstop: words, not YAML tags
 		if strings.HasPrefix(m, "field ") && strings.Contains(m, " not found in ") {
 			f := strings.TrimPrefix(m, "field ")
 			f = f[:strings.Index(f, " not found")]

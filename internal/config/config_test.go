@@ -152,7 +152,7 @@ func TestMarkdownKeys(t *testing.T) {
 		{"markdown:\n  html: escape\n  unsafe: true\n", "", "", "site.yaml:3: markdown.unsafe: true contradicts markdown.html: escape"},
 		{"title: x\nmarkdown:\n  embeds:\n    - https://www.youtube.com/embed/\n", "", "", `site.yaml:3: markdown.embeds: "https://www.youtube.com/embed/" is not a host name; write www.youtube.com`},
 		{"markdown:\n  embeds: [localhost]\n", "", "", `site.yaml:2: markdown.embeds: "localhost" is not a host name (want a host like www.youtube-nocookie.com)`},
-		{"markdown:\n  sanitize: true\n", "", "", `site.yaml:2: unknown key "sanitize"`},
+		{"markdown:\n  sanitize: true\n", "", "", `site.yaml:2: unknown key "markdown.sanitize"`},
 	} {
 		c, err := Parse("site.yaml", []byte(tc.src))
 		if tc.err != "" {
@@ -196,7 +196,7 @@ func TestLintKeys(t *testing.T) {
 		"lint:\n  troubleshooting:\n    when: often\n":         `site.yaml:3: lint.troubleshooting.when: unknown value "often" (want steps or always)`,
 		"lint:\n  troubleshooting:\n    headings: [a, \"\"]\n": "site.yaml:3: lint.troubleshooting.headings: entry 2 is empty",
 		"lint:\n  baseline: \"\"\n":                            "site.yaml:2: lint.baseline: must not be empty",
-		"lint:\n  related_links: {count: 1}\n":                 `site.yaml:2: unknown key "count"`,
+		"lint:\n  related_links: {count: 1}\n":                 `site.yaml:2: unknown key "lint.related_links.count"`,
 	} {
 		if _, err := Parse("site.yaml", []byte(src)); err == nil || !strings.HasPrefix(err.Error(), want) {
 			t.Errorf("%q: error %v, want %q", src, err, want)

@@ -68,7 +68,7 @@ report:
 		{"report:\n  tickets:\n    columns:\n      opened: Created\n", "site.yaml:4: report.tickets.columns: unknown field \"opened\""},
 		{"report:\n  tickets:\n    columns:\n      created: \"\"\n", "site.yaml:4: report.tickets.columns.created: want the header"},
 		{"report:\n  tickets:\n    date_order: ymd\n", "site.yaml:3: report.tickets.date_order: want day-first"},
-		{"report:\n  ticket: {}\n", "site.yaml:2: unknown key \"ticket\""},
+		{"report:\n  ticket: {}\n", "site.yaml:2: unknown key \"report.ticket\"; did you mean \"report.tickets\"?"},
 	} {
 		_, err := Parse("site.yaml", []byte(tc.src))
 		if err == nil || !strings.HasPrefix(err.Error(), tc.err) {

@@ -267,6 +267,12 @@ func lineStarts(src []byte) []int {
 // problem is a problem with a content file, at a position (the zero Pos
 // when it concerns the whole file) and about a front-matter key path
 // (field), if any.
+// Fields are the top-level front-matter keys kb reads. A page may have
+// others: kb keeps them for templates (.Page.Params), and lint warns only
+// of one that is a near miss of these (tagz for tags).
+var Fields = []string{"title", "description", "updated", "tags", "product", "draft", "aliases", "related",
+	"prerequisites", "errors", "lint", "type", "slug", "version", "date", "features", "fixes", "known_issues"}
+
 func problem(file string, pos Pos, field, msg string) *diag.Diagnostic {
 	return &diag.Diagnostic{File: file, Line: pos.Line, Col: pos.Col, Field: field, Level: diag.Error, Message: msg}
 }

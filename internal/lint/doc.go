@@ -11,7 +11,10 @@
 // them.
 //
 //	id                      default  checks
-//	front-matter            error    front matter parses; fields have the right kinds; type is known
+//	front-matter            error    the file has front matter (when title, last-updated or related-links is
+//	                                 on: one finding, not one per missing field); it parses; fields have the
+//	                                 right kinds; type is known (warning: a key that is a near miss of one kb
+//	                                 reads, content.Fields: tagz for tags)
 //	title                   error    a title is present; no two pages share one (warning: > 70 or < 10 characters)
 //	prerequisites           error    how-to and troubleshooting guides with numbered steps (or all, with
 //	                                 lint.prerequisites.when: always) state prerequisites: front matter
@@ -42,6 +45,9 @@
 //	single-topic            warning  more than 8 second-level sections (not in FAQ pages) or more than 1,500 words of prose
 //	release-docs            error    every feature of a release links a doc page; every docs entry resolves
 //	known-issue-workaround  error    every known issue of a release has a workaround
+//	placeholder             error    a published page holds no text of the scaffolds kb new writes from
+//	                                 (Input.Scaffolds: front-matter text values, code spans, sentences of
+//	                                 five words or more; see placeholder.go)
 //	orphan                  note     no other page links to the page (body, related or release docs)
 //	suppression             warning  kb-lint comments and lint.disable name known rules and suppress something
 //

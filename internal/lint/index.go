@@ -23,6 +23,8 @@ type Index struct {
 	drafts        bool
 	publishedOnly bool
 	static        fs.FS
+	// placeholders are the texts of the site's scaffolds (placeholder.go).
+	placeholders *placeholderSet
 
 	// universe is the pages that take part: every page, or only the
 	// published ones for kb build; pos is a file's place in it.
@@ -70,7 +72,7 @@ func NewIndex(s *Input, opts Options) *Index {
 	x := &Index{site: s, cfg: cfg, drafts: opts.Drafts, publishedOnly: opts.PublishedOnly, static: s.Static,
 		pos: make(map[string]int, n), published: make(map[string]*content.Page, n), all: make(map[string]*content.Page, n),
 		byFile: make(map[string]*content.Page, n), inUniverse: make(map[string]bool, n), bySlug: make(map[string][]string, n),
-		aliases: map[string]*content.Page{}, titles: make(map[string][]int, n)}
+		aliases: map[string]*content.Page{}, titles: make(map[string][]int, n), placeholders: newPlaceholders(s.Scaffolds)}
 	// The generated lists need only the published pages: worked out on
 	// another core meanwhile.
 	generated := make(chan struct{})
@@ -308,8 +310,8 @@ func (c *checker) orphans() []Finding {
 	var out []Finding
 	for _, i := range c.rep {
 		p := c.universe[i]
-		if c.inbound[i] > 0 {
-			continue
+		if c.inbound[i] > 0 || p.Format == "" {
+			continue // a file without front matter has its one finding
 		}
 		e := c.emitter(p)
 		e.page(RuleOrphan, "no other page links to this page; link to it from the pages a reader would come from (their related: lists or body)")

@@ -38,6 +38,10 @@ type Input struct {
 	// Static holds the files under static/ (the theme's overlay), for links
 	// and images to files. Nil means there are none.
 	Static fs.FS
+	// Scaffolds are the templates kb new writes pages from, by path
+	// (layouts/new/article.md: the site's own, else the default theme's):
+	// the placeholder rule finds their text left in published pages.
+	Scaffolds map[string][]byte
 }
 
 // Options configure Check.

@@ -94,7 +94,13 @@ func lintFilesCfg(files map[string]string, cfg *config.Config, opts Options) (*R
 	if opts.Today.IsZero() && os.Getenv("SOURCE_DATE_EPOCH") == "" {
 		opts.Today = today
 	}
-	return Check(&Input{Config: cfg, Pages: cs.Pages, Errors: cs.Errors, Static: static}, opts)
+	scaffolds := map[string][]byte{}
+	for name, data := range files {
+		if strings.HasPrefix(name, "layouts/new/") {
+			scaffolds[name] = []byte(data)
+		}
+	}
+	return Check(&Input{Config: cfg, Pages: cs.Pages, Errors: cs.Errors, Static: static, Scaffolds: scaffolds}, opts)
 }
 
 func short(f Finding) string {

@@ -2,6 +2,7 @@ package lint
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/octoacme/kb/internal/content"
 	"github.com/octoacme/kb/internal/markdown"
+	"github.com/octoacme/kb/internal/suggest"
 )
 
 // Limits of the rules.
@@ -30,6 +32,23 @@ func (c *checker) checkPage(p *content.Page, sc *scratch) (res pageResult) {
 		}
 	}()
 	e := &emitter{c: c, p: p, scratch: sc}
+	if p.Format == "" {
+		// A file without front matter: one finding that says so, not one
+		// per field it lacks (title, updated, related…), when the site
+		// wants any of them; the rules that read the body still run.
+		if c.on(RuleFrontMatter) && (c.on(RuleTitle) || c.on(RuleLastUpdated) || c.on(RuleRelatedLinks)) {
+			e.page(RuleFrontMatter, "the file has no front matter: start it with a --- line, then title:, updated: and related:, and a --- line before the text (kb new writes pages with all of them)")
+		}
+		res.targets = c.links(e)
+		e.out = slices.DeleteFunc(e.out, func(f Finding) bool { return f.Rule == RuleRelatedLinks && f.Line == 1 && f.Col == 1 })
+		c.images(e)
+		c.structure(e)
+		c.prose(e)
+		c.placeholder(e)
+		res.findings = e.out
+		return res
+	}
+	c.frontMatterKeys(e)
 	c.title(e)
 	c.prerequisites(e)
 	c.lastUpdated(e)
@@ -38,8 +57,30 @@ func (c *checker) checkPage(p *content.Page, sc *scratch) (res pageResult) {
 	c.structure(e)
 	c.prose(e)
 	c.release(e)
+	c.placeholder(e)
 	res.findings = e.out
 	return res
+}
+
+// frontMatterKeys warns of a front-matter key that is a near miss of one
+// kb reads (tagz for tags): kb keeps keys it does not know for templates,
+// as .Page.Params, so only a near miss is likely a mistake.
+func (c *checker) frontMatterKeys(e *emitter) {
+	if !c.on(RuleFrontMatter) || len(e.p.Params) == 0 {
+		return
+	}
+	keys := make([]string, 0, len(e.p.Params))
+	for k := range e.p.Params {
+		if !slices.Contains(content.Fields, k) {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		if s := suggest.Closest(k, content.Fields); s != "" {
+			e.addLevel(RuleFrontMatter, Warning, k, fmt.Sprintf("%q is not a key kb reads; did you mean %q? (kb keeps other keys for templates, as .Page.Params)", k, s))
+		}
+	}
 }
 
 func (c *checker) title(e *emitter) {

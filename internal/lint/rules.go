@@ -61,6 +61,7 @@ const (
 	RuleKnownIssueWork = "known-issue-workaround"
 	RuleOrphan         = "orphan"
 	RuleSuppression    = "suppression"
+	RulePlaceholder    = "placeholder"
 )
 
 // rules is the registry, in the order kb lint --list-rules prints it.
@@ -140,6 +141,11 @@ var rules = []Rule{
 		Summary:   "Every known issue of a release announcement has a workaround.",
 		Why:       "A known issue without a workaround sends every affected customer to support.",
 		Fix:       "Add workaround: to the known issue. When there is none yet, say what customers can do meanwhile (\"None yet. We will email affected workspaces when 3.7.1 ships.\")."},
+	{ID: RulePlaceholder, Default: Error,
+		Checklist: "Clear, concise content written for customers",
+		Summary:   "A published page has no text left from the scaffold kb new wrote it from (layouts/new/<type>.md, the site's own or the default): its example sentences and values, such as \"Describe the problem in the words customers use.\", `ERROR-CODE: message` or TICKET-0. Drafts are not checked.",
+		Why:       "A help page that still says \"Say what the reader sees when it worked\" tells customers nobody finished it, and scaffold text is easy to miss in a review because it reads like real text.",
+		Fix:       "Replace the scaffold's text with the page's own words, or delete it. Keep the page a draft (draft: true, as kb new writes it) until it is written; kb build leaves drafts out."},
 	{ID: RuleOrphan, Default: Note,
 		Checklist: "Links to related documentation",
 		Summary:   "Some other page links to this page (in its body, related or release docs).",

@@ -122,6 +122,14 @@ func Run(ctx context.Context, ln net.Listener, opts Options) error {
 		p.live.Publish(Event{Kind: "status"}, status(u))
 	}
 
+	// Watch first: kb serve says it is serving only once nothing is left
+	// that could still fail to start, and an edit saved the moment the
+	// line appears is not lost.
+	if opts.Watch {
+		if err := p.watch(ctx); err != nil {
+			return fmt.Errorf("cannot watch the site folder for changes: %w (kb serve --no-watch serves without watching)", err)
+		}
+	}
 	srv := NewHTTPServer(lim.Handler(p.h))
 	srv.ConnState = lim.ConnState
 	if p.live != nil {
@@ -140,11 +148,6 @@ func Run(ctx context.Context, ln net.Listener, opts Options) error {
 	printProblems(opts.Stdout, u)
 	if opts.Open != nil {
 		opts.Open(siteURL)
-	}
-	if opts.Watch {
-		if err := p.watch(ctx); err != nil {
-			return err
-		}
 	}
 
 	select {

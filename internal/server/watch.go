@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -30,6 +31,10 @@ type Watcher struct {
 	w *fsnotify.Watcher
 }
 
+// newFSWatcher makes the fsnotify watcher (a test makes it fail, as a
+// full inotify table would).
+var newFSWatcher = func() (*fsnotify.Watcher, error) { return fsnotify.NewBufferedWatcher(4096) }
+
 // watched are the site's inputs, relative to its folder.
 var watched = []string{"content", "layouts", "static"}
 
@@ -42,7 +47,7 @@ func (wt *Watcher) Start(ctx context.Context) (<-chan []string, error) {
 	if wt.MaxWait == 0 {
 		wt.MaxWait = 500 * time.Millisecond
 	}
-	w, err := fsnotify.NewBufferedWatcher(4096)
+	w, err := newFSWatcher()
 	if err != nil {
 		return nil, err
 	}
@@ -101,18 +106,48 @@ func (wt *Watcher) relevant(p string) (string, bool) {
 	for _, d := range watched {
 		if top == d {
 			base := rel[strings.LastIndex(rel, "/")+1:]
-			// Editor droppings: swap, backup and temporary files.
 			if rest == "" && rel != d {
 				return "", false
 			}
-			if strings.HasSuffix(base, "~") || strings.HasSuffix(base, ".swp") || strings.HasSuffix(base, ".swx") ||
-				strings.HasPrefix(base, ".#") || strings.HasSuffix(base, ".tmp") {
+			if EditorTemp(base) {
 				return "", false
 			}
 			return rel, true
 		}
 	}
 	return "", false
+}
+
+// vimSwap is a Vim swap file's ending: .swp, then .swo, .swn… as more
+// sessions open the file, and .swx, the test file Vim writes beside it.
+var vimSwap = regexp.MustCompile(`\.sw[a-px]$`)
+
+// EditorTemp reports whether a file name is an editor's swap, backup or
+// temporary file, which a save writes and removes around the real file:
+// Vim's .x.swp and the 4913 it writes to test a folder (then 5036,
+// 5159…), backups ending in ~, Emacs's .#x lock and #x# auto-save,
+// JetBrains' x___jb_tmp___ and x___jb_old___, VS Code's and others'
+// x.tmp and x.tmp.1234 (or .x.tmp-…), Kate's .x.kate-swp and gedit's
+// .goutputstream-…. A rebuild for them would be a log line about a file
+// nobody saved.
+func EditorTemp(name string) bool {
+	lower := strings.ToLower(name)
+	switch {
+	case strings.HasSuffix(name, "~"),
+		strings.HasPrefix(name, ".#"),
+		len(name) > 2 && strings.HasPrefix(name, "#") && strings.HasSuffix(name, "#"),
+		strings.HasPrefix(name, ".") && vimSwap.MatchString(name),
+		strings.HasSuffix(name, "___jb_tmp___"), strings.HasSuffix(name, "___jb_old___"),
+		strings.HasSuffix(lower, ".tmp"), strings.Contains(lower, ".tmp.") || strings.Contains(lower, ".tmp-"),
+		strings.HasSuffix(name, ".kate-swp"),
+		strings.HasPrefix(name, ".goutputstream-"):
+		return true
+	}
+	// Vim's write test: a file named by digits alone.
+	if name != "" && strings.Trim(name, "0123456789") == "" {
+		return true
+	}
+	return false
 }
 
 func (wt *Watcher) loop(ctx context.Context, out chan<- []string) {

@@ -158,3 +158,30 @@ func TestEvents(t *testing.T) {
 		t.Errorf("change event %q", ev)
 	}
 }
+
+// TestEditorTemp: the files editors write around a save are not site
+// changes; real files, even odd ones, are.
+func TestEditorTemp(t *testing.T) {
+	for name, temp := range map[string]bool{
+		".reset.md.swp": true, ".reset.md.swo": true, ".reset.md.swx": true, "4913": true, "5036": true,
+		"reset.md~": true, ".#reset.md": true, "#reset.md#": true,
+		"reset.md___jb_tmp___": true, "reset.md___jb_old___": true,
+		"reset.md.tmp": true, "reset.md.tmp.4711": true, ".reset.md.tmp-abc": true, "kb.css.TMP": true,
+		".reset.md.kate-swp": true, ".goutputstream-X1Y2Z3": true,
+		"reset.md": false, "kb.css": false, "404.html": false, "swap.md": false, "template.html": false,
+		"#channel.md": false, "v2.md": false, "logo.svg": false, ".well-known": false, "tmp.md": false,
+	} {
+		if got := EditorTemp(name); got != temp {
+			t.Errorf("EditorTemp(%q) = %v, want %v", name, got, temp)
+		}
+	}
+	wt := &Watcher{Dir: "/site"}
+	for _, p := range []string{"/site/content/articles/4913", "/site/content/articles/.x.md.swp", "/site/layouts/article.html___jb_tmp___", "/site/site.yaml~"} {
+		if rel, ok := wt.relevant(p); ok {
+			t.Errorf("%s is a site change (%s)", p, rel)
+		}
+	}
+	if _, ok := wt.relevant("/site/content/articles/x.md"); !ok {
+		t.Error("a page is not a site change")
+	}
+}

@@ -37,8 +37,11 @@ func TestBuildStopsWhenCancelled(t *testing.T) {
 	writeTree(t, dir, map[string]string{"layouts/article.html": loopingLayout, "site.yaml": "title: T\nlimits:\n  template_timeout: 1h\n"})
 	start := time.Now()
 	_, err := Build(cancelAfter(t, 300*time.Millisecond), Options{Dir: dir, Out: out, Theme: kb.Theme})
-	if elapsed := time.Since(start); elapsed > 2300*time.Millisecond {
-		t.Errorf("Build returned after %v, 300ms after it began", elapsed)
+	// Uncancelled, the layout renders for an hour (its limit); loading and
+	// linting are not interrupted, and under -race on a loaded machine
+	// they alone can take seconds.
+	if elapsed := time.Since(start); elapsed > 20*time.Second {
+		t.Errorf("Build returned after %v, cancelled 300ms after it began", elapsed)
 	}
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
@@ -60,7 +63,9 @@ func TestBuildTemplateTimeout(t *testing.T) {
 	writeTree(t, dir, map[string]string{"layouts/article.html": loopingLayout, "site.yaml": "title: T\nlimits:\n  template_timeout: 500ms\n"})
 	start := time.Now()
 	_, err := Build(context.Background(), Options{Dir: dir, Out: filepath.Join(t.TempDir(), "public"), Theme: kb.Theme})
-	if elapsed := time.Since(start); elapsed > 5*time.Second {
+	// Without the limit the layout renders for hours; 30 s is for a loaded
+	// machine under -race.
+	if elapsed := time.Since(start); elapsed > 30*time.Second {
 		t.Errorf("Build took %v", elapsed)
 	}
 	var ie *InputError
@@ -92,8 +97,8 @@ func TestSessionStopsWhenCancelled(t *testing.T) {
 	} {
 		start := time.Now()
 		u, err := f(cancelAfter(t, 300*time.Millisecond))
-		if elapsed := time.Since(start); elapsed > 2300*time.Millisecond {
-			t.Errorf("%s returned after %v, 300ms after it began", name, elapsed)
+		if elapsed := time.Since(start); elapsed > 20*time.Second { // as in TestBuildStopsWhenCancelled
+			t.Errorf("%s returned after %v, cancelled 300ms after it began", name, elapsed)
 		}
 		if u != nil || !errors.Is(err, context.Canceled) {
 			t.Errorf("%s = %v, %v; want context.Canceled", name, u, err)

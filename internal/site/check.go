@@ -9,6 +9,7 @@ import (
 	"github.com/octoacme/kb/internal/content"
 	"github.com/octoacme/kb/internal/diag"
 	"github.com/octoacme/kb/internal/lint"
+	"github.com/octoacme/kb/internal/render"
 )
 
 // Check is the check step, the one place lint runs on a site: kb lint's
@@ -19,7 +20,7 @@ import (
 // A bad lint.rules or lint.baseline in site.yaml, or a bad
 // SOURCE_DATE_EPOCH, is an *InputError.
 func Check(in *Input, opts lint.Options) (*lint.Result, error) {
-	res, err := lint.Check(lintInput(in.Config, in.Content.Pages, in.Content.Errors, in.Theme.Static), opts)
+	res, err := lint.Check(lintInput(in.Config, in.Content.Pages, in.Content.Errors, in.Theme), opts)
 	if err != nil {
 		return nil, inputErr(err)
 	}
@@ -27,9 +28,24 @@ func Check(in *Input, opts lint.Options) (*lint.Result, error) {
 }
 
 // lintInput is what lint reads of a site: its configuration, every page
-// (drafts too), the problems loading files, the static files.
-func lintInput(cfg *config.Config, pages []*content.Page, errs []*diag.Diagnostic, static fs.FS) *lint.Input {
-	return &lint.Input{Config: cfg, Pages: pages, Errors: errs, Static: static}
+// (drafts too), the problems loading files, the static files and kb new's
+// scaffolds.
+func lintInput(cfg *config.Config, pages []*content.Page, errs []*diag.Diagnostic, theme *render.Theme) *lint.Input {
+	return &lint.Input{Config: cfg, Pages: pages, Errors: errs, Static: theme.Static, Scaffolds: scaffolds(theme)}
+}
+
+// scaffolds reads kb new's page templates, layouts/new/*.md, by path:
+// the site's own where it has one, else the default theme's. One that
+// cannot be read (a link kb refuses) is left out; kb new reports it.
+func scaffolds(theme *render.Theme) map[string][]byte {
+	out := map[string][]byte{}
+	matches, _ := fs.Glob(theme.Layouts, "new/*.md")
+	for _, m := range matches {
+		if data, err := fs.ReadFile(theme.Layouts, m); err == nil {
+			out[theme.LayoutDir+"/"+m] = data
+		}
+	}
+	return out
 }
 
 // LintError stops a build whose pages break the documentation checklist:

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"text/template"
@@ -91,6 +92,7 @@ func NewPage(opts NewPageOptions) (string, error) {
 	if err := tmpl.Execute(&buf, data); err != nil {
 		return "", usage("new: layouts/new/%s.md: %v", typ, err)
 	}
+	page := markDraft(rel, buf.Bytes())
 	target := filepath.Join(opts.Dir, filepath.FromSlash(rel))
 	if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
 		return "", err
@@ -102,7 +104,7 @@ func NewPage(opts NewPageOptions) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if _, err := f.Write(buf.Bytes()); err != nil {
+	if _, err := f.Write(page); err != nil {
 		f.Close()
 		return "", err
 	}
@@ -110,6 +112,27 @@ func NewPage(opts NewPageOptions) (string, error) {
 		return "", err
 	}
 	return rel, nil
+}
+
+// markDraft makes a new page a draft: the default scaffolds say draft:
+// true, and a site's own scaffold that does not gets the line after its
+// opening delimiter. A scaffold that sets draft itself (draft: false)
+// keeps its choice.
+func markDraft(file string, page []byte) []byte {
+	p, _ := content.Parse(file, page, content.Options{})
+	if p == nil || p.HasField("draft") {
+		return page
+	}
+	line := ""
+	switch {
+	case bytes.HasPrefix(page, []byte("---\n")):
+		line = "draft: true\n"
+	case bytes.HasPrefix(page, []byte("+++\n")):
+		line = "draft = true\n"
+	default:
+		return page // JSON front matter, or none: the scaffold's own business
+	}
+	return slices.Concat(page[:4], []byte(line), page[4:])
 }
 
 // scaffold finds the page template of a type: the site's layouts/new/<type>.md, else the default.

@@ -402,7 +402,7 @@ func (s *Session) lint(ns *model.Site, pages []*content.Page, c *change, full bo
 		if pages == nil {
 			pages = s.allPages()
 		}
-		idx = lint.NewIndex(lintInput(s.cfg, pages, nil, s.theme.Static), lopts)
+		idx = lint.NewIndex(lintInput(s.cfg, pages, nil, s.theme), lopts)
 	}
 	lres, err := idx.Check(lopts)
 	if err != nil {
