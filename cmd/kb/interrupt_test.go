@@ -25,10 +25,10 @@ const interruptLatency = 2 * time.Second
 
 // kbProcess is kb (this test binary, as TestMain makes it) running.
 type kbProcess struct {
-	cmd    *exec.Cmd
-	stderr syncBuffer
-	done   chan struct{} // closed when it exited
-	err    error
+	cmd            *exec.Cmd
+	stdout, stderr syncBuffer
+	done           chan struct{} // closed when it exited
+	err            error
 }
 
 // startKB starts kb in dir; the test kills it if it still runs at the end.
@@ -39,7 +39,7 @@ func startKB(t *testing.T, dir string, args ...string) *kbProcess {
 	}
 	p := &kbProcess{cmd: exec.Command("kb", args...), done: make(chan struct{})}
 	p.cmd.Dir = dir
-	p.cmd.Stderr = &p.stderr
+	p.cmd.Stdout, p.cmd.Stderr = &p.stdout, &p.stderr
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -135,18 +136,24 @@ func heapBytes() uint64 {
 }
 
 // TestServeUnderLoad drives kb serve --no-watch on the sample site with
-// 200 concurrent clients, each a customer who opens a page or searches
-// (half and half; searches as the search box sends them, as typed and
-// whole) and reads for a moment before the next request: 0–1 s, 0.5 s on
-// average, so about 400 requests a second; customers arrive over the first
-// second. It runs for KB_LOAD_SECONDS (default 5; docs/reliability.md has
-// a 30-second run); KB_LOAD_THINK_MS sets the average pause (0: every
-// client as fast as it can, to find the server's limit, without the
-// latency check). Zero errors, a heap that stays flat, no goroutine left
-// behind, and, with KB_LOAD_STRICT=1, search p99 under 50 ms after the
-// first second. Latency is only meaningful on a machine doing nothing
-// else: go test ./... runs other packages' tests beside this one, so
-// .ci/run runs it again alone with KB_LOAD_STRICT=1, and a run over the
+// 200 concurrent clients, each a customer who opens a page, searches (as
+// the search box sends them, as typed and whole) or answers "Was this
+// article helpful?" (45%, 45%, 10%) and reads for a moment before the next
+// request: 0–1 s, 0.5 s on average, so about 400 requests a second;
+// customers arrive over the first second. Each client has its own
+// loopback address (127.R.x.y), as customers have theirs, so that the
+// per-client allowances apply to each, not to the crowd; it answers about
+// a page at most once (a second answer would replace its first) and each
+// answer carries a comment of its own. It runs for KB_LOAD_SECONDS
+// (default 5; .ci/run runs 30, docs/feedback.md has the figures);
+// KB_LOAD_THINK_MS sets the average pause (0: every client as fast as it
+// can, to find the server's limit, without the latency check). Zero
+// errors, every acknowledged answer (204) in the database afterwards, a
+// heap that stays flat, no goroutine left behind, and, with
+// KB_LOAD_STRICT=1, p99 under 50 ms for searches, pages and answers alike
+// after the first second. Latency is only meaningful on a machine doing
+// nothing else: go test ./... runs other packages' tests beside this one,
+// so .ci/run runs it again alone with KB_LOAD_STRICT=1, and a run over the
 // bound is repeated, twice at most, in case something else woke up.
 func TestServeUnderLoad(t *testing.T) {
 	o := loadOptions{seconds: 5, clients: 200, think: 500}
@@ -159,14 +166,26 @@ func TestServeUnderLoad(t *testing.T) {
 	if raceEnabled {
 		o.seconds, o.clients = 2, 50 // the race detector slows everything ~10×: look for races, not speed
 	}
-	base := startServe(t, "-s", copySampleSite(t), "--no-watch")
+	dir := copySampleSite(t)
+	base := startServe(t, "-s", dir, "--no-watch")
 	pages := sitePages(t, base)
 	queries := loadQueries(t)
+	if loadAddrs() {
+		o.answer = articlePages(pages)
+	}
+	db := openDB(t, filepath.Join(dir, ".kb", "kb.db"))
 	for attempt := 1; ; attempt++ {
+		o.run = attempt
 		r := loadRun(t, base, pages, queries, o)
 		t.Logf("run %d: %s", attempt, r)
 		if len(r.errs) > 0 {
 			t.Fatalf("%d errors, like: %s", len(r.errs), r.errs[0])
+		}
+		if o.answer != nil && len(r.acked) == 0 {
+			t.Fatal("no answer was acknowledged")
+		}
+		if missing := missingAnswers(t, db, r.acked); len(missing) > 0 {
+			t.Fatalf("%d of %d acknowledged answers are not in the database, like %v", len(missing), len(r.acked), missing[0])
 		}
 		if r.lateHeap > r.earlyHeap+r.earlyHeap/3+16<<20 {
 			t.Errorf("heap grew from %d MB to %d MB under steady load", r.earlyHeap>>20, r.lateHeap>>20)
@@ -174,48 +193,51 @@ func TestServeUnderLoad(t *testing.T) {
 		if r.goroutinesAfter > r.goroutinesBefore+20 {
 			t.Errorf("%d goroutines after the run, %d before: a leak", r.goroutinesAfter, r.goroutinesBefore)
 		}
-		p99 := percentile(r.search, .99)
+		p99 := max(percentile(r.search, .99), percentile(r.pages, .99), percentile(r.answers, .99))
 		if raceEnabled || o.think == 0 || os.Getenv("KB_LOAD_STRICT") == "" || p99 <= 50*time.Millisecond {
 			return
 		}
 		if attempt == 3 {
-			t.Fatalf("search p99 %v, want under 50 ms", p99)
+			t.Fatalf("p99 %v, want under 50 ms for searches, pages and answers", p99)
 		}
 	}
 }
 
 type loadOptions struct {
 	seconds, clients, think int
+	run                     int      // the run's number: the second byte of its clients' addresses
+	answer                  []string // the pages clients answer about; none: no answers
 }
 
 type loadResult struct {
 	o                                 loadOptions
 	total, warmups                    int
-	search, pages                     []time.Duration
+	search, pages, answers            []time.Duration
+	acked                             []ackedAnswer
 	errs                              []string
 	earlyHeap, lateHeap, maxHeap      uint64
 	goroutinesBefore, goroutinesAfter int
 }
 
 func (r *loadResult) String() string {
-	return fmt.Sprintf("%d clients, %d s, pauses of %d ms on average: %d requests (%.0f/s), %d errors; after the first second, "+
-		"search %d: p50 %v p99 %v max %v; pages %d: p50 %v p99 %v; heap %d MB after warm-up, %d MB at the end, %d MB at most; goroutines %d → %d",
-		r.o.clients, r.o.seconds, r.o.think, r.total, float64(r.total)/float64(r.o.seconds), len(r.errs),
+	return fmt.Sprintf("%d clients, %d s, pauses of %d ms on average: %d requests (%.0f/s), %d errors, %d answers acknowledged; after the first second, "+
+		"search %d: p50 %v p99 %v max %v; pages %d: p50 %v p99 %v max %v; answers %d: p50 %v p99 %v max %v; "+
+		"heap %d MB after warm-up, %d MB at the end, %d MB at most; goroutines %d → %d",
+		r.o.clients, r.o.seconds, r.o.think, r.total, float64(r.total)/float64(r.o.seconds), len(r.errs), len(r.acked),
 		len(r.search), percentile(r.search, .5), percentile(r.search, .99), percentile(r.search, 1),
-		len(r.pages), percentile(r.pages, .5), percentile(r.pages, .99),
+		len(r.pages), percentile(r.pages, .5), percentile(r.pages, .99), percentile(r.pages, 1),
+		len(r.answers), percentile(r.answers, .5), percentile(r.answers, .99), percentile(r.answers, 1),
 		r.earlyHeap>>20, r.lateHeap>>20, r.maxHeap>>20, r.goroutinesBefore, r.goroutinesAfter)
 }
 
 // loadRun is one run of TestServeUnderLoad.
 func loadRun(t *testing.T, base string, pages, queries []string, o loadOptions) *loadResult {
-	tr := &http.Transport{MaxIdleConns: o.clients, MaxIdleConnsPerHost: o.clients, IdleConnTimeout: time.Minute}
-	client := &http.Client{Transport: tr, Timeout: 10 * time.Second,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	type result struct {
-		search  bool
+		kind    int // 0 page, 1 search, 2 answer
 		latency time.Duration
 		err     string
-		warm    bool // in the first second: connections and caches are new
+		warm    bool         // in the first second: connections and caches are new
+		acked   *ackedAnswer // an answer the server acknowledged
 	}
 	results := make(chan []result, o.clients)
 	var heap []uint64
@@ -237,21 +259,51 @@ func loadRun(t *testing.T, base string, pages, queries []string, o loadOptions) 
 	warm := time.Now().Add(time.Second)
 	deadline := time.Now().Add(time.Duration(o.seconds) * time.Second)
 	var wg sync.WaitGroup
+	transports := make([]*http.Transport, o.clients)
 	for c := range o.clients {
+		client, tr := loadClient(o.run, c)
+		transports[c] = tr
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			rng := rand.New(rand.NewPCG(uint64(c), uint64(time.Now().UnixNano())))
+			answered := map[string]bool{}
 			var out []result
 			time.Sleep(time.Duration(rng.IntN(1000)) * time.Millisecond) // customers do not arrive at once
 			for time.Now().Before(deadline) {
-				r := result{search: rng.IntN(2) == 0}
-				u := base + strings.TrimPrefix(pages[rng.IntN(len(pages))], "/")
-				if r.search {
-					u = base + "api/search?" + queries[rng.IntN(len(queries))]
+				var r result
+				switch n := rng.IntN(20); {
+				case n < 9:
+				case n < 18:
+					r.kind = 1
+				default:
+					r.kind = 2
 				}
-				req, _ := http.NewRequest("GET", u, nil)
-				if rng.IntN(2) == 0 {
+				var ans ackedAnswer
+				if r.kind == 2 {
+					ans.Page = pickUnanswered(rng, o.answer, answered)
+					if ans.Page == "" {
+						r.kind = 0
+					}
+				}
+				u := base + strings.TrimPrefix(pages[rng.IntN(len(pages))], "/")
+				var req *http.Request
+				switch r.kind {
+				case 0:
+					req, _ = http.NewRequest("GET", u, nil)
+				case 1:
+					u = base + "api/search?" + queries[rng.IntN(len(queries))]
+					req, _ = http.NewRequest("GET", u, nil)
+				case 2:
+					answered[ans.Page] = true
+					ans.Comment = fmt.Sprintf("load r%dc%dn%d", o.run, c, len(answered))
+					helpful := []string{"yes", "no"}[rng.IntN(2)]
+					u = base + "api/feedback"
+					req, _ = http.NewRequest("POST", u, strings.NewReader(url.Values{"page": {ans.Page}, "helpful": {helpful}, "comment": {ans.Comment}}.Encode()))
+					req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+					req.Header.Set("Accept", "application/json")
+				}
+				if r.kind != 2 && rng.IntN(2) == 0 {
 					req.Header.Set("Accept-Encoding", "gzip") // set by hand: the body stays compressed
 				}
 				start := time.Now()
@@ -262,9 +314,13 @@ func loadRun(t *testing.T, base string, pages, queries []string, o loadOptions) 
 					resp.Body.Close()
 					switch {
 					case err != nil:
+					case r.kind == 2 && resp.StatusCode != 204:
+						err = fmt.Errorf("POST %s: status %d: %.200s", u, resp.StatusCode, body)
+					case r.kind == 2:
+						r.acked = &ans
 					case resp.StatusCode != 200:
 						err = fmt.Errorf("%s: status %d", u, resp.StatusCode)
-					case r.search && resp.Header.Get("Content-Encoding") == "" && !json.Valid(body):
+					case r.kind == 1 && resp.Header.Get("Content-Encoding") == "" && !json.Valid(body):
 						err = fmt.Errorf("%s: not JSON", u)
 					}
 				}
@@ -288,13 +344,18 @@ func loadRun(t *testing.T, base string, pages, queries []string, o loadOptions) 
 	for rs := range results {
 		for _, r := range rs {
 			res.total++
+			if r.acked != nil {
+				res.acked = append(res.acked, *r.acked)
+			}
 			switch {
 			case r.err != "":
 				res.errs = append(res.errs, r.err)
 			case r.warm:
 				res.warmups++
-			case r.search:
+			case r.kind == 1:
 				res.search = append(res.search, r.latency)
+			case r.kind == 2:
+				res.answers = append(res.answers, r.latency)
 			default:
 				res.pages = append(res.pages, r.latency)
 			}
@@ -312,7 +373,9 @@ func loadRun(t *testing.T, base string, pages, queries []string, o loadOptions) 
 		}
 		res.earlyHeap, res.lateHeap, res.maxHeap = avg(heap[n/4:n/2]), avg(heap[3*n/4:]), slices.Max(heap)
 	}
-	tr.CloseIdleConnections()
+	for _, tr := range transports {
+		tr.CloseIdleConnections()
+	}
 	time.Sleep(200 * time.Millisecond)
 	res.goroutinesAfter = runtime.NumGoroutine()
 	return res
