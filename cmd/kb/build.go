@@ -20,8 +20,10 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 Build the help center in the site folder into the output folder: every page,
 section and tag list, the home, search, known-issues and 404 pages, the
 sitemap, robots.txt and redirects for aliases. Drafts are left out unless
---drafts is given. The new site replaces the output folder only when the
-whole build succeeded.
+--drafts is given, pages scheduled for later (publish_date, a release's
+date) unless --future is, and expired pages (expiry_date) always. When a
+scheduled change is coming, the last line says when: build again then. The
+new site replaces the output folder only when the whole build succeeded.
 
 kb replaces only an output folder it made (one holding its .kb-output
 marker), an empty folder or a new one: a folder of other files is refused.
@@ -32,6 +34,7 @@ waits a few seconds for it, then stops with status 2.`, stdout)
 	dir := siteFlag(fs)
 	out := fs.String("out", "", "output `folder` (default: public/ in the site folder)")
 	drafts := fs.Bool("drafts", false, "include pages marked draft: true")
+	future := fs.Bool("future", false, "include pages scheduled for later, marked \"Scheduled\"")
 	quiet := fs.Bool("quiet", false, "print nothing on success")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -39,7 +42,7 @@ waits a few seconds for it, then stops with status 2.`, stdout)
 	if fs.NArg() > 0 {
 		return usageError("build takes no arguments, got %q (use --source to pick the site folder)", fs.Arg(0))
 	}
-	opts := site.Options{Dir: *dir, Out: *out, Drafts: *drafts, Theme: kb.Theme}
+	opts := site.Options{Dir: *dir, Out: *out, Drafts: *drafts, Future: *future, Theme: kb.Theme}
 	if f, ok := stderr.(*os.File); ok && isatty.IsTerminal(f.Fd()) && !*quiet {
 		opts.Progress = progress(f)
 	}
@@ -53,6 +56,9 @@ waits a few seconds for it, then stops with status 2.`, stdout)
 		}
 		site.WriteFindings(stderr, res.Findings)
 		fmt.Fprintln(stdout, res.Summary())
+		if l := res.NextLine(); l != "" {
+			fmt.Fprintln(stdout, l)
+		}
 	}
 	return nil
 }

@@ -42,6 +42,7 @@ failures. The format never changes the status.`, stdout)
 	maxWarnings := fs.Int("max-warnings", -1, "exit with status 1 when there are more than `N` warnings (-1: no limit)")
 	listRules := fs.Bool("list-rules", false, "list the rules with their levels and checklist items, and exit")
 	drafts := fs.Bool("drafts", false, "treat drafts as published, as kb build --drafts does")
+	future := fs.Bool("future", false, "treat pages scheduled for later as published, as kb build --future does")
 	baseline := fs.String("baseline", "", "report only findings the baseline `FILE` does not hold (default: site.yaml's lint.baseline; \"\" for none)")
 	writeBaseline := fs.String("write-baseline", "", "record every finding in the baseline `FILE` and exit 0 (with PATHs, only those files' entries change)")
 	paths, err := parseInterspersed(fs, args)
@@ -66,7 +67,7 @@ failures. The format never changes the status.`, stdout)
 	if err != nil {
 		return err
 	}
-	n, err := site.Lint(ctx, in, stdout, stderr, site.LintOptions{Dir: *dir, Format: *format, Drafts: *drafts, Report: report,
+	n, err := site.Lint(ctx, in, stdout, stderr, site.LintOptions{Dir: *dir, Format: *format, Drafts: *drafts, Future: *future, Report: report,
 		Display: displayPath(*dir), Baseline: *baseline, NoBaseline: baselineSet && *baseline == "",
 		WriteBaseline: *writeBaseline, ToolVersion: kbVersion(), StepSummary: os.Getenv("GITHUB_STEP_SUMMARY")})
 	switch {

@@ -19,7 +19,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs := newFlags("serve", "serve [flags]", `
 Build the site in memory and serve it, with the search API at /api/search.
 
-By default kb serve is a writer's preview: it includes drafts, watches
+By default kb serve is a writer's preview: it includes drafts and pages
+scheduled for later (marked "Draft" and "Scheduled"), watches
 site.yaml, content/, layouts/ and static/, rebuilds only what a change
 touches, and reloads the browser. A build error or lint errors show as an
 overlay in the page (the last good version stays served); lint warnings for
@@ -28,13 +29,16 @@ The preview answers only requests for localhost, loopback addresses, the
 --addr host and --allowed-hosts names, so that no web page can read it.
 
 With --no-watch it serves the built site as it is, for production behind a
-proxy: no live reload, no drafts unless --drafts, any host name unless
---allowed-hosts, and it refuses to start when the site has problems.
+proxy: no live reload, no drafts unless --drafts, no scheduled pages
+unless --future, any host name unless --allowed-hosts, and it refuses to
+start when the site has problems. Either way a scheduled page is
+published, and an expired one taken down, when its time comes.
 Either way at most --max-conns connections stay open; idle ones are
 closed to make room.`, stdout)
 	dir := siteFlag(fs)
 	addr := fs.String("addr", "127.0.0.1:1313", "`address` to listen on (host:port)")
 	drafts := fs.Bool("drafts", true, "include pages marked draft: true (default true; false with --no-watch unless set)")
+	future := fs.Bool("future", true, "include pages scheduled for later (default true; false with --no-watch unless set)")
 	noWatch := fs.Bool("no-watch", false, "serve without watching or live reload (production)")
 	open := fs.Bool("open", false, "open the site in a browser")
 	maxConns := fs.Int("max-conns", 0, "most `connections` open at once (default 4096, fewer when the open-file limit is lower); idle ones are closed to make room")
@@ -45,10 +49,13 @@ closed to make room.`, stdout)
 	if fs.NArg() > 0 {
 		return usageError("serve takes no arguments, got %q (use --source to pick the site folder)", fs.Arg(0))
 	}
-	draftsSet := false
-	fs.Visit(func(f *flag.Flag) { draftsSet = draftsSet || f.Name == "drafts" })
-	if *noWatch && !draftsSet {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if *noWatch && !set["drafts"] {
 		*drafts = false
+	}
+	if *noWatch && !set["future"] {
+		*future = false
 	}
 	absDir, err := filepath.Abs(*dir)
 	if err != nil {
@@ -63,7 +70,7 @@ closed to make room.`, stdout)
 		return usageError("serve: cannot listen on %s: %v", *addr, err)
 	}
 	defer ln.Close()
-	opts := server.Options{Dir: absDir, Theme: kb.Theme, Addr: *addr, Drafts: *drafts, Watch: !*noWatch,
+	opts := server.Options{Dir: absDir, Theme: kb.Theme, Addr: *addr, Drafts: *drafts, Future: *future, Watch: !*noWatch,
 		AllowedHosts: *allowed, MaxConns: *maxConns, Stdout: stdout, Stderr: stderr}
 	if *open {
 		opts.Open = openBrowser

@@ -115,7 +115,7 @@ func (c *checker) resolve(p *content.Page, dest string, kind linkKind) target {
 		if !c.isPublished(p) {
 			return c.anchor(p, q, frag, dest) // a draft may link to drafts
 		}
-		return target{page: q, problem: fmt.Sprintf("%s is the draft %s, which is not published; link to it once it is", pagePath, q.File)}
+		return target{page: q, problem: pagePath + " is " + c.unpublished(q)}
 	}
 	if q := c.aliases[pagePath]; q != nil {
 		return c.anchor(p, q, frag, dest)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -152,8 +153,22 @@ func (c *checker) lastUpdated(e *emitter) {
 		return
 	}
 	u := p.Updated
-	if u.After(c.today.AddDate(0, 0, 1)) { // a day's grace for writers east of UTC
-		e.field(RuleLastUpdated, "updated", fmt.Sprintf("updated %s is in the future (today is %s)", u.Format(content.DateLayout), c.today.Format(content.DateLayout)))
+	// updated is a fact about the past: when the page was last checked.
+	// A scheduled page may carry the date it goes live, since readers see
+	// it only then; publish_date, not updated, schedules a page.
+	live := c.today
+	if at := c.rules.PublishAt(p); !at.IsZero() {
+		at = at.In(c.rules.Now.Location())
+		if d := time.Date(at.Year(), at.Month(), at.Day(), 0, 0, 0, 0, time.UTC); d.After(live) {
+			live = d
+		}
+	}
+	if u.After(live.AddDate(0, 0, 1)) { // a day's grace for writers in other time zones
+		msg := fmt.Sprintf("updated %s is in the future (today is %s): updated is the date you last checked the page; to publish it later, set publish_date", u.Format(content.DateLayout), c.today.Format(content.DateLayout))
+		if live.After(c.today) {
+			msg = fmt.Sprintf("updated %s is after the page goes live (%s): updated is the date you last checked the page, at the latest the day it is published", u.Format(content.DateLayout), live.Format(content.DateLayout))
+		}
+		e.field(RuleLastUpdated, "updated", msg)
 		return
 	}
 	days := c.cfg.Lint.StaleAfterDays
