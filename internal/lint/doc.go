@@ -79,9 +79,10 @@
 // IDs, /search/, feeds, sitemap.xml) and the files under static/. A link
 // from a published page to a page the build does not publish (a draft, a
 // page scheduled for later, an expired page: model.Rules, with Options'
-// Now, Drafts and Future) is broken, and the message says which; a link to
-// a content file that failed to load is not reported (its front-matter
-// finding is). Links
+// Now, Drafts and Future) is broken, and the message says which — a
+// warning for an expired page, so that the build that takes a page down at
+// its expiry_date is not stopped by the links to it; a link to a content
+// file that failed to load is not reported (its front-matter finding is). Links
 // in raw HTML count unless markdown.html is escape. Messages show a URL as
 // the link wrote it. Links with a scheme (https:,
 // mailto:) or starting with // are never checked: nothing touches the

@@ -97,6 +97,9 @@ func NewIndex(s *Input, opts Options) *Index {
 		}
 		x.byFile[p.File] = p
 		if x.publishedOnly && !x.isPublished(p) {
+			if _, dup := x.all[p.URL]; !dup {
+				x.all[p.URL] = p // not checked, but a link to it says why it is not published
+			}
 			continue
 		}
 		x.pos[p.File] = len(x.universe)

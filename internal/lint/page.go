@@ -77,6 +77,14 @@ func (e *emitter) addLevel(rule string, lv Level, path, msg string) {
 	}
 }
 
+// expired lowers the finding emitted at e.out[n] to a warning when its
+// link leads to an expired page (see target.expired).
+func (e *emitter) expired(n int, t target) {
+	if t.expired && len(e.out) > n && e.out[n].Level > Warning {
+		e.out[n].Level = Warning
+	}
+}
+
 func (c *checker) prerequisites(e *emitter) {
 	p := e.p
 	if !c.on(RulePrerequisites) || (p.Type != content.Article && p.Type != content.Troubleshooting) {
@@ -215,7 +223,9 @@ func (c *checker) links(e *emitter) []*content.Page {
 			if l.Image {
 				what = "image"
 			}
+			n := len(e.out)
 			e.body(RuleBrokenLink, from, to, fmt.Sprintf("broken %s %s: %s", what, quoteDest(l.Dest), t.problem))
+			e.expired(n, t)
 		}
 	}
 	need := c.cfg.Lint.RelatedLinks.BodyLinks
@@ -238,7 +248,9 @@ func (c *checker) links(e *emitter) []*content.Page {
 			t := c.resolve(p, l, entryLink)
 			note(t)
 			if t.problem != "" && !t.external && c.on(rule) {
+				n := len(e.out)
 				e.field(rule, key+"."+strconv.Itoa(i), fmt.Sprintf("%s entry %s: %s", strings.SplitN(key, ".", 2)[0], quoteDest(l), t.problem))
+				e.expired(n, t)
 			}
 		}
 	}
