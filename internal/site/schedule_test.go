@@ -301,3 +301,38 @@ func TestSessionSchedule(t *testing.T) {
 		t.Errorf("NextChange = %v, want none", at)
 	}
 }
+
+// TestExpiredLeavesNoFolder: a page taken down at its expiry_date leaves
+// no empty /articles/x/ folder in the output (some servers answer one with
+// 403 or a listing, not the 404 page), also when a later build recycles
+// the output folder that still had it.
+func TestExpiredLeavesNoFolder(t *testing.T) {
+	dir := scheduleSite(t)
+	out := filepath.Join(dir, "public")
+	build := func(now time.Time) {
+		t.Helper()
+		if _, err := Build(context.Background(), Options{Dir: dir, Out: out, Theme: kb.Theme, Now: now}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	build(time.Date(2026, 12, 8, 11, 0, 0, 0, time.UTC)) // the offer is up
+	for i := range 3 {
+		// after its expiry; an edit makes each build a real one, recycling
+		// the folder two builds back
+		writeFile(t, filepath.Join(dir, "content/articles/live.md"), "---\ntitle: A live article\ndescription: Always here.\nupdated: 2026-11-01\n"+
+			"related: [/articles/new-feature/]\n---\nText "+strings.Repeat("!", i)+"\n")
+		build(time.Date(2026, 12, 10, 11, 0, 0, 0, time.UTC))
+		var empty []string
+		filepath.WalkDir(out, func(p string, d os.DirEntry, err error) error {
+			if err == nil && d.IsDir() {
+				if entries, _ := os.ReadDir(p); len(entries) == 0 {
+					empty = append(empty, p)
+				}
+			}
+			return nil
+		})
+		if exists(out, "articles/old-offer") || len(empty) > 0 {
+			t.Errorf("build %d after the expiry: old-offer folder there %v; empty folders %v", i+1, exists(out, "articles/old-offer"), empty)
+		}
+	}
+}
