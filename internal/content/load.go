@@ -344,6 +344,11 @@ func (p *Page) fill(f *fields) {
 	_, hasFeatures := k["features"]
 	if p.Type == Release || (p.Type == "" && p.sectionType() == Release) || hasVersion || hasFeatures {
 		p.fillRelease(f)
+	} else if n, ok := k["date"]; ok && p.PublishDate.IsZero() {
+		// date on any other page is when it is published, as in Hugo and
+		// Jekyll, unless publish_date says otherwise: a page dated in the
+		// future is scheduled, not published early.
+		p.PublishDate = f.moment("date", n)
 	}
 }
 
@@ -421,6 +426,9 @@ func (p *Page) checkSchedule(f *fields) {
 		return
 	}
 	from, what := p.PublishDate, "publish_date"
+	if _, ok := f.keys["publish_date"]; !ok {
+		what = "date"
+	}
 	if from.IsZero() && p.Type == Release && p.Release != nil && !p.Release.Date.IsZero() {
 		from, what = StartOfDay(p.Release.Date, f.loc), "the release date"
 	}

@@ -58,6 +58,8 @@ func TestScheduleFieldErrors(t *testing.T) {
 		{"content/articles/x.md", "promoted: \"yes\"", `content/articles/x.md:3: promoted: want true, false or a rank from 1 (promoted pages with a rank are listed first, 1 before 2), not "yes"`},
 		{"content/articles/x.md", "publish_date: 2026-12-10\nexpiry_date: 2026-12-10", `content/articles/x.md:4: expiry_date: 2026-12-10 00:00 UTC is not after publish_date (2026-12-10 00:00 UTC): the page would never be published`},
 		{"content/releases/r.md", "version: \"1.0\"\ndate: 2026-12-10\nexpiry_date: 2026-12-01T12:00", `content/releases/r.md:5: expiry_date: 2026-12-01 12:00 UTC is not after the release date (2026-12-10 00:00 UTC)`},
+		{"content/articles/x.md", "date: 2026-12-10\nexpiry_date: 2026-12-10", `content/articles/x.md:4: expiry_date: 2026-12-10 00:00 UTC is not after date (2026-12-10 00:00 UTC)`},
+		{"content/articles/x.md", "date: soon", `content/articles/x.md:3: date: "soon" is not a date or a date and time`},
 	} {
 		_, errs := parse(t, tc.file, "---\ntitle: X\n"+tc.fm+"\n---\nBody\n")
 		var got []string
@@ -67,5 +69,23 @@ func TestScheduleFieldErrors(t *testing.T) {
 		if len(got) != 1 || !strings.HasPrefix(got[0], tc.want) {
 			t.Errorf("%s: got %q, want one error starting %q", tc.fm, got, tc.want)
 		}
+	}
+}
+
+// TestDateSchedulesAPage: date on a page that is not a release is when it
+// is published, as Hugo and Jekyll read it, unless publish_date is set; a
+// release's date stays its release date.
+func TestDateSchedulesAPage(t *testing.T) {
+	p, errs := parse(t, "content/articles/x.md", "---\ntitle: X\ndate: 2026-12-10T09:00\n---\nBody\n")
+	if len(errs) > 0 || !p.PublishDate.Equal(time.Date(2026, 12, 10, 9, 0, 0, 0, time.UTC)) {
+		t.Errorf("date on an article: publish date %v, %v", p.PublishDate, errs)
+	}
+	p, errs = parse(t, "content/articles/x.md", "---\ntitle: X\ndate: 2026-12-10\npublish_date: 2026-12-12\n---\nBody\n")
+	if len(errs) > 0 || !p.PublishDate.Equal(time.Date(2026, 12, 12, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("date and publish_date: publish date %v, %v", p.PublishDate, errs)
+	}
+	p, errs = parse(t, "content/releases/r.md", "---\ntitle: X\nversion: \"1.0\"\ndate: 2026-12-10\n---\nBody\n")
+	if len(errs) > 0 || !p.PublishDate.IsZero() || p.Release == nil || !p.Release.Date.Equal(time.Date(2026, 12, 10, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("a release's date: publish date %v, release %+v, %v", p.PublishDate, p.Release, errs)
 	}
 }
