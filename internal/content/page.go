@@ -11,6 +11,8 @@
 //	                 publish_date, expiry_date (a date, or a date and time:
 //	                 in Options.Location unless it has an offset), weight
 //	                 (a whole number), promoted (true or a rank from 1)
+//	all but release  date: publish_date's other name (Hugo's and Jekyll's),
+//	                 publish_date winning when both are set
 //	article,
 //	troubleshooting  prerequisites (a list of strings)
 //	troubleshooting  errors (exact error messages or codes a customer sees)

@@ -20,7 +20,8 @@ import (
 //
 //   - a Draft when its front matter says draft: true, whatever its dates;
 //   - Expired from its expiry_date on;
-//   - Scheduled before its publication: its publish_date, or for a release
+//   - Scheduled before its publication: its publish_date (for a page that
+//     is not a release, date is another name for it), or for a release
 //     without one its date (the start of that day);
 //   - Published otherwise (a page with neither date is published from the
 //     start).
