@@ -23,8 +23,10 @@ func buildCmd() *cobra.Command {
 		Long: `Build the help center in the site folder into the output folder: every page,
 section and tag list, the home, search, known-issues and 404 pages, the
 sitemap, robots.txt and redirects for aliases. Drafts are left out unless
---drafts is given. The new site replaces the output folder only when the
-whole build succeeded.
+--drafts is given, pages scheduled for later (publish_date, a release's
+date) unless --future is, and expired pages (expiry_date) always. When a
+scheduled change is coming, the last line says when: build again then. The
+new site replaces the output folder only when the whole build succeeded.
 
 kb replaces only an output folder it made (one holding its .kb-output
 marker), an empty folder or a new one: a folder of other files is refused.
@@ -40,13 +42,14 @@ site.yaml or content problem.`,
 	dir := siteFlag(cmd)
 	out := cmd.Flags().String("out", "", "output `folder` (default: public/ in the site folder)")
 	drafts := cmd.Flags().Bool("drafts", false, "include pages marked draft: true")
+	future := cmd.Flags().Bool("future", false, "include pages scheduled for later, marked \"Scheduled\"")
 	quiet := cmd.Flags().Bool("quiet", false, "print nothing on success")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		stdout, stderr := cmd.OutOrStdout(), cmd.ErrOrStderr()
 		if err := site.CheckIsSite(*dir); err != nil {
 			return commandError(err)
 		}
-		opts := site.Options{Dir: *dir, Out: *out, Drafts: *drafts, Theme: kb.Theme}
+		opts := site.Options{Dir: *dir, Out: *out, Drafts: *drafts, Future: *future, Theme: kb.Theme}
 		var bar *progressBar
 		if f, ok := stderr.(*os.File); ok && isatty.IsTerminal(f.Fd()) && !*quiet {
 			bar = newProgress(f)
@@ -63,6 +66,9 @@ site.yaml or content problem.`,
 			}
 			site.WriteFindings(stderr, res.Findings)
 			fmt.Fprintln(stdout, res.Summary())
+			if l := res.NextLine(); l != "" {
+				fmt.Fprintln(stdout, l)
+			}
 		}
 		return nil
 	}

@@ -46,6 +46,7 @@ failures. The format never changes the status.`,
 	maxWarnings := cmd.Flags().Int("max-warnings", -1, "exit with status 1 when there are more than `N` warnings (-1: no limit)")
 	listRules := cmd.Flags().Bool("list-rules", false, "list the rules with their levels and checklist items, and exit")
 	drafts := cmd.Flags().Bool("drafts", false, "treat drafts as published, as kb build --drafts does")
+	future := cmd.Flags().Bool("future", false, "treat pages scheduled for later as published, as kb build --future does")
 	baseline := cmd.Flags().String("baseline", "", "report only findings the baseline `FILE` does not hold (default: site.yaml's lint.baseline; \"\" for none)")
 	writeBaseline := cmd.Flags().String("write-baseline", "", "record every finding in the baseline `FILE` and exit 0 (with PATHs, only those files' entries change)")
 	cmd.RunE = func(cmd *cobra.Command, paths []string) error {
@@ -66,7 +67,7 @@ failures. The format never changes the status.`,
 		if err != nil {
 			return err
 		}
-		n, err := site.Lint(ctx, in, stdout, stderr, site.LintOptions{Dir: *dir, Format: *format, Drafts: *drafts, Report: report,
+		n, err := site.Lint(ctx, in, stdout, stderr, site.LintOptions{Dir: *dir, Format: *format, Drafts: *drafts, Future: *future, Report: report,
 			Display: displayPath(*dir), Baseline: *baseline, NoBaseline: cmd.Flags().Changed("baseline") && *baseline == "",
 			WriteBaseline: *writeBaseline, ToolVersion: kbVersion(), StepSummary: os.Getenv("GITHUB_STEP_SUMMARY")})
 		switch {

@@ -74,7 +74,11 @@ export with bad rows (each named with its line) or an unreachable database.`,
 		if err != nil {
 			return reportBuildError("report", err, stderr)
 		}
-		s, _ := site.Model(in.Config, in.Content.Pages, false)
+		rules, err := site.Rules(in.Config, time.Time{}, false, false)
+		if err != nil {
+			return reportBuildError("report", err, stderr)
+		}
+		s, _ := site.Model(in.Config, in.Content.Pages, rules)
 		err = report.Run(ctx, stdout, stderr, report.Request{Dir: *dir, Config: in.Config, Pages: in.Content.Pages, Site: s,
 			Version: *version, Product: *product, Since: first, Until: last, Today: today,
 			Tickets: *ticketsFile, DB: *db, Format: *format})

@@ -5,6 +5,7 @@
 // and every error names site.yaml and the line. The file's keys:
 //
 //	title, description, base_url, language, support_url, copyright
+//	timezone                     the IANA time zone dates are read and compared in (default UTC)
 //	sections.<name>.{title, description, weight}
 //	markdown.html                raw HTML in Markdown: sanitize (default), escape or unsafe
 //	markdown.unsafe              true is the older spelling of markdown.html: unsafe
@@ -42,6 +43,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	_ "time/tzdata" // timezone names work without the system's zone database
+
 	"gopkg.in/yaml.v3"
 
 	"github.com/octoacme/kb/internal/chars"
@@ -53,25 +56,31 @@ const FileName = "site.yaml"
 
 // Config is a parsed site.yaml.
 type Config struct {
-	Title       string             `yaml:"title"`
-	Description string             `yaml:"description"`
-	BaseURL     string             `yaml:"base_url"`
-	Language    string             `yaml:"language"`
-	SupportURL  string             `yaml:"support_url"`
-	Copyright   string             `yaml:"copyright"`
-	Sections    map[string]Section `yaml:"sections"`
-	Markdown    Markdown           `yaml:"markdown"`
-	Feedback    Feedback           `yaml:"feedback"`
-	Search      Search             `yaml:"search"`
-	Feeds       Feeds              `yaml:"feeds"`
-	Lint        Lint               `yaml:"lint"`
-	Ready       Ready              `yaml:"ready"`
-	Support     Support            `yaml:"support"`
-	Limits      Limits             `yaml:"limits"`
-	Database    Database           `yaml:"database"`
-	Report      Report             `yaml:"report"`
-	Params      map[string]any     `yaml:"params"`
+	Title       string `yaml:"title"`
+	Description string `yaml:"description"`
+	BaseURL     string `yaml:"base_url"`
+	Language    string `yaml:"language"`
+	SupportURL  string `yaml:"support_url"`
+	Copyright   string `yaml:"copyright"`
+	// Timezone is the IANA name of the site's time zone ("Europe/Paris"):
+	// publish_date, expiry_date and a release's date are read in it, and
+	// "today" is its date. Empty means UTC.
+	Timezone string             `yaml:"timezone"`
+	Sections map[string]Section `yaml:"sections"`
+	Markdown Markdown           `yaml:"markdown"`
+	Feedback Feedback           `yaml:"feedback"`
+	Search   Search             `yaml:"search"`
+	Feeds    Feeds              `yaml:"feeds"`
+	Lint     Lint               `yaml:"lint"`
+	Ready    Ready              `yaml:"ready"`
+	Support  Support            `yaml:"support"`
+	Limits   Limits             `yaml:"limits"`
+	Database Database           `yaml:"database"`
+	Report   Report             `yaml:"report"`
+	Params   map[string]any     `yaml:"params"`
 
+	// loc is Timezone loaded (validate); nil means UTC.
+	loc *time.Location
 	// lines maps a dotted key path ("lint.rules.jargon") to its line in site.yaml.
 	lines map[string]int
 	// File is the path the configuration was read from, for messages.
@@ -384,6 +393,13 @@ func (c *Config) Errorf(path, format string, args ...any) *diag.Diagnostic {
 }
 
 func (c *Config) validate() error {
+	if tz := strings.TrimSpace(c.Timezone); tz != "" {
+		loc, err := loadLocation(tz)
+		if err != nil {
+			return c.Errorf("timezone", "timezone: %q is not a time zone kb knows (want an IANA name such as Europe/Paris, America/New_York or UTC)", c.Timezone)
+		}
+		c.loc = loc
+	}
 	if c.BaseURL != "" {
 		u, err := url.Parse(c.BaseURL)
 		if err != nil || u.Scheme == "" || u.Host == "" {
@@ -572,10 +588,39 @@ func (c *Config) validateMarkdown() error {
 	return nil
 }
 
-// SectionTitle returns the display title of a section, from site.yaml or its folder name.
+// Location is the site's time zone (timezone), UTC unless set.
+func (c *Config) Location() *time.Location {
+	if c.loc == nil {
+		return time.UTC
+	}
+	return c.loc
+}
+
+// loadLocation loads an IANA time zone by name. The zone database is
+// embedded (time/tzdata), so that a name works the same on every system,
+// Windows and the distroless container included. A local time zone
+// ("Local") is refused: a build must not depend on the machine it runs on.
+func loadLocation(name string) (*time.Location, error) {
+	if name == "Local" {
+		return nil, errors.New("not a zone name")
+	}
+	return time.LoadLocation(name)
+}
+
+// DefaultSectionTitles are the titles of the standard sections when
+// site.yaml names none.
+var DefaultSectionTitles = map[string]string{
+	"articles": "How-to guides", "faq": "FAQs", "troubleshooting": "Troubleshooting", "releases": "Release notes",
+}
+
+// SectionTitle returns the display title of a section: from site.yaml,
+// else the standard one (DefaultSectionTitles), else its folder name.
 func (c *Config) SectionTitle(name string) string {
 	if s, ok := c.Sections[name]; ok && s.Title != "" {
 		return s.Title
+	}
+	if t, ok := DefaultSectionTitles[name]; ok {
+		return t
 	}
 	if name == "" {
 		return ""

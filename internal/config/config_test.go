@@ -222,3 +222,43 @@ func TestSitePaths(t *testing.T) {
 		t.Errorf("defaults: %q %q", c.IndexPath("site"), c.SearchLogPath("site"))
 	}
 }
+
+// TestTimezone: timezone names an IANA zone, in which the site's dates are
+// read; without it the site is in UTC; a zone kb does not know (or
+// "Local", the machine's) is an error at its line.
+func TestTimezone(t *testing.T) {
+	c, err := Parse("site.yaml", []byte("title: T\ntimezone: Europe/Paris\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Location().String(); got != "Europe/Paris" {
+		t.Errorf("Location() = %s, want Europe/Paris", got)
+	}
+	if got := Default().Location(); got != time.UTC {
+		t.Errorf("default Location() = %s, want UTC", got)
+	}
+	for _, bad := range []string{"Europe/Pari", "Local", "+01:00"} {
+		_, err := Parse("site.yaml", []byte("title: T\ntimezone: "+bad+"\n"))
+		want := `site.yaml:2: timezone: "` + bad + `" is not a time zone kb knows`
+		if err == nil || !strings.HasPrefix(err.Error(), want) {
+			t.Errorf("timezone %s: error %v, want %s…", bad, err, want)
+		}
+	}
+}
+
+// TestSectionTitle: site.yaml's title, else the standard sections' own
+// titles, else the folder name.
+func TestSectionTitle(t *testing.T) {
+	c, err := Parse("site.yaml", []byte("sections:\n  faq: {title: Questions}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]string{
+		"articles": "How-to guides", "faq": "Questions", "troubleshooting": "Troubleshooting",
+		"releases": "Release notes", "getting-started": "Getting started", "": "",
+	} {
+		if got := c.SectionTitle(name); got != want {
+			t.Errorf("SectionTitle(%q) = %q, want %q", name, got, want)
+		}
+	}
+}

@@ -304,6 +304,7 @@ type fields struct {
 	pos  map[string]Pos
 	errs []*diag.Diagnostic
 	keys map[string]*yaml.Node // top-level key → value
+	loc  *time.Location        // the site's time zone; nil is UTC
 }
 
 func newFields(file string, root *yaml.Node) *fields {
@@ -449,6 +450,99 @@ func (f *fields) date(path string, n *yaml.Node) time.Time {
 	}
 	return t
 }
+
+// momentLayouts are the forms of publish_date and expiry_date: a date (the
+// start of the day), a date and time, both in the site's time zone, or a
+// date and time with its own offset (RFC 3339).
+var momentLayouts = []struct {
+	layout string
+	zoned  bool
+}{
+	{DateLayout, false}, {"2006-01-02T15:04", false}, {"2006-01-02T15:04:05", false},
+	{"2006-01-02 15:04", false}, {"2006-01-02 15:04:05", false},
+	{time.RFC3339, true}, {"2006-01-02T15:04Z07:00", true}, {"2006-01-02 15:04:05Z07:00", true},
+}
+
+// moment reads a point in time: publish_date, expiry_date.
+func (f *fields) moment(path string, n *yaml.Node) time.Time {
+	n = deref(n)
+	if isNull(n) {
+		return time.Time{}
+	}
+	if n.Kind == yaml.ScalarNode {
+		v := strings.TrimSpace(n.Value)
+		loc := f.loc
+		if loc == nil {
+			loc = time.UTC
+		}
+		for _, l := range momentLayouts {
+			if l.zoned {
+				if t, err := time.Parse(l.layout, v); err == nil {
+					return t
+				}
+			} else if t, err := time.ParseInLocation(l.layout, v, loc); err == nil {
+				return t
+			}
+		}
+	}
+	f.errorf(path, "%s is not a date or a date and time (want YYYY-MM-DD, or YYYY-MM-DDTHH:MM in the site's timezone, or with an offset like 2026-12-01T09:00:00+01:00)", describe(n))
+	return time.Time{}
+}
+
+// describe names a front-matter value for a message: its text, or its kind.
+func describe(n *yaml.Node) string {
+	if n.Kind == yaml.ScalarNode {
+		return strconv.Quote(n.Value)
+	}
+	return kindName(n)
+}
+
+// integer reads a whole number (weight).
+func (f *fields) integer(path string, n *yaml.Node) int {
+	n = deref(n)
+	if isNull(n) {
+		return 0
+	}
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!int" {
+		if v, err := strconv.Atoi(n.Value); err == nil && v > -1e9 && v < 1e9 {
+			return v
+		}
+	}
+	f.errorf(path, "%s is not a whole number (want one like 10; lower numbers come first)", describe(n))
+	return 0
+}
+
+// promoted reads promoted: true, false, or a rank (1 is shown first).
+func (f *fields) promoted(path string, n *yaml.Node) (bool, int) {
+	n = deref(n)
+	if isNull(n) {
+		return false, 0
+	}
+	if n.Kind == yaml.ScalarNode {
+		switch n.Tag {
+		case "!!bool":
+			return f.boolean(path, n), 0
+		case "!!int":
+			if v, err := strconv.Atoi(n.Value); err == nil && v >= 1 && v < 1e9 {
+				return true, v
+			}
+		}
+	}
+	f.errorf(path, "want true, false or a rank from 1 (promoted pages with a rank are listed first, 1 before 2), not %s", describe(n))
+	return false, 0
+}
+
+// StartOfDay is the first moment of a date's day in a time zone (nil: UTC):
+// when a release dated that day is published.
+func StartOfDay(d time.Time, loc *time.Location) time.Time {
+	if loc == nil {
+		loc = time.UTC
+	}
+	return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, loc)
+}
+
+// FormatMoment writes a point in time for messages, with its zone's name.
+func FormatMoment(t time.Time) string { return t.Format("2006-01-02 15:04 MST") }
 
 // items reads a list of mappings with the given keys.
 func (f *fields) items(path string, n *yaml.Node, keys []string, each func(item map[string]*yaml.Node, itemPath string, pos Pos)) {

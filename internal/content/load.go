@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 	"unicode"
 
 	"golang.org/x/text/unicode/norm"
@@ -36,6 +37,9 @@ type Options struct {
 	// root (kb build reads them once, to hash them): Load parses these
 	// bytes instead of reading the files again.
 	Files map[string][]byte
+	// Location is the site's time zone (site.yaml timezone), in which
+	// publish_date and expiry_date are read; nil means UTC.
+	Location *time.Location
 }
 
 // Set is the result of loading a site's content: every page and the
@@ -265,6 +269,7 @@ func Parse(file string, data []byte, opts Options) (page *Page, errs []*diag.Dia
 		}
 	}
 	p.fields = f.pos
+	f.loc = opts.Location
 	p.fill(f)
 	p.place(f)
 	if opts.Markdown != nil {
@@ -301,6 +306,10 @@ func (p *Page) fill(f *fields) {
 	p.Related = f.strList("related", k["related"])
 	p.Prerequisites = f.strList("prerequisites", k["prerequisites"])
 	p.Errors = f.strList("errors", k["errors"])
+	p.PublishDate = f.moment("publish_date", k["publish_date"])
+	p.ExpiryDate = f.moment("expiry_date", k["expiry_date"])
+	p.Weight = f.integer("weight", k["weight"])
+	p.Promoted, p.PromotedRank = f.promoted("promoted", k["promoted"])
 	if l := deref(k["lint"]); !isNull(l) {
 		if l.Kind != yaml.MappingNode {
 			f.errorf("lint", "want a set of fields, like {disable: [jargon]}, got %s", kindName(l))
@@ -335,6 +344,11 @@ func (p *Page) fill(f *fields) {
 	_, hasFeatures := k["features"]
 	if p.Type == Release || (p.Type == "" && p.sectionType() == Release) || hasVersion || hasFeatures {
 		p.fillRelease(f)
+	} else if n, ok := k["date"]; ok && p.PublishDate.IsZero() {
+		// date on any other page is when it is published, as in Hugo and
+		// Jekyll, unless publish_date says otherwise: a page dated in the
+		// future is scheduled, not published early.
+		p.PublishDate = f.moment("date", n)
 	}
 }
 
@@ -404,6 +418,26 @@ func (p *Page) checkRelease(f *fields) {
 	}
 }
 
+// checkSchedule reports an expiry_date at or before the page's
+// publication (publish_date, or a release's date): such a page is never
+// published.
+func (p *Page) checkSchedule(f *fields) {
+	if p.ExpiryDate.IsZero() {
+		return
+	}
+	from, what := p.PublishDate, "publish_date"
+	if _, ok := f.keys["publish_date"]; !ok {
+		what = "date"
+	}
+	if from.IsZero() && p.Type == Release && p.Release != nil && !p.Release.Date.IsZero() {
+		from, what = StartOfDay(p.Release.Date, f.loc), "the release date"
+	}
+	if !from.IsZero() && !p.ExpiryDate.After(from) {
+		f.errorf("expiry_date", "%s is not after %s (%s): the page would never be published; remove expiry_date or set a later one",
+			FormatMoment(p.ExpiryDate), what, FormatMoment(from))
+	}
+}
+
 func (p *Page) sectionType() Type {
 	parts := strings.SplitN(strings.TrimPrefix(p.File, Dir+"/"), "/", 2)
 	if len(parts) == 2 {
@@ -438,6 +472,7 @@ func (p *Page) place(f *fields) {
 		p.fillRelease(f)
 	}
 	p.checkRelease(f)
+	p.checkSchedule(f)
 	slug := f.str("slug", f.keys["slug"])
 	if slug != "" {
 		if strings.ContainsAny(slug, "/\\") || slug == "." || slug == ".." {

@@ -7,7 +7,12 @@
 // search, feeds and the readiness commands rely on:
 //
 //	every type       title, description, updated (YYYY-MM-DD), tags, product,
-//	                 draft, slug, aliases, related, type, lint.disable
+//	                 draft, slug, aliases, related, type, lint.disable,
+//	                 publish_date, expiry_date (a date, or a date and time:
+//	                 in Options.Location unless it has an offset), weight
+//	                 (a whole number), promoted (true or a rank from 1)
+//	all but release  date: publish_date's other name (Hugo's and Jekyll's),
+//	                 publish_date winning when both are set
 //	article,
 //	troubleshooting  prerequisites (a list of strings)
 //	troubleshooting  errors (exact error messages or codes a customer sees)
@@ -103,6 +108,17 @@ type Page struct {
 	Related       []string
 	Prerequisites []string
 	Errors        []string
+	// PublishDate and ExpiryDate (publish_date, expiry_date; zero when not
+	// set) bound when the page is published; see model.Rules.
+	PublishDate time.Time
+	ExpiryDate  time.Time
+	// Weight orders the pages of a section (weight; 0 when not set):
+	// lower first, then the pages without one, by title.
+	Weight int
+	// Promoted (promoted: true, or a rank) lists the page under "Popular
+	// articles"; PromotedRank is the rank, 0 for true.
+	Promoted     bool
+	PromotedRank int
 	// LintDisable lists rules turned off for this file (front matter lint.disable).
 	LintDisable []string
 	Release     *ReleaseInfo

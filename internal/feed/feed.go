@@ -20,7 +20,8 @@
 //
 // A feed holds the newest feeds.limit entries (site.yaml; 50 by default). A
 // feed that would be empty is not written, and pages do not advertise it.
-// Drafts never reach a feed, not even in a build with --drafts. A page
+// Only pages published now reach a feed: never drafts or scheduled pages,
+// not even in a build with --drafts or --future (model.Site.Live). A page
 // without a date (no updated) is left out of the all-content feed: it has no
 // time at which it changed.
 //

@@ -83,8 +83,12 @@
 // for the layouts' own, such as #known-issues on a release), the list pages
 // and files a build writes (sections, tags, /known-issues/ and its issue
 // IDs, /search/, feeds, sitemap.xml) and the files under static/. A link
-// from a published page to a draft is broken; a link to a content file
-// that failed to load is not reported (its front-matter finding is). Links
+// from a published page to a page the build does not publish (a draft, a
+// page scheduled for later, an expired page: model.Rules, with Options'
+// Now, Drafts and Future) is broken, and the message says which — a
+// warning for an expired page, so that the build that takes a page down at
+// its expiry_date is not stopped by the links to it; a link to a content
+// file that failed to load is not reported (its front-matter finding is). Links
 // in raw HTML count unless markdown.html is escape. Messages show a URL as
 // the link wrote it. Links with a scheme (https:,
 // mailto:) or starting with // are never checked: nothing touches the
@@ -128,9 +132,14 @@
 //
 // # Today
 //
-// last-updated compares with today's date: SOURCE_DATE_EPOCH (seconds
-// since 1970, UTC) when set, so results are reproducible, else the clock.
-// A malformed SOURCE_DATE_EPOCH is an error.
+// Now is SOURCE_DATE_EPOCH (seconds since 1970) when set, so results are
+// reproducible, else the clock (model.Now); today is its date in the
+// site's time zone (site.yaml timezone). A malformed SOURCE_DATE_EPOCH is
+// an error. last-updated compares updated with today: updated is when the
+// page was last checked, a fact about the past, so a later date is an
+// error (with a day's grace for writers in other time zones) — except
+// that a scheduled page (publish_date, a release's date) may carry a date
+// up to the day it goes live. publish_date, not updated, schedules a page.
 //
 // # Output
 //

@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/octoacme/kb/internal/config"
 	"github.com/octoacme/kb/internal/content"
@@ -18,9 +19,12 @@ import (
 // Replace puts the new version in and Check with Options.Report re-checks
 // the pages concerned, instead of indexing every page of the site again.
 type Index struct {
-	site          *Input
-	cfg           *config.Config
-	drafts        bool
+	site *Input
+	cfg  *config.Config
+	// rules say which pages are published (model.Rules); nowErr is a bad
+	// SOURCE_DATE_EPOCH, for Check to return.
+	rules         model.Rules
+	nowErr        error
 	publishedOnly bool
 	static        fs.FS
 	// placeholders are the texts of the site's scaffolds (placeholder.go).
@@ -61,15 +65,23 @@ type Index struct {
 	baselineRead bool
 }
 
-// NewIndex indexes a site's pages for Check. opts.Drafts and
-// opts.PublishedOnly choose the pages; the other options are Check's.
+// NewIndex indexes a site's pages for Check. opts.Now, Drafts, Future and
+// PublishedOnly choose the pages; the other options are Check's.
 func NewIndex(s *Input, opts Options) *Index {
 	cfg := s.Config
 	if cfg == nil {
 		cfg = config.Default()
 	}
 	n := len(s.Pages)
-	x := &Index{site: s, cfg: cfg, drafts: opts.Drafts, publishedOnly: opts.PublishedOnly, static: s.Static,
+	now := opts.Now
+	var nowErr error
+	if now.IsZero() {
+		if now, nowErr = model.Now(); nowErr != nil {
+			now = time.Now()
+		}
+	}
+	x := &Index{site: s, cfg: cfg, rules: model.NewRules(cfg, now, opts.Drafts, opts.Future), nowErr: nowErr,
+		publishedOnly: opts.PublishedOnly, static: s.Static,
 		pos: make(map[string]int, n), published: make(map[string]*content.Page, n), all: make(map[string]*content.Page, n),
 		byFile: make(map[string]*content.Page, n), inUniverse: make(map[string]bool, n), bySlug: make(map[string][]string, n),
 		aliases: map[string]*content.Page{}, titles: make(map[string][]int, n), placeholders: newPlaceholders(s.Scaffolds)}
@@ -87,6 +99,9 @@ func NewIndex(s *Input, opts Options) *Index {
 		}
 		x.byFile[p.File] = p
 		if x.publishedOnly && !x.isPublished(p) {
+			if _, dup := x.all[p.URL]; !dup {
+				x.all[p.URL] = p // not checked, but a link to it says why it is not published
+			}
 			continue
 		}
 		x.pos[p.File] = len(x.universe)
@@ -127,7 +142,19 @@ func NewIndex(s *Input, opts Options) *Index {
 	return x
 }
 
-func (x *Index) isPublished(p *content.Page) bool { return !p.Draft || x.drafts }
+func (x *Index) isPublished(p *content.Page) bool { return x.rules.Includes(p) }
+
+// unpublished says why a page the rules do not publish is not, for a
+// link to it.
+func (x *Index) unpublished(q *content.Page) string {
+	switch {
+	case q.Draft && !x.rules.Drafts:
+		return fmt.Sprintf("the draft %s, which is not published; link to it once it is", q.File)
+	case x.rules.State(q) == model.Expired:
+		return fmt.Sprintf("%s, which expired at %s (expiry_date) and is no longer published; remove the link", q.File, content.FormatMoment(q.ExpiryDate.In(x.rules.Now.Location())))
+	}
+	return fmt.Sprintf("%s, scheduled for %s: until then a build publishes this link broken; link to it once it is published, or schedule this page too", q.File, content.FormatMoment(x.rules.PublishAt(q).In(x.rules.Now.Location())))
+}
 
 // generate lists the lists and files a build writes besides the pages: the
 // home, section, tag, search, known-issues and 404 pages, the sitemap,

@@ -32,6 +32,10 @@ type target struct {
 	// failed is the URL of a content file that failed to load, when the
 	// link leads to it: that file's own finding is the one to fix.
 	failed string
+	// expired says the link leads to a page whose expiry_date has passed:
+	// a warning, not an error, so that the build that takes the page down
+	// at its time is not stopped by the links to it.
+	expired bool
 }
 
 // resolve checks one link from page p. It never touches the network:
@@ -115,7 +119,7 @@ func (c *checker) resolve(p *content.Page, dest string, kind linkKind) target {
 		if !c.isPublished(p) {
 			return c.anchor(p, q, frag, dest) // a draft may link to drafts
 		}
-		return target{page: q, problem: fmt.Sprintf("%s is the draft %s, which is not published; link to it once it is", pagePath, q.File)}
+		return target{page: q, problem: pagePath + " is " + c.unpublished(q), expired: c.rules.State(q) == model.Expired}
 	}
 	if q := c.aliases[pagePath]; q != nil {
 		return c.anchor(p, q, frag, dest)

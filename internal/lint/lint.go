@@ -4,13 +4,10 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"io/fs"
 	"maps"
-	"os"
 	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -19,6 +16,7 @@ import (
 	"github.com/octoacme/kb/internal/config"
 	"github.com/octoacme/kb/internal/content"
 	"github.com/octoacme/kb/internal/diag"
+	"github.com/octoacme/kb/internal/model"
 )
 
 // Finding is one problem at one place, a diagnostic with its rule and
@@ -46,12 +44,16 @@ type Input struct {
 
 // Options configure Check.
 type Options struct {
-	// Today is the date for last-updated. Zero means SOURCE_DATE_EPOCH when
-	// set, else the current date.
+	// Now is the moment the pages are published at (model.Rules). Zero
+	// means model.Now: SOURCE_DATE_EPOCH when set, else the clock.
+	Now time.Time
+	// Today is the date for last-updated. Zero means Now's date in the
+	// site's time zone.
 	Today time.Time
-	// Drafts says drafts are published (kb build --drafts): they are link
-	// targets for every page.
-	Drafts bool
+	// Drafts says drafts are published (kb build --drafts), Future that
+	// scheduled pages are (kb build --future): they are link targets for
+	// every page.
+	Drafts, Future bool
 	// PublishedOnly checks only the pages a build publishes; kb build sets it.
 	// Otherwise drafts are checked too, but a published page may not link to
 	// them.
@@ -96,19 +98,15 @@ func (r *Result) Count(l Level) int {
 	return n
 }
 
-// Today returns the date lint treats as today: SOURCE_DATE_EPOCH (seconds
-// since 1970, UTC) when set, else the local date now. A malformed
-// SOURCE_DATE_EPOCH is an error, as reproducible-builds.org asks.
+// Today returns the date of model.Now, SOURCE_DATE_EPOCH (seconds since
+// 1970, UTC) when set, else the local date now. A malformed
+// SOURCE_DATE_EPOCH is an error, as reproducible-builds.org asks. (Check
+// takes the date in the site's time zone.)
 func Today() (time.Time, error) {
-	if v, ok := os.LookupEnv("SOURCE_DATE_EPOCH"); ok && v != "" {
-		n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
-		if err != nil || n < 0 {
-			return time.Time{}, fmt.Errorf("SOURCE_DATE_EPOCH=%q is not a number of seconds since 1970-01-01", v)
-		}
-		t := time.Unix(n, 0).UTC()
-		return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC), nil
+	t, err := model.Now()
+	if err != nil {
+		return time.Time{}, err
 	}
-	t := time.Now()
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC), nil
 }
 
@@ -131,11 +129,12 @@ func (x *Index) Check(opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if x.nowErr != nil {
+		return nil, x.nowErr
+	}
 	today := opts.Today
 	if today.IsZero() {
-		if today, err = Today(); err != nil {
-			return nil, err
-		}
+		today = x.rules.Today()
 	}
 	today = time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC)
 	base := opts.Baseline

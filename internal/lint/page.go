@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -117,6 +118,14 @@ func (e *emitter) addLevel(rule string, lv Level, path, msg string) {
 	}
 }
 
+// expired lowers the finding emitted at e.out[n] to a warning when its
+// link leads to an expired page (see target.expired).
+func (e *emitter) expired(n int, t target) {
+	if t.expired && len(e.out) > n && e.out[n].Level > Warning {
+		e.out[n].Level = Warning
+	}
+}
+
 func (c *checker) prerequisites(e *emitter) {
 	p := e.p
 	if !c.on(RulePrerequisites) || (p.Type != content.Article && p.Type != content.Troubleshooting) {
@@ -193,8 +202,22 @@ func (c *checker) lastUpdated(e *emitter) {
 		return
 	}
 	u := p.Updated
-	if u.After(c.today.AddDate(0, 0, 1)) { // a day's grace for writers east of UTC
-		e.field(RuleLastUpdated, "updated", fmt.Sprintf("updated %s is in the future (today is %s)", u.Format(content.DateLayout), c.today.Format(content.DateLayout)))
+	// updated is a fact about the past: when the page was last checked.
+	// A scheduled page may carry the date it goes live, since readers see
+	// it only then; publish_date, not updated, schedules a page.
+	live := c.today
+	if at := c.rules.PublishAt(p); !at.IsZero() {
+		at = at.In(c.rules.Now.Location())
+		if d := time.Date(at.Year(), at.Month(), at.Day(), 0, 0, 0, 0, time.UTC); d.After(live) {
+			live = d
+		}
+	}
+	if u.After(live.AddDate(0, 0, 1)) { // a day's grace for writers in other time zones
+		msg := fmt.Sprintf("updated %s is in the future (today is %s): updated is the date you last checked the page; to publish it later, set publish_date", u.Format(content.DateLayout), c.today.Format(content.DateLayout))
+		if live.After(c.today) {
+			msg = fmt.Sprintf("updated %s is after the page goes live (%s): updated is the date you last checked the page, at the latest the day it is published", u.Format(content.DateLayout), live.Format(content.DateLayout))
+		}
+		e.field(RuleLastUpdated, "updated", msg)
 		return
 	}
 	days := c.cfg.Lint.StaleAfterDays
@@ -241,7 +264,9 @@ func (c *checker) links(e *emitter) []*content.Page {
 			if l.Image {
 				what = "image"
 			}
+			n := len(e.out)
 			e.body(RuleBrokenLink, from, to, fmt.Sprintf("broken %s %s: %s", what, quoteDest(l.Dest), t.problem))
+			e.expired(n, t)
 		}
 	}
 	need := c.cfg.Lint.RelatedLinks.BodyLinks
@@ -264,7 +289,9 @@ func (c *checker) links(e *emitter) []*content.Page {
 			t := c.resolve(p, l, entryLink)
 			note(t)
 			if t.problem != "" && !t.external && c.on(rule) {
+				n := len(e.out)
 				e.field(rule, key+"."+strconv.Itoa(i), fmt.Sprintf("%s entry %s: %s", strings.SplitN(key, ".", 2)[0], quoteDest(l), t.problem))
+				e.expired(n, t)
 			}
 		}
 	}

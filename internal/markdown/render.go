@@ -26,6 +26,8 @@ func (r *nodeRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 	reg.Register(kindAnchor, r.anchor)
 	reg.Register(kindSafeHTML, r.safeHTML)
 	reg.Register(kindSafeHTMLBlock, r.safeHTML)
+	reg.Register(ast.KindText, r.text)
+	reg.Register(ast.KindCodeSpan, r.codeSpan)
 	if r.opts.HTML != HTMLUnsafe {
 		reg.Register(ast.KindRawHTML, r.rawHTML)
 		reg.Register(ast.KindHTMLBlock, r.htmlBlock)

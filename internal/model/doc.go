@@ -2,13 +2,18 @@
 // loaded pages and any output. Site holds the published pages by URL and
 // everything computed from them once:
 //
-//   - sections (the site.yaml sections first, by weight), their pages by
-//     title and a release section newest first; tags and their pages;
+//   - which pages are published at a moment (Rules, publish.go: drafts,
+//     scheduled and expired pages, the next scheduled change), the one
+//     rule every command follows;
+//   - sections (the site.yaml sections first, by weight), their pages in
+//     reading order (by weight, then title) and a release section newest
+//     first; tags and their pages;
 //   - releases newest first, their products, the latest release of each
 //     product, their known issues with the release that fixed each, and
 //     the pages each release's features link to (ChangedIn);
-//   - backlinks (which pages link to a page), and the pages worth
-//     promoting on the home page (Popular);
+//   - backlinks (which pages link to a page), the pages worth promoting
+//     on the home page (Popular), a page's place in its section
+//     (InSection) and a release's neighbours by version (ReleaseNav);
 //   - the feeds the site publishes and their entries (feeds.go);
 //   - the site's URL plan: list pagination (PageSize, ListURL), tag URLs,
 //     the pages every site has (SiteURLs), and the element IDs the

@@ -47,7 +47,7 @@ func (s *Site) PlanFeeds() (warning string) {
 	s.Feeds = nil
 	if s.Config.BaseURL == "" {
 		for _, p := range s.Pages {
-			if !p.Draft {
+			if s.Live(p) {
 				return "base_url is not set in site.yaml, so no RSS, Atom or JSON feeds were written (feeds need absolute URLs); set base_url: https://help.example.com/ to publish them"
 			}
 		}
@@ -73,12 +73,12 @@ func (s *Site) FeedPlans() []*FeedPlan {
 	}
 	var releases, dated []*content.Page
 	for _, p := range s.Releases {
-		if !p.Draft && p.Release != nil {
+		if s.Live(p) && p.Release != nil {
 			releases = append(releases, p)
 		}
 	}
 	for _, p := range s.Pages {
-		if !p.Draft && !UpdatedAt(p).IsZero() {
+		if s.Live(p) && !UpdatedAt(p).IsZero() {
 			dated = append(dated, p)
 		}
 	}
@@ -100,9 +100,6 @@ func (s *Site) FeedPlans() []*FeedPlan {
 		relHome = cfg.AbsURL("/releases/")
 	}
 	relTitle := cfg.SectionTitle("releases")
-	if _, ok := cfg.Sections["releases"]; !ok {
-		relTitle = "Release notes"
-	}
 	relDesc := cfg.Sections["releases"].Description
 	if relDesc == "" {
 		relDesc = "Release announcements from " + cfg.Title + "."

@@ -1,7 +1,6 @@
 package model
 
 import (
-	"cmp"
 	"maps"
 	"reflect"
 	"slices"
@@ -34,6 +33,8 @@ type Site struct {
 	ChangedIn map[*content.Page][]*content.Page
 	// Feeds are the feeds the site publishes, for autodiscovery links.
 	Feeds []Feed
+	// Rules chose the pages (publish.go); the zero Rules for New's site.
+	Rules Rules
 
 	titleKeys map[string]string // lowercased link titles by URL
 	// latestOf is the latest release of each product (see latest).
@@ -42,7 +43,12 @@ type Site struct {
 	issuesOf map[*content.Page][]*KnownIssue
 
 	popularOnce sync.Once
-	popular     []*content.Page // every non-release page, most popular first
+	popular     PopularList // every page Popular may list, in order
+
+	// navOnce computes nav: each page's place in its section, and the
+	// releases of its product before and after a release (nav.go).
+	navOnce sync.Once
+	nav     map[*content.Page]navPlace
 }
 
 func (s *Site) titleKey(p *content.Page) string {
@@ -52,7 +58,9 @@ func (s *Site) titleKey(p *content.Page) string {
 	return strings.ToLower(p.LinkTitle())
 }
 
-// Section is a content section and its pages.
+// Section is a content section and its pages, in reading order: by
+// weight (lower first; pages without one after those with one), then by
+// title. A release section is newest first.
 type Section struct {
 	Name        string
 	Title       string
@@ -85,10 +93,20 @@ func (k *KnownIssue) Open() bool { return k.FixedIn == nil }
 // sectionOrder puts the four standard sections first.
 var sectionOrder = map[string]int{"articles": 1, "faq": 2, "troubleshooting": 3, "releases": 4}
 
-// New builds the model of the published pages (drafts already removed).
+// Publish builds the model of the pages the rules publish (publish.go).
 // The feeds are planned apart (PlanFeeds): only a build needs them.
+func Publish(cfg *config.Config, pages []*content.Page, rules Rules) *Site {
+	return build(cfg, rules.Published(pages), rules)
+}
+
+// New builds the model of the given pages as they are, with the zero
+// Rules: nothing is scheduled.
 func New(cfg *config.Config, pages []*content.Page) *Site {
-	s := &Site{Config: cfg, ByURL: map[string]*content.Page{},
+	return build(cfg, pages, Rules{})
+}
+
+func build(cfg *config.Config, pages []*content.Page, rules Rules) *Site {
+	s := &Site{Config: cfg, ByURL: map[string]*content.Page{}, Rules: rules,
 		Backlinks: map[*content.Page][]*content.Page{}, ChangedIn: map[*content.Page][]*content.Page{}}
 	s.Pages = append([]*content.Page(nil), pages...)
 	sort.Slice(s.Pages, func(i, j int) bool { return s.Pages[i].URL < s.Pages[j].URL })
@@ -137,7 +155,7 @@ func New(cfg *config.Config, pages []*content.Page) *Site {
 		if sec.Name == "releases" {
 			sortReleases(sec.Pages)
 		} else {
-			sort.SliceStable(sec.Pages, func(i, j int) bool { return s.lessTitle(sec.Pages[i], sec.Pages[j]) })
+			sort.SliceStable(sec.Pages, func(i, j int) bool { return s.lessInSection(sec.Pages[i], sec.Pages[j]) })
 		}
 		s.Sections = append(s.Sections, sec)
 	}
@@ -200,6 +218,21 @@ func (s *Site) lessTitle(a, b *content.Page) bool {
 	return a.URL < b.URL
 }
 
+// lessInSection is the reading order of a section: by weight, the pages
+// with one first, then by title.
+func (s *Site) lessInSection(a, b *content.Page) bool {
+	if a.Weight != b.Weight {
+		switch {
+		case a.Weight == 0:
+			return false
+		case b.Weight == 0:
+			return true
+		}
+		return a.Weight < b.Weight
+	}
+	return s.lessTitle(a, b)
+}
+
 // sortReleases orders releases newest first: by date, then version, then URL.
 func sortReleases(rs []*content.Page) {
 	sort.SliceStable(rs, func(i, j int) bool {
@@ -245,12 +278,14 @@ func (s *Site) changedIn() {
 }
 
 // Updatable reports whether Update can replace page a by b: they have the
-// same URL, type, section, tags, aliases and draft state, and a release
-// the same product, date and release data. Titles, descriptions, dates of
+// same URL, type, section, weight, tags, aliases, draft state and
+// schedule (publish_date, expiry_date), and a release the same product,
+// date and release data. Titles, descriptions, dates of
 // other pages, bodies and links may differ — kb serve's case of a writer
 // editing a page.
 func Updatable(a, b *content.Page) bool {
-	if a.URL != b.URL || a.Type != b.Type || a.Section != b.Section || a.Draft != b.Draft ||
+	if a.URL != b.URL || a.Type != b.Type || a.Section != b.Section || a.Draft != b.Draft || a.Weight != b.Weight ||
+		!a.PublishDate.Equal(b.PublishDate) || !a.ExpiryDate.Equal(b.ExpiryDate) ||
 		!slices.Equal(a.Tags, b.Tags) || !slices.Equal(a.Aliases, b.Aliases) || (a.Release == nil) != (b.Release == nil) {
 		return false
 	}
@@ -272,7 +307,7 @@ func (s *Site) Update(repl map[*content.Page]*content.Page) *Site {
 			delete(repl, o)
 		}
 	}
-	n := &Site{Config: s.Config, Products: s.Products, Feeds: s.Feeds, titleKeys: s.titleKeys,
+	n := &Site{Config: s.Config, Products: s.Products, Feeds: s.Feeds, Rules: s.Rules, titleKeys: s.titleKeys,
 		KnownIssues: s.KnownIssues, latestOf: s.latestOf, issuesOf: s.issuesOf}
 	if len(repl) == 0 {
 		n.Pages, n.ByURL, n.Sections, n.Tags, n.Releases = s.Pages, s.ByURL, s.Sections, s.Tags, s.Releases
@@ -316,9 +351,9 @@ func (s *Site) Update(repl map[*content.Page]*content.Page) *Site {
 			retitled[p] = o
 		}
 	}
-	// relisted swaps the replaced pages of a list sorted by title, and
+	// relisted swaps the replaced pages of a list sorted by less, and
 	// moves those whose titles changed.
-	relisted := func(list []*content.Page) ([]*content.Page, bool) {
+	relisted := func(list []*content.Page, less func(a, b *content.Page) bool) ([]*content.Page, bool) {
 		out, ok := swapped(list)
 		if !ok || len(retitled) == 0 {
 			return out, ok
@@ -326,7 +361,7 @@ func (s *Site) Update(repl map[*content.Page]*content.Page) *Site {
 		moved := slices.DeleteFunc(out, func(p *content.Page) bool { return retitled[p] != nil })
 		for p, o := range retitled {
 			if slices.Contains(list, o) {
-				i := sort.Search(len(moved), func(i int) bool { return !n.lessTitle(moved[i], p) })
+				i := sort.Search(len(moved), func(i int) bool { return !less(moved[i], p) })
 				moved = slices.Insert(moved, i, p)
 			}
 		}
@@ -335,7 +370,7 @@ func (s *Site) Update(repl map[*content.Page]*content.Page) *Site {
 	n.Sections = make([]*Section, len(s.Sections))
 	for i, sec := range s.Sections {
 		n.Sections[i] = sec
-		list := relisted
+		list := func(l []*content.Page) ([]*content.Page, bool) { return relisted(l, n.lessInSection) }
 		if sec.Name == "releases" {
 			list = swapped // newest first, not by title
 		}
@@ -348,7 +383,7 @@ func (s *Site) Update(repl map[*content.Page]*content.Page) *Site {
 	n.Tags = make([]*Tag, len(s.Tags))
 	for i, t := range s.Tags {
 		n.Tags[i] = t
-		if pages, ok := relisted(t.Pages); ok {
+		if pages, ok := relisted(t.Pages, n.lessTitle); ok {
 			c := *t
 			c.Pages = pages
 			n.Tags[i] = &c
@@ -479,48 +514,6 @@ func (s *Site) Section(name string) *Section {
 		}
 	}
 	return nil
-}
-
-// Popular returns up to n pages worth promoting on the home page: those with
-// front matter promoted: true first, then the pages most linked to.
-func (s *Site) Popular(n int) []*content.Page {
-	s.popularOnce.Do(s.rankPopular)
-	list := s.popular
-	if len(list) > n {
-		list = list[:n:n]
-	}
-	return list
-}
-
-func (s *Site) rankPopular() {
-	// Scores and title keys computed once: sorting compares each page
-	// many times, and a serve edit ranks 10,000 pages again.
-	type ranked struct {
-		p     *content.Page
-		score int
-		key   string
-	}
-	var list []ranked
-	for _, p := range s.Pages {
-		if p.Type == content.Release {
-			continue
-		}
-		sc := len(s.Backlinks[p])
-		if v, ok := p.Params["promoted"].(bool); ok && v {
-			sc += 1 << 20
-		}
-		list = append(list, ranked{p, sc, s.titleKey(p)})
-	}
-	slices.SortStableFunc(list, func(a, b ranked) int {
-		if a.score != b.score {
-			return b.score - a.score
-		}
-		return cmp.Or(strings.Compare(a.key, b.key), strings.Compare(a.p.URL, b.p.URL))
-	})
-	s.popular = make([]*content.Page, len(list))
-	for i, r := range list {
-		s.popular[i] = r.p
-	}
 }
 
 // PopularTags returns up to n tags, those with the most pages first.

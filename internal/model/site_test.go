@@ -81,7 +81,17 @@ func describe(s *Site, want map[*content.Page]bool) string {
 	for _, p := range s.Products {
 		fmt.Fprintf(&b, "latest %s: %s\n", p, name(s.Latest(p)))
 	}
-	fmt.Fprintf(&b, "popular: %s\n", names(s.Popular(1000)))
+	pop := s.Popular(1000)
+	fmt.Fprintf(&b, "popular (promoted %v): %s\n", pop.Promoted, names(pop.Pages))
+	for _, p := range s.Pages {
+		if nav := s.InSection(p, 5); nav != nil {
+			fmt.Fprintf(&b, "in section %s: %s [%d] %d, prev %s next %s\n", name(p), names(nav.Pages), nav.Index, nav.Position, name(nav.Prev), name(nav.Next))
+		}
+		if p.Type == content.Release {
+			rn := s.ReleaseNav(p)
+			fmt.Fprintf(&b, "release %s: older %s newer %s\n", name(p), name(rn.Older), name(rn.Newer))
+		}
+	}
 	return b.String()
 }
 

@@ -29,7 +29,7 @@ func sample(t *testing.T) ([]*content.Page, *model.Site) {
 	if len(l.Content.Errors) > 0 {
 		t.Fatal(l.Content.Errors)
 	}
-	return l.Content.Pages, model.New(l.Config, site.Published(l.Content.Pages, false))
+	return l.Content.Pages, model.Publish(l.Config, l.Content.Pages, model.Rules{})
 }
 
 // TestGoldenMessages renders the newest sample release's briefing and
@@ -144,7 +144,7 @@ func TestProblemsInSiteYAML(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, problems := release.Brief(model.New(cfg, site.Published(pages, false)), r)
+		_, problems := release.Brief(model.Publish(cfg, pages, model.Rules{}), r)
 		if len(problems) == 0 || !strings.HasPrefix(problems[0].String(), tc.want) {
 			t.Errorf("%q: problems %v, want the first to start with %q", tc.yaml, problems, tc.want)
 		}

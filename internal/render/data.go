@@ -36,7 +36,16 @@ type Data struct {
 	Related []Ref
 	// ChangedIn are the releases whose features link to the page.
 	ChangedIn []*content.Page
+	// InSection is the page's place in its section's reading order, with
+	// up to SectionWindow of its pages: "In this section" and the
+	// previous and next links (nil for a release or a page alone).
+	InSection *model.SectionNav
+	// ReleaseNav are a release's previous and next releases by version.
+	ReleaseNav model.ReleaseNav
 }
+
+// SectionWindow is how many of a section's pages "In this section" lists.
+const SectionWindow = 10
 
 // Crumb is one breadcrumb.
 type Crumb struct {
@@ -151,6 +160,10 @@ func (r *Renderer) pageData(p *content.Page) *Data {
 		d.Related = append(d.Related, r.ref(l))
 	}
 	d.ChangedIn = r.Site.ChangedIn[p]
+	d.InSection = r.Site.InSection(p, SectionWindow)
+	if p.Type == content.Release {
+		d.ReleaseNav = r.Site.ReleaseNav(p)
+	}
 	return d
 }
 
@@ -204,6 +217,37 @@ func (r *Renderer) funcs() template.FuncMap {
 				return ""
 			}
 			return t.Format(content.DateLayout)
+		},
+		// moment and isomoment write a point in time (a scheduled page's
+		// publication): the date alone at the start of a day, else the
+		// date and time with the zone.
+		"moment": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			if startOfDay(t) {
+				return t.Format("2 January 2006")
+			}
+			return t.Format("2 January 2006, 15:04 MST")
+		},
+		"isomoment": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			if startOfDay(t) {
+				return t.Format(content.DateLayout)
+			}
+			return t.Format(time.RFC3339)
+		},
+		"nobreak": markdown.NoBreak,
+		// scheduledAt is when a page shown ahead of its time is published
+		// (zero for others): the "Scheduled" badge. (r.Site changes
+		// between a session's renders: never bind its methods here.)
+		"scheduledAt": func(p *content.Page) any {
+			if t := r.Site.ScheduledAt(p); !t.IsZero() {
+				return t
+			}
+			return nil // false to {{with}}, which a zero time.Time is not
 		},
 		"ref":       r.ref,
 		"typeLabel": func(t content.Type) string { return t.Label() },
@@ -276,6 +320,8 @@ func (r *Renderer) funcs() template.FuncMap {
 		},
 	}
 }
+
+func startOfDay(t time.Time) bool { return t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 }
 
 // ReleaseStats counts what a release announcement lists.
 type ReleaseStats struct {

@@ -103,7 +103,7 @@ func build(t *testing.T, url string, seed bool, withRelease bool) *Report {
 		t.Fatal(err)
 	}
 	day := func(s string) time.Time { d, _ := time.Parse(time.DateOnly, s); return d }
-	o := Options{Config: l.Config, Site: model.New(l.Config, site.Published(l.Content.Pages, false)), Store: s,
+	o := Options{Config: l.Config, Site: model.Publish(l.Config, l.Content.Pages, model.Rules{}), Store: s,
 		Since: day(reporttest.Since), Until: day(reporttest.Until), Today: day(reporttest.Today), Tickets: export}
 	if withRelease {
 		o.Release, err = release.Find(l.Content.Pages, "2.0", "")

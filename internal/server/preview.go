@@ -31,6 +31,47 @@ type preview struct {
 	search *searchIndex
 	// collect takes feedback and records searches (feedback.go).
 	collect *collector
+	// rebuilt hears of each rebuild: the next scheduled change may have
+	// moved (schedule).
+	rebuilt chan struct{}
+}
+
+// schedule rebuilds the site when its next scheduled change comes (a
+// page's publish_date or a release's date, an expiry_date), in the
+// preview and in production alike, until ctx is done: a scheduled page
+// goes live, with no one saving a file, at its time.
+func (p *preview) schedule(ctx context.Context) {
+	var tried time.Time // a change whose rebuild failed waits for an edit
+	for {
+		at, in := p.sess.NextChange()
+		if !at.IsZero() && in <= 0 && !at.Equal(tried) {
+			tried = at
+			p.rebuild(ctx, nil)
+			select {
+			case <-p.rebuilt: // this rebuild's own news
+			default:
+			}
+			continue
+		}
+		var fire <-chan time.Time
+		var t *time.Timer
+		if !at.IsZero() && in > 0 {
+			t = time.NewTimer(in)
+			fire = t.C
+		}
+		select {
+		case <-ctx.Done():
+		case <-p.rebuilt:
+			tried = time.Time{}
+		case <-fire:
+		}
+		if t != nil {
+			t.Stop()
+		}
+		if ctx.Err() != nil {
+			return
+		}
+	}
 }
 
 // watch starts the watch → rebuild → swap → reload → reindex loop, which
@@ -60,6 +101,10 @@ func (p *preview) rebuild(ctx context.Context, batch []string) {
 		}
 		return
 	}
+	select {
+	case p.rebuilt <- struct{}{}:
+	default:
+	}
 	prev := p.h.Snapshot()
 	if len(u.Problems) == 0 && u.Full {
 		p.h.SetScriptHashes(p.scriptHashes()) // a layout may have changed
@@ -70,7 +115,9 @@ func (p *preview) rebuild(ctx context.Context, batch []string) {
 			p.collect.setSite(u.Site) // the pages answers may name, who may post
 		}
 	}
-	p.live.Publish(event(batch, u), status(u))
+	if p.live != nil {
+		p.live.Publish(event(batch, u), status(u))
+	}
 	fmt.Fprintln(p.opts.Stdout, rebuildLine(batch, u))
 	if len(u.Problems) == 0 && p.search != nil {
 		if err := p.search.update(ctx, u); err != nil {
@@ -136,6 +183,9 @@ func status(u *site.Update) Status {
 // rebuildLine is the terminal's line for a rebuild.
 func rebuildLine(batch []string, u *site.Update) string {
 	what := strings.Join(batch, ", ")
+	if len(batch) == 0 {
+		what = "scheduled change"
+	}
 	if len(batch) > 3 {
 		what = fmt.Sprintf("%s and %d more", strings.Join(batch[:3], ", "), len(batch)-3)
 	}

@@ -31,8 +31,9 @@ type Options struct {
 	// Addr is the address the listener was asked for (--addr): its host
 	// is one the preview answers for.
 	Addr string
-	// Drafts serves pages marked draft: true.
-	Drafts bool
+	// Drafts serves pages marked draft: true; Future, pages scheduled for
+	// later.
+	Drafts, Future bool
 	// Watch is the writer's preview; without it the site is served as
 	// built, for production (see the package doc).
 	Watch bool
@@ -67,11 +68,11 @@ func Run(ctx context.Context, ln net.Listener, opts Options) error {
 		return err
 	}
 	lim := LimitConns(ln, limit)
-	if w := exposedWarning(ln.Addr(), opts.Watch, opts.Drafts); w != "" {
+	if w := exposedWarning(ln.Addr(), opts.Watch, opts.Drafts, opts.Future); w != "" {
 		fmt.Fprintln(opts.Stderr, w)
 	}
 
-	sess := &site.Session{Dir: opts.Dir, Theme: opts.Theme, Drafts: opts.Drafts, FeedbackEndpoint: FeedbackPath}
+	sess := &site.Session{Dir: opts.Dir, Theme: opts.Theme, Drafts: opts.Drafts, Future: opts.Future, FeedbackEndpoint: FeedbackPath}
 	start := time.Now()
 	u, err := sess.Full(ctx)
 	if err != nil {
@@ -84,7 +85,8 @@ func Run(ctx context.Context, ln net.Listener, opts Options) error {
 		return &UsageError{Msg: fmt.Sprintf("serve: the site has %d %s; fix them (kb lint, kb build show them too) before serving it in production", len(u.Problems), plural(len(u.Problems), "problem", "problems"))}
 	}
 
-	p := &preview{opts: opts, sess: sess, h: &Handler{Log: log.New(opts.Stderr, "", log.LstdFlags), Hosts: hostsFor(opts)}}
+	p := &preview{opts: opts, sess: sess, h: &Handler{Log: log.New(opts.Stderr, "", log.LstdFlags), Hosts: hostsFor(opts)},
+		rebuilt: make(chan struct{}, 1)}
 	if opts.Watch {
 		p.live = NewLive()
 		p.h.Live = p.live
@@ -149,6 +151,7 @@ func Run(ctx context.Context, ln net.Listener, opts Options) error {
 	if opts.Open != nil {
 		opts.Open(siteURL)
 	}
+	go p.schedule(ctx)
 
 	select {
 	case <-ctx.Done():
@@ -278,7 +281,7 @@ func hostsFor(opts Options) *Hosts {
 // exposedWarning is the warning for a server other machines can reach:
 // the preview serves drafts and unpublished work; production serves what
 // is published, and drafts only with --drafts.
-func exposedWarning(addr net.Addr, watch, drafts bool) string {
+func exposedWarning(addr net.Addr, watch, drafts, future bool) string {
 	host, _, err := net.SplitHostPort(addr.String())
 	if err != nil {
 		return ""
@@ -291,6 +294,8 @@ func exposedWarning(addr net.Addr, watch, drafts bool) string {
 		return fmt.Sprintf("kb: warning: listening on %s, which other machines can reach; the preview serves drafts and unpublished work to them (use --no-watch to serve only what is published)", addr)
 	case drafts:
 		return fmt.Sprintf("kb: warning: listening on %s, which other machines can reach, with --drafts: pages marked draft: true are served to them", addr)
+	case future:
+		return fmt.Sprintf("kb: warning: listening on %s, which other machines can reach, with --future: pages scheduled for later are served to them before their time", addr)
 	}
 	return ""
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/octoacme/kb/internal/content"
 	"github.com/octoacme/kb/internal/model"
+	"github.com/octoacme/kb/internal/render"
 )
 
 // What a change to some pages can alter of the rendered site: the session
@@ -51,6 +52,13 @@ func (s *Session) affected(ns *model.Site, c *change) map[string]bool {
 			lo, hi := (i-1)*model.PageSize, i*model.PageSize
 			if len(before) != len(after) || !slices.Equal(before[min(lo, len(before)):min(hi, len(before))], after[min(lo, len(after)):min(hi, len(after))]) {
 				out[pagePath(model.ListURL(url, i))] = true
+			}
+		}
+		// The pages whose "In this section" list or previous and next
+		// links show other pages (or other versions of them) than before.
+		for _, p := range after {
+			if !sameNav(s.site.InSection(s.site.ByURL[p.URL], render.SectionWindow), ns.InSection(p, render.SectionWindow)) {
+				addPage(p)
 			}
 		}
 	}
@@ -135,6 +143,16 @@ func (s *Session) affected(ns *model.Site, c *change) map[string]bool {
 		}
 	}
 	return out
+}
+
+// sameNav reports whether two places in a section show the same pages,
+// versions included, at the same places.
+func sameNav(a, b *model.SectionNav) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Index == b.Index && a.Position == b.Position && a.Prev == b.Prev && a.Next == b.Next &&
+		len(a.Section.Pages) == len(b.Section.Pages) && a.Section.Title == b.Section.Title && slices.Equal(a.Pages, b.Pages)
 }
 
 // feedsChange reports whether an edit can change a feed: a changed page

@@ -103,7 +103,7 @@ func BenchmarkBuild(b *testing.B) {
 		if l, err = Load(dir, kb.Theme); err != nil {
 			b.Fatal(err)
 		}
-		s = model.New(l.Config, Published(l.Content.Pages, false))
+		s = model.Publish(l.Config, l.Content.Pages, model.Rules{})
 		s.PlanFeeds()
 		if r, err = render.New(s, l.Theme); err != nil {
 			b.Fatal(err)
@@ -114,7 +114,7 @@ func BenchmarkBuild(b *testing.B) {
 		loaded(b)
 		start(b)
 		for b.Loop() {
-			if _, err := checkBuild(l, false); err != nil {
+			if _, err := checkBuild(l, model.Rules{}); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -122,7 +122,7 @@ func BenchmarkBuild(b *testing.B) {
 	})
 	b.Run("model", func(b *testing.B) {
 		loaded(b)
-		pages := Published(l.Content.Pages, false)
+		pages := model.Rules{}.Published(l.Content.Pages)
 		start(b)
 		for b.Loop() {
 			model.New(l.Config, pages)

@@ -13,6 +13,7 @@ import (
 	"github.com/octoacme/kb/internal/content"
 	"github.com/octoacme/kb/internal/diag"
 	"github.com/octoacme/kb/internal/lint"
+	"github.com/octoacme/kb/internal/model"
 	"github.com/octoacme/kb/internal/search"
 )
 
@@ -22,8 +23,12 @@ type Options struct {
 	Dir string
 	// Out is the output folder; empty means Dir/public.
 	Out string
-	// Drafts includes pages marked draft: true.
-	Drafts bool
+	// Drafts includes pages marked draft: true; Future, pages scheduled
+	// for later (model.Rules).
+	Drafts, Future bool
+	// Now is the moment the build publishes at; zero means model.Now
+	// (SOURCE_DATE_EPOCH, else the clock).
+	Now time.Time
 	// Theme is the embedded default theme (layouts/ and static/).
 	Theme fs.FS
 	// Progress, when set, is told how far rendering has got.
@@ -35,14 +40,15 @@ type Options struct {
 
 // Result describes a finished build.
 type Result struct {
-	Config  *config.Config
-	Out     string
-	Pages   int
-	ByType  map[content.Type]int
-	Drafts  int
-	Files   int64
-	Bytes   int64
-	Elapsed time.Duration
+	Config *config.Config
+	Out    string
+	Pages  int
+	ByType map[content.Type]int
+	// Drafts, Scheduled and Expired count the pages left out, and why.
+	Drafts, Scheduled, Expired int
+	Files                      int64
+	Bytes                      int64
+	Elapsed                    time.Duration
 	// Warnings are problems that did not stop the build, one sentence each.
 	Warnings []string
 	// Search describes the search index written beside the site.
@@ -53,6 +59,11 @@ type Result struct {
 	// Unchanged says the inputs and the output were as the last build left
 	// them, so nothing was built or written (see cache.go).
 	Unchanged bool
+	// Next is when what the build published changes next (a scheduled
+	// page is published, a page expires; zero for never), and NextWhat
+	// what happens then: a build should run again at that moment.
+	Next     time.Time
+	NextWhat string
 }
 
 // Build builds the site in opts.Dir into opts.Out: the pipeline's steps
@@ -60,6 +71,13 @@ type Result struct {
 // when everything succeeded (target.go).
 func Build(ctx context.Context, opts Options) (*Result, error) {
 	start := time.Now()
+	if opts.Now.IsZero() {
+		now, err := model.Now()
+		if err != nil {
+			return nil, inputErr(err)
+		}
+		opts.Now = now
+	}
 	t, err := openTarget(ctx, opts)
 	if err != nil {
 		return nil, err
@@ -79,14 +97,15 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	findings, err := checkBuild(in, opts.Drafts)
+	rules := model.NewRules(in.Config, opts.Now, opts.Drafts, opts.Future)
+	findings, err := checkBuild(in, rules)
 	if err != nil {
 		return nil, err
 	}
 	for _, p := range in.Content.Pages {
 		p.Compact() // what only lint reads
 	}
-	s, feedWarning := Model(in.Config, in.Content.Pages, opts.Drafts)
+	s, feedWarning := Model(in.Config, in.Content.Pages, rules)
 	r, err := NewRenderer(s, in.Theme)
 	if err != nil {
 		return nil, err
@@ -157,12 +176,20 @@ func (r *Result) Summary() string {
 		}
 		parts = append(parts, fmt.Sprintf("%d %s", n, w))
 	}
-	drafts := ""
-	if r.Drafts > 0 {
-		drafts = fmt.Sprintf("; %d draft left out", r.Drafts)
-		if r.Drafts > 1 {
-			drafts = fmt.Sprintf("; %d drafts left out", r.Drafts)
+	var out []string
+	for _, n := range []struct {
+		n         int
+		one, many string
+	}{{r.Drafts, "draft", "drafts"}, {r.Scheduled, "scheduled page", "scheduled pages"}, {r.Expired, "expired page", "expired pages"}} {
+		if n.n == 1 {
+			out = append(out, "1 "+n.one)
+		} else if n.n > 1 {
+			out = append(out, fmt.Sprintf("%d %s", n.n, n.many))
 		}
+	}
+	drafts := ""
+	if len(out) > 0 {
+		drafts = "; " + strings.Join(out, ", ") + " left out"
 	}
 	verb := "Built %d pages (%s%s): %d files, %s, in %s → %s"
 	if r.Unchanged {
@@ -170,6 +197,17 @@ func (r *Result) Summary() string {
 	}
 	return fmt.Sprintf(verb,
 		r.Pages, strings.Join(parts, ", "), drafts, r.Files, humanBytes(r.Bytes), roundDuration(r.Elapsed), r.Out)
+}
+
+// NextLine is the line kb build prints after the summary when a change is
+// scheduled, for CI to build again then: "Next scheduled change:
+// 2026-12-10T00:00:00+01:00 (content/releases/3-8-0.md is published); build
+// again then". Empty when nothing is scheduled.
+func (r *Result) NextLine() string {
+	if r.Next.IsZero() {
+		return ""
+	}
+	return fmt.Sprintf("Next scheduled change: %s (%s); build again then", r.Next.Format(time.RFC3339), r.NextWhat)
 }
 
 func typeOrder(t content.Type) int {

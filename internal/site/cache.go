@@ -21,6 +21,7 @@ import (
 	"github.com/octoacme/kb/internal/config"
 	"github.com/octoacme/kb/internal/content"
 	"github.com/octoacme/kb/internal/lint"
+	"github.com/octoacme/kb/internal/model"
 	"github.com/octoacme/kb/internal/search"
 	"github.com/octoacme/kb/internal/sitefs"
 )
@@ -40,16 +41,22 @@ import (
 // rebuilt binary — misses), the embedded theme and the site's layouts/ and
 // static/ over it (every file's path and bytes), site.yaml's bytes,
 // the bytes of every content file the build reads, the site and output
-// folders (absolute), --drafts, the search index path, and the date lint
-// takes as today (stale-page findings depend on it).
+// folders (absolute), --drafts, --future, the search index path, and the
+// date lint takes as today (stale-page findings depend on it).
+//
+// What a build publishes also depends on the moment (model.Rules): the
+// state records when it next changes (a scheduled page is published, a
+// page expires; Result.Next), and from that moment on the state misses,
+// index included, so that a cron job running kb build then publishes the
+// page.
 //
 // A build whose inputs key equals the state's, and whose output folder and
 // search index are still exactly as that build left them (same files,
 // sizes and modification times), publishes nothing: the output is left
 // untouched and the cached Result is returned. Anything else builds in
 // full, with one exception: the search index is kept when the inputs it is
-// built from did not change (the binary, site.yaml, the content, --drafts
-// and its path: search.Stage reads the pages' text and the config, never
+// built from did not change (the binary, site.yaml, the content, --drafts,
+// --future and its path, and no scheduled change came: search.Stage reads the pages' text and the config, never
 // the layouts, the static files or the output folder; if that changes,
 // layouts and static must join indexKey).
 //
@@ -60,7 +67,7 @@ import (
 // that cannot be read or parsed is ignored.
 
 // stateVersion changes when the state file's meaning changes.
-const stateVersion = 1
+const stateVersion = 2
 
 // buildState is .kb/build/state.json.
 type buildState struct {
@@ -84,6 +91,12 @@ type cachedResult struct {
 	Warnings []string             `json:"warnings,omitempty"`
 	Search   *search.Stats        `json:"search,omitempty"`
 	Findings []lint.Finding       `json:"findings,omitempty"`
+	// Scheduled and Expired pages left out; Next, NextWhat the next
+	// scheduled change, after which the state is stale.
+	Scheduled int       `json:"scheduled,omitempty"`
+	Expired   int       `json:"expired,omitempty"`
+	Next      time.Time `json:"next,omitzero"`
+	NextWhat  string    `json:"next_what,omitempty"`
 }
 
 // binaryID identifies the running kb: the SHA-256 of its executable. A
@@ -117,6 +130,8 @@ type buildCache struct {
 	// content holds the content files read for the key, by slash path,
 	// for the build to parse without reading them again.
 	content map[string][]byte
+	// now is the moment of the build (Options.Now).
+	now time.Time
 }
 
 func (c *buildCache) statePath() string { return filepath.Join(c.dir, "state.json") }
@@ -128,7 +143,7 @@ func (c *buildCache) spare() string { return filepath.Join(c.dir, "spare") }
 // state. It never fails: inputs it cannot read leave the key empty, and the
 // build reports the problem itself.
 func openBuildCache(opts Options) *buildCache {
-	c := &buildCache{dir: filepath.Join(opts.Dir, ".kb", "build")}
+	c := &buildCache{dir: filepath.Join(opts.Dir, ".kb", "build"), now: opts.Now}
 	c.out, _ = filepath.Abs(opts.Out)
 	cfg, err := config.Load(opts.Dir)
 	if err != nil {
@@ -136,10 +151,7 @@ func openBuildCache(opts Options) *buildCache {
 	}
 	c.cfg = cfg
 	c.index, _ = filepath.Abs(cfg.IndexPath(opts.Dir))
-	today, err := lint.Today()
-	if err != nil {
-		return c
-	}
+	today := model.NewRules(cfg, opts.Now, opts.Drafts, opts.Future).Today()
 	absDir, _ := filepath.Abs(opts.Dir)
 	bin := binaryID()
 	if bin == "" || absDir == "" || c.out == "" || c.index == "" {
@@ -176,6 +188,7 @@ func openBuildCache(opts Options) *buildCache {
 	idx.field("site", absDir)
 	idx.field("index", c.index)
 	idx.field("drafts", strconv.FormatBool(opts.Drafts))
+	idx.field("future", strconv.FormatBool(opts.Future))
 	idx.field("site.yaml", string(yaml))
 	idx.field("content", contentDigest)
 	c.idxKey = idx.sum()
@@ -201,7 +214,7 @@ func openBuildCache(opts Options) *buildCache {
 // build's and its output and index are as it left them; else nil.
 func (c *buildCache) unchanged(out string, start time.Time) *Result {
 	st := c.state
-	if c.key == "" || st == nil || st.Key != c.key || st.Out != c.out || st.Index != c.index {
+	if c.key == "" || st == nil || st.Key != c.key || st.Out != c.out || st.Index != c.index || c.stale() {
 		return nil
 	}
 	if p, err := fingerprint(c.out); err != nil || p != st.OutPrint {
@@ -212,15 +225,23 @@ func (c *buildCache) unchanged(out string, start time.Time) *Result {
 	}
 	r := st.Result
 	return &Result{Config: c.cfg, Out: out, Pages: r.Pages, ByType: r.ByType, Drafts: r.Drafts,
+		Scheduled: r.Scheduled, Expired: r.Expired, Next: r.Next, NextWhat: r.NextWhat,
 		Files: r.Files, Bytes: r.Bytes, Warnings: r.Warnings, Search: r.Search, Findings: r.Findings,
 		Elapsed: time.Since(start), Unchanged: true}
+}
+
+// stale says the last build's next scheduled change has come: what it
+// published is no longer what a build publishes now.
+func (c *buildCache) stale() bool {
+	next := c.state.Result.Next
+	return !next.IsZero() && !c.now.Before(next)
 }
 
 // indexStats returns the stats of the search index when the previous build
 // left one built from the same inputs, untouched since; else nil.
 func (c *buildCache) indexStats() *search.Stats {
 	st := c.state
-	if c.idxKey == "" || st == nil || st.IndexKey != c.idxKey || st.Index != c.index || st.Result.Search == nil {
+	if c.idxKey == "" || st == nil || st.IndexKey != c.idxKey || st.Index != c.index || st.Result.Search == nil || c.stale() {
 		return nil
 	}
 	if p, err := fingerprint(c.index); err != nil || p != st.IndexPrint {
@@ -274,7 +295,8 @@ func (c *buildCache) save(res *Result) {
 	}
 	st := buildState{Version: stateVersion, Key: c.key, IndexKey: c.idxKey, Out: c.out, OutPrint: outPrint,
 		Index: c.index, IndexPrint: idxPrint, Result: cachedResult{Pages: res.Pages, ByType: res.ByType,
-			Drafts: res.Drafts, Files: res.Files, Bytes: res.Bytes, Warnings: res.Warnings, Search: res.Search, Findings: res.Findings}}
+			Drafts: res.Drafts, Scheduled: res.Scheduled, Expired: res.Expired, Next: res.Next, NextWhat: res.NextWhat,
+			Files: res.Files, Bytes: res.Bytes, Warnings: res.Warnings, Search: res.Search, Findings: res.Findings}}
 	data, err := json.Marshal(st)
 	if err != nil {
 		return

@@ -9,6 +9,7 @@ import (
 	"github.com/octoacme/kb/internal/content"
 	"github.com/octoacme/kb/internal/diag"
 	"github.com/octoacme/kb/internal/lint"
+	"github.com/octoacme/kb/internal/model"
 	"github.com/octoacme/kb/internal/render"
 )
 
@@ -25,6 +26,11 @@ func Check(in *Input, opts lint.Options) (*lint.Result, error) {
 		return nil, inputErr(err)
 	}
 	return res, nil
+}
+
+// lintOptions check what a build under the rules publishes.
+func lintOptions(r model.Rules) lint.Options {
+	return lint.Options{Now: r.Now, Drafts: r.Drafts, Future: r.Future, PublishedOnly: true}
 }
 
 // lintInput is what lint reads of a site: its configuration, every page
@@ -69,10 +75,11 @@ func (e *LintError) Error() string {
 	return b.String()
 }
 
-// checkBuild is Check for a build: the pages it publishes. Error findings
-// stop the build with a *LintError; the others are returned for the Result.
-func checkBuild(in *Input, drafts bool) ([]lint.Finding, error) {
-	res, err := Check(in, lint.Options{Drafts: drafts, PublishedOnly: true})
+// checkBuild is Check for a build: the pages the rules publish. Error
+// findings stop the build with a *LintError; the others are returned for
+// the Result.
+func checkBuild(in *Input, rules model.Rules) ([]lint.Finding, error) {
+	res, err := Check(in, lintOptions(rules))
 	if err != nil {
 		return nil, err
 	}

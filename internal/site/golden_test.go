@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	kb "github.com/octoacme/kb"
@@ -26,8 +27,13 @@ var hashed = regexp.MustCompile(`\.[0-9a-f]{8}\.(css|js)\b`)
 // to the output, and review the diff.
 func TestGolden(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "public")
-	if _, err := Build(context.Background(), Options{Dir: "testdata/golden/site", Out: out, Theme: kb.Theme}); err != nil {
+	res, err := Build(context.Background(), Options{Dir: "testdata/golden/site", Out: out, Theme: kb.Theme, Now: goldenNow})
+	if err != nil {
 		t.Fatal(err)
+	}
+	// content/releases/3-0.md is dated 2030: scheduled, so not published.
+	if want := "Next scheduled change: 2030-01-01T00:00:00Z (content/releases/3-0.md is published); build again then"; res.NextLine() != want || res.Scheduled != 1 {
+		t.Errorf("%d scheduled, next line %q, want 1 and %q", res.Scheduled, res.NextLine(), want)
 	}
 	got := readTree(t, out)
 	wantDir := "testdata/golden/want"
@@ -56,6 +62,9 @@ func TestGolden(t *testing.T) {
 		}
 	}
 }
+
+// goldenNow is the moment the golden site is built at.
+var goldenNow = time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
 
 // readTree reads the text files of a built site, leaving out the theme's
 // CSS and JavaScript (their own tests cover them), images, and the static

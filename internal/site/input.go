@@ -61,7 +61,7 @@ func loadFiles(dir string, theme fs.FS, skipHTML bool, files map[string][]byte) 
 		return nil, inputErr(err) // a symbolic link in static/ or layouts/ that kb refuses
 	}
 	conv := markdown.New(markdown.Options{HTML: cfg.Markdown.HTML, Embeds: cfg.Markdown.Embeds, ImageSize: th.ImageSizer(), BasePath: cfg.BasePath()})
-	opts := content.Options{Markdown: conv, MaxFileBytes: cfg.Limits.MaxFileBytes, SkipHTML: skipHTML}
+	opts := content.Options{Markdown: conv, MaxFileBytes: cfg.Limits.MaxFileBytes, SkipHTML: skipHTML, Location: cfg.Location()}
 	read := opts
 	opts.Files = files
 	return &Input{Config: cfg, Theme: th, Content: content.Load(siteFS, opts), Read: read}, nil

@@ -25,8 +25,9 @@ type LintOptions struct {
 	Dir string
 	// Format is one of LintFormats.
 	Format string
-	// Drafts treats drafts as published, as kb build --drafts does.
-	Drafts bool
+	// Drafts and Future treat drafts and scheduled pages as published, as
+	// kb build --drafts and --future do.
+	Drafts, Future bool
 	// Report, when set, limits the findings to the files it accepts
 	// (content/articles/x.md); the whole site is still read.
 	Report func(file string) bool
@@ -63,7 +64,7 @@ func Lint(ctx context.Context, in *Input, w, stderr io.Writer, opts LintOptions)
 	if err != nil {
 		return nil, err
 	}
-	lo := lint.Options{Today: today, Drafts: opts.Drafts, Report: opts.Report, NoBaseline: opts.NoBaseline || opts.WriteBaseline != ""}
+	lo := lint.Options{Today: today, Drafts: opts.Drafts, Future: opts.Future, Report: opts.Report, NoBaseline: opts.NoBaseline || opts.WriteBaseline != ""}
 	if opts.Baseline != "" && !lo.NoBaseline {
 		if lo.Baseline, err = lint.ReadBaseline(opts.Baseline); err != nil {
 			return nil, err

@@ -29,7 +29,8 @@ type dirOutput struct {
 	clearMu sync.Mutex      // held by one writer clearing the way (clearFor)
 	dirs    map[string]bool // slash paths of folders that exist ("." is root)
 	stale   map[string]bool // slash paths of recycled files not written yet
-	old     []string        // the recycled folders, for prune
+	old     []string        // the recycled folders (nil: not recycling)
+	empty   []string        // the recycled folders that held nothing, for prune
 }
 
 func newDirOutput(root string, recycled *tree) *dirOutput {
@@ -37,6 +38,7 @@ func newDirOutput(root string, recycled *tree) *dirOutput {
 	if recycled != nil {
 		o.stale = recycled.files
 		o.old = recycled.dirs
+		o.empty = recycled.empty
 		for _, d := range recycled.dirs {
 			o.dirs[d] = true
 		}
@@ -138,24 +140,38 @@ func (o *dirOutput) clearPath(name string) bool {
 }
 
 // prune removes the recycled files the build did not write, and the
-// recycled folders left empty.
+// recycled folders left empty: a page taken down (deleted, expired, made a
+// draft) must leave no /articles/x/ folder behind, which some servers
+// answer with 403 or a listing instead of the 404 page. Only the folders of
+// removed files (and their parents) and those empty already are tried, not
+// every folder of the site.
 func (o *dirOutput) prune() error {
 	if o.old == nil {
 		return nil
+	}
+	try := map[string]bool{}
+	mark := func(d string) {
+		for ; d != "." && d != "/" && !try[d]; d = path.Dir(d) {
+			try[d] = true
+		}
 	}
 	for name := range o.stale {
 		if err := os.Remove(filepath.Join(o.root, filepath.FromSlash(name))); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return err
 		}
+		mark(path.Dir(name))
 	}
 	o.stale = nil
+	for _, d := range o.empty {
+		mark(d)
+	}
 	// deepest first, so that a folder's subfolders are gone before it
-	dirs := append([]string(nil), o.old...)
+	dirs := make([]string, 0, len(try))
+	for d := range try {
+		dirs = append(dirs, d)
+	}
 	sort.Slice(dirs, func(i, j int) bool { return len(dirs[i]) > len(dirs[j]) })
 	for _, d := range dirs {
-		if o.dirs[d] {
-			continue // this build wrote into it
-		}
 		// A folder still holding files is left (os.Remove refuses it); a
 		// file the build wrote where the folder was is kept.
 		p := filepath.Join(o.root, filepath.FromSlash(d))
@@ -188,6 +204,7 @@ const markerText = "This folder is the output of kb build (a help center). kb re
 type tree struct {
 	files map[string]bool
 	dirs  []string
+	empty []string // the folders with nothing in them
 }
 
 // scanTree lists the files and folders under root, and gives those whose
@@ -198,12 +215,16 @@ type tree struct {
 // the folder unfit for recycling: nil.
 func scanTree(root string, dir, file fs.FileMode) *tree {
 	t := &tree{files: map[string]bool{}}
+	full := map[string]bool{}
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
 		rel, _ := filepath.Rel(root, p)
 		rel = filepath.ToSlash(rel)
+		if rel != "." {
+			full[path.Dir(rel)] = true
+		}
 		want := file
 		switch {
 		case d.IsDir():
@@ -228,6 +249,11 @@ func scanTree(root string, dir, file fs.FileMode) *tree {
 	})
 	if err != nil {
 		return nil
+	}
+	for _, d := range t.dirs {
+		if !full[d] && d != "." {
+			t.empty = append(t.empty, d)
+		}
 	}
 	return t
 }

@@ -124,7 +124,7 @@ func (s *Session) remodel() (*model.Site, []*content.Page, diag.List) {
 		problems.Sort()
 		return nil, nil, problems
 	}
-	ns, _ := Model(s.cfg, pages, s.Drafts)
+	ns, _ := Model(s.cfg, pages, s.rules)
 	return ns, pages, nil
 }
 

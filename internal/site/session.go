@@ -40,15 +40,25 @@ import (
 // changes, everything is rendered again. The result of Apply is
 // byte-identical to a Full build of the same files.
 type Session struct {
-	Dir    string
-	Theme  fs.FS
-	Drafts bool
+	Dir   string
+	Theme fs.FS
+	// Drafts and Future show drafts and scheduled pages (model.Rules).
+	Drafts, Future bool
 	// FeedbackEndpoint is where the pages' "Was this article helpful?"
 	// form posts when site.yaml names no feedback.endpoint: kb serve
 	// answers it itself (/api/feedback). "" leaves site.yaml as it is.
 	FeedbackEndpoint string
+	// Clock is now; nil means model.Now (SOURCE_DATE_EPOCH, else the
+	// clock). The session publishes at the moment of its last full build
+	// until the next scheduled change (NextChange); the first Apply at or
+	// after it builds in full.
+	Clock func() time.Time
 
-	mu       sync.Mutex
+	mu sync.Mutex
+	// rules are the publication rules of the last rebuild, next the next
+	// scheduled change of its pages (zero for none).
+	rules    model.Rules
+	next     time.Time
 	cfg      *config.Config
 	theme    *render.Theme
 	opts     content.Options
@@ -122,8 +132,34 @@ func (s *Session) Full(ctx context.Context) (*Update, error) {
 	return s.full(ctx)
 }
 
+// now is the session's moment.
+func (s *Session) now() (time.Time, error) {
+	if s.Clock != nil {
+		return s.Clock(), nil
+	}
+	return model.Now()
+}
+
+// NextChange is when what the session shows changes next (a scheduled
+// page is published, a page expires), and how long until then by the
+// session's clock: kb serve applies an empty batch then. The zero time
+// means nothing is scheduled.
+func (s *Session) NextChange() (time.Time, time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now, err := s.now()
+	if s.next.IsZero() || err != nil {
+		return time.Time{}, 0
+	}
+	return s.next, s.next.Sub(now)
+}
+
 func (s *Session) full(ctx context.Context) (*Update, error) {
 	start := time.Now()
+	now, err := s.now()
+	if err != nil {
+		return s.failed(start, asProblems(err)), nil
+	}
 	l, err := Load(s.Dir, s.Theme)
 	if err != nil {
 		var ie *InputError
@@ -136,6 +172,7 @@ func (s *Session) full(ctx context.Context) (*Update, error) {
 		l.Config.Feedback.Endpoint = s.FeedbackEndpoint
 	}
 	s.cfg, s.theme, s.opts = l.Config, l.Theme, l.Read
+	s.rules = model.NewRules(s.cfg, now, s.Drafts, s.Future)
 	s.pages = map[string]*content.Page{}
 	s.errs = map[string][]*diag.Diagnostic{}
 	for _, p := range l.Content.Pages {
@@ -166,7 +203,8 @@ func needsFull(p string) bool {
 }
 
 // Apply rebuilds after the given site paths (slash-separated, relative to
-// the site folder) changed on disk.
+// the site folder) changed on disk; with none, it builds in full when the
+// next scheduled change has come, else changes nothing.
 func (s *Session) Apply(ctx context.Context, changed []string) (*Update, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -174,6 +212,21 @@ func (s *Session) Apply(ctx context.Context, changed []string) (*Update, error) 
 	if s.pages == nil || s.cfg == nil {
 		return s.full(ctx)
 	}
+	now, err := s.now()
+	if err != nil {
+		return s.failed(start, asProblems(err)), nil
+	}
+	if !s.next.IsZero() && !now.Before(s.next) {
+		// A page's time has come: every page may show it (lists, badges,
+		// links), so everything is built again at the new moment.
+		return s.full(ctx)
+	}
+	if len(changed) == 0 {
+		return s.failed(start, nil), nil // nothing to do: the site as it is
+	}
+	// Until the next change every page stands where it stood: the
+	// moment moves on for the pages the batch changes.
+	s.rules = model.NewRules(s.cfg, now, s.Drafts, s.Future)
 	fsys, err := sitefs.Open(s.Dir)
 	if err != nil {
 		return nil, err
@@ -319,6 +372,7 @@ func (s *Session) rebuild(ctx context.Context, start time.Time, c *change, full 
 	}
 	s.site, s.shell, s.out, s.findings, s.entries, s.redirects = ns, shell, out.files, findings, out.entries, out.redirects
 	s.pending = map[string]*content.Page{}
+	s.next = s.rules.Next(s.allPages()).At
 	u.Elapsed = time.Since(start)
 	return u, nil
 }
@@ -334,7 +388,7 @@ func (s *Session) rebuild(ctx context.Context, start time.Time, c *change, full 
 // the errors among them as problems.
 func (s *Session) lint(ns *model.Site, pages []*content.Page, c *change, full bool) (all []lint.Finding, byFile map[string][]lint.Finding, errs diag.List, err error) {
 	old, changed := c.old, c.changed
-	lopts := lint.Options{Drafts: s.Drafts, PublishedOnly: true}
+	lopts := lintOptions(s.rules)
 	relint := map[string]bool{}
 	idx := s.lintIdx
 	s.lintIdx = nil // until it is known to match the pages again

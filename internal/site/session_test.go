@@ -182,7 +182,7 @@ func TestSessionIncrementalMatchesFull(t *testing.T) {
 	// Body edits that add links: enough pages link to the page ranked just
 	// below the home page's popular articles to lift it among them, so the
 	// home page must be rendered again although no listing changed.
-	popular := s.site.Popular(7)
+	popular := s.site.Popular(7).Pages
 	below, last := popular[6], popular[5]
 	need := len(s.site.Backlinks[last]) - len(s.site.Backlinks[below]) + 1
 	var linkers []string

@@ -2,6 +2,7 @@ package site
 
 import (
 	"context"
+	"time"
 
 	"github.com/octoacme/kb/internal/config"
 	"github.com/octoacme/kb/internal/content"
@@ -14,12 +15,27 @@ import (
 // The steps after Load and Check (input.go, check.go), as both drivers
 // call them.
 
-// Model is the model step: the site model of the pages a build publishes
-// (all but drafts, unless drafts is set), with its feeds planned. The
-// warning, when there is one, says why no feeds are published.
-func Model(cfg *config.Config, pages []*content.Page, drafts bool) (s *model.Site, warning string) {
-	s = model.New(cfg, Published(pages, drafts))
+// Model is the model step: the site model of the pages the rules publish
+// (model.Rules: not drafts, scheduled or expired pages, unless the rules
+// say so), with its feeds planned. The warning, when there is one, says
+// why no feeds are published.
+func Model(cfg *config.Config, pages []*content.Page, rules model.Rules) (s *model.Site, warning string) {
+	s = model.Publish(cfg, pages, rules)
 	return s, s.PlanFeeds()
+}
+
+// Rules are the publication rules of a run at now (zero: model.Now,
+// SOURCE_DATE_EPOCH or the clock), in the site's time zone; drafts and
+// future add drafts and scheduled pages. A bad SOURCE_DATE_EPOCH is an
+// *InputError.
+func Rules(cfg *config.Config, now time.Time, drafts, future bool) (model.Rules, error) {
+	if now.IsZero() {
+		var err error
+		if now, err = model.Now(); err != nil {
+			return model.Rules{}, inputErr(err)
+		}
+	}
+	return model.NewRules(cfg, now, drafts, future), nil
 }
 
 // NewRenderer parses the theme's layouts for a site model; a layout that
@@ -58,16 +74,4 @@ func writeFeeds(ctx context.Context, r *render.Renderer, out render.Output) erro
 // Abort it).
 func Index(ctx context.Context, s *model.Site, path string) *search.Pending {
 	return search.StageAsync(ctx, s.Pages, s.Config, path)
-}
-
-// Published returns the pages a build publishes: all but drafts, unless
-// drafts is set.
-func Published(pages []*content.Page, drafts bool) []*content.Page {
-	out := make([]*content.Page, 0, len(pages))
-	for _, p := range pages {
-		if !p.Draft || drafts {
-			out = append(out, p)
-		}
-	}
-	return out
 }

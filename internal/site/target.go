@@ -145,7 +145,21 @@ func (t *target) result(in *Input, s *model.Site, findings []lint.Finding, stats
 	for _, p := range s.Pages {
 		res.ByType[p.Type]++
 	}
-	res.Drafts = len(in.Content.Pages) - len(s.Pages)
+	for _, p := range in.Content.Pages {
+		if s.ByURL[p.URL] == p {
+			continue
+		}
+		switch s.Rules.State(p) {
+		case model.Expired:
+			res.Expired++
+		case model.Scheduled:
+			res.Scheduled++
+		default:
+			res.Drafts++
+		}
+	}
+	next := s.Rules.Next(in.Content.Pages)
+	res.Next, res.NextWhat = next.At, next.What()
 	res.Findings = findings
 	if warning != "" {
 		res.Warnings = append(res.Warnings, warning)

@@ -19,7 +19,12 @@
 //     TestDarkPalettesAgree keeps kb.css's two copies of the dark palette
 //     the same.
 //   - TestNarrowScreens: error codes never broken after their hyphen at
-//     phone widths, no page wider than a 320 px screen.
+//     phone widths, with JavaScript and without; no page wider than a
+//     320 px screen.
+//   - TestNavigation: "In this section" and the previous and next links
+//     under an article, the previous and next release links under a
+//     release, each leading where it says and back, at desktop and phone
+//     widths.
 //   - TestIssueStatusWording: release pages say a known issue's status as
 //     the known-issues page does, and list their sections on the right.
 //   - TestDocumentedScriptHashes: docs/reliability.md gives static hosts the

@@ -1,11 +1,14 @@
 package themetest
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"github.com/octoacme/kb/internal/browsertest"
@@ -34,7 +37,8 @@ const brokenCodes = `(function () {
 
 // TestNarrowScreens: at every phone width from 280 to 480 CSS pixels, no
 // error code is broken after its hyphen ("SYNC-" / "009") on the pages that
-// show codes in titles, descriptions, lists, prose and search results; and
+// show codes in titles, descriptions, lists, prose and search results, with
+// JavaScript and (but for search results, which need it) without; and
 // at 320 pixels (WCAG's reflow width) no page of any kind scrolls sideways,
 // however long its title, and the header keeps its buttons beside the site
 // name (which wraps) instead of on a row of their own.
@@ -43,13 +47,25 @@ func TestNarrowScreens(t *testing.T) {
 	base := serveSample(t)
 	b := browsertest.New(t, 3*time.Minute)
 	ctx := b.Ctx
-	for _, p := range []struct{ path, ready string }{
-		{"/troubleshooting/", "main"},
-		{"/troubleshooting/desktop-app-not-syncing/", "main"},
-		{"/articles/install-the-desktop-app/", "main"},
-		{"/search/?q=sync+paused", ".kb-results__list .kb-hit"},
+	scripts := func(on bool) chromedp.Action[chromedp.Void] {
+		return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+			_, err := cdp.Call(ctx, t, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: !on})
+			return err
+		})
+	}
+	for _, p := range []struct {
+		path, ready string
+		js          bool
+	}{
+		{"/troubleshooting/", "main", true},
+		{"/troubleshooting/desktop-app-not-syncing/", "main", true},
+		{"/articles/install-the-desktop-app/", "main", true},
+		{"/search/?q=sync+paused", ".kb-results__list .kb-hit", true},
+		// kb writes the codes whole: no script needed.
+		{"/troubleshooting/", "main", false},
+		{"/troubleshooting/desktop-app-not-syncing/", "main", false},
 	} {
-		err := chromedp.Do(ctx, emulate(view{Width: 480, Height: 800}), chromedp.Navigate(base+p.path), chromedp.WaitVisible(chromedp.CSS(p.ready)))
+		err := chromedp.Do(ctx, scripts(p.js), emulate(view{Width: 480, Height: 800}), chromedp.Navigate(base+p.path), chromedp.WaitVisible(chromedp.CSS(p.ready)))
 		if err != nil {
 			t.Fatalf("%s: %v", p.path, err)
 		}
@@ -71,8 +87,11 @@ func TestNarrowScreens(t *testing.T) {
 			}
 		}
 		if len(broken) > 0 {
-			t.Errorf("%s: error codes broken across lines:\n\t%s", p.path, strings.Join(broken, "\n\t"))
+			t.Errorf("%s (JavaScript %v): error codes broken across lines:\n\t%s", p.path, p.js, strings.Join(broken, "\n\t"))
 		}
+	}
+	if err := chromedp.Do(ctx, scripts(true)); err != nil {
+		t.Fatal(err)
 	}
 
 	if err := chromedp.Do(ctx, emulate(view{Width: 320, Height: 640})); err != nil {

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -24,12 +25,15 @@ import (
 var screenshots = flag.Bool("screenshots", false, "take the screenshots of docs/theme.md again (docs/img/theme-*.png)")
 
 // shotPages are the pages docs/theme.md shows, with the element that says
-// the page is ready.
-var shotPages = []struct{ name, path, ready string }{
-	{"home", "/", "main"},
-	{"article", "/articles/create-an-api-token/", ".code__copy"},
-	{"search", "/search/?q=password", ".kb-results__list .kb-hit"},
-	{"release", "/releases/3-7-0/", "main"},
+// the page is ready, and for a view further down the page the element
+// scrolled to the bottom of the screen.
+var shotPages = []struct{ name, path, ready, scroll string }{
+	{"home", "/", "main", ""},
+	{"article", "/articles/create-an-api-token/", ".code__copy", ""},
+	{"search", "/search/?q=password", ".kb-results__list .kb-hit", ""},
+	{"release", "/releases/3-7-0/", "main", ""},
+	{"article-end", "/articles/create-an-api-token/", ".code__copy", `nav[aria-label="In this section"]`},
+	{"release-end", "/releases/3-6-0/", "main", `nav[aria-label="Previous and next releases"]`},
 }
 
 // shotLimit keeps the screenshots small enough to sit in the repository.
@@ -93,6 +97,10 @@ func takeScreenshots(t *testing.T, dir string) {
 			err := chromedp.Do(b.Ctx, chromedp.Navigate(base+p.path), chromedp.WaitVisible(chromedp.CSS(p.ready)),
 				// no caret, no hover: the same picture every time
 				chromedp.Evaluate[chromedp.Void](`document.activeElement && document.activeElement.blur()`))
+			if err == nil && p.scroll != "" {
+				err = chromedp.Do(b.Ctx, chromedp.Evaluate[chromedp.Void](`document.querySelector(`+strconv.Quote(p.scroll)+`).scrollIntoView({block: "end", behavior: "instant"})`),
+					chromedp.Sleep(200*time.Millisecond))
+			}
 			if err != nil {
 				t.Fatalf("%s: %v", p.path, err)
 			}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/octoacme/kb"
+	"github.com/octoacme/kb/internal/model"
 	"github.com/octoacme/kb/internal/search"
 	"github.com/octoacme/kb/internal/site"
 )
@@ -35,7 +36,7 @@ func sampleIndex(t testing.TB) *search.Index {
 		t.Fatal(sample.err)
 	}
 	path := filepath.Join(t.TempDir(), "search.bleve")
-	if _, err := search.Build(context.Background(), site.Published(sample.in.Content.Pages, false), sample.in.Config, path); err != nil {
+	if _, err := search.Build(context.Background(), model.Rules{}.Published(sample.in.Content.Pages), sample.in.Config, path); err != nil {
 		t.Fatal(err)
 	}
 	ix, err := search.Open(path)
