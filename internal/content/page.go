@@ -287,7 +287,8 @@ func lineStarts(src []byte) []int {
 // others: kb keeps them for templates (.Page.Params), and lint warns only
 // of one that is a near miss of these (tagz for tags).
 var Fields = []string{"title", "description", "updated", "tags", "product", "draft", "aliases", "related",
-	"prerequisites", "errors", "lint", "type", "slug", "version", "date", "features", "fixes", "known_issues"}
+	"prerequisites", "errors", "lint", "type", "slug", "publish_date", "expiry_date", "weight", "promoted",
+	"version", "date", "features", "fixes", "known_issues"}
 
 func problem(file string, pos Pos, field, msg string) *diag.Diagnostic {
 	return &diag.Diagnostic{File: file, Line: pos.Line, Col: pos.Col, Field: field, Level: diag.Error, Message: msg}
