@@ -36,7 +36,7 @@ var Keys = []Key{
 	{Path: "base_url", Example: "https://help.example.com/", Doc: "absolute URL of the site, e.g. `https://help.example.com/`; used for canonical links, the sitemap and feeds; its path (`/help/`) is prefixed to site links"},
 	{Path: "language", Default: "en", Doc: "`<html lang>`"},
 	{Path: "support_url", Example: "https://example.com/support", Doc: "the \"Contact support\" link; also where \"Was this article helpful?\" links when no feedback endpoint is set"},
-	{Path: "timezone", Default: "UTC", Example: "Europe/Paris", Doc: "the IANA time zone (`Europe/Paris`, `America/New_York`) of `publish_date`, `expiry_date` and release dates written without an offset, and of \"today\" for lint ([Scheduled content](#scheduled-content))"},
+	{Path: "timezone", Note: "UTC", Example: "Europe/Paris", Doc: "the IANA time zone (`Europe/Paris`, `America/New_York`) of `publish_date`, `expiry_date` and release dates written without an offset, and of \"today\" for lint ([Scheduled content](#scheduled-content))"},
 	{Path: "copyright", Example: "© 2026 Example Inc.", Doc: "footer line"},
 	{Path: "sections.<name>.title", Note: "\"How-to guides\", \"FAQs\", \"Troubleshooting\", \"Release notes\" for `articles`, `faq`, `troubleshooting`, `releases`; else the folder name", Example: "How-to guides", Doc: "a section's display name (`<name>` is its folder under `content/`)"},
 	{Path: "sections.<name>.description", Example: "Step-by-step guides.", Doc: "a section's intro text"},
