@@ -22,6 +22,11 @@ import (
 // patterns. A block with a known language and no attributes is rendered
 // here with one formatter, style and lexer cache, to the same bytes;
 // every other block goes to goldmark-highlighting's own renderer.
+//
+// The highlighted HTML of a block is also kept by (language, code), within
+// maxCodeCache bytes: help centers repeat the same commands and snippets
+// from page to page, and chroma's lexers (regular expressions over every
+// rune) cost more than goldmark's parse of the block around them.
 type highlighter struct {
 	inner     renderer.NodeRenderer // goldmark-highlighting's, with the same options
 	fallback  renderer.NodeRendererFunc
@@ -31,11 +36,25 @@ type highlighter struct {
 
 	mu      sync.Mutex
 	lexerOf map[string]chroma.Lexer // language → coalesced lexer, nil when none
+
+	codeMu    sync.Mutex
+	codeOf    map[codeKey][]byte // highlighted HTML, without the wrapper
+	codeBytes int                // keys and values of codeOf
 }
 
-// maxLexerCache bounds the languages remembered (each is at most
-// maxLanguage bytes; see limits.go).
-const maxLexerCache = 1024
+// codeKey is what a block's highlighted HTML depends on, given the
+// highlighter's formatter and style.
+type codeKey struct{ language, code string }
+
+const (
+	// maxLexerCache bounds the languages remembered (each is at most
+	// maxLanguage bytes; see limits.go).
+	maxLexerCache = 1024
+	// maxCodeCache bounds the bytes of highlighted blocks remembered, and
+	// maxCachedCode the code of one block: a long block is rarely repeated.
+	maxCodeCache  = 8 << 20
+	maxCachedCode = 4 << 10
+)
 
 func newHighlighter(format []chromahtml.Option, wrapper highlighting.WrapperRenderer) *highlighter {
 	return &highlighter{
@@ -44,6 +63,7 @@ func newHighlighter(format []chromahtml.Option, wrapper highlighting.WrapperRend
 		style:     styles.Get(highlighting.NewConfig().Style),
 		wrapper:   wrapper,
 		lexerOf:   map[string]chroma.Lexer{},
+		codeOf:    map[codeKey][]byte{},
 	}
 }
 
@@ -93,15 +113,47 @@ func (h *highlighter) render(w util.BufWriter, src []byte, node ast.Node, enteri
 		line := n.Lines().At(i)
 		code.Write(line.Value(src))
 	}
-	tokens, err := lexer.Tokenise(nil, code.String())
-	if err != nil {
-		return h.fallback(w, src, node, entering)
+	key := codeKey{string(language), code.String()}
+	html, ok := h.cached(key)
+	if !ok {
+		tokens, err := lexer.Tokenise(nil, key.code)
+		if err != nil {
+			return h.fallback(w, src, node, entering)
+		}
+		var out bytes.Buffer
+		if err := h.formatter.Format(&out, h.style, tokens); err == nil {
+			h.remember(key, out.Bytes())
+		}
+		html = out.Bytes()
 	}
 	c := codeContext{language}
 	h.wrapper(w, c, true)
-	_ = h.formatter.Format(w, h.style, tokens)
+	_, _ = w.Write(html)
 	h.wrapper(w, c, false)
 	return ast.WalkContinue, nil
+}
+
+// cached returns the highlighted HTML of a block seen before.
+func (h *highlighter) cached(k codeKey) ([]byte, bool) {
+	h.codeMu.Lock()
+	defer h.codeMu.Unlock()
+	html, ok := h.codeOf[k]
+	return html, ok
+}
+
+// remember keeps a block's highlighted HTML while the cache has room.
+func (h *highlighter) remember(k codeKey, html []byte) {
+	size := len(k.language) + len(k.code) + len(html)
+	if len(k.code) > maxCachedCode {
+		return
+	}
+	h.codeMu.Lock()
+	defer h.codeMu.Unlock()
+	if _, ok := h.codeOf[k]; ok || h.codeBytes+size > maxCodeCache {
+		return
+	}
+	h.codeOf[k] = bytes.Clone(html)
+	h.codeBytes += size
 }
 
 // lexer returns the coalesced lexer for a language, or nil.

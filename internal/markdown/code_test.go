@@ -2,6 +2,7 @@ package markdown
 
 import (
 	"bytes"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -66,5 +67,57 @@ func TestHighlighterMatchesGoldmarkHighlighting(t *testing.T) {
 		if got.String() != want.String() {
 			t.Errorf("unsafe=%v, all blocks in one document differ", unsafe)
 		}
+	}
+}
+
+// TestHighlighterCodeCache checks that a block's highlighted HTML is kept
+// by (language, code) and served again, and that the cache stays within
+// its bounds: no block longer than maxCachedCode, no more than
+// maxCodeCache bytes in all.
+func TestHighlighterCodeCache(t *testing.T) {
+	format := []chromahtml.Option{chromahtml.WithClasses(true), chromahtml.PreventSurroundingPre(true)}
+	h := newHighlighter(format, codeWrapper)
+	md := goldmark.New(goldmark.WithExtensions(h))
+	render := func(src string) string {
+		var b bytes.Buffer
+		if err := md.Convert([]byte(src), &b); err != nil {
+			t.Fatal(err)
+		}
+		return b.String()
+	}
+	block := "```bash\necho \"<hi>\" && ls\n```\n"
+	first := render(block)
+	if len(h.codeOf) != 1 {
+		t.Fatalf("cache holds %d blocks after one, want 1", len(h.codeOf))
+	}
+	// Served from the cache: a planted entry shows it is used.
+	for k := range h.codeOf {
+		h.codeOf[k] = []byte("CACHED")
+	}
+	if got := render(block); !strings.Contains(got, "CACHED") || got == first {
+		t.Errorf("second render did not use the cache: %s", got)
+	}
+	// The same code in another language is another entry.
+	render("```sh\necho \"<hi>\" && ls\n```\n")
+	if len(h.codeOf) != 2 {
+		t.Errorf("cache holds %d blocks, want 2 (language is part of the key)", len(h.codeOf))
+	}
+	// A long block is highlighted but not kept.
+	long := "```bash\n" + strings.Repeat("echo hello\n", maxCachedCode/10) + "```\n"
+	if out := render(long); !strings.Contains(out, "echo") {
+		t.Fatalf("long block not rendered: %.200s", out)
+	}
+	if len(h.codeOf) != 2 {
+		t.Errorf("a block over maxCachedCode was kept")
+	}
+	// The total stays within maxCodeCache.
+	for i := 0; h.codeBytes < maxCodeCache-2*maxCachedCode; i++ {
+		render("```bash\necho " + strings.Repeat("x", 2000) + strconv.Itoa(i) + "\n```\n")
+	}
+	for i := 0; i < 100; i++ {
+		render("```bash\necho " + strings.Repeat("y", 2000) + strconv.Itoa(i) + "\n```\n")
+	}
+	if h.codeBytes > maxCodeCache {
+		t.Errorf("cache holds %d bytes, more than maxCodeCache (%d)", h.codeBytes, maxCodeCache)
 	}
 }

@@ -96,7 +96,14 @@ func addTick(tree *parse.Tree, list *parse.ListNode, pos parse.Pos) {
 // executor executes clones of a Renderer's templates for one goroutine at
 // a time, with the context and deadline of the current execution.
 type executor struct {
+	r        *Renderer
 	tmpls    map[string]*template.Template // by kind, cloned on first use
+	cached   map[string]bool               // kinds whose reused parts are rewritten (cache.go)
+	deps     map[string]map[string]uint    // by kind and template: what a reused part depends on
+	kind     string                        // of the execution
+	out      *tapeWriter
+	frames   []frame
+	tape     []byte
 	ctx      context.Context
 	timeout  time.Duration
 	deadline time.Time // set by the first tick
@@ -140,7 +147,7 @@ func (r *Renderer) executor(ctx context.Context) *executor {
 	}
 	r.pool.mu.Unlock()
 	if e == nil {
-		e = &executor{tmpls: map[string]*template.Template{}}
+		e = &executor{r: r, tmpls: map[string]*template.Template{}, cached: map[string]bool{}, deps: map[string]map[string]uint{}}
 	}
 	e.ctx, e.err = ctx, nil
 	e.timeout, e.deadline = r.timeout(), time.Time{}
@@ -175,7 +182,7 @@ func (e *executor) lookup(r *Renderer, kind string) (*template.Template, error) 
 	if err != nil {
 		return nil, err
 	}
-	t.Funcs(template.FuncMap{tickFunc: e.tick})
+	t.Funcs(template.FuncMap{tickFunc: e.tick, cachedFunc: e.cachedPart, storeFunc: e.store})
 	e.tmpls[kind] = t
 	return t, nil
 }
@@ -194,9 +201,18 @@ func (r *Renderer) run(ctx context.Context, w io.Writer, kind, name string, data
 	if t == nil {
 		return diag.At(r.theme.LayoutDir+"/"+kind+".html", 0, "missing layout")
 	}
-	err = t.ExecuteTemplate(w, name, data)
+	e.kind, e.frames, e.tape = kind, e.frames[:0], e.tape[:0]
+	e.out = &tapeWriter{w: w, e: e}
+	err = t.ExecuteTemplate(e.out, name, data)
 	switch {
 	case err == nil:
+		if !e.cached[kind] && reuseParts && name == "baseof.html" {
+			// html/template has escaped the page shell and every
+			// template it calls: their reused parts can be found and
+			// their calls rewritten now.
+			e.cacheParts(t, name)
+			e.cached[kind] = true
+		}
 		return nil
 	case e.err == errTimeout:
 		te := r.templateError(err)

@@ -23,6 +23,12 @@
 // goes through an Output, so the build writes to disk and the preview
 // server to memory; every file is deterministic.
 //
+// A template called with the page's data whose output can depend only on
+// .Site, .Kind, .Section and .Tag (the header and the footer of the
+// default theme) is rendered once for each of their values and its bytes
+// reused, for any theme: the layouts are analysed, not annotated
+// (cache.go).
+//
 // Rendering stops when its context is done, and one file's layout stops
 // after limits.template_timeout, with a *diag.Diagnostic naming the layout, the
 // line it was running and the page: even inside a loop that writes
@@ -76,6 +82,7 @@ type Renderer struct {
 	assets map[string]string // "/css/kb.css" → "/css/kb.0123abcd.css"
 	static map[string][]byte // fingerprinted files by output path
 	pool   executors         // see guard.go
+	parts  parts             // the parts of pages rendered once (cache.go)
 }
 
 // layouts every theme must provide.

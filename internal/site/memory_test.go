@@ -7,6 +7,25 @@ import (
 	"time"
 )
 
+// TestBuildLimit: the limit is 448 MiB while the live heap of a
+// 10,000-page build (under 300 MB) fits under it with room to spare, so
+// that the build stays under 500 MiB resident; above, it follows the live
+// heap at least 144 MiB over it, towards twice it.
+func TestBuildLimit(t *testing.T) {
+	const mib = 1 << 20
+	for _, tc := range []struct{ live, want uint64 }{
+		{0, 448}, {100, 448}, {281, 448}, {304, 448}, {400, 640}, {1024, 1888},
+	} {
+		got := buildLimit(tc.live * mib)
+		if got != int64(tc.want*mib) {
+			t.Errorf("live %d MiB: limit %d MiB, want %d", tc.live, got/mib, tc.want)
+		}
+		if got < int64(tc.live*mib+144*mib) {
+			t.Errorf("live %d MiB: limit %d MiB leaves less than 144 MiB", tc.live, got/mib)
+		}
+	}
+}
+
 func TestLimitMemory(t *testing.T) {
 	prev := debug.SetMemoryLimit(-1)
 	restore := limitMemory()
