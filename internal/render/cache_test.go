@@ -211,7 +211,7 @@ func TestPartsOtherRoot(t *testing.T) {
 	if notes2 != wantNotes {
 		t.Errorf("release notes with parts reused:\n%s\nwant\n%s", notes2, wantNotes)
 	}
-	if !strings.Contains(wantNotes, `q=Articles%20`) {
+	if !strings.Contains(wantNotes, `q=How-to%20guides%20`) {
 		t.Errorf("the test's notes do not call the part inside an attribute: %s", wantNotes)
 	}
 }
