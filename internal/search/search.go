@@ -87,8 +87,9 @@
 //     matches without changing scores, as boost-0 term leaves in an and
 //     with the root would. Facet counts for a field ignore that field's own
 //     filter, so a customer sees how many results each other choice has.
-//     kb runs bleve's searcher for the root and collects the matches in
-//     one pass (collect.go): top hits, total and both facets.
+//     kb scores the tree itself from bleve's postings (ranking.go) and
+//     collects the matches in one pass (collect.go): top hits, total and
+//     both facets.
 //
 // Scores are bleve's BM25 (ScoringModel, chosen on the evaluation set):
 // a leaf scores (β·idf·qn)·idf·(√tf·k1)/(√tf + k1·(1-b+b·len/avgDL)) with
@@ -120,7 +121,8 @@
 //	build.go                   writing an index: Build, Stage, StageAsync
 //	memory.go                  kb serve's in-memory index, updated page by page
 //	query.go                   query planning: the tree of term leaves
-//	search.go collect.go       Open, Search: ranking, filters, facets
+//	search.go collect.go       Open, Search: filters, facets
+//	ranking.go                 scores: the one formula of the API and the static client
 //	snippet.go                 snippets
 //	static.go                  the static export
 //
@@ -323,7 +325,7 @@ func (ix *Index) Search(ctx context.Context, req Request) (resp *Response, err e
 	if pl.root == nil {
 		return resp, nil
 	}
-	c, err := ix.collect(ctx, pl.root.bleve(), req.Limit, req.Type, req.Product, req.Explain, !req.NoFacets)
+	c, err := ix.collect(ctx, pl.root, req.Limit, req.Type, req.Product, req.Explain, !req.NoFacets)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
