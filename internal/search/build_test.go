@@ -84,7 +84,7 @@ func TestPrebuiltMatchesMapping(t *testing.T) {
 	docs := sortedDocs(documents(pages, cfg.BasePath()))
 	dir := t.TempDir()
 	kb := filepath.Join(dir, "kb")
-	if err := writeIndex(context.Background(), kb, filepath.Join(dir, "scratch"), docs, "", Settings{}.withDefaults()); err != nil {
+	if err := writeIndex(context.Background(), kb, filepath.Join(dir, "scratch"), docs, "", Settings{}.withDefaults(), &fieldStats{}); err != nil {
 		t.Fatal(err)
 	}
 	set := Settings{}.withDefaults()

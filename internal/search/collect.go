@@ -120,26 +120,22 @@ func normLength(norm float64) uint32 {
 	return uint32(math.Round(1 / (norm * norm)))
 }
 
-// stats are N and bleve's average field lengths, ⌈distinct terms ÷ N⌉.
+// stats are N and the average length of each field (tf-idf: none).
 func (ix *Index) stats(r index.IndexReader) (corpusStats, error) {
 	n, err := r.DocCount()
 	if err != nil {
 		return corpusStats{}, err
 	}
 	st := corpusStats{docs: int(n), avgLen: map[string]float64{}}
-	if ix.meta.Scoring != index.BM25Scoring || n == 0 {
+	if ix.meta.Scoring != index.BM25Scoring {
 		return st, nil
 	}
-	br, ok := r.(index.BM25Reader)
-	if !ok {
-		return st, nil
+	fields := ix.meta.Terms
+	if ix.fieldTerms != nil {
+		fields = ix.fieldTerms()
 	}
-	for _, f := range indexedFields {
-		card, err := br.FieldCardinality(f)
-		if err != nil {
-			return corpusStats{}, err
-		}
-		st.avgLen[f] = math.Ceil(float64(card) / float64(n))
+	for f, terms := range fields {
+		st.avgLen[f] = avgLen(terms, n)
 	}
 	return st, nil
 }

@@ -23,7 +23,7 @@ const (
 
 // indexedFields lists every field bleve indexes, in the order documents
 // are built.
-var indexedFields = []string{fTitle, fHeadings, fTags, fDescription, fBody, fErrors, fWords, fErrCode, fErrMsg, fType, fProduct}
+var indexedFields = [...]string{fTitle, fHeadings, fTags, fDescription, fBody, fErrors, fWords, fErrCode, fErrMsg, fType, fProduct}
 
 // textFields are the fields a query word is looked up in, with their boosts:
 // title above headings and tags, above errors and description, above body.

@@ -39,8 +39,8 @@ type leafSource interface {
 // corpusStats are the figures of the whole index that scores need.
 type corpusStats struct {
 	docs int // N
-	// avgLen is the average length of each field (bleve's ⌈distinct
-	// terms ÷ N⌉); 0 scores with tf-idf.
+	// avgLen is the average length of each field (its terms in all
+	// documents ÷ N); 0 scores with tf-idf.
 	avgLen map[string]float64
 }
 
@@ -236,4 +236,54 @@ func (rk *ranking) explain(doc uint32) *bsearch.Explanation {
 		e.Message += fmt.Sprintf(" (query norm %.6f in every leaf)", rk.qn)
 	}
 	return e
+}
+
+// fieldNumber numbers the indexed fields, in the order of indexedFields.
+var fieldNumber = func() map[string]int {
+	m := map[string]int{}
+	for i, f := range indexedFields {
+		m[f] = i
+	}
+	return m
+}()
+
+// docLengths are a document's field lengths, in the order of indexedFields.
+type docLengths [len(indexedFields)]uint32
+
+// fieldStats are the number of terms of every indexed field in all
+// documents, in the order of indexedFields.
+type fieldStats [len(indexedFields)]uint64
+
+// add adds (sign 1) or removes (sign -1) a document's lengths.
+func (s *fieldStats) add(lens *docLengths, sign int) {
+	for i, l := range lens {
+		if sign > 0 {
+			s[i] += uint64(l)
+		} else {
+			s[i] -= uint64(l)
+		}
+	}
+}
+
+func (s *fieldStats) merge(o fieldStats) {
+	for i := range s {
+		s[i] += o[i]
+	}
+}
+
+func (s *fieldStats) byName() map[string]uint64 {
+	m := map[string]uint64{}
+	for i, f := range indexedFields {
+		m[f] = s[i]
+	}
+	return m
+}
+
+// avgLen is BM25's average length of a field: its terms in all documents
+// over the number of documents (0 without documents).
+func avgLen(terms uint64, docs uint64) float64 {
+	if docs == 0 {
+		return 0
+	}
+	return float64(terms) / float64(docs)
 }

@@ -94,7 +94,8 @@
 // Scores are bleve's BM25 (ScoringModel, chosen on the evaluation set):
 // a leaf scores (β·idf·qn)·idf·(√tf·k1)/(√tf + k1·(1-b+b·len/avgDL)) with
 // k1 = 1.2, b = 0.75, idf = ln(1+(N-df+0.5)/(df+0.5)), qn = 1/√Σ(β·idf)²
-// over all leaves, avgDL = ⌈distinct terms of the field / N⌉; an or sums
+// over all leaves, avgDL = the field's terms in all documents / N (kept
+// in kb-search.json; bleve would take distinct terms); an or sums
 // its matching children times matched/all; an and sums its children. Hits
 // sort by score, then id (byte order).
 //
@@ -229,6 +230,9 @@ type Index struct {
 	text  textSource
 	docs  docResolver
 	words wordCounts
+	// fieldTerms returns the terms of each field of an index that changes
+	// (kb serve's); a built index has them in its meta.
+	fieldTerms func() map[string]uint64
 }
 
 // Open opens the index at path.

@@ -103,7 +103,7 @@ type manifest struct {
 	Stemmer   Stemmer   `json:"stemmer"`
 	Fields    []string  `json:"fields"`
 	Boosts    []float64 `json:"boosts"` // of the fields, in the order of Fields
-	AvgLen    []float64 `json:"avgLen"` // bleve's "average length": ⌈cardinality / docs⌉
+	AvgLen    []float64 `json:"avgLen"` // the average length: terms in all documents ÷ docs; 0 with tf-idf
 	Card      []int     `json:"cardinality"`
 	Weights   weights   `json:"weights"`
 	Stop      []string  `json:"stop"`
@@ -243,9 +243,9 @@ func (ix *Index) export(ctx context.Context, w FileWriter) (*ExportStats, error)
 		if err != nil {
 			return nil, err
 		}
-		avg := 0.0 // as bleve: no documents and no terms make 0, and 0 means tf-idf
-		if n > 0 {
-			avg = math.Ceil(float64(card) / float64(n))
+		avg := 0.0 // 0 means tf-idf
+		if m.Scoring == "bm25" {
+			avg = avgLen(ix.meta.Terms[f], uint64(n))
 		}
 		m.Card = append(m.Card, card)
 		m.AvgLen = append(m.AvgLen, avg)
