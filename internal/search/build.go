@@ -41,7 +41,6 @@ const formatVersion = 4
 type meta struct {
 	Format   int              `json:"format"`
 	Stemmer  Stemmer          `json:"stemmer"`
-	Scoring  string           `json:"scoring,omitempty"`
 	Synonyms []config.Synonym `json:"synonyms,omitempty"`
 	Docs     int              `json:"docs"`
 	// Terms are the number of terms of each field in all documents: BM25's
@@ -60,18 +59,11 @@ type Stats struct {
 // Settings choose the analysis of an index. The zero value is kb's default.
 type Settings struct {
 	Stemmer Stemmer // "" means DefaultStemmer
-	Scoring string  // bleve scoring model: "" means ScoringModel; "tf-idf" or "bm25"
 }
 
 func (s Settings) withDefaults() Settings {
 	if s.Stemmer == "" {
 		s.Stemmer = DefaultStemmer
-	}
-	if s.Scoring == "" {
-		s.Scoring = ScoringModel
-	}
-	if s.Scoring == "tf-idf" {
-		s.Scoring = ""
 	}
 	return s
 }
@@ -146,7 +138,7 @@ func Stage(ctx context.Context, pages []*content.Page, cfg *config.Config, path 
 	if err := writeIndex(ctx, dir, filepath.Join(tmp, "build"), docs, base, set, &stats); err != nil {
 		return nil, fmt.Errorf("search index: %w", err)
 	}
-	m := meta{Format: formatVersion, Stemmer: set.Stemmer, Scoring: set.Scoring, Synonyms: cfg.Search.Synonyms, Docs: len(docs), Terms: stats.byName()}
+	m := meta{Format: formatVersion, Stemmer: set.Stemmer, Synonyms: cfg.Search.Synonyms, Docs: len(docs), Terms: stats.byName()}
 	data, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
 		return nil, err
@@ -192,7 +184,7 @@ func sortedDocs(docs []doc) []doc {
 // written meanwhile.
 func writeIndex(ctx context.Context, dir, scratch string, docs []doc, base string, set Settings, stats *fieldStats) error {
 	defer raiseGC()()
-	m := newMapping(set.Stemmer, set.Scoring)
+	m := newMapping(set.Stemmer)
 	if len(docs) == 0 {
 		// the offline builder cannot write an index without a segment
 		idx, err := bleve.NewUsing(dir, m, scorch.Name, scorch.Name, nil)

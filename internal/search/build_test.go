@@ -89,7 +89,7 @@ func TestPrebuiltMatchesMapping(t *testing.T) {
 	}
 	set := Settings{}.withDefaults()
 	plain := filepath.Join(dir, "plain")
-	b, err := bleve.NewBuilder(plain, newMapping(set.Stemmer, set.Scoring), map[string]interface{}{"buildPathPrefix": dir})
+	b, err := bleve.NewBuilder(plain, newMapping(set.Stemmer), map[string]interface{}{"buildPathPrefix": dir})
 	if err != nil {
 		t.Fatal(err)
 	}

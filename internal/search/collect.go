@@ -71,6 +71,20 @@ type bleveLeaves struct {
 	ctx context.Context
 	r   index.IndexReader
 	tfd index.TermFieldDoc
+	// counts are the document frequencies of the postings read.
+	counts map[[2]string]int
+}
+
+func (b *bleveLeaves) df(field, term string) (int, error) {
+	if n, ok := b.counts[[2]string{field, term}]; ok {
+		return n, nil
+	}
+	tfr, err := b.r.TermFieldReader(b.ctx, []byte(term), field, false, false, false)
+	if err != nil {
+		return 0, err
+	}
+	defer tfr.Close()
+	return int(tfr.Count()), nil
 }
 
 func (b *bleveLeaves) postings(field, term string) (*leafPostings, error) {
@@ -81,6 +95,10 @@ func (b *bleveLeaves) postings(field, term string) (*leafPostings, error) {
 	defer tfr.Close()
 	n := tfr.Count()
 	if n == 0 {
+		if b.counts == nil {
+			b.counts = map[[2]string]int{}
+		}
+		b.counts[[2]string{field, term}] = 0
 		return nil, nil
 	}
 	pl := &leafPostings{docs: make([]uint32, 0, n), tfs: make([]uint32, 0, n), lens: make([]uint32, 0, n)}
@@ -109,6 +127,10 @@ func (b *bleveLeaves) postings(field, term string) (*leafPostings, error) {
 		pl.tfs = append(pl.tfs, uint32(p.Freq))
 		pl.lens = append(pl.lens, lastLen)
 	}
+	if b.counts == nil {
+		b.counts = map[[2]string]int{}
+	}
+	b.counts[[2]string{field, term}] = len(pl.docs)
 	return pl, nil
 }
 
@@ -120,16 +142,13 @@ func normLength(norm float64) uint32 {
 	return uint32(math.Round(1 / (norm * norm)))
 }
 
-// stats are N and the average length of each field (tf-idf: none).
+// stats are N and the average length of each field.
 func (ix *Index) stats(r index.IndexReader) (corpusStats, error) {
 	n, err := r.DocCount()
 	if err != nil {
 		return corpusStats{}, err
 	}
 	st := corpusStats{docs: int(n), avgLen: map[string]float64{}}
-	if ix.meta.Scoring != index.BM25Scoring {
-		return st, nil
-	}
 	fields := ix.meta.Terms
 	if ix.fieldTerms != nil {
 		fields = ix.fieldTerms()

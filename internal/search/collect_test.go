@@ -34,7 +34,7 @@ func bleveSearch(t testing.TB, ix *Index, req Request, size int) ([]scored, uint
 	if pl.root == nil {
 		return nil, 0, f
 	}
-	root := pl.root.bleve()
+	root := bleveQuery(pl.root)
 	filtered := func(typ, product string) query.Query {
 		qs := []query.Query{root}
 		for _, f := range []struct{ field, v string }{{fType, typ}, {fProduct, product}} {
@@ -101,9 +101,36 @@ func testRequests(t testing.TB) []Request {
 	return reqs
 }
 
-// naiveSearch scores every matching document on its own, walking the
-// tree once per document with lookups of each leaf's postings (no merging),
-// applies the filters and sorts by score, then id: the reference for kb's
+// bleveQuery is the bleve query that matches what a query tree matches.
+func bleveQuery(n *node) query.Query {
+	var qs []query.Query
+	switch n.Op {
+	case "term":
+		for _, f := range leafFields(n.Field) {
+			q := query.NewTermQuery(n.Term)
+			q.SetField(f)
+			qs = append(qs, q)
+		}
+		if len(qs) == 1 {
+			return qs[0]
+		}
+		return query.NewDisjunctionQuery(qs)
+	case "and":
+		for _, k := range n.Kids {
+			qs = append(qs, bleveQuery(k))
+		}
+		return query.NewConjunctionQuery(qs)
+	}
+	for _, k := range n.Kids {
+		qs = append(qs, bleveQuery(k))
+	}
+	return query.NewDisjunctionQuery(qs)
+}
+
+// naiveSearch scores every matching document on its own, straight from
+// the formula of ranking.go: for each document, the tree is walked with
+// lookups of each leaf's postings (no merging), then the filters are
+// applied and the hits sorted by score, then id: the reference for kb's
 // merged scoring and one-pass collection.
 func naiveSearch(t testing.TB, ix *Index, req Request) []scored {
 	t.Helper()
@@ -126,13 +153,14 @@ func naiveSearch(t testing.TB, ix *Index, req Request) []scored {
 	}
 	src := &bleveLeaves{ctx: context.Background(), r: r}
 	type posting struct{ tf, length uint32 }
-	leaves := map[*node]map[uint32]posting{}
-	idf := map[*node]float64{}
+	postings := map[[2]string]map[uint32]posting{}
 	docs := map[uint32]bool{}
-	sum := 0.0
-	n := float64(st.docs)
-	pl.root.leaves(func(l *node) {
-		p, err := src.postings(l.Field, l.Term)
+	read := func(field, term string) map[uint32]posting {
+		key := [2]string{field, term}
+		if m, ok := postings[key]; ok {
+			return m
+		}
+		p, err := src.postings(field, term)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -141,37 +169,45 @@ func naiveSearch(t testing.TB, ix *Index, req Request) []scored {
 			m[p.docs[i]] = posting{p.tfs[i], p.lens[i]}
 			docs[p.docs[i]] = true
 		}
-		leaves[l] = m
-		df := float64(len(m))
-		if st.avgLen[l.Field] > 0 {
-			idf[l] = math.Log(1 + (n-df+0.5)/(df+0.5))
-		} else {
-			idf[l] = 1 + math.Log(n/(df+1))
-		}
-		sum += (l.Boost * idf[l]) * (l.Boost * idf[l])
-	})
-	qn := 1 / math.Sqrt(sum)
-	var walk func(n *node, d uint32) (float64, bool)
-	walk = func(n *node, d uint32) (float64, bool) {
-		if n.Op == "term" {
-			p, ok := leaves[n][d]
-			if !ok {
-				return 0, false
+		postings[key] = m
+		return m
+	}
+	n := float64(st.docs)
+	var walk func(nd *node, d uint32) (float64, bool)
+	walk = func(nd *node, d uint32) (float64, bool) {
+		if nd.Op == "term" {
+			df := 0
+			for _, f := range idfFields(nd.Field) {
+				df = max(df, len(read(f, nd.Term)))
 			}
-			return termScore(p.tf, p.length, idf[n], st.avgLen[n.Field], n.Boost*idf[n]*qn), true
+			idf := math.Log(1 + (n-float64(df)+0.5)/(float64(df)+0.5))
+			tf, ok := 0.0, false
+			for _, f := range leafFields(nd.Field) {
+				if p, in := read(f, nd.Term)[d]; in {
+					fp := fieldParam(f)
+					tf += fp.Weight * float64(p.tf) / (1 - fp.B + fp.B*float64(p.length)/st.avgLen[f])
+					ok = true
+				}
+			}
+			return nd.Boost * idf * tf * (bm25K1 + 1) / (tf + bm25K1), ok
 		}
 		total, matched := 0.0, 0
-		for _, k := range n.Kids {
+		for _, k := range nd.Kids {
 			if s, ok := walk(k, d); ok {
-				total += s
+				if nd.Op == "max" {
+					total = max(total, s)
+				} else {
+					total += s
+				}
 				matched++
 			}
 		}
-		if n.Op == "and" {
-			return total, matched == len(n.Kids)
+		if nd.Op == "and" {
+			return total, matched == len(nd.Kids)
 		}
-		return total * float64(matched) / float64(len(n.Kids)), matched > 0
+		return total, matched > 0
 	}
+	walk(pl.root, 0) // reads every leaf's postings
 	type hit struct {
 		scored
 		rank int

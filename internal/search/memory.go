@@ -36,7 +36,7 @@ func OpenMemory(ctx context.Context, pages []*content.Page, cfg *config.Config) 
 		cfg = config.Default()
 	}
 	set := Settings{}.withDefaults()
-	mp := newMapping(set.Stemmer, set.Scoring)
+	mp := newMapping(set.Stemmer)
 	bi, err := bleve.NewUsing("", mp, scorch.Name, scorch.Name, nil)
 	if err != nil {
 		return nil, fmt.Errorf("search index: %w", err)
@@ -44,7 +44,7 @@ func OpenMemory(ctx context.Context, pages []*content.Page, cfg *config.Config) 
 	m := &Memory{base: cfg.BasePath(), byPage: map[string][]string{}, db: newDocBuilder(mp), lens: map[string]*docLengths{}}
 	m.text = &memText{recs: map[string]*record{}}
 	m.vocab = newMemVocab()
-	m.Index = &Index{path: "(memory)", bi: bi, text: m.text, docs: memDocs{m.text}, words: m.vocab, meta: meta{Format: formatVersion, Stemmer: set.Stemmer, Scoring: set.Scoring, Synonyms: cfg.Search.Synonyms}}
+	m.Index = &Index{path: "(memory)", bi: bi, text: m.text, docs: memDocs{m.text}, words: m.vocab, meta: meta{Format: formatVersion, Stemmer: set.Stemmer, Synonyms: cfg.Search.Synonyms}}
 	m.Index.fieldTerms = func() map[string]uint64 {
 		m.statsMu.RLock()
 		defer m.statsMu.RUnlock()

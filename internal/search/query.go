@@ -4,16 +4,15 @@ import (
 	"sort"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/blevesearch/bleve/v2/search/query"
 )
 
-// node is the query tree kb builds. It has three kinds of nodes: "or" (a
-// bleve disjunction: the sum of the matching children times matched/all),
-// "and" (a conjunction: the sum of its children, all required) and "term"
-// (one analysed term in one field, with a boost). The tree is small and
-// explicit so that a client without bleve can walk the same tree with
-// bleve's formula (see the package doc).
+// node is the query tree kb builds. Its leaves ("term") are one analysed
+// term in a field or a set of fields (setText, setShort), with a boost;
+// "max" scores its best matching child (the alternatives of one query
+// word), "and" the sum of its children, all required (the terms of one
+// alternative), "sum" the sum of its matching children (the words of the
+// query). The tree is small and explicit so that a client without bleve
+// can walk the same tree with the same formula (ranking.go).
 type node struct {
 	Op    string  `json:"op"`
 	Field string  `json:"field,omitempty"`
@@ -26,45 +25,15 @@ func termNode(field, term string, boost float64) *node {
 	return &node{Op: "term", Field: field, Term: term, Boost: boost}
 }
 
-// or returns a disjunction of kids; one kid stands for itself.
-func or(kids ...*node) *node {
+// group returns a node of kids with op; one kid stands for itself.
+func group(op string, kids ...*node) *node {
 	switch len(kids) {
 	case 0:
 		return nil
 	case 1:
 		return kids[0]
 	}
-	return &node{Op: "or", Kids: kids}
-}
-
-func and(kids ...*node) *node {
-	if len(kids) == 1 {
-		return kids[0]
-	}
-	return &node{Op: "and", Kids: kids}
-}
-
-// bleve converts the tree to bleve queries.
-func (n *node) bleve() query.Query {
-	switch n.Op {
-	case "term":
-		q := query.NewTermQuery(n.Term)
-		q.SetField(n.Field)
-		q.SetBoost(n.Boost)
-		return q
-	case "and":
-		qs := make([]query.Query, len(n.Kids))
-		for i, k := range n.Kids {
-			qs[i] = k.bleve()
-		}
-		return query.NewConjunctionQuery(qs)
-	default:
-		qs := make([]query.Query, len(n.Kids))
-		for i, k := range n.Kids {
-			qs[i] = k.bleve()
-		}
-		return query.NewDisjunctionQuery(qs)
-	}
+	return &node{Op: op, Kids: kids}
 }
 
 // leaves calls f for every term node.
@@ -213,12 +182,12 @@ func (p *planner) plan(q string, prefix bool) (*plan, error) {
 				var all []*node
 				for _, t := range terms {
 					pl.marks[t] = true
-					all = append(all, shortFieldsNode(t, boostPrefix))
+					all = append(all, termNode(setShort, t, boostPrefix))
 				}
-				alts = append(alts, and(all...))
+				alts = append(alts, group("and", all...))
 			}
 		}
-		if g := or(alts...); g != nil {
+		if g := group("max", alts...); g != nil {
 			kids = append(kids, g)
 		}
 	}
@@ -240,7 +209,7 @@ func (p *planner) plan(q string, prefix bool) (*plan, error) {
 			}
 		}
 	}
-	pl.root = or(kids...)
+	pl.root = group("sum", kids...)
 	return pl, nil
 }
 
@@ -258,9 +227,9 @@ func (p *planner) phrase(terms []string, boost float64, pl *plan) *node {
 	var all []*node
 	for _, t := range terms {
 		pl.marks[t] = true
-		all = append(all, fieldsNode(t, boost))
+		all = append(all, termNode(setText, t, boost))
 	}
-	return and(all...)
+	return group("and", all...)
 }
 
 // expansions returns completions of an unfinished last word from the words
@@ -380,30 +349,4 @@ func appendRunes(dst []rune, s string) []rune {
 		dst = append(dst, r)
 	}
 	return dst
-}
-
-// shortFieldsNode looks a completion of the unfinished last word up in the
-// title and the middle fields, where the completions come from (the words
-// field indexes the same text unstemmed), not in the body: there a
-// completion adds more noise than help, and most of the cost of a query
-// typed letter by letter (on the evaluation queries typed 60% into their
-// last word: top-3 95.8%, MRR 0.907 without the body, 0.898 with it; on
-// 10,000 pages "sync de" took 2.9 ms instead of 7.1 ms).
-func shortFieldsNode(t string, boost float64) *node {
-	n := fieldsNode(t, boost)
-	n.Kids = n.Kids[:2]
-	return n
-}
-
-// fieldsNode looks one analysed term up in the text fields: an or of the
-// title, the middle fields (headings, tags, errors, description) and the
-// body. Nesting the middle fields keeps bleve's coord factor (matched/all)
-// from favouring pages merely for having more fields than an FAQ answer.
-func fieldsNode(t string, boost float64) *node {
-	var mid []*node
-	for _, f := range textFields[1 : len(textFields)-1] {
-		mid = append(mid, termNode(f.Name, t, f.Boost*boost))
-	}
-	return or(termNode(textFields[0].Name, t, textFields[0].Boost*boost), or(mid...),
-		termNode(textFields[len(textFields)-1].Name, t, textFields[len(textFields)-1].Boost*boost))
 }

@@ -12,7 +12,22 @@ import (
 // leaves, with one formula that the Go API, the Go port of the static
 // client and the JavaScript client share. bleve stores the postings (and
 // each field's length in every document, as its norm); kb reads them and
-// scores (see the package doc for the formula).
+// scores with BM25F:
+//
+//	tf~(t,d)  = Σ over the leaf's fields f: w_f·tf_f(t,d) / (1 − b_f + b_f·len_f(d)/avg_f)
+//	leaf(t,d) = β · idf(t) · tf~·(k1 + 1) / (tf~ + k1)
+//	idf(t)    = ln(1 + (N − df + 0.5) / (df + 0.5))
+//
+// where w_f and b_f are the field's weight and length normalisation
+// (textFields), avg_f its average length (its terms in all documents ÷ N),
+// β the leaf's boost, and df the number of documents with the term in the
+// text field that has it most often (for the other fields, in that field):
+// one idf for the term wherever it occurs, so a word common in bodies but
+// rare in titles ("file") is not worth a title's weight of a rare word.
+// A "max" node scores its best matching child (the alternatives of one
+// query word: what was typed, its synonyms, completions); an "and" the sum
+// of its children, all required (the terms of a phrase); a "sum" the sum
+// of its matching children (the query's words).
 
 // leafPostings are the postings of one term in one field: the documents
 // in ascending order, the term's frequency in each and the field's length
@@ -33,14 +48,17 @@ func (p *leafPostings) count() int {
 // leafSource reads the postings of a term in a field: from bleve for the
 // Go API, from the static files for the static client.
 type leafSource interface {
+	// postings returns the postings of term in field (nil: none).
 	postings(field, term string) (*leafPostings, error)
+	// df returns the number of documents with term in field.
+	df(field, term string) (int, error)
 }
 
 // corpusStats are the figures of the whole index that scores need.
 type corpusStats struct {
 	docs int // N
 	// avgLen is the average length of each field (its terms in all
-	// documents ÷ N); 0 scores with tf-idf.
+	// documents ÷ N).
 	avgLen map[string]float64
 }
 
@@ -50,11 +68,19 @@ type scoredDocs struct {
 	scores []float64
 }
 
-// leafScore is one leaf's postings with what its score needs.
+// leafField is one field of a leaf: its postings and parameters.
+type leafField struct {
+	name      string
+	pl        *leafPostings
+	weight, b float64
+	avg       float64
+}
+
+// leafScore is what a leaf's score needs.
 type leafScore struct {
-	pl          *leafPostings
-	idf, avg    float64
-	queryWeight float64
+	fields []leafField
+	df     int
+	idf    float64
 }
 
 // ranking is a scored query: the matches, and each leaf's data for
@@ -62,98 +88,109 @@ type leafScore struct {
 type ranking struct {
 	root    *node
 	leaves  map[*node]*leafScore
-	qn      float64
 	matches *scoredDocs
 }
 
 // rank reads the postings of every leaf of root and scores the tree.
 func rank(root *node, src leafSource, st corpusStats) (*ranking, error) {
 	rk := &ranking{root: root, leaves: map[*node]*leafScore{}}
-	var order []*node
 	var err error
 	n := float64(st.docs)
 	root.leaves(func(l *node) {
 		if err != nil {
 			return
 		}
-		ls := &leafScore{avg: st.avgLen[l.Field]}
-		if ls.pl, err = src.postings(l.Field, l.Term); err != nil {
-			return
+		ls := &leafScore{}
+		for _, f := range leafFields(l.Field) {
+			p := fieldParam(f)
+			lf := leafField{name: f, weight: p.Weight, b: p.B, avg: st.avgLen[f]}
+			if lf.pl, err = src.postings(f, l.Term); err != nil {
+				return
+			}
+			ls.fields = append(ls.fields, lf)
 		}
-		df := float64(ls.pl.count())
-		if ls.avg > 0 {
-			ls.idf = math.Log(1 + (n-df+0.5)/(df+0.5))
-		} else {
-			ls.idf = 1.0 + math.Log(n/(df+1.0))
+		for _, f := range idfFields(l.Field) {
+			df, derr := src.df(f, l.Term)
+			if derr != nil {
+				err = derr
+				return
+			}
+			ls.df = max(ls.df, df)
 		}
+		df := float64(ls.df)
+		ls.idf = math.Log(1 + (n-df+0.5)/(df+0.5))
 		rk.leaves[l] = ls
-		order = append(order, l)
 	})
 	if err != nil {
 		return nil, err
-	}
-	sum := 0.0
-	for _, l := range order {
-		w := l.Boost * rk.leaves[l].idf
-		sum += w * w
-	}
-	rk.qn = 1.0 / math.Sqrt(sum)
-	for _, l := range order {
-		ls := rk.leaves[l]
-		ls.queryWeight = l.Boost * ls.idf * rk.qn
 	}
 	rk.matches = rk.walk(root)
 	return rk, nil
 }
 
 func (rk *ranking) walk(n *node) *scoredDocs {
-	switch n.Op {
-	case "term":
-		ls := rk.leaves[n]
-		out := &scoredDocs{}
-		if ls.pl.count() == 0 {
-			return out
-		}
-		out.docs = ls.pl.docs
-		out.scores = make([]float64, len(ls.pl.docs))
-		for i := range ls.pl.docs {
-			out.scores[i] = termScore(ls.pl.tfs[i], ls.pl.lens[i], ls.idf, ls.avg, ls.queryWeight)
-		}
-		return out
+	if n.Op == "term" {
+		return rk.leaves[n].score(n.Boost)
 	}
 	kids := make([]*scoredDocs, len(n.Kids))
 	for i, k := range n.Kids {
 		kids[i] = rk.walk(k)
 	}
-	return combine(kids, n.Op == "and")
+	return combine(kids, n.Op)
 }
 
-// termScore is bleve's score of a term in a document (scorer_term.go):
-// tf the term's frequency, length the field's length in the document,
-// stored by bleve as the norm float32(1/√length).
-func termScore(tf, length uint32, idf, avg, queryWeight float64) float64 {
-	t := math.Sqrt(float64(tf))
-	norm := float64(float32(1 / math.Sqrt(float64(length))))
-	var score float64
-	if avg > 0 {
-		fieldLength := 1 / (norm * norm)
-		score = idf * (t * bm25K1) / (t + bm25K1*(1-bm25B+(bm25B*fieldLength/avg)))
-	} else {
-		score = t * norm * idf
+// norm is BM25's length normalisation of a field in a document.
+func (f *leafField) norm(length uint32) float64 {
+	if f.avg <= 0 {
+		return 1
 	}
-	if queryWeight != 1.0 {
-		score = score * queryWeight
-	}
-	return score
+	return 1 - f.b + f.b*float64(length)/f.avg
 }
 
-// BM25's parameters (bleve's search.BM25_k1, search.BM25_b).
-const bm25K1, bm25B = 1.2, 0.75
+// score merges the leaf's fields into tf~ per document and scores them.
+func (ls *leafScore) score(boost float64) *scoredDocs {
+	pos := make([]int, len(ls.fields))
+	total := 0
+	for _, f := range ls.fields {
+		total += f.pl.count()
+	}
+	out := &scoredDocs{docs: make([]uint32, 0, total), scores: make([]float64, 0, total)}
+	for {
+		next, found := uint32(0), false
+		for k := range ls.fields {
+			if pl := ls.fields[k].pl; pos[k] < pl.count() && (!found || pl.docs[pos[k]] < next) {
+				next, found = pl.docs[pos[k]], true
+			}
+		}
+		if !found {
+			return out
+		}
+		tf := 0.0
+		for k := range ls.fields {
+			f := &ls.fields[k]
+			if pos[k] < f.pl.count() && f.pl.docs[pos[k]] == next {
+				tf += f.weight * float64(f.pl.tfs[pos[k]]) / f.norm(f.pl.lens[pos[k]])
+				pos[k]++
+			}
+		}
+		out.docs = append(out.docs, next)
+		out.scores = append(out.scores, leafValue(boost, ls.idf, tf))
+	}
+}
 
-// combine merges the matches of a node's children: an and keeps the
-// documents all match and sums; an or keeps the documents any matches and
-// sums times matched/all.
-func combine(kids []*scoredDocs, and bool) *scoredDocs {
+// leafValue is BM25's saturation of tf~, times idf and the boost.
+func leafValue(boost, idf, tf float64) float64 {
+	return boost * idf * tf * (bm25K1 + 1) / (tf + bm25K1)
+}
+
+// bm25K1 is BM25's saturation: how fast more occurrences stop counting.
+const bm25K1 = 1.2
+
+// combine merges the matches of a node's children: "and" keeps the
+// documents all match and sums; "sum" keeps the documents any matches and
+// sums; "max" keeps the documents any matches and takes the best.
+func combine(kids []*scoredDocs, op string) *scoredDocs {
+	and := op == "and"
 	capacity := 0
 	for i, k := range kids {
 		if and && (i == 0 || len(k.docs) < capacity) {
@@ -165,32 +202,32 @@ func combine(kids []*scoredDocs, and bool) *scoredDocs {
 	out := &scoredDocs{docs: make([]uint32, 0, capacity), scores: make([]float64, 0, capacity)}
 	pos := make([]int, len(kids))
 	for {
-		next, found := uint32(math.MaxUint32), false
+		next, found := uint32(0), false
 		for k, c := range kids {
-			if pos[k] < len(c.docs) && c.docs[pos[k]] <= next {
+			if pos[k] < len(c.docs) && (!found || c.docs[pos[k]] < next) {
 				next, found = c.docs[pos[k]], true
 			}
 		}
 		if !found {
 			return out
 		}
-		sum, count := 0.0, 0
+		score, count := 0.0, 0
 		for k, c := range kids {
 			if pos[k] < len(c.docs) && c.docs[pos[k]] == next {
-				sum += c.scores[pos[k]]
+				if op == "max" {
+					score = max(score, c.scores[pos[k]])
+				} else {
+					score += c.scores[pos[k]]
+				}
 				count++
 				pos[k]++
 			}
 		}
-		if and {
-			if count == len(kids) {
-				out.docs = append(out.docs, next)
-				out.scores = append(out.scores, sum)
-			}
+		if and && count < len(kids) {
 			continue
 		}
 		out.docs = append(out.docs, next)
-		out.scores = append(out.scores, sum*(float64(count)/float64(len(kids))))
+		out.scores = append(out.scores, score)
 	}
 }
 
@@ -198,43 +235,56 @@ func combine(kids []*scoredDocs, and bool) *scoredDocs {
 func (rk *ranking) explain(doc uint32) *bsearch.Explanation {
 	var walk func(n *node) *bsearch.Explanation
 	walk = func(n *node) *bsearch.Explanation {
-		switch n.Op {
-		case "term":
-			ls := rk.leaves[n]
-			i := sort.Search(ls.pl.count(), func(i int) bool { return ls.pl.docs[i] >= doc })
-			if i == ls.pl.count() || ls.pl.docs[i] != doc {
-				return nil
-			}
-			tf, length := ls.pl.tfs[i], ls.pl.lens[i]
-			return &bsearch.Explanation{
-				Value:   termScore(tf, length, ls.idf, ls.avg, ls.queryWeight),
-				Message: fmt.Sprintf("%s:%s (boost %g, idf %.4f, tf %d, length %d, average length %g)", n.Field, n.Term, n.Boost, ls.idf, tf, length, ls.avg),
-			}
+		if n.Op == "term" {
+			return rk.leaves[n].explain(n, doc)
 		}
 		e := &bsearch.Explanation{}
-		sum, count := 0.0, 0
+		count := 0
 		for _, k := range n.Kids {
 			if c := walk(k); c != nil {
 				e.Children = append(e.Children, c)
-				sum += c.Value
+				if n.Op == "max" {
+					e.Value = max(e.Value, c.Value)
+				} else {
+					e.Value += c.Value
+				}
 				count++
 			}
 		}
 		switch {
-		case n.Op == "and" && count < len(n.Kids), count == 0:
+		case count == 0, n.Op == "and" && count < len(n.Kids):
 			return nil
+		case n.Op == "max":
+			e.Message = fmt.Sprintf("best of %d matching alternatives", count)
 		case n.Op == "and":
-			e.Value, e.Message = sum, "sum of"
+			e.Message = "sum of the terms of a phrase, all required"
 		default:
-			e.Value = sum * float64(count) / float64(len(n.Kids))
-			e.Message = fmt.Sprintf("sum of %d matching of %d, times %d/%d", count, len(n.Kids), count, len(n.Kids))
+			e.Message = fmt.Sprintf("sum of %d matching of %d", count, len(n.Kids))
 		}
 		return e
 	}
-	e := walk(rk.root)
-	if e != nil {
-		e.Message += fmt.Sprintf(" (query norm %.6f in every leaf)", rk.qn)
+	return walk(rk.root)
+}
+
+func (ls *leafScore) explain(n *node, doc uint32) *bsearch.Explanation {
+	e := &bsearch.Explanation{}
+	tf := 0.0
+	for k := range ls.fields {
+		f := &ls.fields[k]
+		i := sort.Search(f.pl.count(), func(i int) bool { return f.pl.docs[i] >= doc })
+		if i == f.pl.count() || f.pl.docs[i] != doc {
+			continue
+		}
+		v := f.weight * float64(f.pl.tfs[i]) / f.norm(f.pl.lens[i])
+		tf += v
+		e.Children = append(e.Children, &bsearch.Explanation{Value: v,
+			Message: fmt.Sprintf("%s: tf %d, weight %g, length %d, average %.2f, b %g", f.name, f.pl.tfs[i], f.weight, f.pl.lens[i], f.avg, f.b)})
 	}
+	if len(e.Children) == 0 {
+		return nil
+	}
+	e.Value = leafValue(n.Boost, ls.idf, tf)
+	e.Message = fmt.Sprintf("%s:%s: boost %g × idf %.4f (df %d) × saturation of tf~ %.4f (k1 %g)", n.Field, n.Term, n.Boost, ls.idf, ls.df, tf, bm25K1)
 	return e
 }
 

@@ -30,12 +30,12 @@
 // mapping (nothing dynamic, no _all, no term vectors, no doc values,
 // nothing stored):
 //
-//	title        text      page title or FAQ question        boost 6
-//	headings     text      headings                          boost 3
-//	tags         text      tags                              boost 3
-//	errors       text      troubleshooting errors            boost 2.5
-//	description  text      description                       boost 2
-//	body         text      prose, no markup, no code         boost 1
+//	title        text      page title or FAQ question        weight 6
+//	headings     text      headings                          weight 3
+//	tags         text      tags                              weight 3
+//	errors       text      troubleshooting errors            weight 2.5
+//	description  text      description                       weight 2
+//	body         text      prose, no markup, no code         weight 1
 //	words        stops     the stop words of title+description+headings+tags+errors
 //	errcode      keyword   error codes and fix tickets: auth-401
 //	errmsg       keyword   each error message, normalised
@@ -71,10 +71,9 @@
 //     longest entry first: [sign in, log in] two-way, "bill => invoice"
 //     one-way. A match is a group of alternatives: what was typed (boost 1)
 //     or a synonym (boost 0.8). Other words are groups of one.
-//  4. Each alternative is, for each of its analysed terms, an or of three:
-//     title, an or of the middle fields (headings, tags, errors,
-//     description), and body, each leaf with its field's boost; an and over
-//     the terms when an alternative has several.
+//  4. Each alternative is, for each of its analysed terms, one leaf over
+//     all the text fields (BM25F below); an and over the terms when an
+//     alternative has several, and a max over the alternatives.
 //  5. With Request.Prefix, an unfinished last word (the query ends inside
 //     it) also matches up to 8 completions from the words field, most
 //     frequent first, at boost 0.7, in the title and middle fields only.
@@ -83,7 +82,7 @@
 //     error ranks its guide first.
 //  7. A query of stop words only ("is it", "to the") looks its words up in the
 //     words field instead.
-//  8. The root is an or of the groups. Filters (type, product) select
+//  8. The root sums the groups. Filters (type, product) select
 //     matches without changing scores, as boost-0 term leaves in an and
 //     with the root would. Facet counts for a field ignore that field's own
 //     filter, so a customer sees how many results each other choice has.
@@ -91,13 +90,15 @@
 //     collects the matches in one pass (collect.go): top hits, total and
 //     both facets.
 //
-// Scores are bleve's BM25 (ScoringModel, chosen on the evaluation set):
-// a leaf scores (β·idf·qn)·idf·(√tf·k1)/(√tf + k1·(1-b+b·len/avgDL)) with
-// k1 = 1.2, b = 0.75, idf = ln(1+(N-df+0.5)/(df+0.5)), qn = 1/√Σ(β·idf)²
-// over all leaves, avgDL = the field's terms in all documents / N (kept
-// in kb-search.json; bleve would take distinct terms); an or sums
-// its matching children times matched/all; an and sums its children. Hits
-// sort by score, then id (byte order).
+// Scores are BM25F (ranking.go): a leaf adds up the term's frequency in
+// every text field, each times its field's weight (title 6, headings and
+// tags 3, errors 2.5, description 2, body 1) and divided by the field's
+// length normalisation 1-b+b·len/avg (b = 0.75, avg = the field's terms in
+// all documents / N, kept in kb-search.json), then saturates the sum once:
+// β·idf·tf~·(k1+1)/(tf~+k1), k1 = 1.2, idf = ln(1+(N-df+0.5)/(df+0.5))
+// with df the term's largest document frequency in any text field. So a
+// word common in bodies is not worth a title's weight of a rare word just
+// because few titles have it. Hits sort by score, then id (byte order).
 //
 // Snippets (snippet.go) are cut from the text store's body (or description)
 // around the densest cluster of matched terms, HTML-escaped, with <mark>.

@@ -56,7 +56,7 @@ import (
 const StaticDir = "kb-search"
 
 // staticFormat changes when the static files change incompatibly.
-const staticFormat = 1
+const staticFormat = 2
 
 // Sizes at which dictionary and postings files are cut (before gzip).
 const (
@@ -97,27 +97,32 @@ type ExportStats struct {
 
 // manifest is manifest.json.
 type manifest struct {
-	Format    int       `json:"format"`
-	Docs      int       `json:"docs"`
-	Scoring   string    `json:"scoring"` // "bm25" or "tf-idf"
-	Stemmer   Stemmer   `json:"stemmer"`
-	Fields    []string  `json:"fields"`
-	Boosts    []float64 `json:"boosts"` // of the fields, in the order of Fields
-	AvgLen    []float64 `json:"avgLen"` // the average length: terms in all documents ÷ docs; 0 with tf-idf
-	Card      []int     `json:"cardinality"`
-	Weights   weights   `json:"weights"`
-	Stop      []string  `json:"stop"`
-	Synonyms  []synJSON `json:"synonyms"`
-	SynVocab  []string  `json:"synonymWords"`
-	Limits    limits    `json:"limits"`
-	Values    []string  `json:"values"` // "", the types, the products: the numbers of the document table
-	Types     []string  `json:"types"`
-	Products  []string  `json:"products"`
-	DocTable  string    `json:"docTable"`
-	Dict      fileTable `json:"dict"`
-	Postings  fileTable `json:"postings"`
-	Fragments string    `json:"fragments"` // folder: fragment N is Fragments + N + ".bin"
-	Base      string    `json:"base"`      // the site's base path, without the final slash
+	Format  int       `json:"format"`
+	Docs    int       `json:"docs"`
+	Stemmer Stemmer   `json:"stemmer"`
+	Fields  []string  `json:"fields"`
+	Weight  []float64 `json:"weight"` // BM25F's weight of each field, in the order of Fields
+	B       []float64 `json:"b"`      // BM25F's length normalisation of each field
+	AvgLen  []float64 `json:"avgLen"` // the average length: terms in all documents ÷ docs
+	K1      float64   `json:"k1"`
+	// Sets are the fields a term leaf looks in by set, and IDF the fields
+	// whose largest document frequency makes its idf.
+	Sets      map[string][]string `json:"sets"`
+	IDF       []string            `json:"idf"`
+	Card      []int               `json:"cardinality"`
+	Weights   weights             `json:"weights"`
+	Stop      []string            `json:"stop"`
+	Synonyms  []synJSON           `json:"synonyms"`
+	SynVocab  []string            `json:"synonymWords"`
+	Limits    limits              `json:"limits"`
+	Values    []string            `json:"values"` // "", the types, the products: the numbers of the document table
+	Types     []string            `json:"types"`
+	Products  []string            `json:"products"`
+	DocTable  string              `json:"docTable"`
+	Dict      fileTable           `json:"dict"`
+	Postings  fileTable           `json:"postings"`
+	Fragments string              `json:"fragments"` // folder: fragment N is Fragments + N + ".bin"
+	Base      string              `json:"base"`      // the site's base path, without the final slash
 }
 
 type weights struct {
@@ -212,13 +217,10 @@ func (ix *Index) export(ctx context.Context, w FileWriter) (*ExportStats, error)
 	}
 	defer r.Close()
 	n := len(dt.rec)
-	m := &manifest{Format: staticFormat, Docs: n, Base: ts.base, Scoring: "tf-idf", Stemmer: ix.meta.Stemmer, Fields: staticFields,
+	m := &manifest{Format: staticFormat, Docs: n, Base: ts.base, Stemmer: ix.meta.Stemmer, Fields: staticFields,
 		Weights: weights{Synonym: boostSynonym, Prefix: boostPrefix, ErrExact: boostErrExact, Fallback: boostFallback},
 		Limits: limits{QueryRunes: MaxQueryRunes, QueryTerms: MaxQueryTerms, MaxExpansions: maxExpansions,
 			DefaultLimit: DefaultLimit, MaxLimit: MaxLimit, SnippetWords: snippetWords, SnippetScan: maxSnippetScan, TokenRunes: maxTokenRunes}}
-	if ix.meta.Scoring == index.BM25Scoring {
-		m.Scoring = "bm25"
-	}
 	for w := range stopWords {
 		m.Stop = append(m.Stop, w)
 	}
@@ -231,8 +233,12 @@ func (ix *Index) export(ctx context.Context, w FileWriter) (*ExportStats, error)
 	}
 	m.SynVocab = sortedKeys(syn.vocab)
 	for _, f := range staticFields {
-		m.Boosts = append(m.Boosts, fieldBoost(f))
+		p := fieldParam(f)
+		m.Weight, m.B = append(m.Weight, p.Weight), append(m.B, p.B)
 	}
+	m.K1 = bm25K1
+	m.Sets = map[string][]string{setText: leafFields(setText), setShort: leafFields(setShort)}
+	m.IDF = idfFields(setText)
 
 	// Postings and lengths, field by field, from bleve.
 	lens := make([][]uint32, len(staticFields))
@@ -243,10 +249,7 @@ func (ix *Index) export(ctx context.Context, w FileWriter) (*ExportStats, error)
 		if err != nil {
 			return nil, err
 		}
-		avg := 0.0 // 0 means tf-idf
-		if m.Scoring == "bm25" {
-			avg = avgLen(ix.meta.Terms[f], uint64(n))
-		}
+		avg := avgLen(ix.meta.Terms[f], uint64(n))
 		m.Card = append(m.Card, card)
 		m.AvgLen = append(m.AvgLen, avg)
 	}
@@ -380,15 +383,6 @@ type namedFile struct {
 	name string
 	data []byte
 	size *int64
-}
-
-func fieldBoost(f string) float64 {
-	for _, tf := range textFields {
-		if tf.Name == f {
-			return tf.Boost
-		}
-	}
-	return 1 // words, errcode, errmsg: their leaves carry their own boosts
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -521,6 +521,12 @@ func (s *StaticIndex) postings(field, term string) (*leafPostings, error) {
 	return out, nil
 }
 
+// df is the number of documents with term in field.
+func (s *StaticIndex) df(field, term string) (int, error) {
+	pl, err := s.postings(field, term)
+	return pl.count(), err
+}
+
 // stats are N and the average lengths of the manifest.
 func (s *StaticIndex) stats() corpusStats {
 	st := corpusStats{docs: s.m.Docs, avgLen: map[string]float64{}}

@@ -251,8 +251,6 @@
   // ---- the index ------------------------------------------------------------
 
   var F = { title: 0, headings: 1, tags: 2, errors: 3, description: 4, body: 5, words: 6, errcode: 7, errmsg: 8 };
-  var TEXT = ["title", "headings", "tags", "errors", "description", "body"];
-  var MIDDLE = ["headings", "tags", "errors", "description"];
   var CODE = /\b[A-Za-z]{2,10}-[0-9]{2,6}\b/g;
 
   function Index(url, opts) {
@@ -265,9 +263,9 @@
     this.ready = this.loadRaw(url).then(function (bytes) {
       var m;
       try { m = JSON.parse(utf8.decode(bytes)); } catch (e) { throw corrupt("manifest.json: " + e.message); }
-      if (!m || m.format !== 1 || !Array.isArray(m.fields) || m.fields.join() !== "title,headings,tags,errors,description,body,words,errcode,errmsg") throw corrupt("manifest.json: unknown format");
-      var lists = [m.stop, m.synonyms, m.values, m.boosts, m.avgLen, m.dict && m.dict.files, m.dict && m.dict.first, m.postings && m.postings.files, m.postings && m.postings.first];
-      if (!lists.every(Array.isArray) || m.boosts.length !== 9 || m.avgLen.length !== 9 || m.dict.files.length !== m.dict.first.length ||
+      if (!m || m.format !== 2 || !Array.isArray(m.fields) || m.fields.join() !== "title,headings,tags,errors,description,body,words,errcode,errmsg") throw corrupt("manifest.json: unknown format");
+      var lists = [m.stop, m.synonyms, m.values, m.weight, m.b, m.avgLen, m.idf, m.sets && m.sets.text, m.sets && m.sets.short, m.dict && m.dict.files, m.dict && m.dict.first, m.postings && m.postings.files, m.postings && m.postings.first];
+      if (!lists.every(Array.isArray) || m.weight.length !== 9 || m.b.length !== 9 || m.avgLen.length !== 9 || typeof m.k1 !== "number" || m.dict.files.length !== m.dict.first.length ||
         m.postings.files.length !== m.postings.first.length || typeof m.docs !== "number" || !m.limits || typeof m.fragments !== "string") throw corrupt("manifest.json: incomplete");
       self.m = m;
       self.analyzer = new Analyzer(new Set(m.stop), m.stemmer);
@@ -437,18 +435,7 @@
   // ---- the planner: a port of internal/search/query.go --------------------------
 
   function term(field, t, boost) { return { op: "term", field: field, term: t, boost: boost }; }
-  function or(kids) { return kids.length === 0 ? null : kids.length === 1 ? kids[0] : { op: "or", kids: kids }; }
-  function and(kids) { return kids.length === 1 ? kids[0] : { op: "and", kids: kids }; }
-
-  function fieldsNode(ix, t, boost) {
-    var b = ix.m.boosts;
-    return or([term("title", t, b[F.title] * boost), or(MIDDLE.map(function (f) { return term(f, t, b[F[f]] * boost); })), term("body", t, b[F.body] * boost)]);
-  }
-  function shortFieldsNode(ix, t, boost) {
-    var n = fieldsNode(ix, t, boost);
-    n.kids = n.kids.slice(0, 2);
-    return n;
-  }
+  function group(op, kids) { return kids.length === 0 ? null : kids.length === 1 ? kids[0] : { op: op, kids: kids }; }
 
   function fuzziness(w) {
     var n = Array.from(w).length;
@@ -549,7 +536,7 @@
       pl.corrected = b + q.slice(last);
     }
     function phrase(terms, boost) {
-      return and(terms.map(function (t) { pl.marks.add(t); return fieldsNode(ix, t, boost); }));
+      return group("and", terms.map(function (t) { pl.marks.add(t); return term("text", t, boost); }));
     }
     var kids = [];
     matchSynonyms(ix.syn, words).forEach(function (sp) {
@@ -565,10 +552,10 @@
           var terms = a.terms(e), key = terms.join(" ");
           if (!terms.length || seen.has(key)) return;
           seen.add(key);
-          alts.push(and(terms.map(function (t) { pl.marks.add(t); return shortFieldsNode(ix, t, ix.m.weights.prefix); })));
+          alts.push(group("and", terms.map(function (t) { pl.marks.add(t); return term("short", t, ix.m.weights.prefix); })));
         });
       }
-      var g = or(alts);
+      var g = group("max", alts);
       if (g) kids.push(g);
     });
     codes(q).forEach(function (c) { kids.push(term("errcode", c, ix.m.weights.errExact)); });
@@ -582,7 +569,7 @@
         pl.plainMarks.add(w);
       });
     }
-    pl.root = or(kids);
+    pl.root = group("sum", kids);
     return pl;
   }
 
@@ -627,18 +614,18 @@
     else n.kids.forEach(function (k) { leaves(k, f); });
   }
 
-  // needsPostings says whether a leaf's term can have postings in its field,
-  // from the dictionary (so absent terms cost no download).
+  // needsPostings says whether a leaf's term can have postings in its
+  // field or fields, from the dictionary (so absent terms cost no download).
   function needsPostings(dict, leaf) {
     var e = dict.entry(leaf.term);
     if (!e) return false;
     var c = e.c, j = e.j;
     switch (leaf.field) {
       case "words": return c.words[j] > 0;
-      case "body": return c.body[j] > 0;
       case "errcode": case "errmsg": return (c.flags[j] & 2) === 2;
+      case "text": return c.body[j] > 0 || (c.flags[j] & 1) === 1;
     }
-    return (c.flags[j] & 1) === 1;
+    return (c.flags[j] & 1) === 1; // the short fields
   }
 
   Index.prototype.loadPostings = function (root, dict) {
@@ -654,74 +641,88 @@
     }));
   };
 
-  // ---- scoring: bleve's formula --------------------------------------------------------
+  // ---- scoring: BM25F, internal/search/ranking.go -----------------------------------
 
-  var K1 = 1.2, B = 0.75;
+  // leafFields: the fields a leaf looks in (a set's, or its own); idfFields:
+  // the fields whose largest document frequency is its idf.
+  Index.prototype.leafFields = function (field) { return this.m.sets[field] || [field]; };
+  Index.prototype.idfFields = function (field) { return this.m.sets[field] ? this.m.idf : [field]; };
 
   Index.prototype.score = function (root, dict) {
-    var self = this, m = this.m, N = m.docs, list = [];
-    leaves(root, function (l) {
-      var f = F[l.field], pl = null;
-      if (needsPostings(dict, l)) {
-        var i = chunkFor(m.postings.first, l.term);
-        if (i >= 0) pl = postingsOf(self.posts[i], l.term)[f] || null;
-      }
-      var df = pl ? pl.docs.length : 0, avg = m.avgLen[f];
-      l.pl = pl; l.f = f; l.avg = avg;
-      l.idf = avg > 0 ? Math.log(1 + (N - df + 0.5) / (df + 0.5)) : 1.0 + Math.log(N / (df + 1.0));
-      list.push(l);
-    });
-    var sum = 0;
-    list.forEach(function (l) { var w = l.boost * l.idf; sum += w * w; });
-    var qn = 1.0 / Math.sqrt(sum);
-    function walk(n) {
-      if (n.op === "term") {
-        if (!n.pl) return { docs: new Int32Array(0), scores: new Float64Array(0) };
-        var qw = n.boost * n.idf * qn, fn = self.fieldNorms(n.f), docs = n.pl.docs, tfs = n.pl.tfs, scores = new Float64Array(docs.length);
-        for (var i = 0; i < docs.length; i++) {
-          var t = Math.sqrt(tfs[i]), s;
-          if (n.avg > 0) s = n.idf * (t * K1) / (t + fn[docs[i]]);
-          else s = t * fn[docs[i]] * n.idf;
-          if (qw !== 1.0) s = s * qw;
-          scores[i] = s;
+    var self = this, m = this.m, N = m.docs, k1 = m.k1;
+    var EMPTY = { docs: new Int32Array(0), scores: new Float64Array(0) };
+    function leafScore(l) {
+      if (!needsPostings(dict, l)) return EMPTY;
+      var i = chunkFor(m.postings.first, l.term);
+      if (i < 0) return EMPTY;
+      var byField = postingsOf(self.posts[i], l.term), df = 0;
+      self.idfFields(l.field).forEach(function (f) { var p = byField[F[f]]; if (p) df = Math.max(df, p.docs.length); });
+      var idf = Math.log(1 + (N - df + 0.5) / (df + 0.5));
+      var fs = [], total = 0;
+      self.leafFields(l.field).forEach(function (f) {
+        var fi = F[f], p = byField[fi];
+        if (!p) return;
+        fs.push({ p: p, w: m.weight[fi], norms: self.fieldNorms(fi), pos: 0 });
+        total += p.docs.length;
+      });
+      var docs = new Int32Array(total), scores = new Float64Array(total), n = 0, k;
+      for (;;) {
+        var next = 0x7fffffff;
+        for (k = 0; k < fs.length; k++) if (fs[k].pos < fs[k].p.docs.length && fs[k].p.docs[fs[k].pos] < next) next = fs[k].p.docs[fs[k].pos];
+        if (next === 0x7fffffff) break;
+        var tf = 0;
+        for (k = 0; k < fs.length; k++) {
+          var f = fs[k];
+          if (f.pos < f.p.docs.length && f.p.docs[f.pos] === next) {
+            tf += f.w * f.p.tfs[f.pos] / f.norms[next];
+            f.pos++;
+          }
         }
-        return { docs: docs, scores: scores };
+        docs[n] = next;
+        scores[n++] = l.boost * idf * tf * (k1 + 1) / (tf + k1);
       }
-      return combine(n.kids.map(walk), n.op === "and");
+      return { docs: docs.subarray(0, n), scores: scores.subarray(0, n) };
+    }
+    function walk(n) {
+      if (n.op === "term") return leafScore(n);
+      return combine(n.kids.map(walk), n.op);
     }
     return walk(root);
   };
 
-  // fieldNorms caches what a field's length adds to a document's score:
-  // k1·(1-b+b·len/avgDL) in BM25, with len = 1/norm², norm =
-  // float32(1/√length) as bleve keeps it; the norm itself in tf-idf.
+  // fieldNorms caches BM25's length normalisation of a field in every
+  // document: 1 − b + b·length/average.
   Index.prototype.fieldNorms = function (f) {
     this.norms = this.norms || [];
     if (this.norms[f]) return this.norms[f];
-    var lens = this.lens[f], avg = this.m.avgLen[f], out = new Float64Array(lens.length);
-    for (var d = 0; d < lens.length; d++) {
-      var norm = Math.fround(1 / Math.sqrt(lens[d]));
-      out[d] = avg > 0 ? K1 * (1 - B + (B * (1 / (norm * norm)) / avg)) : norm;
-    }
+    var lens = this.lens[f], avg = this.m.avgLen[f], b = this.m.b[f], out = new Float64Array(lens.length);
+    for (var d = 0; d < lens.length; d++) out[d] = avg > 0 ? 1 - b + b * lens[d] / avg : 1;
     return (this.norms[f] = out);
   };
 
-  function combine(kids, isAnd) {
-    var k = kids.length, pos = new Int32Array(k), cap = 0, j, c;
+  // combine merges the matches of a node's children: "and" keeps the
+  // documents all match and sums; "sum" keeps those any matches and sums;
+  // "max" keeps those any matches and takes the best.
+  function combine(kids, op) {
+    var k = kids.length, pos = new Int32Array(k), cap = 0, j, c, isAnd = op === "and", isMax = op === "max";
     for (j = 0; j < k; j++) cap = isAnd ? (j === 0 ? kids[j].docs.length : Math.min(cap, kids[j].docs.length)) : cap + kids[j].docs.length;
     var docs = new Int32Array(cap), scores = new Float64Array(cap), n = 0;
     for (;;) {
       var next = 0x7fffffff;
       for (j = 0; j < k; j++) { c = kids[j]; if (pos[j] < c.docs.length && c.docs[pos[j]] < next) next = c.docs[pos[j]]; }
       if (next === 0x7fffffff) break;
-      var sum = 0, count = 0;
+      var score = 0, count = 0;
       for (j = 0; j < k; j++) {
         c = kids[j];
-        if (pos[j] < c.docs.length && c.docs[pos[j]] === next) { sum += c.scores[pos[j]]; count++; pos[j]++; }
+        if (pos[j] < c.docs.length && c.docs[pos[j]] === next) {
+          score = isMax ? Math.max(score, c.scores[pos[j]]) : score + c.scores[pos[j]];
+          count++;
+          pos[j]++;
+        }
       }
-      if (isAnd) {
-        if (count === k) { docs[n] = next; scores[n++] = sum; }
-      } else { docs[n] = next; scores[n++] = sum * (count / k); }
+      if (isAnd && count < k) continue;
+      docs[n] = next;
+      scores[n++] = score;
     }
     return { docs: docs.subarray(0, n), scores: scores.subarray(0, n) };
   }
