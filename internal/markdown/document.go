@@ -21,6 +21,10 @@ type Document struct {
 	IDs []string
 	// Words counts the words of prose (paragraphs, list items, headings; not code).
 	Words int
+	// Code is the text of the code spans and code blocks, one a line: what
+	// search indexes as code (pasted error messages are often only there).
+	Code string
+	code []byte // Code while extract builds it
 
 	// boldQs are the FAQ questions written as bold paragraphs.
 	boldQs []boldQ

@@ -103,10 +103,18 @@ func (cv *Converter) extract(doc ast.Node, src []byte, d *Document) {
 			sc.raw(n, raw, segs, d)
 			return ast.WalkSkipChildren, nil
 		case *ast.FencedCodeBlock, *ast.CodeBlock:
+			lines := n.Lines()
+			for i := 0; i < lines.Len(); i++ {
+				seg := lines.At(i)
+				d.addCode(seg.Value(src))
+			}
 			return ast.WalkSkipChildren, nil
 		}
 		return ast.WalkContinue, nil
 	})
+	if len(d.code) > 0 {
+		d.Code, d.code = string(d.code), nil
+	}
 	// FAQ questions written as bold paragraphs take IDs after the
 	// headings, which so keep GitHub's.
 	for _, q := range boldQs {
@@ -191,6 +199,18 @@ func plainHeading(n ast.Node, src []byte) bool {
 	return true
 }
 
+// addCode adds a code span or a line of a code block to Code.
+func (d *Document) addCode(v []byte) {
+	v = bytes.TrimSpace(v)
+	if len(v) == 0 {
+		return
+	}
+	if len(d.code) > 0 {
+		d.code = append(d.code, '\n')
+	}
+	d.code = append(d.code, v...)
+}
+
 func (d *Document) addBlock(b Block) {
 	if b.Kind != HeadingText && b.Kind != TableCell {
 		d.Words += countWords(b.Text)
@@ -253,6 +273,13 @@ func inlineBlock(n ast.Node, src []byte, d *Document, kind BlockKind, sc *scratc
 			case *ast.CodeSpan:
 				// Code is not prose: leave it out, but keep words apart.
 				space()
+				var code []byte
+				for t := c.FirstChild(); t != nil; t = t.NextSibling() {
+					if t, ok := t.(*ast.Text); ok {
+						code = append(code, t.Segment.Value(src)...)
+					}
+				}
+				d.addCode(code)
 			case *ast.AutoLink:
 				url := string(c.URL(src))
 				if c.AutoLinkType == ast.AutoLinkEmail && !strings.HasPrefix(strings.ToLower(url), "mailto:") {

@@ -263,3 +263,21 @@ func TestUnsafeScheme(t *testing.T) {
 		}
 	}
 }
+
+// TestCode checks that the text of code spans and code blocks is kept,
+// one a line, out of the prose, and survives Compact.
+func TestCode(t *testing.T) {
+	src := "The banner says `Permission denied (publickey)`.\n\n```\n$ rclone ls remote:\nERROR : 502 Bad Gateway\n\n```\n\n    indented AUTH-401\n\n## Fix `libsecret-1.so.0`\n"
+	d := convert(t, Options{}, src)
+	want := "Permission denied (publickey)\n$ rclone ls remote:\nERROR : 502 Bad Gateway\nindented AUTH-401\nlibsecret-1.so.0"
+	if d.Code != want {
+		t.Errorf("Code = %q, want %q", d.Code, want)
+	}
+	if strings.Contains(d.PlainText(), "Permission") {
+		t.Errorf("code in the prose: %q", d.PlainText())
+	}
+	d.Compact()
+	if d.Code != want {
+		t.Errorf("Code after Compact = %q", d.Code)
+	}
+}

@@ -179,9 +179,55 @@ const (
 	plainAnalyzer = "kb_plain" // tokenize + lowercase: no stop words, no stemming
 	stopsAnalyzer = "kb_stops" // the plain analyzer's stop words, and nothing else
 	textPrefix    = "kb_text_" // + stemmer: tokenize, lowercase, stop words, stem
+	codePrefix    = "kb_code_" // + stemmer: the text analyzer's terms, then codeWords
 )
 
 func textAnalyzerName(s Stemmer) string { return textPrefix + string(s) }
+func codeAnalyzerName(s Stemmer) string { return codePrefix + string(s) }
+
+// isJoiner reports whether r joins the parts of an identifier, a path or
+// an error code: AUTH-401, too_many_requests, libsecret-1.so.0, net/http,
+// user@host, remote:path.
+func isJoiner(r rune) bool {
+	return r == '-' || r == '_' || r == '.' || r == ':' || r == '/' || r == '@'
+}
+
+// codeWords returns the identifiers of a text, whole: each maximal run of
+// word runes (see tokenize) and joiners, with the joiners at its ends
+// trimmed, that has a joiner inside and is not a single word of the
+// tokenizer ("3.7.0" is one already), lowercased rune by rune, at most 40
+// runes. The code field indexes them beside the split words, and a query's
+// identifiers are looked up there whole, so a pasted "auth-401" or
+// "invalid_grant" matches exactly that, before its parts.
+func codeWords(text string) []string {
+	var out []string
+	start := -1
+	flush := func(end int) {
+		if start < 0 {
+			return
+		}
+		w := strings.TrimFunc(text[start:end], isJoiner)
+		start = -1
+		if w == "" || !strings.ContainsFunc(w, isJoiner) || utf8.RuneCountInString(w) > maxTokenRunes {
+			return
+		}
+		if ts := tokenize(w); len(ts) == 1 && ts[0].Start == 0 && ts[0].End == len(w) {
+			return
+		}
+		out = append(out, strings.Map(unicode.ToLower, w))
+	}
+	for i, r := range text {
+		if !isWordRune(r) && !isJoiner(r) { // invalid UTF-8 (RuneError) too
+			flush(i)
+			continue
+		}
+		if start < 0 {
+			start = i
+		}
+	}
+	flush(len(text))
+	return out
+}
 
 // kbAnalyzer adapts tokenize (and, for text fields, the stop list and a
 // stemmer) to bleve's Analyzer interface.
@@ -190,6 +236,8 @@ type kbAnalyzer struct {
 	stemmer Stemmer
 	// stops keeps only the stop words (the words field: see mapping.go).
 	stops bool
+	// code adds codeWords after the text terms (the code field).
+	code bool
 }
 
 func (a kbAnalyzer) Analyze(input []byte) analysis.TokenStream {
@@ -225,6 +273,13 @@ func (a kbAnalyzer) Analyze(input []byte) analysis.TokenStream {
 			out = porterFilter.Filter(out)
 		}
 	}
+	if a.code {
+		pos := len(toks)
+		for _, w := range codeWords(string(input)) {
+			pos++
+			out = append(out, &analysis.Token{Term: []byte(w), Position: pos, Type: analysis.AlphaNumeric})
+		}
+	}
 	return out
 }
 
@@ -252,5 +307,6 @@ func init() {
 	register(stopsAnalyzer, kbAnalyzer{stops: true})
 	for _, s := range Stemmers {
 		register(textAnalyzerName(s), kbAnalyzer{text: true, stemmer: s})
+		register(codeAnalyzerName(s), kbAnalyzer{text: true, stemmer: s, code: true})
 	}
 }

@@ -440,6 +440,7 @@ func (db *docBuilder) build(d *doc, lens *docLengths) *document.Document {
 	one(fDescription, d.Description)
 	one(fBody, d.Body)
 	one(fErrors, d.Errors)
+	one(fCode, d.Code)
 	one(fWords, d.Words)
 	list(fErrCode, d.ErrCodes)
 	list(fErrMsg, d.ErrMsgs)

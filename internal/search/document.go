@@ -17,6 +17,7 @@ type doc struct {
 	Description string
 	Body        string
 	Errors      string
+	Code        string // code spans and code blocks, one a line
 	Words       string
 	ErrCodes    []string
 	ErrMsgs     []string
@@ -38,6 +39,7 @@ func (d *doc) fields() map[string]any {
 		fDescription: d.Description,
 		fBody:        d.Body,
 		fErrors:      d.Errors,
+		fCode:        d.Code,
 		fWords:       d.Words,
 		fErrCode:     d.ErrCodes,
 		fErrMsg:      d.ErrMsgs,
@@ -72,8 +74,9 @@ func documents(pages []*content.Page, base string) []doc {
 	var out []doc
 	for _, p := range pages {
 		var headings []string
-		body := ""
+		body, code := "", ""
 		if p.Doc != nil {
+			code = p.Doc.Code
 			for _, h := range p.Doc.Headings {
 				headings = append(headings, h.Text)
 			}
@@ -108,6 +111,7 @@ func documents(pages []*content.Page, base string) []doc {
 			Description: p.Description,
 			Body:        body,
 			Errors:      strings.Join(p.Errors, "\n"),
+			Code:        code,
 			Words:       wordsText(title, p.Description, headings, p.Tags, p.Errors),
 			ErrCodes:    errCodes,
 			ErrMsgs:     errMsgs,

@@ -14,6 +14,7 @@ const (
 	fDescription = "description" // text: front matter description
 	fBody        = "body"        // text: prose without markup or code
 	fErrors      = "errors"      // text: troubleshooting errors (front matter)
+	fCode        = "code"        // code: code spans and code blocks, split and whole (codeWords)
 	fWords       = "words"       // the stop words of title, headings, tags, description, errors
 	fErrCode     = "errcode"     // keyword: codes like auth-401, octo-4809
 	fErrMsg      = "errmsg"      // keyword: each error message, normalised
@@ -23,7 +24,7 @@ const (
 
 // indexedFields lists every field bleve indexes, in the order documents
 // are built.
-var indexedFields = [...]string{fTitle, fHeadings, fTags, fDescription, fBody, fErrors, fWords, fErrCode, fErrMsg, fType, fProduct}
+var indexedFields = [...]string{fTitle, fHeadings, fTags, fDescription, fBody, fErrors, fCode, fWords, fErrCode, fErrMsg, fType, fProduct}
 
 // fieldParams are the BM25F parameters of a field: its weight (how much
 // an occurrence counts against one in the body) and its length
@@ -34,15 +35,22 @@ type fieldParams struct {
 }
 
 // textFields are the fields a query word is looked up in: title above
-// headings and tags, above errors and description, above body.
+// headings and tags, above errors and description, above body, above
+// code (ordinary words in code examples must not outweigh the prose; a
+// pasted identifier matches the code field whole, at boostCode). The short
+// fields come first, then code and body (setShort).
 var textFields = []fieldParams{
 	{fTitle, 6, 0.75},
 	{fHeadings, 3, 0.75},
 	{fTags, 3, 0.75},
 	{fErrors, 2.5, 0.75},
 	{fDescription, 2, 0.75},
+	{fCode, codeWeight, 0.75},
 	{fBody, 1, 0.75},
 }
+
+// codeWeight is the code field's BM25F weight against the body's.
+const codeWeight = 0.5
 
 // otherField are the parameters of a leaf on a field of its own (words,
 // errcode, errmsg): its boost does the weighing.
@@ -61,7 +69,7 @@ func leafFields(field string) []string {
 	case setText:
 		return textFieldNames
 	case setShort:
-		return textFieldNames[:len(textFieldNames)-1]
+		return textFieldNames[:len(textFieldNames)-2]
 	}
 	return []string{field}
 }
@@ -98,6 +106,7 @@ func fieldParam(name string) fieldParams {
 // Boosts of the leaves.
 const (
 	boostErrExact = 12  // an error code or a whole pasted message
+	boostCode     = 3   // a pasted identifier, whole, in the code field (codeWords)
 	boostSynonym  = 0.8 // a synonym's terms, against the words the customer typed
 	boostPrefix   = 0.7 // completions of the last word while typing
 	boostFallback = 1   // the words field, when the query is only stop words
@@ -138,6 +147,9 @@ func newMapping(stemmer Stemmer) *mapping.IndexMappingImpl {
 	add(fDescription, text())
 	add(fBody, text())
 	add(fErrors, text())
+	cf := text()
+	cf.Analyzer = codeAnalyzerName(stemmer)
+	add(fCode, cf)
 	add(fWords, plain())
 	add(fErrCode, kw())
 	add(fErrMsg, kw())

@@ -191,9 +191,17 @@ func (p *planner) plan(q string, prefix bool) (*plan, error) {
 			kids = append(kids, g)
 		}
 	}
-	// Error codes and whole pasted messages match exactly, and first.
+	// Error codes and whole pasted messages match exactly, and first;
+	// identifiers match the code field whole.
 	for _, c := range codes(q) {
 		kids = append(kids, termNode(fErrCode, c, boostErrExact))
+	}
+	seenCode := map[string]bool{}
+	for _, w := range codeWords(q) {
+		if !seenCode[w] {
+			seenCode[w] = true
+			kids = append(kids, termNode(fCode, w, boostCode))
+		}
 	}
 	if len(words) >= 3 {
 		kids = append(kids, termNode(fErrMsg, strings.Join(words, " "), boostErrExact))
@@ -215,7 +223,7 @@ func (p *planner) plan(q string, prefix bool) (*plan, error) {
 
 func onlyErr(kids []*node) bool {
 	for _, k := range kids {
-		if k.Op != "term" || (k.Field != fErrCode && k.Field != fErrMsg) {
+		if k.Op != "term" || (k.Field != fErrCode && k.Field != fErrMsg && k.Field != fCode) {
 			return false
 		}
 	}

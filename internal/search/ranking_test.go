@@ -72,3 +72,20 @@ func TestBM25HandComputed(t *testing.T) {
 	defer m.Close()
 	check("memory", m)
 }
+
+// TestCodeWords checks which identifiers the code field keeps whole.
+func TestCodeWords(t *testing.T) {
+	for in, want := range map[string][]string{
+		"Error AUTH-401: denied":             {"auth-401"},
+		"load libsecret-1.so.0 failed":       {"libsecret-1.so.0"},
+		"NOTICE: too_many_requests/.: retry": {"too_many_requests"},
+		"net/http: timeout --dry-run":        {"net/http", "dry-run"},
+		"0x80070005 502 version 3.7.0":       nil, // single words of the tokenizer already
+		"can't - stop.":                      nil,
+		"Ünï_Çödé":                           {"ünï_çödé"},
+	} {
+		if got := codeWords(in); !equalStrings(got, want) {
+			t.Errorf("codeWords(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -36,6 +36,7 @@
 //	errors       text      troubleshooting errors            weight 2.5
 //	description  text      description                       weight 2
 //	body         text      prose, no markup, no code         weight 1
+//	code         code      code spans and blocks             weight 0.5
 //	words        stops     the stop words of title+description+headings+tags+errors
 //	errcode      keyword   error codes and fix tickets: auth-401
 //	errmsg       keyword   each error message, normalised
@@ -50,7 +51,8 @@
 // how, why, cant, dont, up, out, off) and stem with DefaultStemmer
 // (stemmer_en_plural, chosen on testdata/eval.json; docs/search.md). The words field
 // keeps only the stop words, unstemmed: it serves queries of stop words
-// alone; the words vocabulary (kb-words.bin) has all the words of the same
+// alone. The code field has the text analyzer's terms and each identifier
+// whole (codeWords). The words vocabulary (kb-words.bin) has all the words of the same
 // text, tokenized and lowercased only.
 //
 // # Queries
@@ -79,7 +81,9 @@
 //     frequent first, at boost 0.7, in the title and middle fields only.
 //  6. Error codes in the query (AUTH-401) match errcode, and a query of
 //     three or more words matches errmsg as a whole, at boost 12: a pasted
-//     error ranks its guide first.
+//     error ranks its guide first. The query's identifiers (codeWords:
+//     too_many_requests, libsecret-1.so.0) match the code field whole, at
+//     boost 3.
 //  7. A query of stop words only ("is it", "to the") looks its words up in the
 //     words field instead.
 //  8. The root sums the groups. Filters (type, product) select

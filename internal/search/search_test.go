@@ -98,10 +98,20 @@ func TestSearchBehaviour(t *testing.T) {
 	if r := search(t, ix, Request{Q: "how to"}); len(r.Hits) == 0 {
 		t.Error("how to: no hits")
 	}
-	// A pasted error ranks its guide first, far ahead.
+	// A pasted error ranks its guide first, far ahead (the second, "Update
+	// your payment method", quotes the message in a code span).
 	r = search(t, ix, Request{Q: "BILL-402: Your card was declined"})
-	if len(r.Hits) < 2 || r.Hits[0].ID != "/troubleshooting/payment-declined/" || r.Hits[0].Score < 3*r.Hits[1].Score {
+	if len(r.Hits) < 2 || r.Hits[0].ID != "/troubleshooting/payment-declined/" || r.Hits[0].Score < 2.5*r.Hits[1].Score {
 		t.Errorf("pasted error: %v", scores(r))
+	}
+	// Words only in code are known: never "corrected", and found there;
+	// an identifier matches whole ("octo_pat_" is only in code spans of
+	// "Create an API token").
+	for _, q := range []string{"octo_pat_", "octo_pat_EXAMPLE123"} {
+		r = search(t, ix, Request{Q: q})
+		if r.Corrected != "" || len(r.Hits) == 0 || r.Hits[0].ID != "/articles/create-an-api-token/" {
+			t.Errorf("%s: corrected %q, %v", q, r.Corrected, ids(r))
+		}
 	}
 	// Search as you type: the unfinished last word is completed.
 	r = search(t, ix, Request{Q: "downlo", Prefix: true})

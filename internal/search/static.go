@@ -56,7 +56,7 @@ import (
 const StaticDir = "kb-search"
 
 // staticFormat changes when the static files change incompatibly.
-const staticFormat = 2
+const staticFormat = 3
 
 // Sizes at which dictionary and postings files are cut (before gzip).
 const (
@@ -66,7 +66,9 @@ const (
 
 // staticFields are the fields the client scores, in the order of the
 // field numbers of the static files.
-var staticFields = []string{fTitle, fHeadings, fTags, fErrors, fDescription, fBody, fWords, fErrCode, fErrMsg}
+var staticFields = staticFields0[:]
+
+var staticFields0 = [...]string{fTitle, fHeadings, fTags, fErrors, fDescription, fBody, fWords, fErrCode, fErrMsg, fCode}
 
 func staticField(name string) int {
 	for i, f := range staticFields {
@@ -129,6 +131,7 @@ type weights struct {
 	Synonym  float64 `json:"synonym"`
 	Prefix   float64 `json:"prefix"`
 	ErrExact float64 `json:"errExact"`
+	Code     float64 `json:"code"`
 	Fallback float64 `json:"fallback"`
 }
 
@@ -177,7 +180,7 @@ type postingList struct {
 // its document count in the words vocabulary.
 type termEntry struct {
 	term    string
-	fields  [9]*postingList
+	fields  [len(staticFields0)]*postingList
 	dfWords uint32
 }
 
@@ -218,7 +221,7 @@ func (ix *Index) export(ctx context.Context, w FileWriter) (*ExportStats, error)
 	defer r.Close()
 	n := len(dt.rec)
 	m := &manifest{Format: staticFormat, Docs: n, Base: ts.base, Stemmer: ix.meta.Stemmer, Fields: staticFields,
-		Weights: weights{Synonym: boostSynonym, Prefix: boostPrefix, ErrExact: boostErrExact, Fallback: boostFallback},
+		Weights: weights{Synonym: boostSynonym, Prefix: boostPrefix, ErrExact: boostErrExact, Code: boostCode, Fallback: boostFallback},
 		Limits: limits{QueryRunes: MaxQueryRunes, QueryTerms: MaxQueryTerms, MaxExpansions: maxExpansions,
 			DefaultLimit: DefaultLimit, MaxLimit: MaxLimit, SnippetWords: snippetWords, SnippetScan: maxSnippetScan, TokenRunes: maxTokenRunes}}
 	for w := range stopWords {

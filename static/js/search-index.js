@@ -107,6 +107,35 @@
     return out;
   }
 
+  // codeWords: the identifiers of a text, whole (analysis.go, codeWords):
+  // runs of word runes and joiners (- _ . : / @), joiners trimmed at the
+  // ends, with a joiner inside, not one word of the tokenizer, lowercased
+  // rune by rune, at most 40 runes.
+  function isJoiner(c) { return c === 0x2d || c === 0x5f || c === 0x2e || c === 0x3a || c === 0x2f || c === 0x40; }
+  function codeWords(text) {
+    var out = [], cps = [];
+    function flush() {
+      var a = 0, b = cps.length;
+      while (a < b && isJoiner(cps[a])) a++;
+      while (b > a && isJoiner(cps[b - 1])) b--;
+      var w = cps.slice(a, b);
+      cps = [];
+      if (!w.length || w.length > MAX_TOKEN_RUNES || !w.some(isJoiner)) return;
+      var s = String.fromCodePoint.apply(null, w), ts = tokenize(s);
+      if (ts.length === 1 && ts[0].start === 0 && ts[0].end === s.length) return;
+      out.push(String.fromCodePoint.apply(null, w.map(lowerCP)));
+    }
+    for (var i = 0; i < text.length;) {
+      var c = text.codePointAt(i), size = c > 0xffff ? 2 : 1;
+      if (c >= 0xd800 && c <= 0xdfff) size = 1;
+      if (isWordCP(c) || isJoiner(c)) cps.push(c);
+      else flush();
+      i += size;
+    }
+    flush();
+    return out;
+  }
+
   // The English plural stemmer of bleve (stemmer_en_plural), rune by rune.
   var OES = ["shoes", "canoes", "oboes"];
   var CHES = ["cliches", "avalanches", "mustaches", "moustaches", "quiches", "headaches", "heartaches", "porsches", "tranches", "caches"];
@@ -250,7 +279,9 @@
 
   // ---- the index ------------------------------------------------------------
 
-  var F = { title: 0, headings: 1, tags: 2, errors: 3, description: 4, body: 5, words: 6, errcode: 7, errmsg: 8 };
+  // FIELDS are the manifest's fields (static.go, staticFields), F their numbers.
+  var FIELDS = ["title", "headings", "tags", "errors", "description", "body", "words", "errcode", "errmsg", "code"], F = {};
+  FIELDS.forEach(function (f, i) { F[f] = i; });
   var CODE = /\b[A-Za-z]{2,10}-[0-9]{2,6}\b/g;
 
   function Index(url, opts) {
@@ -263,9 +294,9 @@
     this.ready = this.loadRaw(url).then(function (bytes) {
       var m;
       try { m = JSON.parse(utf8.decode(bytes)); } catch (e) { throw corrupt("manifest.json: " + e.message); }
-      if (!m || m.format !== 2 || !Array.isArray(m.fields) || m.fields.join() !== "title,headings,tags,errors,description,body,words,errcode,errmsg") throw corrupt("manifest.json: unknown format");
+      if (!m || m.format !== 3 || !Array.isArray(m.fields) || m.fields.join() !== FIELDS.join()) throw corrupt("manifest.json: unknown format");
       var lists = [m.stop, m.synonyms, m.values, m.weight, m.b, m.avgLen, m.idf, m.sets && m.sets.text, m.sets && m.sets.short, m.dict && m.dict.files, m.dict && m.dict.first, m.postings && m.postings.files, m.postings && m.postings.first];
-      if (!lists.every(Array.isArray) || m.weight.length !== 9 || m.b.length !== 9 || m.avgLen.length !== 9 || typeof m.k1 !== "number" || m.dict.files.length !== m.dict.first.length ||
+      if (!lists.every(Array.isArray) || m.weight.length !== m.fields.length || m.b.length !== m.fields.length || m.avgLen.length !== m.fields.length || typeof m.k1 !== "number" || m.dict.files.length !== m.dict.first.length ||
         m.postings.files.length !== m.postings.first.length || typeof m.docs !== "number" || !m.limits || typeof m.fragments !== "string") throw corrupt("manifest.json: incomplete");
       self.m = m;
       self.analyzer = new Analyzer(new Set(m.stop), m.stemmer);
@@ -302,7 +333,7 @@
     this.types = col();
     this.prods = col();
     this.lens = [];
-    for (var f = 0; f < 9; f++) this.lens.push(col());
+    for (var f = 0; f < FIELDS.length; f++) this.lens.push(col());
     if (r.i !== bytes.length) throw corrupt(r.name + ": trailing bytes");
     for (var i = 0; i < n; i++) if (this.types[i] >= this.m.values.length || this.prods[i] >= this.m.values.length) throw corrupt(r.name + ": bad value");
   };
@@ -344,7 +375,7 @@
     var loc = c.at.get(term), out = {};
     if (loc) {
       var r = new Reader(c.body.subarray(loc[0], loc[0] + loc[1]), c.name), mask = r.uvarint();
-      for (var f = 0; f < 9; f++) {
+      for (var f = 0; f < FIELDS.length; f++) {
         if (!(mask & (1 << f))) continue;
         var df = r.uvarint();
         if (df > r.b.length) throw corrupt(c.name + ": bad postings");
@@ -559,8 +590,14 @@
       if (g) kids.push(g);
     });
     codes(q).forEach(function (c) { kids.push(term("errcode", c, ix.m.weights.errExact)); });
+    var seenCode = new Set();
+    codeWords(q).forEach(function (w) {
+      if (seenCode.has(w)) return;
+      seenCode.add(w);
+      kids.push(term("code", w, ix.m.weights.code));
+    });
     if (words.length >= 3) kids.push(term("errmsg", words.join(" "), ix.m.weights.errExact));
-    if (!kids.length || kids.every(function (k) { return k.op === "term" && (k.field === "errcode" || k.field === "errmsg"); })) {
+    if (!kids.length || kids.every(function (k) { return k.op === "term" && (k.field === "errcode" || k.field === "errmsg" || k.field === "code"); })) {
       var seen = new Set();
       words.forEach(function (w) {
         if (seen.has(w)) return;
@@ -592,6 +629,7 @@
     words.forEach(function (w) { hints.add(w); hints.add(self.analyzer.stem(w)); });
     if (words.length >= 3) hints.add(words.join(" "));
     codes(q).forEach(function (c) { hints.add(c); });
+    codeWords(q).forEach(function (c) { hints.add(c); });
     var first = this.m.dict.first, want = new Set();
     hints.forEach(function (h) { var i = chunkFor(first, h); if (i >= 0 && !self.dicts[i]) want.add(i); });
     function round(n) {
@@ -868,6 +906,7 @@
     lower: lowerCP,
     isWord: isWordCP,
     Analyzer: Analyzer,
-    plainTerms: plainTerms
+    plainTerms: plainTerms,
+    codeWords: codeWords
   };
 });
