@@ -9,6 +9,8 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/analysis/token/porter"
 	"github.com/blevesearch/bleve/v2/registry"
+	"github.com/blevesearch/snowballstem"
+	"github.com/blevesearch/snowballstem/english"
 )
 
 // Stemmer names the stemmer of the text analyzer.
@@ -20,13 +22,16 @@ const (
 	NoStemmer     Stemmer = "none"
 	PluralStemmer Stemmer = "plural" // bleve's stemmer_en_plural
 	PorterStemmer Stemmer = "porter" // bleve's porter filter
+	// SnowballStemmer is Snowball's English stemmer (Porter2), bleve's
+	// stemmer_en_snowball.
+	SnowballStemmer Stemmer = "snowball"
 )
 
 // DefaultStemmer is the stemmer kb builds indexes with.
 const DefaultStemmer = PluralStemmer
 
 // Stemmers lists every stemmer, for the evaluation.
-var Stemmers = []Stemmer{NoStemmer, PluralStemmer, PorterStemmer}
+var Stemmers = []Stemmer{NoStemmer, PluralStemmer, PorterStemmer, SnowballStemmer}
 
 // maxTokenRunes drops longer tokens (base64 blobs, hashes, minified junk).
 const maxTokenRunes = 40
@@ -165,8 +170,17 @@ func (s Stemmer) stem(t string) string {
 		return string(pluralFilter.Filter(analysis.TokenStream{{Term: []byte(t)}})[0].Term)
 	case PorterStemmer:
 		return string(porterFilter.Filter(analysis.TokenStream{{Term: []byte(t)}})[0].Term)
+	case SnowballStemmer:
+		return snowball(t)
 	}
 	return t
+}
+
+// snowball is Snowball's English stem of a normalised token.
+func snowball(t string) string {
+	env := snowballstem.NewEnv(t)
+	english.Stem(env)
+	return env.Current()
 }
 
 var (
@@ -271,6 +285,12 @@ func (a kbAnalyzer) Analyze(input []byte) analysis.TokenStream {
 			}
 		case PorterStemmer:
 			out = porterFilter.Filter(out)
+		case SnowballStemmer:
+			for _, tok := range out {
+				if st := snowball(string(tok.Term)); st != string(tok.Term) {
+					tok.Term = []byte(st)
+				}
+			}
 		}
 	}
 	if a.code {
