@@ -138,7 +138,7 @@ func Stage(ctx context.Context, pages []*content.Page, cfg *config.Config, path 
 	if err := writeIndex(ctx, dir, filepath.Join(tmp, "build"), docs, base, set, &stats); err != nil {
 		return nil, fmt.Errorf("search index: %w", err)
 	}
-	m := meta{Format: formatVersion, Stemmer: set.Stemmer, Synonyms: cfg.Search.Synonyms, Docs: len(docs), Terms: stats.byName()}
+	m := meta{Format: formatVersion, Stemmer: set.Stemmer, Synonyms: Synonyms(cfg.Search), Docs: len(docs), Terms: stats.byName()}
 	data, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
 		return nil, err

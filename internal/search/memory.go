@@ -44,13 +44,13 @@ func OpenMemory(ctx context.Context, pages []*content.Page, cfg *config.Config) 
 	m := &Memory{base: cfg.BasePath(), byPage: map[string][]string{}, db: newDocBuilder(mp), lens: map[string]*docLengths{}}
 	m.text = &memText{recs: map[string]*record{}}
 	m.vocab = newMemVocab()
-	m.Index = &Index{path: "(memory)", bi: bi, text: m.text, docs: memDocs{m.text}, words: m.vocab, meta: meta{Format: formatVersion, Stemmer: set.Stemmer, Synonyms: cfg.Search.Synonyms}}
+	m.Index = &Index{path: "(memory)", bi: bi, text: m.text, docs: memDocs{m.text}, words: m.vocab, meta: meta{Format: formatVersion, Stemmer: set.Stemmer, Synonyms: Synonyms(cfg.Search)}}
 	m.Index.fieldTerms = func() map[string]uint64 {
 		m.statsMu.RLock()
 		defer m.statsMu.RUnlock()
 		return m.stats.byName()
 	}
-	m.Index.pl = &planner{text: kbAnalyzer{text: true, stemmer: set.Stemmer}, synonyms: newSynonymTable(cfg.Search.Synonyms), dict: &bleveDict{bi, m.vocab}}
+	m.Index.pl = &planner{text: kbAnalyzer{text: true, stemmer: set.Stemmer}, synonyms: newSynonymTable(Synonyms(cfg.Search)), dict: &bleveDict{bi, m.vocab}}
 	if err := m.Update(ctx, pages, nil); err != nil {
 		bi.Close()
 		return nil, err
