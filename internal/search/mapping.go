@@ -107,6 +107,7 @@ func fieldParam(name string) fieldParams {
 const (
 	boostErrExact = 12  // an error code or a whole pasted message
 	boostCode     = 3   // a pasted identifier, whole, in the code field (codeWords)
+	boostJoined   = 1.5 // two words typed apart, found written as one (compounds)
 	boostSynonym  = 0.8 // a synonym's terms, against the words the customer typed
 	boostPrefix   = 0.7 // completions of the last word while typing
 	boostFallback = 1   // the words field, when the query is only stop words

@@ -3,6 +3,7 @@ package search
 import (
 	"sort"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -90,6 +91,9 @@ type plan struct {
 type span struct {
 	from, to int      // token indexes [from, to)
 	alts     []string // the alternatives, each a phrase; alts[0] is what was typed
+	// joined is the two words written as one, which the index has
+	// ("drop box" → "dropbox"): see compounds.
+	joined string
 }
 
 // maxExpansions bounds the completions of the last word.
@@ -125,13 +129,23 @@ func (p *planner) plan(q string, prefix bool) (*plan, error) {
 
 	// Typos: an unknown word is replaced by the nearest word of the index.
 	words := make([]string, len(toks))
+	splits := map[int]string{}
 	changed := false
 	for i, t := range toks {
 		words[i] = t.Text
 		if open && i == len(toks)-1 && p.dict.hasPrefixed(fWords, t.Text) {
 			continue
 		}
-		if c := p.correct(t.Text); c != "" {
+		// A typo one edit from a word beats a split ("bandwith" is
+		// "bandwidth", not "band with"); a split beats a further correction.
+		c := p.correct(t.Text)
+		if c == "" || osaDistance(t.Text, c) > 1 {
+			if sp := p.split(t.Text); sp != "" {
+				splits[i] = sp
+				continue
+			}
+		}
+		if c != "" {
 			words[i] = c
 			changed = true
 		}
@@ -153,8 +167,30 @@ func (p *planner) plan(q string, prefix bool) (*plan, error) {
 	}
 
 	var kids []*node
-	spans := p.synonyms.match(words)
+	spans := p.compounds(p.synonyms.match(words), words, open)
+	for i, sp := range spans {
+		if s := splits[sp.from]; s != "" && sp.to-sp.from == 1 && len(sp.alts) == 1 {
+			spans[i].alts = append(sp.alts, s)
+		}
+	}
 	for _, sp := range spans {
+		if sp.joined != "" {
+			// the words apart, each counting as typed, or joined (the
+			// one word stands for both words typed: boostJoined)
+			var parts, alts []*node
+			for _, w := range words[sp.from:sp.to] {
+				for _, t := range p.text.terms(w) {
+					pl.marks[t] = true
+					parts = append(parts, termNode(setText, t, 1))
+				}
+			}
+			if g := group("sum", parts...); g != nil {
+				alts = append(alts, g)
+			}
+			alts = append(alts, p.phrase(p.text.terms(sp.joined), boostJoined, pl))
+			kids = append(kids, group("max", alts...))
+			continue
+		}
 		var alts []*node
 		seen := map[string]bool{}
 		for i, phrase := range sp.alts {
@@ -219,6 +255,69 @@ func (p *planner) plan(q string, prefix bool) (*plan, error) {
 	}
 	pl.root = group("sum", kids...)
 	return pl, nil
+}
+
+// compounds joins two adjacent words that the index has as one word
+// ("drop box", "log in", "e mail", "set up": "auto-fill" is two words to the
+// tokenizer, and the index has "autofill" too, see kbAnalyzer) into one
+// span, unless a synonym took either, a word has other than letters, or
+// the second is the unfinished last word.
+func (p *planner) compounds(spans []span, words []string, open bool) []span {
+	single := func(sp span) bool { return sp.to-sp.from == 1 && len(sp.alts) == 1 && isLetters(words[sp.from]) }
+	var out []span
+	for i := 0; i < len(spans); i++ {
+		a := spans[i]
+		if i+1 < len(spans) && single(a) && single(spans[i+1]) && !(open && spans[i+1].to == len(words)) {
+			b := spans[i+1]
+			joined := words[a.from] + words[b.from]
+			if ts := p.text.terms(joined); len(ts) == 1 && utf8.RuneCountInString(joined) <= maxTokenRunes && p.dict.inText(ts[0]) {
+				out = append(out, span{from: a.from, to: b.to, alts: []string{words[a.from] + " " + words[b.from]}, joined: joined})
+				i++
+				continue
+			}
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+// split returns an unknown word of letters as the two known words it
+// joins ("autofill" → "auto fill" where the docs write "Auto-fill",
+// "login" → "log in", "email" → "e mail"), or "". The first part has a
+// letter or more, the second 2 or more; each is in a
+// text field or a stop word, not both stop words; the most even split
+// wins, then the one with the shorter first part. The left part is looked
+// up first: it shares the word's first letter, like typo candidates.
+func (p *planner) split(w string) string {
+	if !isLetters(w) || p.synonyms.known(w) || isStop(w) {
+		return ""
+	}
+	r := []rune(w)
+	if len(r) < 5 || p.dict.df(fWords, w) > 0 || p.dict.inText(p.text.stemmer.stem(w)) {
+		return ""
+	}
+	known := func(part string) bool { return isStop(part) || p.dict.inText(p.text.stemmer.stem(part)) }
+	best, bestMin := "", 0
+	for k := 1; k <= len(r)-2; k++ {
+		left, right := string(r[:k]), string(r[k:])
+		if isStop(left) && isStop(right) || !known(left) || !known(right) {
+			continue
+		}
+		if m := min(k, len(r)-k); m > bestMin {
+			best, bestMin = left+" "+right, m
+		}
+	}
+	return best
+}
+
+// isLetters reports whether w is letters only.
+func isLetters(w string) bool {
+	for _, r := range w {
+		if !unicode.IsLetter(r) {
+			return false
+		}
+	}
+	return w != ""
 }
 
 func onlyErr(kids []*node) bool {

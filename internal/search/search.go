@@ -69,24 +69,30 @@
 //     optimal-string-alignment distance, then document frequency, then byte
 //     order. Response.Corrected is the corrected query. Only unknown words
 //     are corrected, so a typo match never outranks an exact match.
-//  3. Synonyms (site.yaml search.synonyms) are matched on the plain terms,
+//     A typo one edit from a word is corrected first; otherwise an
+//     unknown word of letters that joins two known words is split
+//     ("autofill" → auto fill), the most even split first.
+//  3. Compounds: two adjacent words of letters that the index has as one
+//     word ("drop box", "e mail", "set up") are a group of the two words
+//     (a sum) or the joined word at boostJoined.
+//  4. Synonyms (site.yaml search.synonyms) are matched on the plain terms,
 //     longest entry first: [sign in, log in] two-way, "bill => invoice"
 //     one-way. A match is a group of alternatives: what was typed (boost 1)
 //     or a synonym (boost 0.8). Other words are groups of one.
-//  4. Each alternative is, for each of its analysed terms, one leaf over
+//  5. Each alternative is, for each of its analysed terms, one leaf over
 //     all the text fields (BM25F below); an and over the terms when an
 //     alternative has several, and a max over the alternatives.
-//  5. With Request.Prefix, an unfinished last word (the query ends inside
+//  6. With Request.Prefix, an unfinished last word (the query ends inside
 //     it) also matches up to 8 completions from the words field, most
 //     frequent first, at boost 0.7, in the title and middle fields only.
-//  6. Error codes in the query (AUTH-401) match errcode, and a query of
+//  7. Error codes in the query (AUTH-401) match errcode, and a query of
 //     three or more words matches errmsg as a whole, at boost 12: a pasted
 //     error ranks its guide first. The query's identifiers (codeWords:
 //     too_many_requests, libsecret-1.so.0) match the code field whole, at
 //     boost 3.
-//  7. A query of stop words only ("is it", "to the") looks its words up in the
+//  8. A query of stop words only ("is it", "to the") looks its words up in the
 //     words field instead.
-//  8. The root sums the groups. Filters (type, product) select
+//  9. The root sums the groups. Filters (type, product) select
 //     matches without changing scores, as boost-0 term leaves in an and
 //     with the root would. Facet counts for a field ignore that field's own
 //     filter, so a customer sees how many results each other choice has.

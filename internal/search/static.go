@@ -132,6 +132,7 @@ type weights struct {
 	Prefix   float64 `json:"prefix"`
 	ErrExact float64 `json:"errExact"`
 	Code     float64 `json:"code"`
+	Joined   float64 `json:"joined"`
 	Fallback float64 `json:"fallback"`
 }
 
@@ -221,7 +222,7 @@ func (ix *Index) export(ctx context.Context, w FileWriter) (*ExportStats, error)
 	defer r.Close()
 	n := len(dt.rec)
 	m := &manifest{Format: staticFormat, Docs: n, Base: ts.base, Stemmer: ix.meta.Stemmer, Fields: staticFields,
-		Weights: weights{Synonym: boostSynonym, Prefix: boostPrefix, ErrExact: boostErrExact, Code: boostCode, Fallback: boostFallback},
+		Weights: weights{Synonym: boostSynonym, Prefix: boostPrefix, ErrExact: boostErrExact, Code: boostCode, Joined: boostJoined, Fallback: boostFallback},
 		Limits: limits{QueryRunes: MaxQueryRunes, QueryTerms: MaxQueryTerms, MaxExpansions: maxExpansions,
 			DefaultLimit: DefaultLimit, MaxLimit: MaxLimit, SnippetWords: snippetWords, SnippetScan: maxSnippetScan, TokenRunes: maxTokenRunes}}
 	for w := range stopWords {

@@ -527,6 +527,45 @@
     return out;
   }
 
+  // compounds: query.go's. Two adjacent words of letters that the index
+  // has as one word become one span (not the unfinished last word).
+  var LETTERS = /^\p{L}+$/u;
+  function compounds(a, dict, spans, words, open) {
+    function single(sp) { return sp.to - sp.from === 1 && sp.alts.length === 1 && LETTERS.test(words[sp.from]); }
+    var out = [];
+    for (var i = 0; i < spans.length; i++) {
+      var sa = spans[i];
+      if (i + 1 < spans.length && single(sa) && single(spans[i + 1]) && !(open && spans[i + 1].to === words.length)) {
+        var sb = spans[i + 1], joined = words[sa.from] + words[sb.from], ts = a.terms(joined);
+        if (ts.length === 1 && countRunes(joined) <= MAX_TOKEN_RUNES && dict.inText(ts[0])) {
+          out.push({ from: sa.from, to: sb.to, alts: [words[sa.from] + " " + words[sb.from]], joined: joined });
+          i++;
+          continue;
+        }
+      }
+      out.push(sa);
+    }
+    return out;
+  }
+
+  // split: query.go's. An unknown word of letters as the two known words
+  // it joins, the most even split first, or "".
+  function split(ix, dict, w) {
+    var a = ix.analyzer;
+    if (!LETTERS.test(w) || ix.syn.vocab.has(w) || a.isStop(w)) return "";
+    var r = Array.from(w);
+    if (r.length < 5 || dict.dfWords(w) > 0 || dict.inText(a.stem(w))) return "";
+    function known(part) { return a.isStop(part) || dict.inText(a.stem(part)); }
+    var best = "", bestMin = 0;
+    for (var k = 1; k <= r.length - 2; k++) {
+      var left = r.slice(0, k).join(""), right = r.slice(k).join("");
+      if ((a.isStop(left) && a.isStop(right)) || !known(left) || !known(right)) continue;
+      var m = Math.min(k, r.length - k);
+      if (m > bestMin) { best = left + " " + right; bestMin = m; }
+    }
+    return best;
+  }
+
   function codes(q) {
     var out = [], m;
     CODE.lastIndex = 0;
@@ -552,10 +591,15 @@
     var pl = { root: null, corrected: "", marks: new Set(), plainMarks: new Set() };
     if (!toks.length) return pl;
     var open = prefix && toks[toks.length - 1].end === q.length;
-    var words = toks.map(function (t) { return t.text; }), changed = false;
+    var words = toks.map(function (t) { return t.text; }), changed = false, splits = {};
     toks.forEach(function (t, i) {
       if (open && i === toks.length - 1 && dict.hasPrefixed(t.text)) return;
+      // a typo one edit from a word beats a split; a split beats a further correction
       var c = correct(ix, dict, t.text);
+      if (!c || osaDistance(t.text, c) > 1) {
+        var sp = split(ix, dict, t.text);
+        if (sp) { splits[i] = sp; return; }
+      }
       if (c) { words[i] = c; changed = true; }
     });
     if (changed) {
@@ -570,7 +614,24 @@
       return group("and", terms.map(function (t) { pl.marks.add(t); return term("text", t, boost); }));
     }
     var kids = [];
-    matchSynonyms(ix.syn, words).forEach(function (sp) {
+    var spans = compounds(a, dict, matchSynonyms(ix.syn, words), words, open);
+    spans.forEach(function (sp, i) {
+      var s = splits[sp.from];
+      if (s && sp.to - sp.from === 1 && sp.alts.length === 1) spans[i] = { from: sp.from, to: sp.to, alts: sp.alts.concat([s]) };
+    });
+    spans.forEach(function (sp) {
+      if (sp.joined) {
+        // the words apart, each counting as typed, or joined
+        var parts = [], jalts = [];
+        words.slice(sp.from, sp.to).forEach(function (w) {
+          a.terms(w).forEach(function (t) { pl.marks.add(t); parts.push(term("text", t, 1)); });
+        });
+        var sg = group("sum", parts);
+        if (sg) jalts.push(sg);
+        jalts.push(phrase(a.terms(sp.joined), ix.m.weights.joined)); // the one word stands for both typed
+        kids.push(group("max", jalts));
+        return;
+      }
       var alts = [], seen = new Set();
       sp.alts.forEach(function (ph, i) {
         var terms = a.terms(ph), key = terms.join(" ");
@@ -630,6 +691,7 @@
     if (words.length >= 3) hints.add(words.join(" "));
     codes(q).forEach(function (c) { hints.add(c); });
     codeWords(q).forEach(function (c) { hints.add(c); });
+    for (var j = 0; j + 1 < words.length; j++) hints.add(self.analyzer.stem(words[j] + words[j + 1]));
     var first = this.m.dict.first, want = new Set();
     hints.forEach(function (h) { var i = chunkFor(first, h); if (i >= 0 && !self.dicts[i]) want.add(i); });
     function round(n) {
