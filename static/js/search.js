@@ -33,7 +33,6 @@
   var PAGE = (meta && meta.getAttribute("data-search-page")) || "/search/";
   var TYPES = ["troubleshooting", "faq", "article", "release"];
   var LABEL = { article: "How-to guide", faq: "FAQ", troubleshooting: "Troubleshooting", release: "Release notes" };
-  var GROUP = { article: "How-to guides", faq: "FAQ answers", troubleshooting: "Troubleshooting guides", release: "Release notes" };
   var uid = 0;
 
   function unavailable(why) { return { unavailable: true, why: why }; }
@@ -137,28 +136,20 @@
   // hitNode renders a hit: on the results page a link in a list item; in a
   // search box's popup an option, which holds no link (an option's content
   // is presentational: the popup opens data-url on Enter or a click).
+  // hitNode is one result: its title, its type as a badge (and the FAQ
+  // page of an answer), its snippet.
   function hitNode(h, id) {
-    var metaText = LABEL[h.type] || h.type || "";
-    if (h.page) metaText += " · " + h.page;
+    var type = TYPES.indexOf(h.type) >= 0 ? h.type : "article";
+    var meta = el("span", { "class": "kb-hit__meta" }, [el("span", { "class": "badge badge--" + type, text: LABEL[type] })]);
+    if (h.page) meta.appendChild(d.createTextNode(" · " + h.page));
     var kids = [
       el("span", { "class": "kb-hit__title", text: h.title || h.url }),
-      el("span", { "class": "kb-hit__meta", text: metaText }),
+      meta,
       h.snippet ? snippetNode(h.snippet) : null
     ];
     var cls = "kb-hit kb-hit--" + (h.type || "other");
     if (!id) return el("li", { "class": cls }, [el("a", { href: h.url, "class": "kb-hit__link" }, kids)]);
     return el("li", { role: "option", id: id, "aria-selected": "false", "class": cls, "data-url": h.url }, [el("span", { "class": "kb-hit__link" }, kids)]);
-  }
-
-  // groupHits groups hits by type, groups ordered by their best hit.
-  function groupHits(hits) {
-    var groups = [], byType = {};
-    hits.forEach(function (h) {
-      var t = TYPES.indexOf(h.type) >= 0 ? h.type : "article";
-      if (!byType[t]) { byType[t] = { type: t, hits: [] }; groups.push(byType[t]); }
-      byType[t].hits.push(h);
-    });
-    return groups;
   }
 
   function plural(n, one, many) { return n + " " + (n === 1 ? one : many); }
@@ -380,16 +371,14 @@
     }
     this.renderFacets(res);
     var n = res.total || 0;
-    this.status.textContent = n ? plural(n, "result", "results") + " for “" + (res.corrected || q) + "”" +
-      (n > hits.length ? ", showing the top " + hits.length : "") : "No results for “" + q + "”";
+    // The corrected query is said once, on its own line.
+    this.status.textContent = n ? plural(n, "result", "results") + (res.corrected ? "" : " for “" + q + "”") +
+      (n > hits.length ? ", showing the top " + hits.length : "") : "No results for “" + (res.corrected || q) + "”";
     if (!hits.length) { this.renderEmpty(); return; }
-    groupHits(hits).forEach(function (g) {
-      var hid = "kb-group-" + g.type;
-      var ul = el("ul", { "aria-labelledby": hid, "class": "kb-group kb-group--" + g.type });
-      g.hits.forEach(function (h) { ul.appendChild(hitNode(h)); });
-      self.list.appendChild(el("div", { "class": "kb-group__wrap" }, [
-        el("h2", { id: hid, "class": "kb-group__title", text: GROUP[g.type] + " (" + g.hits.length + ")" }), ul]));
-    });
+    // In rank order, the type of each as a badge: the filters narrow by type.
+    var ul = el("ul", { "class": "kb-results__hits", "aria-label": "Results" });
+    hits.forEach(function (h) { ul.appendChild(hitNode(h)); });
+    self.list.appendChild(ul);
   };
 
   SearchPage.prototype.renderFacets = function (res) {
