@@ -251,6 +251,7 @@ func blockOffset(n ast.Node) int {
 func inlineBlock(n ast.Node, src []byte, d *Document, kind BlockKind, sc *scratch) Block {
 	b := Block{Kind: kind, Section: -1}
 	buf, spans := sc.buf[:0], sc.spans[:0]
+	var inserts []Insert
 	space := func() {
 		if len(buf) > 0 && buf[len(buf)-1] != ' ' {
 			buf = append(buf, ' ')
@@ -272,13 +273,16 @@ func inlineBlock(n ast.Node, src []byte, d *Document, kind BlockKind, sc *scratc
 				buf = append(buf, c.Value...)
 			case *ast.CodeSpan:
 				// Code is not prose: leave it out, but keep words apart.
-				space()
 				var code []byte
 				for t := c.FirstChild(); t != nil; t = t.NextSibling() {
 					if t, ok := t.(*ast.Text); ok {
 						code = append(code, t.Segment.Value(src)...)
 					}
 				}
+				if v := strings.TrimSpace(string(code)); v != "" {
+					inserts = append(inserts, Insert{At: len(buf), Text: v})
+				}
+				space()
 				d.addCode(code)
 			case *ast.AutoLink:
 				url := string(c.URL(src))
@@ -287,6 +291,9 @@ func inlineBlock(n ast.Node, src []byte, d *Document, kind BlockKind, sc *scratc
 				}
 				off := c.Pos()
 				d.Links = append(d.Links, Link{Dest: url, URL: url, Text: string(c.Label(src)), Offset: off, DestOffset: off})
+				if v := strings.TrimSpace(string(c.Label(src))); v != "" {
+					inserts = append(inserts, Insert{At: len(buf), Text: v})
+				}
 				space()
 			case *ast.Link:
 				start := len(buf)
@@ -318,6 +325,7 @@ func inlineBlock(n ast.Node, src []byte, d *Document, kind BlockKind, sc *scratc
 	if len(spans) > 0 {
 		b.Spans = slices.Clone(spans)
 	}
+	b.Inserts = inserts
 	sc.buf, sc.spans = buf, spans
 	return b
 }

@@ -312,6 +312,12 @@ func scenario(t *testing.T, b *browsertest.Browser, base, want string) {
 		t.Errorf("the corrected query is said %s times, want once: %q", n, text(".kb-results__status"))
 	}
 
+	// Code the page quotes shows as code in snippets.
+	do("code in snippets", chromedp.Navigate(base+"/search/?q=octo_pat_"), visible(".kb-results__list .kb-hit__snippet code mark"))
+	if s := text(".kb-results__list .kb-hit__snippet"); strings.Contains(s, "<code>") || !strings.Contains(s, "octo_pat_") {
+		t.Errorf("snippet with code %q", s)
+	}
+
 	// Nothing found: the empty state with tips, popular pages and support.
 	do("empty state", chromedp.Navigate(base+"/search/?q=zzqqxxvv"), visible(".kb-empty"))
 	if empty := text(".kb-results__body"); !strings.Contains(empty, "Popular in") || !strings.Contains(empty, "Contact support") {
@@ -363,8 +369,10 @@ func badInput(t *testing.T, b *browsertest.Browser, base string) {
 			if (window.injected) out.push("injected");
 			document.querySelectorAll(".kb-results img, .kb-results script, .kb-results b, .kb-results iframe").forEach(function (e) { out.push(e.tagName); });
 			document.querySelectorAll(".kb-hit__snippet *").forEach(function (e) {
-				// kb.js keeps error codes on one line in a span of its own
-				if (e.tagName !== "MARK" && !(e.tagName === "SPAN" && e.className === "nowrap" && !e.children.length)) out.push("snippet " + e.tagName);
+				// kb.js keeps error codes on one line in a span of its own;
+				// code the page quotes is a bare <code> in the snippet itself
+				var code = e.tagName === "CODE" && !e.attributes.length && e.parentNode.classList.contains("kb-hit__snippet");
+				if (e.tagName !== "MARK" && !code && !(e.tagName === "SPAN" && e.className === "nowrap" && !e.children.length)) out.push("snippet " + e.tagName);
 			});
 			return out.join(",");
 		})()`))

@@ -113,6 +113,11 @@ func TestSearchBehaviour(t *testing.T) {
 			t.Errorf("%s: corrected %q, %v", q, r.Corrected, ids(r))
 		}
 	}
+	// Snippets keep the code the page quotes, as code.
+	r = search(t, ix, Request{Q: "octo_pat_"})
+	if s := r.Hits[0].Snippet; !strings.Contains(s, "<code><mark>octo</mark>_<mark>pat</mark>_</code>") {
+		t.Errorf("octo_pat_: snippet %q, want the code span as code", s)
+	}
 	// Search as you type: the unfinished last word is completed.
 	r = search(t, ix, Request{Q: "downlo", Prefix: true})
 	if len(r.Hits) == 0 || r.Hits[0].ID != "/articles/download-invoices/" || r.Corrected != "" {

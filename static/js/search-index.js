@@ -891,9 +891,30 @@
 
   function makeSnippet(f, a, pl, words) {
     var s = snippet(f.b || "", a, pl, words);
-    if (s) return s;
+    if (s) return codeMarkup(s);
     if (f.d) return markText(f.d, a, pl);
-    return lead(f.b || "", words);
+    return codeMarkup(lead(f.b || "", words));
+  }
+
+  // codeMarkup: snippet.go's. The body keeps code spans and URLs between
+  // U+E000 and U+E001; they become <code> and </code>, balanced.
+  var CODE_START = "\uE000", CODE_END = "\uE001";
+  function codeMarkup(s) {
+    if (s.indexOf(CODE_START) < 0 && s.indexOf(CODE_END) < 0) return s;
+    var head = "", tail = "", out = "", open = false;
+    if (s.slice(0, 2) === "… ") { head = "… "; s = s.slice(2); }
+    if (s.slice(-2) === " …") { tail = " …"; s = s.slice(0, -2); }
+    out = head;
+    var i = s.indexOf(CODE_END), j = s.indexOf(CODE_START);
+    if (i >= 0 && (j < 0 || i < j)) { out += "<code>"; open = true; }
+    for (var k = 0; k < s.length; k++) {
+      var c = s[k];
+      if (c === CODE_START) { if (!open) { out += "<code>"; open = true; } }
+      else if (c === CODE_END) { if (open) { out += "</code>"; open = false; } }
+      else out += c;
+    }
+    if (open) out += "</code>";
+    return out + tail;
   }
 
   // ---- search ---------------------------------------------------------------------------

@@ -8,7 +8,7 @@
  * where params = { q, type, product, limit, prefix, facets } and result is the
  * JSON of GET /api/search: { query, total, hits: [{ id, title, url, type,
  * product, page, snippet, score }], facets: { type: {}, product: {} },
- * corrected }, snippets being escaped text with <mark>. A search() that
+ * corrected }, snippets being escaped text with <mark> and <code>. A search() that
  * rejects with { unavailable: true } hands over to the next backend; one
  * that resolves { error } shows the message. Other backends can plug in
  * with window.kbSearch.register(backend) (or by listing backends in
@@ -122,22 +122,24 @@
 
   // snippetNode builds a snippet from escaped text with <mark>: only marks
   // become elements; everything else is text, whatever the backend sent.
+  // snippetNode builds a snippet's elements from its only markup, <mark>
+  // and <code> (code and URLs the page quotes), never as HTML.
   function snippetNode(s) {
-    var span = el("span", { "class": "kb-hit__snippet" });
-    String(s || "").split(/(<mark>|<\/mark>)/).reduce(function (marked, part) {
-      if (part === "<mark>") return true;
-      if (part === "</mark>") return false;
-      if (part) span.appendChild(marked ? el("mark", { text: unescapeText(part) }) : d.createTextNode(unescapeText(part)));
-      return marked;
-    }, false);
+    var span = el("span", { "class": "kb-hit__snippet" }), into = span, marked = false;
+    String(s || "").split(/(<\/?mark>|<\/?code>)/).forEach(function (part) {
+      if (part === "<mark>") marked = true;
+      else if (part === "</mark>") marked = false;
+      else if (part === "<code>") { into = el("code", {}); span.appendChild(into); }
+      else if (part === "</code>") into = span;
+      else if (part) into.appendChild(marked ? el("mark", { text: unescapeText(part) }) : d.createTextNode(unescapeText(part)));
+    });
     return span;
   }
 
-  // hitNode renders a hit: on the results page a link in a list item; in a
-  // search box's popup an option, which holds no link (an option's content
-  // is presentational: the popup opens data-url on Enter or a click).
-  // hitNode is one result: its title, its type as a badge (and the FAQ
-  // page of an answer), its snippet.
+  // hitNode renders a hit (its title, its type as a badge, the FAQ page of
+  // an answer, its snippet): on the results page a link in a list item; in
+  // a search box's popup an option, which holds no link (an option's
+  // content is presentational: the popup opens data-url on Enter or a click).
   function hitNode(h, id) {
     var type = TYPES.indexOf(h.type) >= 0 ? h.type : "article";
     var meta = el("span", { "class": "kb-hit__meta" }, [el("span", { "class": "badge badge--" + type, text: LABEL[type] })]);
