@@ -23,8 +23,9 @@ import (
 // into the output folder, so that a small JavaScript client
 // (static/js/search-index.js) answers searches on any static host with the
 // same results as the Go API. Everything the client ranks with comes from
-// the bleve index itself: the document count, each field's cardinality,
-// every term's postings with frequencies, and each document's field lengths
+// the bleve index itself and kb-search.json: the document count, each
+// field's average length, every term's postings with frequencies, and each
+// document's field lengths
 // (recovered from bleve's norms, and checked to give the very same norms).
 //
 // Files, under StaticDir (every name but the manifest's carries a hash of

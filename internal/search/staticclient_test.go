@@ -24,9 +24,9 @@ import (
 //  1. Plan the query with kb's planner (query.go), its dictionary questions
 //     answered by the dictionary files of the words the query starts with.
 //  2. Fetch the postings files of every leaf term.
-//  3. Score every leaf with bleve's formula (the package doc) and walk the
-//     tree: an or sums its matching children times matched/all, an and sums
-//     its children.
+//  3. Score every leaf with BM25F (ranking.go, the very code the Go API
+//     runs) and walk the tree: a max takes its best matching child, an and
+//     sums its children (all required), a sum its matching children.
 //  4. Keep the best matches that pass the filters (score, then document
 //     number: documents are numbered in id order), count facets as the Go
 //     API does, and fetch the fragments of the hits only.
