@@ -35,7 +35,7 @@ import (
 const metaFile = "kb-search.json"
 
 // formatVersion changes when the document model or the analysis changes.
-const formatVersion = 4
+const formatVersion = 5 // 5: the code field, built-in synonyms in the recorded list
 
 // meta is the content of metaFile.
 type meta struct {
