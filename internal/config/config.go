@@ -129,6 +129,10 @@ type Search struct {
 	Index    string    `yaml:"index"`
 	Log      string    `yaml:"log"`
 	Synonyms []Synonym `yaml:"synonyms"`
+	// BuiltinSynonyms turns kb's built-in support synonyms on (nil: the
+	// default) or off; the site's synonyms replace built-in ones for the
+	// same words.
+	BuiltinSynonyms *bool `yaml:"builtin_synonyms"`
 }
 
 // Synonym is one entry of search.synonyms. A YAML list ([sign in, log in])

@@ -262,3 +262,19 @@ func TestSectionTitle(t *testing.T) {
 		}
 	}
 }
+
+func TestBuiltinSynonymsKey(t *testing.T) {
+	for src, want := range map[string]string{"search: {builtin_synonyms: false}\n": "false", "search: {builtin_synonyms: true}\n": "true", "search: {}\n": "unset"} {
+		c, err := Parse("site.yaml", []byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := "unset"
+		if b := c.Search.BuiltinSynonyms; b != nil {
+			got = map[bool]string{true: "true", false: "false"}[*b]
+		}
+		if got != want {
+			t.Errorf("%q: builtin_synonyms %s, want %s", src, got, want)
+		}
+	}
+}

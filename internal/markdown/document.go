@@ -2,6 +2,7 @@ package markdown
 
 import (
 	"html/template"
+	"strings"
 	"sync"
 )
 
@@ -21,15 +22,20 @@ type Document struct {
 	IDs []string
 	// Words counts the words of prose (paragraphs, list items, headings; not code).
 	Words int
+	// Code is the text of the code spans and code blocks, one a line: what
+	// search indexes as code (pasted error messages are often only there).
+	Code string
+	code []byte // Code while extract builds it
 
 	// boldQs are the FAQ questions written as bold paragraphs.
 	boldQs []boldQ
 
 	questionsOnce sync.Once
 	questions     []Question
-	// plain is PlainText's result once Compact dropped the blocks.
-	plain     string
-	compacted bool
+	// plain and shownText are PlainText's and ShownText's results once
+	// Compact dropped the blocks.
+	plain, shownText string
+	compacted        bool
 }
 
 // Heading is one heading, with the ID its HTML element carries.
@@ -83,6 +89,46 @@ type Block struct {
 	// InList is true for paragraphs inside list items.
 	InList bool
 	Spans  []Span
+	// Inserts are the code spans and autolinked URLs that Text leaves out,
+	// kept for display (ShownText).
+	Inserts []Insert
+}
+
+// Insert is text a block's prose leaves out at Text[At]: a code span or
+// an autolink's URL.
+type Insert struct {
+	At   int
+	Text string
+}
+
+// CodeStart and CodeEnd wrap the code and URLs in ShownText and in
+// Question.AnswerShown: private-use runes, which no tokenizer takes for
+// part of a word.
+const (
+	CodeStart = "\uE000"
+	CodeEnd   = "\uE001"
+)
+
+// shown is text[from:] with the inserts at or after from put back, each
+// between CodeStart and CodeEnd.
+func shown(text string, ins []Insert, from int) string {
+	if len(ins) == 0 {
+		return text[from:]
+	}
+	var b strings.Builder
+	pos := from
+	for _, in := range ins {
+		if in.At < from {
+			continue
+		}
+		b.WriteString(text[pos:in.At])
+		b.WriteString(CodeStart)
+		b.WriteString(in.Text)
+		b.WriteString(CodeEnd)
+		pos = in.At
+	}
+	b.WriteString(text[pos:])
+	return b.String()
 }
 
 // Span says that Text[At:At+Len] is the body's bytes [Offset:Offset+Len].
@@ -125,8 +171,9 @@ type Question struct {
 	// paragraph, the level of the heading it sits under (0 for none) and
 	// the paragraph's offset.
 	Heading Heading
-	// Answer is the plain text of the blocks under the question.
-	Answer string
+	// Answer is the plain text of the blocks under the question, and
+	// AnswerShown the same with code and URLs (see ShownText).
+	Answer, AnswerShown string
 }
 
 // Questions returns the FAQ questions of the document (computed once; the
@@ -165,9 +212,25 @@ func (d *Document) Compact() {
 		return
 	}
 	d.Questions()
-	d.plain = d.PlainText()
+	d.plain, d.shownText = d.PlainText(), d.ShownText()
 	d.compacted = true
 	d.Blocks, d.Lists, d.Directives, d.boldQs = nil, nil, nil, nil
+}
+
+// ShownText is PlainText with the code spans and autolinked URLs that it
+// leaves out, each between CodeStart and CodeEnd: what a search snippet
+// is cut from.
+func (d *Document) ShownText() string {
+	if d.compacted {
+		return d.shownText
+	}
+	var out []string
+	for _, b := range d.Blocks {
+		if b.Kind != HeadingText {
+			out = append(out, shown(b.Text, b.Inserts, 0))
+		}
+	}
+	return strings.Join(out, " ")
 }
 
 // PlainText joins the prose of the document: the text search indexes.

@@ -103,10 +103,18 @@ func (cv *Converter) extract(doc ast.Node, src []byte, d *Document) {
 			sc.raw(n, raw, segs, d)
 			return ast.WalkSkipChildren, nil
 		case *ast.FencedCodeBlock, *ast.CodeBlock:
+			lines := n.Lines()
+			for i := 0; i < lines.Len(); i++ {
+				seg := lines.At(i)
+				d.addCode(seg.Value(src))
+			}
 			return ast.WalkSkipChildren, nil
 		}
 		return ast.WalkContinue, nil
 	})
+	if len(d.code) > 0 {
+		d.Code, d.code = string(d.code), nil
+	}
 	// FAQ questions written as bold paragraphs take IDs after the
 	// headings, which so keep GitHub's.
 	for _, q := range boldQs {
@@ -191,6 +199,18 @@ func plainHeading(n ast.Node, src []byte) bool {
 	return true
 }
 
+// addCode adds a code span or a line of a code block to Code.
+func (d *Document) addCode(v []byte) {
+	v = bytes.TrimSpace(v)
+	if len(v) == 0 {
+		return
+	}
+	if len(d.code) > 0 {
+		d.code = append(d.code, '\n')
+	}
+	d.code = append(d.code, v...)
+}
+
 func (d *Document) addBlock(b Block) {
 	if b.Kind != HeadingText && b.Kind != TableCell {
 		d.Words += countWords(b.Text)
@@ -231,6 +251,7 @@ func blockOffset(n ast.Node) int {
 func inlineBlock(n ast.Node, src []byte, d *Document, kind BlockKind, sc *scratch) Block {
 	b := Block{Kind: kind, Section: -1}
 	buf, spans := sc.buf[:0], sc.spans[:0]
+	var inserts []Insert
 	space := func() {
 		if len(buf) > 0 && buf[len(buf)-1] != ' ' {
 			buf = append(buf, ' ')
@@ -252,7 +273,17 @@ func inlineBlock(n ast.Node, src []byte, d *Document, kind BlockKind, sc *scratc
 				buf = append(buf, c.Value...)
 			case *ast.CodeSpan:
 				// Code is not prose: leave it out, but keep words apart.
+				var code []byte
+				for t := c.FirstChild(); t != nil; t = t.NextSibling() {
+					if t, ok := t.(*ast.Text); ok {
+						code = append(code, t.Segment.Value(src)...)
+					}
+				}
+				if v := strings.TrimSpace(string(code)); v != "" {
+					inserts = append(inserts, Insert{At: len(buf), Text: v})
+				}
 				space()
+				d.addCode(code)
 			case *ast.AutoLink:
 				url := string(c.URL(src))
 				if c.AutoLinkType == ast.AutoLinkEmail && !strings.HasPrefix(strings.ToLower(url), "mailto:") {
@@ -260,6 +291,9 @@ func inlineBlock(n ast.Node, src []byte, d *Document, kind BlockKind, sc *scratc
 				}
 				off := c.Pos()
 				d.Links = append(d.Links, Link{Dest: url, URL: url, Text: string(c.Label(src)), Offset: off, DestOffset: off})
+				if v := strings.TrimSpace(string(c.Label(src))); v != "" {
+					inserts = append(inserts, Insert{At: len(buf), Text: v})
+				}
 				space()
 			case *ast.Link:
 				start := len(buf)
@@ -291,6 +325,7 @@ func inlineBlock(n ast.Node, src []byte, d *Document, kind BlockKind, sc *scratc
 	if len(spans) > 0 {
 		b.Spans = slices.Clone(spans)
 	}
+	b.Inserts = inserts
 	sc.buf, sc.spans = buf, spans
 	return b
 }

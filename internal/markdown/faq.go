@@ -85,22 +85,25 @@ func boldQuestion(n ast.Node, src []byte, b *Block) (boldQ, bool) {
 
 func (d *Document) findQuestions() []Question {
 	var qs []Question
-	var answer []byte
+	var answer, answerShown []byte
 	open, level := false, 0 // a question is open; its heading's level (0: bold)
 	closeQ := func() {
 		if open {
-			qs[len(qs)-1].Answer = string(answer)
+			qs[len(qs)-1].Answer, qs[len(qs)-1].AnswerShown = string(answer), string(answerShown)
 		}
-		open, answer = false, answer[:0]
+		open, answer, answerShown = false, answer[:0], answerShown[:0]
 	}
-	add := func(text string) {
+	add := func(b *Block, from int) {
+		text := b.Text[from:]
 		if text = strings.TrimSpace(text); text == "" {
 			return
 		}
 		if len(answer) > 0 {
 			answer = append(answer, ' ')
+			answerShown = append(answerShown, ' ')
 		}
 		answer = append(answer, text...)
+		answerShown = append(answerShown, strings.TrimSpace(shown(b.Text, b.Inserts, from))...)
 	}
 	bold := 0
 	for i := range d.Blocks {
@@ -125,11 +128,11 @@ func (d *Document) findQuestions() []Question {
 			closeQ()
 			qs = append(qs, Question{Heading: Heading{Text: q.text, ID: q.id, Offset: q.offset}})
 			open, level = true, 0
-			add(b.Text[q.rest:])
+			add(b, q.rest)
 			continue
 		}
 		if open {
-			add(b.Text)
+			add(b, 0)
 		}
 	}
 	closeQ()

@@ -263,3 +263,52 @@ func TestUnsafeScheme(t *testing.T) {
 		}
 	}
 }
+
+// TestCode checks that the text of code spans and code blocks is kept,
+// one a line, out of the prose, and survives Compact.
+func TestCode(t *testing.T) {
+	src := "The banner says `Permission denied (publickey)`.\n\n```\n$ rclone ls remote:\nERROR : 502 Bad Gateway\n\n```\n\n    indented AUTH-401\n\n## Fix `libsecret-1.so.0`\n"
+	d := convert(t, Options{}, src)
+	want := "Permission denied (publickey)\n$ rclone ls remote:\nERROR : 502 Bad Gateway\nindented AUTH-401\nlibsecret-1.so.0"
+	if d.Code != want {
+		t.Errorf("Code = %q, want %q", d.Code, want)
+	}
+	if strings.Contains(d.PlainText(), "Permission") {
+		t.Errorf("code in the prose: %q", d.PlainText())
+	}
+	wantShown := "The banner says " + CodeStart + "Permission denied (publickey)" + CodeEnd + "."
+	if got := d.ShownText(); got != wantShown {
+		t.Errorf("ShownText = %q, want %q", got, wantShown)
+	}
+	d.Compact()
+	if d.Code != want {
+		t.Errorf("Code after Compact = %q", d.Code)
+	}
+	if got := d.ShownText(); got != wantShown {
+		t.Errorf("ShownText after Compact = %q", got)
+	}
+}
+
+// TestShownAnswer checks that FAQ answers keep their code spans and URLs
+// for display, and that the shown answer is a run of the shown page text.
+func TestShownAnswer(t *testing.T) {
+	src := "## Why does sync fail?\n\nIt says `ERR_SYNC 42` or see <https://status.example.com> now.\n\n**Can I retry?** Run `kb retry` twice.\n"
+	d := convert(t, Options{}, src)
+	qs := d.Questions()
+	if len(qs) != 2 {
+		t.Fatalf("%d questions", len(qs))
+	}
+	want := []string{"It says " + CodeStart + "ERR_SYNC 42" + CodeEnd + " or see " + CodeStart + "https://status.example.com" + CodeEnd + " now.",
+		"Run " + CodeStart + "kb retry" + CodeEnd + " twice."}
+	for i, q := range qs {
+		if q.AnswerShown != want[i] {
+			t.Errorf("question %d: AnswerShown %q, want %q", i, q.AnswerShown, want[i])
+		}
+		if !strings.Contains(d.ShownText(), q.AnswerShown) {
+			t.Errorf("question %d: %q is not in the shown text %q", i, q.AnswerShown, d.ShownText())
+		}
+	}
+	if qs[0].Answer != "It says  or see  now." { // the prose, as before
+		t.Errorf("Answer %q", qs[0].Answer)
+	}
+}

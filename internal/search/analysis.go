@@ -9,6 +9,8 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/analysis/token/porter"
 	"github.com/blevesearch/bleve/v2/registry"
+	"github.com/blevesearch/snowballstem"
+	"github.com/blevesearch/snowballstem/english"
 )
 
 // Stemmer names the stemmer of the text analyzer.
@@ -20,13 +22,16 @@ const (
 	NoStemmer     Stemmer = "none"
 	PluralStemmer Stemmer = "plural" // bleve's stemmer_en_plural
 	PorterStemmer Stemmer = "porter" // bleve's porter filter
+	// SnowballStemmer is Snowball's English stemmer (Porter2), bleve's
+	// stemmer_en_snowball.
+	SnowballStemmer Stemmer = "snowball"
 )
 
 // DefaultStemmer is the stemmer kb builds indexes with.
 const DefaultStemmer = PluralStemmer
 
 // Stemmers lists every stemmer, for the evaluation.
-var Stemmers = []Stemmer{NoStemmer, PluralStemmer, PorterStemmer}
+var Stemmers = []Stemmer{NoStemmer, PluralStemmer, PorterStemmer, SnowballStemmer}
 
 // maxTokenRunes drops longer tokens (base64 blobs, hashes, minified junk).
 const maxTokenRunes = 40
@@ -165,8 +170,17 @@ func (s Stemmer) stem(t string) string {
 		return string(pluralFilter.Filter(analysis.TokenStream{{Term: []byte(t)}})[0].Term)
 	case PorterStemmer:
 		return string(porterFilter.Filter(analysis.TokenStream{{Term: []byte(t)}})[0].Term)
+	case SnowballStemmer:
+		return snowball(t)
 	}
 	return t
+}
+
+// snowball is Snowball's English stem of a normalised token.
+func snowball(t string) string {
+	env := snowballstem.NewEnv(t)
+	english.Stem(env)
+	return env.Current()
 }
 
 var (
@@ -179,9 +193,55 @@ const (
 	plainAnalyzer = "kb_plain" // tokenize + lowercase: no stop words, no stemming
 	stopsAnalyzer = "kb_stops" // the plain analyzer's stop words, and nothing else
 	textPrefix    = "kb_text_" // + stemmer: tokenize, lowercase, stop words, stem
+	codePrefix    = "kb_code_" // + stemmer: the text analyzer's terms, then codeWords
 )
 
 func textAnalyzerName(s Stemmer) string { return textPrefix + string(s) }
+func codeAnalyzerName(s Stemmer) string { return codePrefix + string(s) }
+
+// isJoiner reports whether r joins the parts of an identifier, a path or
+// an error code: AUTH-401, too_many_requests, libsecret-1.so.0, net/http,
+// user@host, remote:path.
+func isJoiner(r rune) bool {
+	return r == '-' || r == '_' || r == '.' || r == ':' || r == '/' || r == '@'
+}
+
+// codeWords returns the identifiers of a text, whole: each maximal run of
+// word runes (see tokenize) and joiners, with the joiners at its ends
+// trimmed, that has a joiner inside and is not a single word of the
+// tokenizer ("3.7.0" is one already), lowercased rune by rune, at most 40
+// runes. The code field indexes them beside the split words, and a query's
+// identifiers are looked up there whole, so a pasted "auth-401" or
+// "invalid_grant" matches exactly that, before its parts.
+func codeWords(text string) []string {
+	var out []string
+	start := -1
+	flush := func(end int) {
+		if start < 0 {
+			return
+		}
+		w := strings.TrimFunc(text[start:end], isJoiner)
+		start = -1
+		if w == "" || !strings.ContainsFunc(w, isJoiner) || utf8.RuneCountInString(w) > maxTokenRunes {
+			return
+		}
+		if ts := tokenize(w); len(ts) == 1 && ts[0].Start == 0 && ts[0].End == len(w) {
+			return
+		}
+		out = append(out, strings.Map(unicode.ToLower, w))
+	}
+	for i, r := range text {
+		if !isWordRune(r) && !isJoiner(r) { // invalid UTF-8 (RuneError) too
+			flush(i)
+			continue
+		}
+		if start < 0 {
+			start = i
+		}
+	}
+	flush(len(text))
+	return out
+}
 
 // kbAnalyzer adapts tokenize (and, for text fields, the stop list and a
 // stemmer) to bleve's Analyzer interface.
@@ -190,6 +250,8 @@ type kbAnalyzer struct {
 	stemmer Stemmer
 	// stops keeps only the stop words (the words field: see mapping.go).
 	stops bool
+	// code adds codeWords after the text terms (the code field).
+	code bool
 }
 
 func (a kbAnalyzer) Analyze(input []byte) analysis.TokenStream {
@@ -223,6 +285,19 @@ func (a kbAnalyzer) Analyze(input []byte) analysis.TokenStream {
 			}
 		case PorterStemmer:
 			out = porterFilter.Filter(out)
+		case SnowballStemmer:
+			for _, tok := range out {
+				if st := snowball(string(tok.Term)); st != string(tok.Term) {
+					tok.Term = []byte(st)
+				}
+			}
+		}
+	}
+	if a.code {
+		pos := len(toks)
+		for _, w := range codeWords(string(input)) {
+			pos++
+			out = append(out, &analysis.Token{Term: []byte(w), Position: pos, Type: analysis.AlphaNumeric})
 		}
 	}
 	return out
@@ -252,5 +327,6 @@ func init() {
 	register(stopsAnalyzer, kbAnalyzer{stops: true})
 	for _, s := range Stemmers {
 		register(textAnalyzerName(s), kbAnalyzer{text: true, stemmer: s})
+		register(codeAnalyzerName(s), kbAnalyzer{text: true, stemmer: s, code: true})
 	}
 }

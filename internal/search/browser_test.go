@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -105,7 +106,7 @@ func TestBrowserSearchAPI(t *testing.T) {
 	var reqs requests
 	srv := httptest.NewServer(reqs.wrap(mux))
 	defer srv.Close()
-	scenario(t, b, srv.URL)
+	scenario(t, b, srv.URL, rankOrder(t, indexPath))
 	if reqs.count("/api/search") == 0 {
 		t.Error("the API answered no search")
 	}
@@ -116,12 +117,12 @@ func TestBrowserSearchAPI(t *testing.T) {
 // file server, no API, and runs the same scenario: the static index answers.
 func TestBrowserSearchStatic(t *testing.T) {
 	browserSkip(t)
-	out, _ := buildSample(t)
+	out, indexPath := buildSample(t)
 	b := browsertest.New(t, 90*time.Second)
 	var reqs requests
 	srv := httptest.NewServer(reqs.wrap(http.FileServer(http.Dir(out))))
 	defer srv.Close()
-	scenario(t, b, srv.URL)
+	scenario(t, b, srv.URL, rankOrder(t, indexPath))
 	if n := reqs.count("/kb-search/p."); n == 0 {
 		t.Error("no postings file was loaded")
 	}
@@ -175,10 +176,31 @@ func TestBrowserSearchCorrupt(t *testing.T) {
 	}
 }
 
+// rankOrder is the URLs of the API's results for "password", the
+// scenario's query, in rank order (the results page shows 20).
+func rankOrder(t *testing.T, indexPath string) string {
+	t.Helper()
+	ix, err := search.Open(indexPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	r, err := ix.Search(context.Background(), search.Request{Q: "password", Limit: 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var urls []string
+	for _, h := range r.Hits {
+		urls = append(urls, h.URL)
+	}
+	return strings.Join(urls, " ")
+}
+
 // scenario uses search like a customer: suggestions in the header box,
-// the results page with groups, highlights and filter counts, a filter,
-// the keyboard, a typo, an empty result.
-func scenario(t *testing.T, b *browsertest.Browser, base string) {
+// the results page in rank order (want: the URLs) with type badges,
+// highlights and filter counts, a filter, the keyboard, a typo, an empty
+// result.
+func scenario(t *testing.T, b *browsertest.Browser, base, want string) {
 	t.Helper()
 	ctx := b.Ctx
 	do := func(what string, steps ...chromedp.Action[chromedp.Void]) {
@@ -220,14 +242,17 @@ func scenario(t *testing.T, b *browsertest.Browser, base string) {
 		t.Errorf("header suggestions: first %q, marked %q, aria-expanded %q", first, marked, expanded)
 	}
 
-	// The results page: grouped results, highlights, filters with counts.
+	// The results page: one box, results in rank order with their type as
+	// a badge, highlights, filters with counts.
 	do("results page",
 		chromedp.Navigate(base+"/search/?q=password"),
 		visible(".kb-results__list .kb-hit"),
 		visible(".kb-facet__option"),
 	)
 	status, facets := text(".kb-results__status"), text(".kb-facets")
-	groups := eval(`Array.from(document.querySelectorAll(".kb-group__title")).map(e => e.textContent).join("|")`)
+	order := eval(`Array.from(document.querySelectorAll(".kb-results__list .kb-hit__link")).map(a => a.getAttribute("href")).join(" ")`)
+	badges := eval(`Array.from(document.querySelectorAll(".kb-results__list .kb-hit")).map(h => h.querySelector(".kb-hit__meta .badge").textContent).join("|")`)
+	boxes := eval(`String(document.querySelectorAll("input[type=search]").length)`)
 	snippetHTML := eval(`document.querySelector(".kb-results__list .kb-hit__snippet").innerHTML`)
 	// The results are a list of links: ArrowDown goes from the box to the
 	// first, and on to the next; ArrowUp from the first back to the box.
@@ -244,8 +269,14 @@ func scenario(t *testing.T, b *browsertest.Browser, base string) {
 	if !strings.Contains(facets, "All (") || !strings.Contains(facets, "FAQ (") || !strings.Contains(facets, "How-to guide (") {
 		t.Errorf("facet counts %q", facets)
 	}
-	if !strings.Contains(groups, "FAQ answers") || !strings.Contains(groups, "How-to guides") {
-		t.Errorf("groups %q", groups)
+	if order != want {
+		t.Errorf("results in the order\n%s\nwant the API's rank order\n%s", order, want)
+	}
+	if !strings.Contains(badges, "FAQ") || !strings.Contains(badges, "How-to guide") {
+		t.Errorf("type badges %q", badges)
+	}
+	if boxes != "1" {
+		t.Errorf("%s search boxes on /search/, want 1", boxes)
 	}
 	if !strings.Contains(snippetHTML, "<mark>") {
 		t.Errorf("snippet without highlight: %q", snippetHTML)
@@ -261,7 +292,7 @@ func scenario(t *testing.T, b *browsertest.Browser, base string) {
 	do("filter",
 		chromedp.Click(chromedp.CSS(`.kb-facet__option[data-facet="type"][data-value="faq"]`)),
 		visible(`.kb-facet__option[data-value="faq"][aria-pressed="true"]`),
-		chromedp.Poll[chromedp.Void](`document.querySelectorAll(".kb-group").length === 1`),
+		chromedp.Poll[chromedp.Void](`Array.from(document.querySelectorAll(".kb-results__list .kb-hit")).every(h => h.classList.contains("kb-hit--faq"))`),
 	)
 	types := eval(`Array.from(document.querySelectorAll(".kb-results__list .kb-hit")).map(e => e.className).join(" ")`)
 	url := eval(`location.search`)
@@ -277,11 +308,25 @@ func scenario(t *testing.T, b *browsertest.Browser, base string) {
 	if c := text(".kb-results__corrected"); c != "Showing results for invoice" {
 		t.Errorf("corrected line %q", c)
 	}
+	if n := eval(`String((document.querySelector(".kb-results__status").textContent + document.querySelector(".kb-results__corrected").textContent).split("invoice").length - 1)`); n != "1" {
+		t.Errorf("the corrected query is said %s times, want once: %q", n, text(".kb-results__status"))
+	}
+
+	// Code the page quotes shows as code in snippets.
+	do("code in snippets", chromedp.Navigate(base+"/search/?q=octo_pat_"), visible(".kb-results__list .kb-hit__snippet code mark"))
+	if s := text(".kb-results__list .kb-hit__snippet"); strings.Contains(s, "<code>") || !strings.Contains(s, "octo_pat_") {
+		t.Errorf("snippet with code %q", s)
+	}
 
 	// Nothing found: the empty state with tips, popular pages and support.
 	do("empty state", chromedp.Navigate(base+"/search/?q=zzqqxxvv"), visible(".kb-empty"))
 	if empty := text(".kb-results__body"); !strings.Contains(empty, "Popular in") || !strings.Contains(empty, "Contact support") {
 		t.Errorf("empty state %q", empty)
+	}
+	// The theme's tips are for any help center: no product, code or
+	// example of the sample site.
+	if tips := text(".kb-empty__tips"); regexp.MustCompile(`[A-Z]{2,10}-[0-9]{2,6}|OctoAcme|invoice|teammate|card`).MatchString(tips) {
+		t.Errorf("the no-results tips name the sample site's things: %q", tips)
 	}
 }
 
@@ -324,8 +369,10 @@ func badInput(t *testing.T, b *browsertest.Browser, base string) {
 			if (window.injected) out.push("injected");
 			document.querySelectorAll(".kb-results img, .kb-results script, .kb-results b, .kb-results iframe").forEach(function (e) { out.push(e.tagName); });
 			document.querySelectorAll(".kb-hit__snippet *").forEach(function (e) {
-				// kb.js keeps error codes on one line in a span of its own
-				if (e.tagName !== "MARK" && !(e.tagName === "SPAN" && e.className === "nowrap" && !e.children.length)) out.push("snippet " + e.tagName);
+				// kb.js keeps error codes on one line in a span of its own;
+				// code the page quotes is a bare <code> in the snippet itself
+				var code = e.tagName === "CODE" && !e.attributes.length && e.parentNode.classList.contains("kb-hit__snippet");
+				if (e.tagName !== "MARK" && !code && !(e.tagName === "SPAN" && e.className === "nowrap" && !e.children.length)) out.push("snippet " + e.tagName);
 			});
 			return out.join(",");
 		})()`))

@@ -35,15 +35,17 @@ import (
 const metaFile = "kb-search.json"
 
 // formatVersion changes when the document model or the analysis changes.
-const formatVersion = 3
+const formatVersion = 5 // 5: the code field, built-in synonyms in the recorded list
 
 // meta is the content of metaFile.
 type meta struct {
 	Format   int              `json:"format"`
 	Stemmer  Stemmer          `json:"stemmer"`
-	Scoring  string           `json:"scoring,omitempty"`
 	Synonyms []config.Synonym `json:"synonyms,omitempty"`
 	Docs     int              `json:"docs"`
+	// Terms are the number of terms of each field in all documents: BM25's
+	// average lengths.
+	Terms map[string]uint64 `json:"terms"`
 }
 
 // Stats describes a built index.
@@ -57,18 +59,11 @@ type Stats struct {
 // Settings choose the analysis of an index. The zero value is kb's default.
 type Settings struct {
 	Stemmer Stemmer // "" means DefaultStemmer
-	Scoring string  // bleve scoring model: "" means ScoringModel; "tf-idf" or "bm25"
 }
 
 func (s Settings) withDefaults() Settings {
 	if s.Stemmer == "" {
 		s.Stemmer = DefaultStemmer
-	}
-	if s.Scoring == "" {
-		s.Scoring = ScoringModel
-	}
-	if s.Scoring == "tf-idf" {
-		s.Scoring = ""
 	}
 	return s
 }
@@ -139,10 +134,11 @@ func Stage(ctx context.Context, pages []*content.Page, cfg *config.Config, path 
 	dir := filepath.Join(tmp, "index")
 	base := strings.TrimSuffix(cfg.BasePath(), "/")
 	docs := sortedDocs(documents(pages, base))
-	if err := writeIndex(ctx, dir, filepath.Join(tmp, "build"), docs, base, set); err != nil {
+	var stats fieldStats
+	if err := writeIndex(ctx, dir, filepath.Join(tmp, "build"), docs, base, set, &stats); err != nil {
 		return nil, fmt.Errorf("search index: %w", err)
 	}
-	m := meta{Format: formatVersion, Stemmer: set.Stemmer, Scoring: set.Scoring, Synonyms: cfg.Search.Synonyms, Docs: len(docs)}
+	m := meta{Format: formatVersion, Stemmer: set.Stemmer, Synonyms: Synonyms(cfg.Search), Docs: len(docs), Terms: stats.byName()}
 	data, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
 		return nil, err
@@ -186,9 +182,9 @@ func sortedDocs(docs []doc) []doc {
 // metadata, mapping). The result is an ordinary one-segment scorch index,
 // with the documents numbered in the order of docs. The text store is
 // written meanwhile.
-func writeIndex(ctx context.Context, dir, scratch string, docs []doc, base string, set Settings) error {
+func writeIndex(ctx context.Context, dir, scratch string, docs []doc, base string, set Settings, stats *fieldStats) error {
 	defer raiseGC()()
-	m := newMapping(set.Stemmer, set.Scoring)
+	m := newMapping(set.Stemmer)
 	if len(docs) == 0 {
 		// the offline builder cannot write an index without a segment
 		idx, err := bleve.NewUsing(dir, m, scorch.Name, scorch.Name, nil)
@@ -223,7 +219,7 @@ func writeIndex(ctx context.Context, dir, scratch string, docs []doc, base strin
 		}
 		textErr <- err
 	}()
-	err := writeSegments(ctx, dir, scratch, m, docs)
+	err := writeSegments(ctx, dir, scratch, m, docs, stats)
 	if terr := <-textErr; err == nil {
 		err = terr
 	}
@@ -250,11 +246,17 @@ var partDocs = 500
 var segmentPlugin = &zapv17.ZapPlugin{}
 
 // writeSegments writes the bleve index of docs into dir (see writeIndex).
-func writeSegments(ctx context.Context, dir, scratch string, m *mapping.IndexMappingImpl, docs []doc) error {
+func writeSegments(ctx context.Context, dir, scratch string, m *mapping.IndexMappingImpl, docs []doc, stats *fieldStats) error {
 	db := newDocBuilder(m)
 	n := (len(docs) + partDocs - 1) / partDocs
 	parts := make([]string, n)
 	errs := make([]error, n)
+	partStats := make([]fieldStats, n)
+	defer func() {
+		for _, ps := range partStats {
+			stats.merge(ps)
+		}
+	}()
 	err := parallel(ctx, n, func() func(j int) {
 		return func(j int) {
 			if errs[j] = ctx.Err(); errs[j] != nil {
@@ -263,7 +265,9 @@ func writeSegments(ctx context.Context, dir, scratch string, m *mapping.IndexMap
 			lo, hi := j*len(docs)/n, (j+1)*len(docs)/n
 			bdocs := make([]index.Document, hi-lo)
 			for i := range bdocs {
-				d := db.build(&docs[lo+i])
+				var lens docLengths
+				d := db.build(&docs[lo+i], &lens)
+				partStats[j].add(&lens, 1)
 				d.AddIDField()
 				d.VisitFields(func(f index.Field) {
 					if f.Name() == "_id" {
@@ -409,12 +413,16 @@ func newDocBuilder(m *mapping.IndexMappingImpl) *docBuilder {
 	return db
 }
 
-func (db *docBuilder) build(d *doc) *document.Document {
+// build returns the bleve document of d, and adds the length of each of
+// its fields (the number of terms, as bleve counts it for the norm) to
+// lens, in the order of indexedFields.
+func (db *docBuilder) build(d *doc, lens *docLengths) *document.Document {
 	bd := document.NewDocument(d.ID)
 	add := func(name string, pos []uint64, v string) {
 		f := document.NewTextFieldCustom(name, pos, []byte(v), db.opts[name], db.analyzers[name])
 		f.Analyze()
 		bd.AddField(analyzed{f})
+		lens[fieldNumber[name]] += uint32(f.AnalyzedLength())
 	}
 	one := func(name, v string) {
 		if v != "" {
@@ -432,6 +440,7 @@ func (db *docBuilder) build(d *doc) *document.Document {
 	one(fDescription, d.Description)
 	one(fBody, d.Body)
 	one(fErrors, d.Errors)
+	one(fCode, d.Code)
 	one(fWords, d.Words)
 	list(fErrCode, d.ErrCodes)
 	list(fErrMsg, d.ErrMsgs)

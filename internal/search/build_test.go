@@ -84,12 +84,12 @@ func TestPrebuiltMatchesMapping(t *testing.T) {
 	docs := sortedDocs(documents(pages, cfg.BasePath()))
 	dir := t.TempDir()
 	kb := filepath.Join(dir, "kb")
-	if err := writeIndex(context.Background(), kb, filepath.Join(dir, "scratch"), docs, "", Settings{}.withDefaults()); err != nil {
+	if err := writeIndex(context.Background(), kb, filepath.Join(dir, "scratch"), docs, "", Settings{}.withDefaults(), &fieldStats{}); err != nil {
 		t.Fatal(err)
 	}
 	set := Settings{}.withDefaults()
 	plain := filepath.Join(dir, "plain")
-	b, err := bleve.NewBuilder(plain, newMapping(set.Stemmer, set.Scoring), map[string]interface{}{"buildPathPrefix": dir})
+	b, err := bleve.NewBuilder(plain, newMapping(set.Stemmer), map[string]interface{}{"buildPathPrefix": dir})
 	if err != nil {
 		t.Fatal(err)
 	}

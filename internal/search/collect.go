@@ -3,26 +3,21 @@ package search
 import (
 	"context"
 	"fmt"
+	"math"
 	"sort"
 
 	bsearch "github.com/blevesearch/bleve/v2/search"
-	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
 )
 
-// kb runs bleve's searcher for the query tree itself and collects the
-// matches in one pass: bleve's scores, unchanged, and kb's own top-N and
-// facet counts. One pass answers what bleve's collector needs several
-// searches and doc-value lookups for:
+// kb scores the query tree itself (ranking.go) from the postings bleve
+// stores, and collects the matches in one pass: the top hits, the total
+// and the facet counts.
 //
-//   - the filters (type, product) select matches without touching scores,
-//     exactly like bleve's conjunction with boost-0 term leaves (a zero
-//     weight adds nothing to the query norm, a zero score nothing to the sum);
+//   - the filters (type, product) select matches without touching scores;
 //   - each facet counts the matches that pass the other field's filter, so
 //     a field's counts ignore its own filter;
 //   - ties sort by document id (documents are numbered in id order).
-//
-// TestCollectMatchesBleve checks all three against bleve's own collector.
 
 // docInfo is what collection needs of a matching document.
 type docInfo struct {
@@ -44,6 +39,7 @@ type docResolver interface {
 type match struct {
 	score float64
 	doc   docInfo
+	num   uint32 // the document's number in the postings
 	expl  *bsearch.Explanation
 }
 
@@ -66,11 +62,105 @@ type collected struct {
 	types, product map[string]int
 }
 
-// checkEvery is how many matches pass between looks at the context.
+// checkEvery is how many postings or matches pass between looks at the context.
 const checkEvery = 1024
 
-// collect runs root and keeps the best size matches that pass the filters.
-func (ix *Index) collect(ctx context.Context, root query.Query, size int, typ, product string, explain, facets bool) (*collected, error) {
+// bleveLeaves reads postings from a bleve index: documents are bleve's
+// internal numbers, lengths come from the norms (float32(1/√length)).
+type bleveLeaves struct {
+	ctx context.Context
+	r   index.IndexReader
+	tfd index.TermFieldDoc
+	// counts are the document frequencies of the postings read.
+	counts map[[2]string]int
+}
+
+func (b *bleveLeaves) df(field, term string) (int, error) {
+	if n, ok := b.counts[[2]string{field, term}]; ok {
+		return n, nil
+	}
+	tfr, err := b.r.TermFieldReader(b.ctx, []byte(term), field, false, false, false)
+	if err != nil {
+		return 0, err
+	}
+	defer tfr.Close()
+	return int(tfr.Count()), nil
+}
+
+func (b *bleveLeaves) postings(field, term string) (*leafPostings, error) {
+	tfr, err := b.r.TermFieldReader(b.ctx, []byte(term), field, true, true, false)
+	if err != nil {
+		return nil, err
+	}
+	defer tfr.Close()
+	n := tfr.Count()
+	if n == 0 {
+		if b.counts == nil {
+			b.counts = map[[2]string]int{}
+		}
+		b.counts[[2]string{field, term}] = 0
+		return nil, nil
+	}
+	pl := &leafPostings{docs: make([]uint32, 0, n), tfs: make([]uint32, 0, n), lens: make([]uint32, 0, n)}
+	lastNorm, lastLen := -1.0, uint32(0)
+	for i := 0; ; i++ {
+		if i%checkEvery == checkEvery-1 {
+			if err := b.ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		p, err := tfr.Next(&b.tfd)
+		if err != nil {
+			return nil, err
+		}
+		if p == nil {
+			break
+		}
+		num := p.ID.Value()
+		if num > math.MaxUint32 {
+			return nil, fmt.Errorf("document number %d out of range", num)
+		}
+		if p.Norm != lastNorm {
+			lastNorm, lastLen = p.Norm, normLength(p.Norm)
+		}
+		pl.docs = append(pl.docs, uint32(num))
+		pl.tfs = append(pl.tfs, uint32(p.Freq))
+		pl.lens = append(pl.lens, lastLen)
+	}
+	if b.counts == nil {
+		b.counts = map[[2]string]int{}
+	}
+	b.counts[[2]string{field, term}] = len(pl.docs)
+	return pl, nil
+}
+
+// normLength is the length a bleve norm float32(1/√length) stands for.
+func normLength(norm float64) uint32 {
+	if norm <= 0 {
+		return 0
+	}
+	return uint32(math.Round(1 / (norm * norm)))
+}
+
+// stats are N and the average length of each field.
+func (ix *Index) stats(r index.IndexReader) (corpusStats, error) {
+	n, err := r.DocCount()
+	if err != nil {
+		return corpusStats{}, err
+	}
+	st := corpusStats{docs: int(n), avgLen: map[string]float64{}}
+	fields := ix.meta.Terms
+	if ix.fieldTerms != nil {
+		fields = ix.fieldTerms()
+	}
+	for f, terms := range fields {
+		st.avgLen[f] = avgLen(terms, n)
+	}
+	return st, nil
+}
+
+// collect scores root and keeps the best size matches that pass the filters.
+func (ix *Index) collect(ctx context.Context, root *node, size int, typ, product string, explain, facets bool) (*collected, error) {
 	adv, err := ix.bi.Advanced()
 	if err != nil {
 		return nil, err
@@ -80,36 +170,25 @@ func (ix *Index) collect(ctx context.Context, root query.Query, size int, typ, p
 		return nil, err
 	}
 	defer r.Close()
-	model := index.DefaultScoringModel
-	if ix.meta.Scoring == index.BM25Scoring {
-		model = index.BM25Scoring
-	}
-	ctx = context.WithValue(ctx, bsearch.GetScoringModelCallbackKey, bsearch.GetScoringModelCallbackFn(func() string { return model }))
-	s, err := root.Searcher(ctx, r, ix.bi.Mapping(), bsearch.SearcherOptions{Explain: explain})
+	st, err := ix.stats(r)
 	if err != nil {
 		return nil, err
 	}
-	defer s.Close()
-	sctx := &bsearch.SearchContext{DocumentMatchPool: bsearch.NewDocumentMatchPool(s.DocumentMatchPoolSize()+1, 0), IndexReader: r}
+	rk, err := rank(root, &bleveLeaves{ctx: ctx, r: r}, st)
+	if err != nil {
+		return nil, err
+	}
 	out := &collected{types: map[string]int{}, product: map[string]int{}}
-	var seen uint64
-	for {
-		if seen%checkEvery == 0 {
+	var iid index.IndexInternalID
+	for i, num := range rk.matches.docs {
+		if i%checkEvery == checkEvery-1 {
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
 		}
-		seen++
-		dm, err := s.Next(sctx)
-		if err != nil {
-			return nil, err
-		}
-		if dm == nil {
-			break
-		}
-		d := ix.docs.resolve(r, dm.IndexInternalID)
+		iid = index.NewIndexInternalID(iid, uint64(num))
+		d := ix.docs.resolve(r, iid)
 		if !d.known {
-			sctx.DocumentMatchPool.Put(dm)
 			continue
 		}
 		typeOK, productOK := typ == "" || d.typ == typ, product == "" || d.product == product
@@ -121,23 +200,26 @@ func (ix *Index) collect(ctx context.Context, root query.Query, size int, typ, p
 				out.product[d.product]++
 			}
 		}
-		if typeOK && productOK {
-			out.total++
-			if m := (match{score: dm.Score, doc: d}); len(out.hits) < size || m.before(out.hits[len(out.hits)-1]) {
-				m := &match{score: dm.Score, doc: d, expl: dm.Expl}
-				i := sort.Search(len(out.hits), func(i int) bool { return m.before(out.hits[i]) })
-				if len(out.hits) < size {
-					out.hits = append(out.hits, nil)
-				}
-				copy(out.hits[i+1:], out.hits[i:])
-				out.hits[i] = m
-			}
+		if !typeOK || !productOK {
+			continue
 		}
-		sctx.DocumentMatchPool.Put(dm)
+		out.total++
+		m := match{score: rk.matches.scores[i], doc: d, num: num}
+		if len(out.hits) < size || m.before(out.hits[len(out.hits)-1]) {
+			k := sort.Search(len(out.hits), func(k int) bool { return m.before(out.hits[k]) })
+			if len(out.hits) < size {
+				out.hits = append(out.hits, nil)
+			}
+			copy(out.hits[k+1:], out.hits[k:])
+			out.hits[k] = &m
+		}
 	}
 	for _, m := range out.hits {
 		if m.doc.id = ix.docs.idOf(m.doc); m.doc.id == "" {
 			return nil, fmt.Errorf("search: document %d has no id", m.doc.rank)
+		}
+		if explain {
+			m.expl = rk.explain(m.num)
 		}
 	}
 	return out, nil

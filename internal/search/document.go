@@ -16,15 +16,19 @@ type doc struct {
 	Tags        []string
 	Description string
 	Body        string
-	Errors      string
-	Words       string
-	ErrCodes    []string
-	ErrMsgs     []string
-	Type        string
-	Product     string
-	Section     string
-	URL         string
-	Page        string // an FAQ question's page title
+	// Shown is the body as a hit shows it: with code spans and URLs, each
+	// between markdown.CodeStart and CodeEnd ("" when it is Body).
+	Shown    string
+	Errors   string
+	Code     string // code spans and code blocks, one a line
+	Words    string
+	ErrCodes []string
+	ErrMsgs  []string
+	Type     string
+	Product  string
+	Section  string
+	URL      string
+	Page     string // an FAQ question's page title
 }
 
 // fields returns the document as bleve's mapping reads it, without empty
@@ -38,6 +42,7 @@ func (d *doc) fields() map[string]any {
 		fDescription: d.Description,
 		fBody:        d.Body,
 		fErrors:      d.Errors,
+		fCode:        d.Code,
 		fWords:       d.Words,
 		fErrCode:     d.ErrCodes,
 		fErrMsg:      d.ErrMsgs,
@@ -72,15 +77,20 @@ func documents(pages []*content.Page, base string) []doc {
 	var out []doc
 	for _, p := range pages {
 		var headings []string
-		body := ""
+		body, shown, code := "", "", ""
 		if p.Doc != nil {
+			code = p.Doc.Code
 			for _, h := range p.Doc.Headings {
 				headings = append(headings, h.Text)
 			}
-			body = p.Doc.PlainText()
+			body, shown = p.Doc.PlainText(), p.Doc.ShownText()
 		}
 		if p.Release != nil {
 			body = joinNonEmpty(" ", body, releaseText(p.Release))
+			shown = joinNonEmpty(" ", shown, releaseText(p.Release))
+		}
+		if shown == body {
+			shown = ""
 		}
 		var errCodes, errMsgs []string
 		for _, e := range p.Errors {
@@ -107,7 +117,9 @@ func documents(pages []*content.Page, base string) []doc {
 			Tags:        p.Tags,
 			Description: p.Description,
 			Body:        body,
+			Shown:       shown,
 			Errors:      strings.Join(p.Errors, "\n"),
+			Code:        code,
 			Words:       wordsText(title, p.Description, headings, p.Tags, p.Errors),
 			ErrCodes:    errCodes,
 			ErrMsgs:     errMsgs,
@@ -127,6 +139,7 @@ func documents(pages []*content.Page, base string) []doc {
 				ID:      p.URL + "#" + q.Heading.ID,
 				Title:   q.Heading.Text,
 				Body:    q.Answer,
+				Shown:   cmpShown(q.AnswerShown, q.Answer),
 				Words:   q.Heading.Text,
 				Tags:    p.Tags,
 				Type:    string(p.Type),
@@ -138,6 +151,14 @@ func documents(pages []*content.Page, base string) []doc {
 		}
 	}
 	return out
+}
+
+// cmpShown is shown, or "" when it is the body.
+func cmpShown(shown, body string) string {
+	if shown == body {
+		return ""
+	}
+	return shown
 }
 
 // releaseText is the searchable text of a release's front matter.

@@ -23,6 +23,11 @@ type Memory struct {
 	vocab  *memVocab
 	mu     sync.Mutex
 	byPage map[string][]string // page URL → document ids
+	db     *docBuilder
+	// lens are the field lengths of every document, stats their sums.
+	lens    map[string]*docLengths
+	statsMu sync.RWMutex
+	stats   fieldStats
 }
 
 // OpenMemory indexes the published pages in memory.
@@ -31,15 +36,21 @@ func OpenMemory(ctx context.Context, pages []*content.Page, cfg *config.Config) 
 		cfg = config.Default()
 	}
 	set := Settings{}.withDefaults()
-	bi, err := bleve.NewUsing("", newMapping(set.Stemmer, set.Scoring), scorch.Name, scorch.Name, nil)
+	mp := newMapping(set.Stemmer)
+	bi, err := bleve.NewUsing("", mp, scorch.Name, scorch.Name, nil)
 	if err != nil {
 		return nil, fmt.Errorf("search index: %w", err)
 	}
-	m := &Memory{base: cfg.BasePath(), byPage: map[string][]string{}}
+	m := &Memory{base: cfg.BasePath(), byPage: map[string][]string{}, db: newDocBuilder(mp), lens: map[string]*docLengths{}}
 	m.text = &memText{recs: map[string]*record{}}
 	m.vocab = newMemVocab()
-	m.Index = &Index{path: "(memory)", bi: bi, text: m.text, docs: memDocs{m.text}, words: m.vocab, meta: meta{Format: formatVersion, Stemmer: set.Stemmer, Scoring: set.Scoring, Synonyms: cfg.Search.Synonyms}}
-	m.Index.pl = &planner{text: kbAnalyzer{text: true, stemmer: set.Stemmer}, synonyms: newSynonymTable(cfg.Search.Synonyms), dict: &bleveDict{bi, m.vocab}}
+	m.Index = &Index{path: "(memory)", bi: bi, text: m.text, docs: memDocs{m.text}, words: m.vocab, meta: meta{Format: formatVersion, Stemmer: set.Stemmer, Synonyms: Synonyms(cfg.Search)}}
+	m.Index.fieldTerms = func() map[string]uint64 {
+		m.statsMu.RLock()
+		defer m.statsMu.RUnlock()
+		return m.stats.byName()
+	}
+	m.Index.pl = &planner{text: kbAnalyzer{text: true, stemmer: set.Stemmer}, synonyms: newSynonymTable(Synonyms(cfg.Search)), dict: &bleveDict{bi, m.vocab}}
 	if err := m.Update(ctx, pages, nil); err != nil {
 		bi.Close()
 		return nil, err
@@ -58,11 +69,21 @@ func (m *Memory) Update(ctx context.Context, changed []*content.Page, removed []
 	m.vocab.mu.Lock()
 	defer m.vocab.mu.Unlock()
 	defer m.vocab.done()
+	stats := m.stats
+	defer func() {
+		m.statsMu.Lock()
+		m.stats = stats
+		m.statsMu.Unlock()
+	}()
 	drop := func(url string) {
 		for _, id := range m.byPage[url] {
 			b.Delete(id)
 			delete(m.text.recs, id)
 			m.vocab.remove(id)
+			if l := m.lens[id]; l != nil {
+				stats.add(l, -1)
+				delete(m.lens, id)
+			}
 		}
 		delete(m.byPage, url)
 	}
@@ -72,9 +93,15 @@ func (m *Memory) Update(ctx context.Context, changed []*content.Page, removed []
 	for _, p := range changed {
 		drop(p.URL)
 		for _, d := range documents([]*content.Page{p}, m.base) {
-			if err := b.Index(d.ID, d.fields()); err != nil {
+			lens := &docLengths{}
+			if err := b.IndexAdvanced(m.db.build(&d, lens)); err != nil {
 				return fmt.Errorf("search index: %s: %w", d.ID, err)
 			}
+			if old := m.lens[d.ID]; old != nil { // a second document with the same id
+				stats.add(old, -1)
+			}
+			m.lens[d.ID] = lens
+			stats.add(lens, 1)
 			m.text.recs[d.ID] = recordOf(&d)
 			m.vocab.add(&d)
 			m.byPage[p.URL] = append(m.byPage[p.URL], d.ID)

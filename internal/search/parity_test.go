@@ -143,6 +143,25 @@ func TestParitySample(t *testing.T) {
 	parity(t, ix, site, reqs)
 }
 
+// TestParityRealProse holds the client to the API on rclone's
+// documentation (real prose, code everywhere) with its evaluation queries
+// (pasted errors with identifiers among them), typed and with typos.
+func TestParityRealProse(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the real-prose parity test is skipped in -short mode")
+	}
+	c := evalCorpora[1]
+	pages, cfg := loadSite(t, c.root)
+	ix := buildIndex(t, pages, cfg, Settings{})
+	site := exportIndex(t, ix)
+	var reqs []Request
+	for _, e := range loadEvalFile(t, c.queries) {
+		reqs = append(reqs, Request{Q: e.Q}, Request{Q: e.Q, Prefix: true})
+		reqs = append(reqs, typoVariants(e.Q, 2)...)
+	}
+	parity(t, ix, site, reqs)
+}
+
 // typoVariants returns queries like q with one typo in its longest word: a
 // swap, a deletion, a doubled letter.
 func typoVariants(q string, seed int64) []Request {
@@ -291,7 +310,8 @@ func TestParityCorpus(t *testing.T) {
 // analyzerFixtures are the awkward inputs of the analyzer parity test.
 var analyzerFixtures = []string{
 	"Can't sign in", "can’t", "won't've", "plan's upload limit", "'quoted' words'", "rock'n'roll", "O'Reilly's",
-	"AUTH-401: Your email", "two-factor (2FA)", "e-mail re-sync x-ray", "well-known—em dash–en dash",
+	"AUTH-401: Your email", "two-factor (2FA)", "libsecret-1.so.0", "too_many_requests/.:", "net/http: timeout", "--dry-run",
+	"ÉRREUR_Ünï-Ç:ödé", "a-", "-_-", "x@y", "İ-İ", "1.2-rc", "émoji🙂-x", "e\u0301-x", "https://example.com/a_b?c=d", "e-mail re-sync x-ray", "well-known—em dash–en dash",
 	"version 3.7.0 and 3.", "v2.10.1-beta.3", "1.2.3.4", "3..4", ".5", "5.", "١٢٣.٤٥٦", "٣.٧", "1,000.50",
 	"Café naïve résumé Ærøskøbing", "e\u0301t\u00e9", "İstanbul ıi ǅ ǈ", "ΣΊΣΥΦΟΣ σοφός", "Straße STRASSE ẞ",
 	"emoji😀here 👩‍👩‍👧 ❤️ 🇫🇷", "中文 日本語のテキスト 한국어", "ｆｕｌｌｗｉｄｔｈ ＡＢＣ", "𝐛𝐨𝐥𝐝 𝔣𝔯𝔞𝔨𝔱𝔲𝔯",
@@ -314,6 +334,13 @@ func TestAnalyzerParity(t *testing.T) {
 						seen[w] = true
 						texts = append(texts, w)
 					}
+				}
+			}
+			// code: whole lines, for codeWords
+			for _, w := range strings.Split(d.Code, "\n") {
+				if !seen[w] {
+					seen[w] = true
+					texts = append(texts, w)
 				}
 			}
 		}
@@ -341,6 +368,7 @@ func TestAnalyzerParity(t *testing.T) {
 	var js struct {
 		Plain      [][]string `json:"plain"`
 		Text       [][]string `json:"text"`
+		Code       [][]string `json:"code"`
 		Codepoints []rune     `json:"codepoints"`
 	}
 	runNode(t, map[string]any{"texts": texts, "stop": stop, "codepoints": cps}, &js)
@@ -350,10 +378,10 @@ func TestAnalyzerParity(t *testing.T) {
 	text := kbAnalyzer{text: true, stemmer: PluralStemmer}
 	bad := 0
 	for i, s := range texts {
-		plain, terms := kbAnalyzer{}.terms(s), text.terms(s)
-		if !equalStrings(plain, js.Plain[i]) || !equalStrings(terms, js.Text[i]) {
+		plain, terms, code := kbAnalyzer{}.terms(s), text.terms(s), codeWords(s)
+		if !equalStrings(plain, js.Plain[i]) || !equalStrings(terms, js.Text[i]) || !equalStrings(code, js.Code[i]) {
 			if bad++; bad <= 20 {
-				t.Errorf("%q: Go %q %q, JavaScript %q %q", s, plain, terms, js.Plain[i], js.Text[i])
+				t.Errorf("%q: Go %q %q %q, JavaScript %q %q %q", s, plain, terms, code, js.Plain[i], js.Text[i], js.Code[i])
 			}
 		}
 	}

@@ -3,17 +3,17 @@ package search
 import (
 	"sort"
 	"strings"
+	"unicode"
 	"unicode/utf8"
-
-	"github.com/blevesearch/bleve/v2/search/query"
 )
 
-// node is the query tree kb builds. It has three kinds of nodes: "or" (a
-// bleve disjunction: the sum of the matching children times matched/all),
-// "and" (a conjunction: the sum of its children, all required) and "term"
-// (one analysed term in one field, with a boost). The tree is small and
-// explicit so that a client without bleve can walk the same tree with
-// bleve's formula (see the package doc).
+// node is the query tree kb builds. Its leaves ("term") are one analysed
+// term in a field or a set of fields (setText, setShort), with a boost;
+// "max" scores its best matching child (the alternatives of one query
+// word), "and" the sum of its children, all required (the terms of one
+// alternative), "sum" the sum of its matching children (the words of the
+// query). The tree is small and explicit so that a client without bleve
+// can walk the same tree with the same formula (ranking.go).
 type node struct {
 	Op    string  `json:"op"`
 	Field string  `json:"field,omitempty"`
@@ -26,45 +26,15 @@ func termNode(field, term string, boost float64) *node {
 	return &node{Op: "term", Field: field, Term: term, Boost: boost}
 }
 
-// or returns a disjunction of kids; one kid stands for itself.
-func or(kids ...*node) *node {
+// group returns a node of kids with op; one kid stands for itself.
+func group(op string, kids ...*node) *node {
 	switch len(kids) {
 	case 0:
 		return nil
 	case 1:
 		return kids[0]
 	}
-	return &node{Op: "or", Kids: kids}
-}
-
-func and(kids ...*node) *node {
-	if len(kids) == 1 {
-		return kids[0]
-	}
-	return &node{Op: "and", Kids: kids}
-}
-
-// bleve converts the tree to bleve queries.
-func (n *node) bleve() query.Query {
-	switch n.Op {
-	case "term":
-		q := query.NewTermQuery(n.Term)
-		q.SetField(n.Field)
-		q.SetBoost(n.Boost)
-		return q
-	case "and":
-		qs := make([]query.Query, len(n.Kids))
-		for i, k := range n.Kids {
-			qs[i] = k.bleve()
-		}
-		return query.NewConjunctionQuery(qs)
-	default:
-		qs := make([]query.Query, len(n.Kids))
-		for i, k := range n.Kids {
-			qs[i] = k.bleve()
-		}
-		return query.NewDisjunctionQuery(qs)
-	}
+	return &node{Op: op, Kids: kids}
 }
 
 // leaves calls f for every term node.
@@ -121,6 +91,9 @@ type plan struct {
 type span struct {
 	from, to int      // token indexes [from, to)
 	alts     []string // the alternatives, each a phrase; alts[0] is what was typed
+	// joined is the two words written as one, which the index has
+	// ("drop box" → "dropbox"): see compounds.
+	joined string
 }
 
 // maxExpansions bounds the completions of the last word.
@@ -156,13 +129,23 @@ func (p *planner) plan(q string, prefix bool) (*plan, error) {
 
 	// Typos: an unknown word is replaced by the nearest word of the index.
 	words := make([]string, len(toks))
+	splits := map[int]string{}
 	changed := false
 	for i, t := range toks {
 		words[i] = t.Text
 		if open && i == len(toks)-1 && p.dict.hasPrefixed(fWords, t.Text) {
 			continue
 		}
-		if c := p.correct(t.Text); c != "" {
+		// A typo one edit from a word beats a split ("bandwith" is
+		// "bandwidth", not "band with"); a split beats a further correction.
+		c := p.correct(t.Text)
+		if c == "" || osaDistance(t.Text, c) > 1 {
+			if sp := p.split(t.Text); sp != "" {
+				splits[i] = sp
+				continue
+			}
+		}
+		if c != "" {
 			words[i] = c
 			changed = true
 		}
@@ -184,8 +167,30 @@ func (p *planner) plan(q string, prefix bool) (*plan, error) {
 	}
 
 	var kids []*node
-	spans := p.synonyms.match(words)
+	spans := p.compounds(p.synonyms.match(words), words, open)
+	for i, sp := range spans {
+		if s := splits[sp.from]; s != "" && sp.to-sp.from == 1 && len(sp.alts) == 1 {
+			spans[i].alts = append(sp.alts, s)
+		}
+	}
 	for _, sp := range spans {
+		if sp.joined != "" {
+			// the words apart, each counting as typed, or joined (the
+			// one word stands for both words typed: boostJoined)
+			var parts, alts []*node
+			for _, w := range words[sp.from:sp.to] {
+				for _, t := range p.text.terms(w) {
+					pl.marks[t] = true
+					parts = append(parts, termNode(setText, t, 1))
+				}
+			}
+			if g := group("sum", parts...); g != nil {
+				alts = append(alts, g)
+			}
+			alts = append(alts, p.phrase(p.text.terms(sp.joined), boostJoined, pl))
+			kids = append(kids, group("max", alts...))
+			continue
+		}
 		var alts []*node
 		seen := map[string]bool{}
 		for i, phrase := range sp.alts {
@@ -213,18 +218,26 @@ func (p *planner) plan(q string, prefix bool) (*plan, error) {
 				var all []*node
 				for _, t := range terms {
 					pl.marks[t] = true
-					all = append(all, shortFieldsNode(t, boostPrefix))
+					all = append(all, termNode(setShort, t, boostPrefix))
 				}
-				alts = append(alts, and(all...))
+				alts = append(alts, group("and", all...))
 			}
 		}
-		if g := or(alts...); g != nil {
+		if g := group("max", alts...); g != nil {
 			kids = append(kids, g)
 		}
 	}
-	// Error codes and whole pasted messages match exactly, and first.
+	// Error codes and whole pasted messages match exactly, and first;
+	// identifiers match the code field whole.
 	for _, c := range codes(q) {
 		kids = append(kids, termNode(fErrCode, c, boostErrExact))
+	}
+	seenCode := map[string]bool{}
+	for _, w := range codeWords(q) {
+		if !seenCode[w] {
+			seenCode[w] = true
+			kids = append(kids, termNode(fCode, w, boostCode))
+		}
 	}
 	if len(words) >= 3 {
 		kids = append(kids, termNode(fErrMsg, strings.Join(words, " "), boostErrExact))
@@ -240,13 +253,76 @@ func (p *planner) plan(q string, prefix bool) (*plan, error) {
 			}
 		}
 	}
-	pl.root = or(kids...)
+	pl.root = group("sum", kids...)
 	return pl, nil
+}
+
+// compounds joins two adjacent words that the index has as one word
+// ("drop box", "log in", "e mail", "set up": "auto-fill" is two words to the
+// tokenizer, and the index has "autofill" too, see kbAnalyzer) into one
+// span, unless a synonym took either, a word has other than letters, or
+// the second is the unfinished last word.
+func (p *planner) compounds(spans []span, words []string, open bool) []span {
+	single := func(sp span) bool { return sp.to-sp.from == 1 && len(sp.alts) == 1 && isLetters(words[sp.from]) }
+	var out []span
+	for i := 0; i < len(spans); i++ {
+		a := spans[i]
+		if i+1 < len(spans) && single(a) && single(spans[i+1]) && !(open && spans[i+1].to == len(words)) {
+			b := spans[i+1]
+			joined := words[a.from] + words[b.from]
+			if ts := p.text.terms(joined); len(ts) == 1 && utf8.RuneCountInString(joined) <= maxTokenRunes && p.dict.inText(ts[0]) {
+				out = append(out, span{from: a.from, to: b.to, alts: []string{words[a.from] + " " + words[b.from]}, joined: joined})
+				i++
+				continue
+			}
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+// split returns an unknown word of letters as the two known words it
+// joins ("autofill" → "auto fill" where the docs write "Auto-fill",
+// "login" → "log in", "email" → "e mail"), or "". The first part has a
+// letter or more, the second 2 or more; each is in a
+// text field or a stop word, not both stop words; the most even split
+// wins, then the one with the shorter first part. The left part is looked
+// up first: it shares the word's first letter, like typo candidates.
+func (p *planner) split(w string) string {
+	if !isLetters(w) || p.synonyms.known(w) || isStop(w) {
+		return ""
+	}
+	r := []rune(w)
+	if len(r) < 5 || p.dict.df(fWords, w) > 0 || p.dict.inText(p.text.stemmer.stem(w)) {
+		return ""
+	}
+	known := func(part string) bool { return isStop(part) || p.dict.inText(p.text.stemmer.stem(part)) }
+	best, bestMin := "", 0
+	for k := 1; k <= len(r)-2; k++ {
+		left, right := string(r[:k]), string(r[k:])
+		if isStop(left) && isStop(right) || !known(left) || !known(right) {
+			continue
+		}
+		if m := min(k, len(r)-k); m > bestMin {
+			best, bestMin = left+" "+right, m
+		}
+	}
+	return best
+}
+
+// isLetters reports whether w is letters only.
+func isLetters(w string) bool {
+	for _, r := range w {
+		if !unicode.IsLetter(r) {
+			return false
+		}
+	}
+	return w != ""
 }
 
 func onlyErr(kids []*node) bool {
 	for _, k := range kids {
-		if k.Op != "term" || (k.Field != fErrCode && k.Field != fErrMsg) {
+		if k.Op != "term" || (k.Field != fErrCode && k.Field != fErrMsg && k.Field != fCode) {
 			return false
 		}
 	}
@@ -258,9 +334,9 @@ func (p *planner) phrase(terms []string, boost float64, pl *plan) *node {
 	var all []*node
 	for _, t := range terms {
 		pl.marks[t] = true
-		all = append(all, fieldsNode(t, boost))
+		all = append(all, termNode(setText, t, boost))
 	}
-	return and(all...)
+	return group("and", all...)
 }
 
 // expansions returns completions of an unfinished last word from the words
@@ -380,30 +456,4 @@ func appendRunes(dst []rune, s string) []rune {
 		dst = append(dst, r)
 	}
 	return dst
-}
-
-// shortFieldsNode looks a completion of the unfinished last word up in the
-// title and the middle fields, where the completions come from (the words
-// field indexes the same text unstemmed), not in the body: there a
-// completion adds more noise than help, and most of the cost of a query
-// typed letter by letter (on the evaluation queries typed 60% into their
-// last word: top-3 95.8%, MRR 0.907 without the body, 0.898 with it; on
-// 10,000 pages "sync de" took 2.9 ms instead of 7.1 ms).
-func shortFieldsNode(t string, boost float64) *node {
-	n := fieldsNode(t, boost)
-	n.Kids = n.Kids[:2]
-	return n
-}
-
-// fieldsNode looks one analysed term up in the text fields: an or of the
-// title, the middle fields (headings, tags, errors, description) and the
-// body. Nesting the middle fields keeps bleve's coord factor (matched/all)
-// from favouring pages merely for having more fields than an FAQ answer.
-func fieldsNode(t string, boost float64) *node {
-	var mid []*node
-	for _, f := range textFields[1 : len(textFields)-1] {
-		mid = append(mid, termNode(f.Name, t, f.Boost*boost))
-	}
-	return or(termNode(textFields[0].Name, t, textFields[0].Boost*boost), or(mid...),
-		termNode(textFields[len(textFields)-1].Name, t, textFields[len(textFields)-1].Boost*boost))
 }

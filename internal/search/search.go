@@ -30,12 +30,13 @@
 // mapping (nothing dynamic, no _all, no term vectors, no doc values,
 // nothing stored):
 //
-//	title        text      page title or FAQ question        boost 6
-//	headings     text      headings                          boost 3
-//	tags         text      tags                              boost 3
-//	errors       text      troubleshooting errors            boost 2.5
-//	description  text      description                       boost 2
-//	body         text      prose, no markup, no code         boost 1
+//	title        text      page title or FAQ question        weight 6
+//	headings     text      headings                          weight 3
+//	tags         text      tags                              weight 3
+//	errors       text      troubleshooting errors            weight 2.5
+//	description  text      description                       weight 2
+//	body         text      prose, no markup, no code         weight 1
+//	code         code      code spans and blocks             weight 0.5
 //	words        stops     the stop words of title+description+headings+tags+errors
 //	errcode      keyword   error codes and fix tickets: auth-401
 //	errmsg       keyword   each error message, normalised
@@ -50,7 +51,8 @@
 // how, why, cant, dont, up, out, off) and stem with DefaultStemmer
 // (stemmer_en_plural, chosen on testdata/eval.json; docs/search.md). The words field
 // keeps only the stop words, unstemmed: it serves queries of stop words
-// alone; the words vocabulary (kb-words.bin) has all the words of the same
+// alone. The code field has the text analyzer's terms and each identifier
+// whole (codeWords). The words vocabulary (kb-words.bin) has all the words of the same
 // text, tokenized and lowercased only.
 //
 // # Queries
@@ -67,35 +69,46 @@
 //     optimal-string-alignment distance, then document frequency, then byte
 //     order. Response.Corrected is the corrected query. Only unknown words
 //     are corrected, so a typo match never outranks an exact match.
-//  3. Synonyms (site.yaml search.synonyms) are matched on the plain terms,
+//     A typo one edit from a word is corrected first; otherwise an
+//     unknown word of letters that joins two known words is split
+//     ("autofill" → auto fill), the most even split first.
+//  3. Compounds: two adjacent words of letters that the index has as one
+//     word ("drop box", "e mail", "set up") are a group of the two words
+//     (a sum) or the joined word at boostJoined.
+//  4. Synonyms (site.yaml search.synonyms) are matched on the plain terms,
 //     longest entry first: [sign in, log in] two-way, "bill => invoice"
 //     one-way. A match is a group of alternatives: what was typed (boost 1)
 //     or a synonym (boost 0.8). Other words are groups of one.
-//  4. Each alternative is, for each of its analysed terms, an or of three:
-//     title, an or of the middle fields (headings, tags, errors,
-//     description), and body, each leaf with its field's boost; an and over
-//     the terms when an alternative has several.
-//  5. With Request.Prefix, an unfinished last word (the query ends inside
+//  5. Each alternative is, for each of its analysed terms, one leaf over
+//     all the text fields (BM25F below); an and over the terms when an
+//     alternative has several, and a max over the alternatives.
+//  6. With Request.Prefix, an unfinished last word (the query ends inside
 //     it) also matches up to 8 completions from the words field, most
 //     frequent first, at boost 0.7, in the title and middle fields only.
-//  6. Error codes in the query (AUTH-401) match errcode, and a query of
+//  7. Error codes in the query (AUTH-401) match errcode, and a query of
 //     three or more words matches errmsg as a whole, at boost 12: a pasted
-//     error ranks its guide first.
-//  7. A query of stop words only ("is it", "to the") looks its words up in the
+//     error ranks its guide first. The query's identifiers (codeWords:
+//     too_many_requests, libsecret-1.so.0) match the code field whole, at
+//     boost 3.
+//  8. A query of stop words only ("is it", "to the") looks its words up in the
 //     words field instead.
-//  8. The root is an or of the groups. Filters (type, product) select
+//  9. The root sums the groups. Filters (type, product) select
 //     matches without changing scores, as boost-0 term leaves in an and
 //     with the root would. Facet counts for a field ignore that field's own
 //     filter, so a customer sees how many results each other choice has.
-//     kb runs bleve's searcher for the root and collects the matches in
-//     one pass (collect.go): top hits, total and both facets.
+//     kb scores the tree itself from bleve's postings (ranking.go) and
+//     collects the matches in one pass (collect.go): top hits, total and
+//     both facets.
 //
-// Scores are bleve's BM25 (ScoringModel, chosen on the evaluation set):
-// a leaf scores (β·idf·qn)·idf·(√tf·k1)/(√tf + k1·(1-b+b·len/avgDL)) with
-// k1 = 1.2, b = 0.75, idf = ln(1+(N-df+0.5)/(df+0.5)), qn = 1/√Σ(β·idf)²
-// over all leaves, avgDL = ⌈distinct terms of the field / N⌉; an or sums
-// its matching children times matched/all; an and sums its children. Hits
-// sort by score, then id (byte order).
+// Scores are BM25F (ranking.go): a leaf adds up the term's frequency in
+// every text field, each times its field's weight (title 6, headings and
+// tags 3, errors 2.5, description 2, body 1) and divided by the field's
+// length normalisation 1-b+b·len/avg (b = 0.75, avg = the field's terms in
+// all documents / N, kept in kb-search.json), then saturates the sum once:
+// β·idf·tf~·(k1+1)/(tf~+k1), k1 = 1.2, idf = ln(1+(N-df+0.5)/(df+0.5))
+// with df the term's largest document frequency in any text field. So a
+// word common in bodies is not worth a title's weight of a rare word just
+// because few titles have it. Hits sort by score, then id (byte order).
 //
 // Snippets (snippet.go) are cut from the text store's body (or description)
 // around the densest cluster of matched terms, HTML-escaped, with <mark>.
@@ -120,7 +133,8 @@
 //	build.go                   writing an index: Build, Stage, StageAsync
 //	memory.go                  kb serve's in-memory index, updated page by page
 //	query.go                   query planning: the tree of term leaves
-//	search.go collect.go       Open, Search: ranking, filters, facets
+//	search.go collect.go       Open, Search: filters, facets
+//	ranking.go                 scores: the one formula of the API and the static client
 //	snippet.go                 snippets
 //	static.go                  the static export
 //
@@ -227,6 +241,9 @@ type Index struct {
 	text  textSource
 	docs  docResolver
 	words wordCounts
+	// fieldTerms returns the terms of each field of an index that changes
+	// (kb serve's); a built index has them in its meta.
+	fieldTerms func() map[string]uint64
 }
 
 // Open opens the index at path.
@@ -323,7 +340,7 @@ func (ix *Index) Search(ctx context.Context, req Request) (resp *Response, err e
 	if pl.root == nil {
 		return resp, nil
 	}
-	c, err := ix.collect(ctx, pl.root.bleve(), req.Limit, req.Type, req.Product, req.Explain, !req.NoFacets)
+	c, err := ix.collect(ctx, pl.root, req.Limit, req.Type, req.Product, req.Explain, !req.NoFacets)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}

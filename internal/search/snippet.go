@@ -4,6 +4,8 @@ import (
 	"html"
 	"strings"
 	"sync"
+
+	"github.com/octoacme/kb/internal/markdown"
 )
 
 // tokenPool holds token slices for snippets.
@@ -29,12 +31,58 @@ func stemCached(a kbAnalyzer, w string, cache map[string]string) string {
 // else the description with its matches marked, else the body's lead.
 func makeSnippet(rec *record, a kbAnalyzer, pl *plan, stems map[string]string) string {
 	if s := snippet(rec.Body, a, pl.marks, pl.plainMarks, stems); s != "" {
-		return s
+		return codeMarkup(s)
 	}
 	if rec.Description != "" {
 		return markText(rec.Description, a, pl.marks, pl.plainMarks)
 	}
-	return lead(rec.Body)
+	return codeMarkup(lead(rec.Body))
+}
+
+// codeMarkup turns the code markers of a snippet (markdown.CodeStart,
+// CodeEnd: the body keeps code spans and URLs between them) into <code>
+// and </code>, balanced: a snippet cut inside code opens it after its
+// leading "… " or closes it before its trailing " …". The markers are not
+// word runes, so a snippet never cuts a <mark> across them.
+func codeMarkup(s string) string {
+	if !strings.Contains(s, markdown.CodeStart) && !strings.Contains(s, markdown.CodeEnd) {
+		return s
+	}
+	var b strings.Builder
+	open := false
+	head, tail := "", ""
+	if rest, ok := strings.CutPrefix(s, "… "); ok {
+		head, s = "… ", rest
+	}
+	if rest, ok := strings.CutSuffix(s, " …"); ok {
+		tail, s = " …", rest
+	}
+	b.WriteString(head)
+	if i, j := strings.Index(s, markdown.CodeEnd), strings.Index(s, markdown.CodeStart); i >= 0 && (j < 0 || i < j) {
+		b.WriteString("<code>") // cut inside code
+		open = true
+	}
+	for _, r := range s {
+		switch string(r) {
+		case markdown.CodeStart:
+			if !open {
+				b.WriteString("<code>")
+				open = true
+			}
+		case markdown.CodeEnd:
+			if open {
+				b.WriteString("</code>")
+				open = false
+			}
+		default:
+			b.WriteRune(r)
+		}
+	}
+	if open {
+		b.WriteString("</code>")
+	}
+	b.WriteString(tail)
+	return b.String()
 }
 
 // snippet returns about snippetWords words of text around the best cluster

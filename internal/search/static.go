@@ -23,8 +23,9 @@ import (
 // into the output folder, so that a small JavaScript client
 // (static/js/search-index.js) answers searches on any static host with the
 // same results as the Go API. Everything the client ranks with comes from
-// the bleve index itself: the document count, each field's cardinality,
-// every term's postings with frequencies, and each document's field lengths
+// the bleve index itself and kb-search.json: the document count, each
+// field's average length, every term's postings with frequencies, and each
+// document's field lengths
 // (recovered from bleve's norms, and checked to give the very same norms).
 //
 // Files, under StaticDir (every name but the manifest's carries a hash of
@@ -56,7 +57,7 @@ import (
 const StaticDir = "kb-search"
 
 // staticFormat changes when the static files change incompatibly.
-const staticFormat = 1
+const staticFormat = 3
 
 // Sizes at which dictionary and postings files are cut (before gzip).
 const (
@@ -66,7 +67,9 @@ const (
 
 // staticFields are the fields the client scores, in the order of the
 // field numbers of the static files.
-var staticFields = []string{fTitle, fHeadings, fTags, fErrors, fDescription, fBody, fWords, fErrCode, fErrMsg}
+var staticFields = staticFields0[:]
+
+var staticFields0 = [...]string{fTitle, fHeadings, fTags, fErrors, fDescription, fBody, fWords, fErrCode, fErrMsg, fCode}
 
 func staticField(name string) int {
 	for i, f := range staticFields {
@@ -97,33 +100,40 @@ type ExportStats struct {
 
 // manifest is manifest.json.
 type manifest struct {
-	Format    int       `json:"format"`
-	Docs      int       `json:"docs"`
-	Scoring   string    `json:"scoring"` // "bm25" or "tf-idf"
-	Stemmer   Stemmer   `json:"stemmer"`
-	Fields    []string  `json:"fields"`
-	Boosts    []float64 `json:"boosts"` // of the fields, in the order of Fields
-	AvgLen    []float64 `json:"avgLen"` // bleve's "average length": ⌈cardinality / docs⌉
-	Card      []int     `json:"cardinality"`
-	Weights   weights   `json:"weights"`
-	Stop      []string  `json:"stop"`
-	Synonyms  []synJSON `json:"synonyms"`
-	SynVocab  []string  `json:"synonymWords"`
-	Limits    limits    `json:"limits"`
-	Values    []string  `json:"values"` // "", the types, the products: the numbers of the document table
-	Types     []string  `json:"types"`
-	Products  []string  `json:"products"`
-	DocTable  string    `json:"docTable"`
-	Dict      fileTable `json:"dict"`
-	Postings  fileTable `json:"postings"`
-	Fragments string    `json:"fragments"` // folder: fragment N is Fragments + N + ".bin"
-	Base      string    `json:"base"`      // the site's base path, without the final slash
+	Format  int       `json:"format"`
+	Docs    int       `json:"docs"`
+	Stemmer Stemmer   `json:"stemmer"`
+	Fields  []string  `json:"fields"`
+	Weight  []float64 `json:"weight"` // BM25F's weight of each field, in the order of Fields
+	B       []float64 `json:"b"`      // BM25F's length normalisation of each field
+	AvgLen  []float64 `json:"avgLen"` // the average length: terms in all documents ÷ docs
+	K1      float64   `json:"k1"`
+	// Sets are the fields a term leaf looks in by set, and IDF the fields
+	// whose largest document frequency makes its idf.
+	Sets      map[string][]string `json:"sets"`
+	IDF       []string            `json:"idf"`
+	Card      []int               `json:"cardinality"`
+	Weights   weights             `json:"weights"`
+	Stop      []string            `json:"stop"`
+	Synonyms  []synJSON           `json:"synonyms"`
+	SynVocab  []string            `json:"synonymWords"`
+	Limits    limits              `json:"limits"`
+	Values    []string            `json:"values"` // "", the types, the products: the numbers of the document table
+	Types     []string            `json:"types"`
+	Products  []string            `json:"products"`
+	DocTable  string              `json:"docTable"`
+	Dict      fileTable           `json:"dict"`
+	Postings  fileTable           `json:"postings"`
+	Fragments string              `json:"fragments"` // folder: fragment N is Fragments + N + ".bin"
+	Base      string              `json:"base"`      // the site's base path, without the final slash
 }
 
 type weights struct {
 	Synonym  float64 `json:"synonym"`
 	Prefix   float64 `json:"prefix"`
 	ErrExact float64 `json:"errExact"`
+	Code     float64 `json:"code"`
+	Joined   float64 `json:"joined"`
 	Fallback float64 `json:"fallback"`
 }
 
@@ -172,7 +182,7 @@ type postingList struct {
 // its document count in the words vocabulary.
 type termEntry struct {
 	term    string
-	fields  [9]*postingList
+	fields  [len(staticFields0)]*postingList
 	dfWords uint32
 }
 
@@ -212,13 +222,10 @@ func (ix *Index) export(ctx context.Context, w FileWriter) (*ExportStats, error)
 	}
 	defer r.Close()
 	n := len(dt.rec)
-	m := &manifest{Format: staticFormat, Docs: n, Base: ts.base, Scoring: "tf-idf", Stemmer: ix.meta.Stemmer, Fields: staticFields,
-		Weights: weights{Synonym: boostSynonym, Prefix: boostPrefix, ErrExact: boostErrExact, Fallback: boostFallback},
+	m := &manifest{Format: staticFormat, Docs: n, Base: ts.base, Stemmer: ix.meta.Stemmer, Fields: staticFields,
+		Weights: weights{Synonym: boostSynonym, Prefix: boostPrefix, ErrExact: boostErrExact, Code: boostCode, Joined: boostJoined, Fallback: boostFallback},
 		Limits: limits{QueryRunes: MaxQueryRunes, QueryTerms: MaxQueryTerms, MaxExpansions: maxExpansions,
 			DefaultLimit: DefaultLimit, MaxLimit: MaxLimit, SnippetWords: snippetWords, SnippetScan: maxSnippetScan, TokenRunes: maxTokenRunes}}
-	if ix.meta.Scoring == index.BM25Scoring {
-		m.Scoring = "bm25"
-	}
 	for w := range stopWords {
 		m.Stop = append(m.Stop, w)
 	}
@@ -231,8 +238,12 @@ func (ix *Index) export(ctx context.Context, w FileWriter) (*ExportStats, error)
 	}
 	m.SynVocab = sortedKeys(syn.vocab)
 	for _, f := range staticFields {
-		m.Boosts = append(m.Boosts, fieldBoost(f))
+		p := fieldParam(f)
+		m.Weight, m.B = append(m.Weight, p.Weight), append(m.B, p.B)
 	}
+	m.K1 = bm25K1
+	m.Sets = map[string][]string{setText: leafFields(setText), setShort: leafFields(setShort)}
+	m.IDF = idfFields(setText)
 
 	// Postings and lengths, field by field, from bleve.
 	lens := make([][]uint32, len(staticFields))
@@ -243,10 +254,7 @@ func (ix *Index) export(ctx context.Context, w FileWriter) (*ExportStats, error)
 		if err != nil {
 			return nil, err
 		}
-		avg := 0.0 // as bleve: no documents and no terms make 0, and 0 means tf-idf
-		if n > 0 {
-			avg = math.Ceil(float64(card) / float64(n))
-		}
+		avg := avgLen(ix.meta.Terms[f], uint64(n))
 		m.Card = append(m.Card, card)
 		m.AvgLen = append(m.AvgLen, avg)
 	}
@@ -380,15 +388,6 @@ type namedFile struct {
 	name string
 	data []byte
 	size *int64
-}
-
-func fieldBoost(f string) float64 {
-	for _, tf := range textFields {
-		if tf.Name == f {
-			return tf.Boost
-		}
-	}
-	return 1 // words, errcode, errmsg: their leaves carry their own boosts
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"math"
 	"sort"
 	"strconv"
 	"sync"
@@ -25,9 +24,9 @@ import (
 //  1. Plan the query with kb's planner (query.go), its dictionary questions
 //     answered by the dictionary files of the words the query starts with.
 //  2. Fetch the postings files of every leaf term.
-//  3. Score every leaf with bleve's formula (the package doc) and walk the
-//     tree: an or sums its matching children times matched/all, an and sums
-//     its children.
+//  3. Score every leaf with BM25F (ranking.go, the very code the Go API
+//     runs) and walk the tree: a max takes its best matching child, an and
+//     sums its children (all required), a sum its matching children.
 //  4. Keep the best matches that pass the filters (score, then document
 //     number: documents are numbered in id order), count facets as the Go
 //     API does, and fetch the fragments of the hits only.
@@ -406,12 +405,6 @@ func (c *staticPostChunk) postings(term string, field int) (*postingList, error)
 	return out, nil
 }
 
-// scoredDocs are the matches of a node: documents ascending, their scores.
-type scoredDocs struct {
-	docs   []int32
-	scores []float64
-}
-
 // Search runs a request like Index.Search.
 func (s *StaticIndex) Search(ctx context.Context, req Request) (*Response, error) {
 	switch {
@@ -437,10 +430,11 @@ func (s *StaticIndex) Search(ctx context.Context, req Request) (*Response, error
 	if pl.root == nil {
 		return resp, nil
 	}
-	root, err := s.score(pl.root)
+	rk, err := rank(pl.root, s, s.stats())
 	if err != nil {
 		return nil, err
 	}
+	root := rk.matches
 	c := &collected{types: map[string]int{}, product: map[string]int{}}
 	for i, doc := range root.docs {
 		typ, prod := s.m.Values[s.types[doc]], s.m.Values[s.prods[doc]]
@@ -500,141 +494,44 @@ func (s *StaticIndex) fragment(doc int) (*fragment, error) {
 	return &f, nil
 }
 
-// score fetches the postings of every leaf and walks the tree.
-func (s *StaticIndex) score(root *node) (*scoredDocs, error) {
-	type leaf struct {
-		pl               *postingList
-		idf, weight, avg float64
-		field            int
+// postings reads a leaf's postings from the postings files: documents
+// are numbers in id order, lengths come from the document table.
+func (s *StaticIndex) postings(field, term string) (*leafPostings, error) {
+	fi := staticField(field)
+	if fi < 0 {
+		return nil, fmt.Errorf("field %q is not in the static index", field)
 	}
-	leaves := map[*node]*leaf{}
-	var order []*node
-	var err error
-	root.leaves(func(n *node) {
-		if err != nil {
-			return
-		}
-		fi := staticField(n.Field)
-		if fi < 0 {
-			err = fmt.Errorf("field %q is not in the static index", n.Field)
-			return
-		}
-		l := &leaf{field: fi, avg: s.m.AvgLen[fi]}
-		if i := chunkFor(s.m.Postings.First, n.Term); i >= 0 {
-			c, cerr := s.postChunk(i)
-			if cerr != nil {
-				err = cerr
-				return
-			}
-			if l.pl, err = c.postings(n.Term, fi); err != nil {
-				return
-			}
-		}
-		df := float64(l.pl.lenOrZero())
-		total := float64(s.m.Docs)
-		if l.avg > 0 {
-			l.idf = math.Log(1 + (total-df+0.5)/(df+0.5))
-		} else {
-			l.idf = 1.0 + math.Log(total/(df+1.0))
-		}
-		leaves[n] = l
-		order = append(order, n)
-	})
+	i := chunkFor(s.m.Postings.First, term)
+	if i < 0 {
+		return nil, nil
+	}
+	c, err := s.postChunk(i)
 	if err != nil {
 		return nil, err
 	}
-	sum := 0.0
-	for _, n := range order {
-		w := n.Boost * leaves[n].idf
-		sum += w * w
+	pl, err := c.postings(term, fi)
+	if err != nil || pl == nil {
+		return nil, err
 	}
-	qn := 1.0 / math.Sqrt(sum)
-	var walk func(n *node) *scoredDocs
-	walk = func(n *node) *scoredDocs {
-		switch n.Op {
-		case "term":
-			l := leaves[n]
-			out := &scoredDocs{}
-			if l.pl == nil {
-				return out
-			}
-			qw := n.Boost * l.idf * qn
-			lens := s.lens[l.field]
-			out.docs = l.pl.docs
-			out.scores = make([]float64, len(l.pl.docs))
-			for i, d := range l.pl.docs {
-				out.scores[i] = leafScore(l.pl.tfs[i], lens[d], l.idf, l.avg, qw)
-			}
-			return out
-		case "and":
-			return combine(walkAll(n.Kids, walk), true)
-		}
-		return combine(walkAll(n.Kids, walk), false)
+	out := &leafPostings{docs: make([]uint32, len(pl.docs)), tfs: pl.tfs, lens: make([]uint32, len(pl.docs))}
+	for k, d := range pl.docs {
+		out.docs[k] = uint32(d)
+		out.lens[k] = s.lens[fi][d]
 	}
-	return walk(root), nil
+	return out, nil
 }
 
-func walkAll(kids []*node, walk func(*node) *scoredDocs) []*scoredDocs {
-	out := make([]*scoredDocs, len(kids))
-	for i, k := range kids {
-		out[i] = walk(k)
-	}
-	return out
+// df is the number of documents with term in field.
+func (s *StaticIndex) df(field, term string) (int, error) {
+	pl, err := s.postings(field, term)
+	return pl.count(), err
 }
 
-// leafScore is bleve's score of a term in a document (scorer_term.go):
-// tf the term's frequency, length the field's length in the document.
-func leafScore(tf, length uint32, idf, avg, queryWeight float64) float64 {
-	t := math.Sqrt(float64(tf))
-	norm := float64(float32(1 / math.Sqrt(float64(length))))
-	var score float64
-	if avg > 0 {
-		fieldLength := 1 / (norm * norm)
-		score = idf * (t * bm25K1) / (t + bm25K1*(1-bm25B+(bm25B*fieldLength/avg)))
-	} else {
-		score = t * norm * idf
+// stats are N and the average lengths of the manifest.
+func (s *StaticIndex) stats() corpusStats {
+	st := corpusStats{docs: s.m.Docs, avgLen: map[string]float64{}}
+	for i, f := range s.m.Fields {
+		st.avgLen[f] = s.m.AvgLen[i]
 	}
-	if queryWeight != 1.0 {
-		score = score * queryWeight
-	}
-	return score
-}
-
-// bleve's BM25 parameters (search.BM25_k1, search.BM25_b).
-var bm25K1, bm25B = 1.2, 0.75
-
-// combine merges the matches of a node's children: an and keeps the
-// documents all match and sums; an or keeps the documents any matches and
-// sums times matched/all.
-func combine(kids []*scoredDocs, and bool) *scoredDocs {
-	out := &scoredDocs{}
-	pos := make([]int, len(kids))
-	for {
-		next := int32(math.MaxInt32)
-		for k, c := range kids {
-			if pos[k] < len(c.docs) && c.docs[pos[k]] < next {
-				next = c.docs[pos[k]]
-			}
-		}
-		if next == math.MaxInt32 {
-			return out
-		}
-		sum, count := 0.0, 0
-		for k, c := range kids {
-			if pos[k] < len(c.docs) && c.docs[pos[k]] == next {
-				sum += c.scores[pos[k]]
-				count++
-				pos[k]++
-			}
-		}
-		if and {
-			if count == len(kids) {
-				out.docs = append(out.docs, next)
-				out.scores = append(out.scores, sum)
-			}
-			continue
-		}
-		out.docs = append(out.docs, next)
-		out.scores = append(out.scores, sum*(float64(count)/float64(len(kids))))
-	}
+	return st
 }

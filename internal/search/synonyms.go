@@ -6,6 +6,67 @@ import (
 	"github.com/octoacme/kb/internal/config"
 )
 
+// BuiltinSynonyms are the support vocabulary kb knows without site.yaml:
+// the customer's device for the platform the docs name, and the common
+// ways of saying sign in, sign out, sign up and closing an account. A
+// site's own entry for a word replaces the built-in one (Synonyms), and
+// site.yaml's search.builtin_synonyms: false turns them all off.
+// docs/search.md lists them (a test checks).
+var BuiltinSynonyms = []config.Synonym{
+	oneWay("iphone", "ios"),
+	oneWay("ipad", "ios", "ipados"),
+	oneWay("mac", "macos"),
+	oneWay("macbook", "macos", "mac"),
+	oneWay("imac", "macos", "mac"),
+	oneWay("osx", "macos"),
+	oneWay("os x", "macos"),
+	oneWay("pc", "windows"),
+	oneWay("chromebook", "chromeos", "chrome os"),
+	oneWay("cellphone", "mobile", "phone"),
+	oneWay("forgot password", "reset password"),
+	twoWay("sign in", "log in", "login", "signin", "log on", "logon"),
+	twoWay("sign out", "log out", "logout", "signout", "log off"),
+	twoWay("sign up", "signup"),
+	twoWay("delete account", "remove account", "cancel account", "close account"),
+	twoWay("2fa", "two factor", "mfa", "multi factor"),
+}
+
+func oneWay(from string, to ...string) config.Synonym {
+	return config.Synonym{From: []string{from}, To: to}
+}
+
+func twoWay(terms ...string) config.Synonym {
+	return config.Synonym{From: terms, To: terms, TwoWay: true}
+}
+
+// Synonyms returns the synonyms a site searches with: its own, then the
+// built-in ones (unless turned off) for the words it has no entry for.
+func Synonyms(c config.Search) []config.Synonym {
+	out := append([]config.Synonym(nil), c.Synonyms...)
+	if c.BuiltinSynonyms != nil && !*c.BuiltinSynonyms {
+		return out
+	}
+	plain := kbAnalyzer{}
+	site := map[string]bool{}
+	for _, s := range c.Synonyms {
+		for _, f := range s.From {
+			site[strings.Join(plain.terms(f), " ")] = true
+		}
+	}
+	for _, b := range BuiltinSynonyms {
+		var from []string
+		for _, f := range b.From {
+			if !site[strings.Join(plain.terms(f), " ")] {
+				from = append(from, f)
+			}
+		}
+		if len(from) > 0 {
+			out = append(out, config.Synonym{From: from, To: b.To, TwoWay: b.TwoWay})
+		}
+	}
+	return out
+}
+
 // synonymTable expands query words at query time. Entries are matched on
 // plain terms (tokenized, lowercased), longest first, so multi-word entries
 // such as "sign in" work, and each match becomes a group of alternatives.

@@ -2,6 +2,7 @@ package search
 
 import (
 	"bytes"
+	"cmp"
 	"compress/flate"
 	"encoding/binary"
 	"errors"
@@ -79,7 +80,7 @@ func truncateUTF8(s string, n int) string {
 
 func recordOf(d *doc) *record {
 	return &record{Title: d.Title, URL: d.URL, Type: d.Type, Product: d.Product, Section: d.Section,
-		Page: d.Page, Description: d.Description, Body: truncateUTF8(d.Body, maxStoredBody)}
+		Page: d.Page, Description: d.Description, Body: truncateUTF8(cmp.Or(d.Shown, d.Body), maxStoredBody)}
 }
 
 // eachToken calls f with the tokens of s: s split at single spaces ("" has

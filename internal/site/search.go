@@ -122,13 +122,13 @@ func printResults(w io.Writer, resp *search.Response, cfg *config.Config, tty bo
 }
 
 // terminalSnippet turns an HTML snippet into text: matches bold and
-// underlined on a terminal, in [brackets] elsewhere.
+// underlined on a terminal, in [brackets] elsewhere; code in `backticks`.
 func terminalSnippet(s string, tty bool) string {
 	open, closing := "[", "]"
 	if tty {
 		open, closing = "\x1b[1;4m", "\x1b[0m"
 	}
-	s = strings.NewReplacer("<mark>", open, "</mark>", closing).Replace(s)
+	s = strings.NewReplacer("<mark>", open, "</mark>", closing, "<code>", "`", "</code>", "`").Replace(s)
 	s = html.UnescapeString(s)
 	if !tty {
 		// merge adjacent marks: [sign] [in] stays, [AUTH]-[401] → [AUTH-401]

@@ -107,6 +107,35 @@
     return out;
   }
 
+  // codeWords: the identifiers of a text, whole (analysis.go, codeWords):
+  // runs of word runes and joiners (- _ . : / @), joiners trimmed at the
+  // ends, with a joiner inside, not one word of the tokenizer, lowercased
+  // rune by rune, at most 40 runes.
+  function isJoiner(c) { return c === 0x2d || c === 0x5f || c === 0x2e || c === 0x3a || c === 0x2f || c === 0x40; }
+  function codeWords(text) {
+    var out = [], cps = [];
+    function flush() {
+      var a = 0, b = cps.length;
+      while (a < b && isJoiner(cps[a])) a++;
+      while (b > a && isJoiner(cps[b - 1])) b--;
+      var w = cps.slice(a, b);
+      cps = [];
+      if (!w.length || w.length > MAX_TOKEN_RUNES || !w.some(isJoiner)) return;
+      var s = String.fromCodePoint.apply(null, w), ts = tokenize(s);
+      if (ts.length === 1 && ts[0].start === 0 && ts[0].end === s.length) return;
+      out.push(String.fromCodePoint.apply(null, w.map(lowerCP)));
+    }
+    for (var i = 0; i < text.length;) {
+      var c = text.codePointAt(i), size = c > 0xffff ? 2 : 1;
+      if (c >= 0xd800 && c <= 0xdfff) size = 1;
+      if (isWordCP(c) || isJoiner(c)) cps.push(c);
+      else flush();
+      i += size;
+    }
+    flush();
+    return out;
+  }
+
   // The English plural stemmer of bleve (stemmer_en_plural), rune by rune.
   var OES = ["shoes", "canoes", "oboes"];
   var CHES = ["cliches", "avalanches", "mustaches", "moustaches", "quiches", "headaches", "heartaches", "porsches", "tranches", "caches"];
@@ -250,9 +279,9 @@
 
   // ---- the index ------------------------------------------------------------
 
-  var F = { title: 0, headings: 1, tags: 2, errors: 3, description: 4, body: 5, words: 6, errcode: 7, errmsg: 8 };
-  var TEXT = ["title", "headings", "tags", "errors", "description", "body"];
-  var MIDDLE = ["headings", "tags", "errors", "description"];
+  // FIELDS are the manifest's fields (static.go, staticFields), F their numbers.
+  var FIELDS = ["title", "headings", "tags", "errors", "description", "body", "words", "errcode", "errmsg", "code"], F = {};
+  FIELDS.forEach(function (f, i) { F[f] = i; });
   var CODE = /\b[A-Za-z]{2,10}-[0-9]{2,6}\b/g;
 
   function Index(url, opts) {
@@ -265,9 +294,9 @@
     this.ready = this.loadRaw(url).then(function (bytes) {
       var m;
       try { m = JSON.parse(utf8.decode(bytes)); } catch (e) { throw corrupt("manifest.json: " + e.message); }
-      if (!m || m.format !== 1 || !Array.isArray(m.fields) || m.fields.join() !== "title,headings,tags,errors,description,body,words,errcode,errmsg") throw corrupt("manifest.json: unknown format");
-      var lists = [m.stop, m.synonyms, m.values, m.boosts, m.avgLen, m.dict && m.dict.files, m.dict && m.dict.first, m.postings && m.postings.files, m.postings && m.postings.first];
-      if (!lists.every(Array.isArray) || m.boosts.length !== 9 || m.avgLen.length !== 9 || m.dict.files.length !== m.dict.first.length ||
+      if (!m || m.format !== 3 || !Array.isArray(m.fields) || m.fields.join() !== FIELDS.join()) throw corrupt("manifest.json: unknown format");
+      var lists = [m.stop, m.synonyms, m.values, m.weight, m.b, m.avgLen, m.idf, m.sets && m.sets.text, m.sets && m.sets.short, m.dict && m.dict.files, m.dict && m.dict.first, m.postings && m.postings.files, m.postings && m.postings.first];
+      if (!lists.every(Array.isArray) || m.weight.length !== m.fields.length || m.b.length !== m.fields.length || m.avgLen.length !== m.fields.length || typeof m.k1 !== "number" || m.dict.files.length !== m.dict.first.length ||
         m.postings.files.length !== m.postings.first.length || typeof m.docs !== "number" || !m.limits || typeof m.fragments !== "string") throw corrupt("manifest.json: incomplete");
       self.m = m;
       self.analyzer = new Analyzer(new Set(m.stop), m.stemmer);
@@ -304,7 +333,7 @@
     this.types = col();
     this.prods = col();
     this.lens = [];
-    for (var f = 0; f < 9; f++) this.lens.push(col());
+    for (var f = 0; f < FIELDS.length; f++) this.lens.push(col());
     if (r.i !== bytes.length) throw corrupt(r.name + ": trailing bytes");
     for (var i = 0; i < n; i++) if (this.types[i] >= this.m.values.length || this.prods[i] >= this.m.values.length) throw corrupt(r.name + ": bad value");
   };
@@ -346,7 +375,7 @@
     var loc = c.at.get(term), out = {};
     if (loc) {
       var r = new Reader(c.body.subarray(loc[0], loc[0] + loc[1]), c.name), mask = r.uvarint();
-      for (var f = 0; f < 9; f++) {
+      for (var f = 0; f < FIELDS.length; f++) {
         if (!(mask & (1 << f))) continue;
         var df = r.uvarint();
         if (df > r.b.length) throw corrupt(c.name + ": bad postings");
@@ -437,18 +466,7 @@
   // ---- the planner: a port of internal/search/query.go --------------------------
 
   function term(field, t, boost) { return { op: "term", field: field, term: t, boost: boost }; }
-  function or(kids) { return kids.length === 0 ? null : kids.length === 1 ? kids[0] : { op: "or", kids: kids }; }
-  function and(kids) { return kids.length === 1 ? kids[0] : { op: "and", kids: kids }; }
-
-  function fieldsNode(ix, t, boost) {
-    var b = ix.m.boosts;
-    return or([term("title", t, b[F.title] * boost), or(MIDDLE.map(function (f) { return term(f, t, b[F[f]] * boost); })), term("body", t, b[F.body] * boost)]);
-  }
-  function shortFieldsNode(ix, t, boost) {
-    var n = fieldsNode(ix, t, boost);
-    n.kids = n.kids.slice(0, 2);
-    return n;
-  }
+  function group(op, kids) { return kids.length === 0 ? null : kids.length === 1 ? kids[0] : { op: op, kids: kids }; }
 
   function fuzziness(w) {
     var n = Array.from(w).length;
@@ -509,6 +527,45 @@
     return out;
   }
 
+  // compounds: query.go's. Two adjacent words of letters that the index
+  // has as one word become one span (not the unfinished last word).
+  var LETTERS = /^\p{L}+$/u;
+  function compounds(a, dict, spans, words, open) {
+    function single(sp) { return sp.to - sp.from === 1 && sp.alts.length === 1 && LETTERS.test(words[sp.from]); }
+    var out = [];
+    for (var i = 0; i < spans.length; i++) {
+      var sa = spans[i];
+      if (i + 1 < spans.length && single(sa) && single(spans[i + 1]) && !(open && spans[i + 1].to === words.length)) {
+        var sb = spans[i + 1], joined = words[sa.from] + words[sb.from], ts = a.terms(joined);
+        if (ts.length === 1 && countRunes(joined) <= MAX_TOKEN_RUNES && dict.inText(ts[0])) {
+          out.push({ from: sa.from, to: sb.to, alts: [words[sa.from] + " " + words[sb.from]], joined: joined });
+          i++;
+          continue;
+        }
+      }
+      out.push(sa);
+    }
+    return out;
+  }
+
+  // split: query.go's. An unknown word of letters as the two known words
+  // it joins, the most even split first, or "".
+  function split(ix, dict, w) {
+    var a = ix.analyzer;
+    if (!LETTERS.test(w) || ix.syn.vocab.has(w) || a.isStop(w)) return "";
+    var r = Array.from(w);
+    if (r.length < 5 || dict.dfWords(w) > 0 || dict.inText(a.stem(w))) return "";
+    function known(part) { return a.isStop(part) || dict.inText(a.stem(part)); }
+    var best = "", bestMin = 0;
+    for (var k = 1; k <= r.length - 2; k++) {
+      var left = r.slice(0, k).join(""), right = r.slice(k).join("");
+      if ((a.isStop(left) && a.isStop(right)) || !known(left) || !known(right)) continue;
+      var m = Math.min(k, r.length - k);
+      if (m > bestMin) { best = left + " " + right; bestMin = m; }
+    }
+    return best;
+  }
+
   function codes(q) {
     var out = [], m;
     CODE.lastIndex = 0;
@@ -534,10 +591,15 @@
     var pl = { root: null, corrected: "", marks: new Set(), plainMarks: new Set() };
     if (!toks.length) return pl;
     var open = prefix && toks[toks.length - 1].end === q.length;
-    var words = toks.map(function (t) { return t.text; }), changed = false;
+    var words = toks.map(function (t) { return t.text; }), changed = false, splits = {};
     toks.forEach(function (t, i) {
       if (open && i === toks.length - 1 && dict.hasPrefixed(t.text)) return;
+      // a typo one edit from a word beats a split; a split beats a further correction
       var c = correct(ix, dict, t.text);
+      if (!c || osaDistance(t.text, c) > 1) {
+        var sp = split(ix, dict, t.text);
+        if (sp) { splits[i] = sp; return; }
+      }
       if (c) { words[i] = c; changed = true; }
     });
     if (changed) {
@@ -549,10 +611,27 @@
       pl.corrected = b + q.slice(last);
     }
     function phrase(terms, boost) {
-      return and(terms.map(function (t) { pl.marks.add(t); return fieldsNode(ix, t, boost); }));
+      return group("and", terms.map(function (t) { pl.marks.add(t); return term("text", t, boost); }));
     }
     var kids = [];
-    matchSynonyms(ix.syn, words).forEach(function (sp) {
+    var spans = compounds(a, dict, matchSynonyms(ix.syn, words), words, open);
+    spans.forEach(function (sp, i) {
+      var s = splits[sp.from];
+      if (s && sp.to - sp.from === 1 && sp.alts.length === 1) spans[i] = { from: sp.from, to: sp.to, alts: sp.alts.concat([s]) };
+    });
+    spans.forEach(function (sp) {
+      if (sp.joined) {
+        // the words apart, each counting as typed, or joined
+        var parts = [], jalts = [];
+        words.slice(sp.from, sp.to).forEach(function (w) {
+          a.terms(w).forEach(function (t) { pl.marks.add(t); parts.push(term("text", t, 1)); });
+        });
+        var sg = group("sum", parts);
+        if (sg) jalts.push(sg);
+        jalts.push(phrase(a.terms(sp.joined), ix.m.weights.joined)); // the one word stands for both typed
+        kids.push(group("max", jalts));
+        return;
+      }
       var alts = [], seen = new Set();
       sp.alts.forEach(function (ph, i) {
         var terms = a.terms(ph), key = terms.join(" ");
@@ -565,15 +644,21 @@
           var terms = a.terms(e), key = terms.join(" ");
           if (!terms.length || seen.has(key)) return;
           seen.add(key);
-          alts.push(and(terms.map(function (t) { pl.marks.add(t); return shortFieldsNode(ix, t, ix.m.weights.prefix); })));
+          alts.push(group("and", terms.map(function (t) { pl.marks.add(t); return term("short", t, ix.m.weights.prefix); })));
         });
       }
-      var g = or(alts);
+      var g = group("max", alts);
       if (g) kids.push(g);
     });
     codes(q).forEach(function (c) { kids.push(term("errcode", c, ix.m.weights.errExact)); });
+    var seenCode = new Set();
+    codeWords(q).forEach(function (w) {
+      if (seenCode.has(w)) return;
+      seenCode.add(w);
+      kids.push(term("code", w, ix.m.weights.code));
+    });
     if (words.length >= 3) kids.push(term("errmsg", words.join(" "), ix.m.weights.errExact));
-    if (!kids.length || kids.every(function (k) { return k.op === "term" && (k.field === "errcode" || k.field === "errmsg"); })) {
+    if (!kids.length || kids.every(function (k) { return k.op === "term" && (k.field === "errcode" || k.field === "errmsg" || k.field === "code"); })) {
       var seen = new Set();
       words.forEach(function (w) {
         if (seen.has(w)) return;
@@ -582,7 +667,7 @@
         pl.plainMarks.add(w);
       });
     }
-    pl.root = or(kids);
+    pl.root = group("sum", kids);
     return pl;
   }
 
@@ -605,6 +690,8 @@
     words.forEach(function (w) { hints.add(w); hints.add(self.analyzer.stem(w)); });
     if (words.length >= 3) hints.add(words.join(" "));
     codes(q).forEach(function (c) { hints.add(c); });
+    codeWords(q).forEach(function (c) { hints.add(c); });
+    for (var j = 0; j + 1 < words.length; j++) hints.add(self.analyzer.stem(words[j] + words[j + 1]));
     var first = this.m.dict.first, want = new Set();
     hints.forEach(function (h) { var i = chunkFor(first, h); if (i >= 0 && !self.dicts[i]) want.add(i); });
     function round(n) {
@@ -627,18 +714,18 @@
     else n.kids.forEach(function (k) { leaves(k, f); });
   }
 
-  // needsPostings says whether a leaf's term can have postings in its field,
-  // from the dictionary (so absent terms cost no download).
+  // needsPostings says whether a leaf's term can have postings in its
+  // field or fields, from the dictionary (so absent terms cost no download).
   function needsPostings(dict, leaf) {
     var e = dict.entry(leaf.term);
     if (!e) return false;
     var c = e.c, j = e.j;
     switch (leaf.field) {
       case "words": return c.words[j] > 0;
-      case "body": return c.body[j] > 0;
       case "errcode": case "errmsg": return (c.flags[j] & 2) === 2;
+      case "text": return c.body[j] > 0 || (c.flags[j] & 1) === 1;
     }
-    return (c.flags[j] & 1) === 1;
+    return (c.flags[j] & 1) === 1; // the short fields
   }
 
   Index.prototype.loadPostings = function (root, dict) {
@@ -654,74 +741,88 @@
     }));
   };
 
-  // ---- scoring: bleve's formula --------------------------------------------------------
+  // ---- scoring: BM25F, internal/search/ranking.go -----------------------------------
 
-  var K1 = 1.2, B = 0.75;
+  // leafFields: the fields a leaf looks in (a set's, or its own); idfFields:
+  // the fields whose largest document frequency is its idf.
+  Index.prototype.leafFields = function (field) { return this.m.sets[field] || [field]; };
+  Index.prototype.idfFields = function (field) { return this.m.sets[field] ? this.m.idf : [field]; };
 
   Index.prototype.score = function (root, dict) {
-    var self = this, m = this.m, N = m.docs, list = [];
-    leaves(root, function (l) {
-      var f = F[l.field], pl = null;
-      if (needsPostings(dict, l)) {
-        var i = chunkFor(m.postings.first, l.term);
-        if (i >= 0) pl = postingsOf(self.posts[i], l.term)[f] || null;
-      }
-      var df = pl ? pl.docs.length : 0, avg = m.avgLen[f];
-      l.pl = pl; l.f = f; l.avg = avg;
-      l.idf = avg > 0 ? Math.log(1 + (N - df + 0.5) / (df + 0.5)) : 1.0 + Math.log(N / (df + 1.0));
-      list.push(l);
-    });
-    var sum = 0;
-    list.forEach(function (l) { var w = l.boost * l.idf; sum += w * w; });
-    var qn = 1.0 / Math.sqrt(sum);
-    function walk(n) {
-      if (n.op === "term") {
-        if (!n.pl) return { docs: new Int32Array(0), scores: new Float64Array(0) };
-        var qw = n.boost * n.idf * qn, fn = self.fieldNorms(n.f), docs = n.pl.docs, tfs = n.pl.tfs, scores = new Float64Array(docs.length);
-        for (var i = 0; i < docs.length; i++) {
-          var t = Math.sqrt(tfs[i]), s;
-          if (n.avg > 0) s = n.idf * (t * K1) / (t + fn[docs[i]]);
-          else s = t * fn[docs[i]] * n.idf;
-          if (qw !== 1.0) s = s * qw;
-          scores[i] = s;
+    var self = this, m = this.m, N = m.docs, k1 = m.k1;
+    var EMPTY = { docs: new Int32Array(0), scores: new Float64Array(0) };
+    function leafScore(l) {
+      if (!needsPostings(dict, l)) return EMPTY;
+      var i = chunkFor(m.postings.first, l.term);
+      if (i < 0) return EMPTY;
+      var byField = postingsOf(self.posts[i], l.term), df = 0;
+      self.idfFields(l.field).forEach(function (f) { var p = byField[F[f]]; if (p) df = Math.max(df, p.docs.length); });
+      var idf = Math.log(1 + (N - df + 0.5) / (df + 0.5));
+      var fs = [], total = 0;
+      self.leafFields(l.field).forEach(function (f) {
+        var fi = F[f], p = byField[fi];
+        if (!p) return;
+        fs.push({ p: p, w: m.weight[fi], norms: self.fieldNorms(fi), pos: 0 });
+        total += p.docs.length;
+      });
+      var docs = new Int32Array(total), scores = new Float64Array(total), n = 0, k;
+      for (;;) {
+        var next = 0x7fffffff;
+        for (k = 0; k < fs.length; k++) if (fs[k].pos < fs[k].p.docs.length && fs[k].p.docs[fs[k].pos] < next) next = fs[k].p.docs[fs[k].pos];
+        if (next === 0x7fffffff) break;
+        var tf = 0;
+        for (k = 0; k < fs.length; k++) {
+          var f = fs[k];
+          if (f.pos < f.p.docs.length && f.p.docs[f.pos] === next) {
+            tf += f.w * f.p.tfs[f.pos] / f.norms[next];
+            f.pos++;
+          }
         }
-        return { docs: docs, scores: scores };
+        docs[n] = next;
+        scores[n++] = l.boost * idf * tf * (k1 + 1) / (tf + k1);
       }
-      return combine(n.kids.map(walk), n.op === "and");
+      return { docs: docs.subarray(0, n), scores: scores.subarray(0, n) };
+    }
+    function walk(n) {
+      if (n.op === "term") return leafScore(n);
+      return combine(n.kids.map(walk), n.op);
     }
     return walk(root);
   };
 
-  // fieldNorms caches what a field's length adds to a document's score:
-  // k1·(1-b+b·len/avgDL) in BM25, with len = 1/norm², norm =
-  // float32(1/√length) as bleve keeps it; the norm itself in tf-idf.
+  // fieldNorms caches BM25's length normalisation of a field in every
+  // document: 1 − b + b·length/average.
   Index.prototype.fieldNorms = function (f) {
     this.norms = this.norms || [];
     if (this.norms[f]) return this.norms[f];
-    var lens = this.lens[f], avg = this.m.avgLen[f], out = new Float64Array(lens.length);
-    for (var d = 0; d < lens.length; d++) {
-      var norm = Math.fround(1 / Math.sqrt(lens[d]));
-      out[d] = avg > 0 ? K1 * (1 - B + (B * (1 / (norm * norm)) / avg)) : norm;
-    }
+    var lens = this.lens[f], avg = this.m.avgLen[f], b = this.m.b[f], out = new Float64Array(lens.length);
+    for (var d = 0; d < lens.length; d++) out[d] = avg > 0 ? 1 - b + b * lens[d] / avg : 1;
     return (this.norms[f] = out);
   };
 
-  function combine(kids, isAnd) {
-    var k = kids.length, pos = new Int32Array(k), cap = 0, j, c;
+  // combine merges the matches of a node's children: "and" keeps the
+  // documents all match and sums; "sum" keeps those any matches and sums;
+  // "max" keeps those any matches and takes the best.
+  function combine(kids, op) {
+    var k = kids.length, pos = new Int32Array(k), cap = 0, j, c, isAnd = op === "and", isMax = op === "max";
     for (j = 0; j < k; j++) cap = isAnd ? (j === 0 ? kids[j].docs.length : Math.min(cap, kids[j].docs.length)) : cap + kids[j].docs.length;
     var docs = new Int32Array(cap), scores = new Float64Array(cap), n = 0;
     for (;;) {
       var next = 0x7fffffff;
       for (j = 0; j < k; j++) { c = kids[j]; if (pos[j] < c.docs.length && c.docs[pos[j]] < next) next = c.docs[pos[j]]; }
       if (next === 0x7fffffff) break;
-      var sum = 0, count = 0;
+      var score = 0, count = 0;
       for (j = 0; j < k; j++) {
         c = kids[j];
-        if (pos[j] < c.docs.length && c.docs[pos[j]] === next) { sum += c.scores[pos[j]]; count++; pos[j]++; }
+        if (pos[j] < c.docs.length && c.docs[pos[j]] === next) {
+          score = isMax ? Math.max(score, c.scores[pos[j]]) : score + c.scores[pos[j]];
+          count++;
+          pos[j]++;
+        }
       }
-      if (isAnd) {
-        if (count === k) { docs[n] = next; scores[n++] = sum; }
-      } else { docs[n] = next; scores[n++] = sum * (count / k); }
+      if (isAnd && count < k) continue;
+      docs[n] = next;
+      scores[n++] = score;
     }
     return { docs: docs.subarray(0, n), scores: scores.subarray(0, n) };
   }
@@ -790,9 +891,30 @@
 
   function makeSnippet(f, a, pl, words) {
     var s = snippet(f.b || "", a, pl, words);
-    if (s) return s;
+    if (s) return codeMarkup(s);
     if (f.d) return markText(f.d, a, pl);
-    return lead(f.b || "", words);
+    return codeMarkup(lead(f.b || "", words));
+  }
+
+  // codeMarkup: snippet.go's. The body keeps code spans and URLs between
+  // U+E000 and U+E001; they become <code> and </code>, balanced.
+  var CODE_START = "\uE000", CODE_END = "\uE001";
+  function codeMarkup(s) {
+    if (s.indexOf(CODE_START) < 0 && s.indexOf(CODE_END) < 0) return s;
+    var head = "", tail = "", out = "", open = false;
+    if (s.slice(0, 2) === "… ") { head = "… "; s = s.slice(2); }
+    if (s.slice(-2) === " …") { tail = " …"; s = s.slice(0, -2); }
+    out = head;
+    var i = s.indexOf(CODE_END), j = s.indexOf(CODE_START);
+    if (i >= 0 && (j < 0 || i < j)) { out += "<code>"; open = true; }
+    for (var k = 0; k < s.length; k++) {
+      var c = s[k];
+      if (c === CODE_START) { if (!open) { out += "<code>"; open = true; } }
+      else if (c === CODE_END) { if (open) { out += "</code>"; open = false; } }
+      else out += c;
+    }
+    if (open) out += "</code>";
+    return out + tail;
   }
 
   // ---- search ---------------------------------------------------------------------------
@@ -867,6 +989,7 @@
     lower: lowerCP,
     isWord: isWordCP,
     Analyzer: Analyzer,
-    plainTerms: plainTerms
+    plainTerms: plainTerms,
+    codeWords: codeWords
   };
 });

@@ -8,7 +8,7 @@
  * where params = { q, type, product, limit, prefix, facets } and result is the
  * JSON of GET /api/search: { query, total, hits: [{ id, title, url, type,
  * product, page, snippet, score }], facets: { type: {}, product: {} },
- * corrected }, snippets being escaped text with <mark>. A search() that
+ * corrected }, snippets being escaped text with <mark> and <code>. A search() that
  * rejects with { unavailable: true } hands over to the next backend; one
  * that resolves { error } shows the message. Other backends can plug in
  * with window.kbSearch.register(backend) (or by listing backends in
@@ -41,7 +41,6 @@
   var PAGE = (meta && meta.getAttribute("data-search-page")) || "/search/";
   var TYPES = ["troubleshooting", "faq", "article", "release"];
   var LABEL = { article: "How-to guide", faq: "FAQ", troubleshooting: "Troubleshooting", release: "Release notes" };
-  var GROUP = { article: "How-to guides", faq: "FAQ answers", troubleshooting: "Troubleshooting guides", release: "Release notes" };
   var uid = 0;
 
   function unavailable(why) { return { unavailable: true, why: why }; }
@@ -136,42 +135,36 @@
 
   // snippetNode builds a snippet from escaped text with <mark>: only marks
   // become elements; everything else is text, whatever the backend sent.
+  // snippetNode builds a snippet's elements from its only markup, <mark>
+  // and <code> (code and URLs the page quotes), never as HTML.
   function snippetNode(s) {
-    var span = el("span", { "class": "kb-hit__snippet" });
-    String(s || "").split(/(<mark>|<\/mark>)/).reduce(function (marked, part) {
-      if (part === "<mark>") return true;
-      if (part === "</mark>") return false;
-      if (part) span.appendChild(marked ? el("mark", { text: unescapeText(part) }) : d.createTextNode(unescapeText(part)));
-      return marked;
-    }, false);
+    var span = el("span", { "class": "kb-hit__snippet" }), into = span, marked = false;
+    String(s || "").split(/(<\/?mark>|<\/?code>)/).forEach(function (part) {
+      if (part === "<mark>") marked = true;
+      else if (part === "</mark>") marked = false;
+      else if (part === "<code>") { into = el("code", {}); span.appendChild(into); }
+      else if (part === "</code>") into = span;
+      else if (part) into.appendChild(marked ? el("mark", { text: unescapeText(part) }) : d.createTextNode(unescapeText(part)));
+    });
     return span;
   }
 
-  // hitNode renders a hit: on the results page a link in a list item; in a
-  // search box's popup an option, which holds no link (an option's content
-  // is presentational: the popup opens data-url on Enter or a click).
+  // hitNode renders a hit (its title, its type as a badge, the FAQ page of
+  // an answer, its snippet): on the results page a link in a list item; in
+  // a search box's popup an option, which holds no link (an option's
+  // content is presentational: the popup opens data-url on Enter or a click).
   function hitNode(h, id) {
-    var metaText = LABEL[h.type] || h.type || "";
-    if (h.page) metaText += " · " + h.page;
+    var type = TYPES.indexOf(h.type) >= 0 ? h.type : "article";
+    var meta = el("span", { "class": "kb-hit__meta" }, [el("span", { "class": "badge badge--" + type, text: LABEL[type] })]);
+    if (h.page) meta.appendChild(d.createTextNode(" · " + h.page));
     var kids = [
       el("span", { "class": "kb-hit__title", text: h.title || h.url }),
-      el("span", { "class": "kb-hit__meta", text: metaText }),
+      meta,
       h.snippet ? snippetNode(h.snippet) : null
     ];
     var cls = "kb-hit kb-hit--" + (h.type || "other"), page = String(h.id || "").split("#")[0];
     if (!id) return el("li", { "class": cls }, [el("a", { href: h.url, "class": "kb-hit__link", "data-page": page }, kids)]);
     return el("li", { role: "option", id: id, "aria-selected": "false", "class": cls, "data-url": h.url, "data-page": page }, [el("span", { "class": "kb-hit__link" }, kids)]);
-  }
-
-  // groupHits groups hits by type, groups ordered by their best hit.
-  function groupHits(hits) {
-    var groups = [], byType = {};
-    hits.forEach(function (h) {
-      var t = TYPES.indexOf(h.type) >= 0 ? h.type : "article";
-      if (!byType[t]) { byType[t] = { type: t, hits: [] }; groups.push(byType[t]); }
-      byType[t].hits.push(h);
-    });
-    return groups;
   }
 
   function plural(n, one, many) { return n + " " + (n === 1 ? one : many); }
@@ -409,16 +402,14 @@
     }
     this.renderFacets(res);
     var n = res.total || 0;
-    this.status.textContent = n ? plural(n, "result", "results") + " for “" + (res.corrected || q) + "”" +
-      (n > hits.length ? ", showing the top " + hits.length : "") : "No results for “" + q + "”";
+    // The corrected query is said once, on its own line.
+    this.status.textContent = n ? plural(n, "result", "results") + (res.corrected ? "" : " for “" + q + "”") +
+      (n > hits.length ? ", showing the top " + hits.length : "") : "No results for “" + (res.corrected || q) + "”";
     if (!hits.length) { this.renderEmpty(); return; }
-    groupHits(hits).forEach(function (g) {
-      var hid = "kb-group-" + g.type;
-      var ul = el("ul", { "aria-labelledby": hid, "class": "kb-group kb-group--" + g.type });
-      g.hits.forEach(function (h) { ul.appendChild(hitNode(h)); });
-      self.list.appendChild(el("div", { "class": "kb-group__wrap" }, [
-        el("h2", { id: hid, "class": "kb-group__title", text: GROUP[g.type] + " (" + g.hits.length + ")" }), ul]));
-    });
+    // In rank order, the type of each as a badge: the filters narrow by type.
+    var ul = el("ul", { "class": "kb-results__hits", "aria-label": "Results" });
+    hits.forEach(function (h) { ul.appendChild(hitNode(h)); });
+    self.list.appendChild(ul);
   };
 
   SearchPage.prototype.renderFacets = function (res) {

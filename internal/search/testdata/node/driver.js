@@ -96,6 +96,7 @@ async function main() {
     const a = new client.Analyzer(new Set(job.stop || []), "plural");
     out.plain = job.texts.map((t) => client.plainTerms(t));
     out.text = job.texts.map((t) => a.terms(t));
+    out.code = job.texts.map((t) => client.codeWords(t));
   }
   if (job.codepoints) {
     out.codepoints = job.codepoints.map((c) => (client.isWord(c) ? client.lower(c) : -1));
