@@ -39,8 +39,11 @@ const formatVersion = 5 // 5: the code field, built-in synonyms in the recorded 
 
 // meta is the content of metaFile.
 type meta struct {
-	Format   int              `json:"format"`
-	Stemmer  Stemmer          `json:"stemmer"`
+	Format  int     `json:"format"`
+	Stemmer Stemmer `json:"stemmer"`
+	// Forms: a query word also matches the indexed words of its Snowball
+	// stem, below its own form (wordForms).
+	Forms    bool             `json:"forms,omitempty"`
 	Synonyms []config.Synonym `json:"synonyms,omitempty"`
 	Docs     int              `json:"docs"`
 	// Terms are the number of terms of each field in all documents: BM25's
@@ -59,6 +62,9 @@ type Stats struct {
 // Settings choose the analysis of an index. The zero value is kb's default.
 type Settings struct {
 	Stemmer Stemmer // "" means DefaultStemmer
+	// Forms matches the other forms of a query word (its Snowball stem's
+	// indexed words) at boostForm: see planner.wordForms.
+	Forms bool
 }
 
 func (s Settings) withDefaults() Settings {
@@ -138,7 +144,7 @@ func Stage(ctx context.Context, pages []*content.Page, cfg *config.Config, path 
 	if err := writeIndex(ctx, dir, filepath.Join(tmp, "build"), docs, base, set, &stats); err != nil {
 		return nil, fmt.Errorf("search index: %w", err)
 	}
-	m := meta{Format: formatVersion, Stemmer: set.Stemmer, Synonyms: Synonyms(cfg.Search), Docs: len(docs), Terms: stats.byName()}
+	m := meta{Format: formatVersion, Stemmer: set.Stemmer, Forms: set.Forms, Synonyms: Synonyms(cfg.Search), Docs: len(docs), Terms: stats.byName()}
 	data, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
 		return nil, err

@@ -166,7 +166,7 @@ func misses(outs []evalOutcome) []string {
 // TestEval runs the evaluation set of every corpus with kb's default
 // analysis, logs top-1, top-3 and MRR per corpus and per kind of query and
 // the misses, and fails when a corpus falls below its floors. Without
-// -short it also prints the figures of every stemmer:
+// -short it also prints the figures of every stemmer and of word forms:
 // the evidence for the defaults.
 func TestEval(t *testing.T) {
 	total := 0
@@ -179,16 +179,16 @@ func TestEval(t *testing.T) {
 				t.Fatalf("%s has %d queries, want at least %d", corpus.queries, len(cases), corpus.minQueries)
 			}
 			var table strings.Builder
-			fmt.Fprintf(&table, "%-8s %4s %7s %7s %6s\n", "stemmer", "n", "top1", "top3", "MRR")
+			fmt.Fprintf(&table, "%-15s %4s %7s %7s %6s\n", "analysis", "n", "top1", "top3", "MRR")
 			var def []evalOutcome
-			for _, s := range Stemmers {
-				isDefault := s == DefaultStemmer
+			for _, v := range evalVariants() {
+				isDefault := v.set == Settings{}
 				if testing.Short() && !isDefault {
 					continue
 				}
-				ix := buildIndex(t, pages, cfg, Settings{Stemmer: s})
+				ix := buildIndex(t, pages, cfg, v.set)
 				outs := runEval(t, ix, cases)
-				fmt.Fprintf(&table, "%-8s %s\n", s, score(outs, nil))
+				fmt.Fprintf(&table, "%-15s %s\n", v.name, score(outs, nil))
 				if isDefault {
 					def = outs
 				}
@@ -212,6 +212,23 @@ func TestEval(t *testing.T) {
 	if total < 120 {
 		t.Errorf("the evaluation sets have %d queries in all, want at least 120", total)
 	}
+}
+
+// evalVariant is an analysis TestEval measures without -short.
+type evalVariant struct {
+	name string
+	set  Settings
+}
+
+// evalVariants are the default (the zero Settings), every stemmer, and
+// the plural stemmer's index queried with each word's Snowball forms
+// below the form typed (Settings.Forms), and Snowball's index with them.
+func evalVariants() []evalVariant {
+	vs := []evalVariant{{"default", Settings{}}}
+	for _, s := range Stemmers {
+		vs = append(vs, evalVariant{string(s), Settings{Stemmer: s}})
+	}
+	return append(vs, evalVariant{"plural+forms", Settings{Stemmer: PluralStemmer, Forms: true}})
 }
 
 // typed returns q as a customer has typed it part of the way: its last

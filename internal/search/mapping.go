@@ -109,6 +109,7 @@ const (
 	boostCode     = 3   // a pasted identifier, whole, in the code field (codeWords)
 	boostJoined   = 1.5 // two words typed apart, found written as one (compounds)
 	boostSynonym  = 0.8 // a synonym's terms, against the words the customer typed
+	boostForm     = 0.3 // another form of a word (Settings.Forms), against the form typed
 	boostPrefix   = 0.7 // completions of the last word while typing
 	boostFallback = 1   // the words field, when the query is only stop words
 )

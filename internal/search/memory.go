@@ -50,7 +50,7 @@ func OpenMemory(ctx context.Context, pages []*content.Page, cfg *config.Config) 
 		defer m.statsMu.RUnlock()
 		return m.stats.byName()
 	}
-	m.Index.pl = &planner{text: kbAnalyzer{text: true, stemmer: set.Stemmer}, synonyms: newSynonymTable(Synonyms(cfg.Search)), dict: &bleveDict{bi, m.vocab}}
+	m.Index.pl = &planner{text: kbAnalyzer{text: true, stemmer: set.Stemmer}, forms: set.Forms, synonyms: newSynonymTable(Synonyms(cfg.Search)), dict: &bleveDict{bi, m.vocab}}
 	if err := m.Update(ctx, pages, nil); err != nil {
 		bi.Close()
 		return nil, err

@@ -19,7 +19,11 @@ type node struct {
 	Field string  `json:"field,omitempty"`
 	Term  string  `json:"term,omitempty"`
 	Boost float64 `json:"boost,omitempty"`
-	Kids  []*node `json:"kids,omitempty"`
+	// Forms are all the forms of the leaf's word (wordForms), itself
+	// included: the leaf's df is the largest of theirs, so that each form
+	// of a word is worth the same idf and only the boost tells them apart.
+	Forms []string `json:"forms,omitempty"`
+	Kids  []*node  `json:"kids,omitempty"`
 }
 
 func termNode(field, term string, boost float64) *node {
@@ -102,6 +106,7 @@ const maxExpansions = 8
 // planner builds query trees for one index.
 type planner struct {
 	text     kbAnalyzer // the index's text analyzer
+	forms    bool       // match a word's other forms too (wordForms)
 	synonyms *synonymTable
 	dict     dictionary
 }
@@ -334,9 +339,64 @@ func (p *planner) phrase(terms []string, boost float64, pl *plan) *node {
 	var all []*node
 	for _, t := range terms {
 		pl.marks[t] = true
-		all = append(all, termNode(setText, t, boost))
+		leaf := termNode(setText, t, boost)
+		if forms := p.formsOf(t); len(forms) > 0 {
+			alts := []*node{leaf}
+			for _, f := range forms {
+				pl.marks[f] = true
+				n := termNode(setText, f, boost*boostForm)
+				n.Forms = []string{t, f}
+				alts = append(alts, n)
+			}
+			leaf = group("max", alts...)
+		}
+		all = append(all, leaf)
 	}
 	return group("and", all...)
+}
+
+// formsOf returns wordForms(t) when the index matches word forms.
+func (p *planner) formsOf(t string) []string {
+	if !p.forms {
+		return nil
+	}
+	return p.wordForms(t)
+}
+
+// maxForms bounds the other forms of a query word.
+const maxForms = 8
+
+// wordForms returns the other indexed forms of an analysed query term: the
+// terms of the text fields with its Snowball stem ("sharing" and "shared"
+// for "share"), in byte order, at most maxForms. They match at boostForm,
+// below the form typed, so an exact word still ranks first. A word's
+// forms all start with its stem but for the stem's last letter (Porter2
+// turns a final y into i: "happy" → "happi"); stems under 3 runes have
+// none (too short to tell words apart).
+func (p *planner) wordForms(t string) []string {
+	stem := snowball(t)
+	r := []rune(stem)
+	if len(r) < 3 {
+		return nil
+	}
+	prefix := string(r[:len(r)-1])
+	set := map[string]bool{}
+	for _, f := range textFields {
+		for _, c := range p.dict.prefixed(f.Name, prefix) {
+			if c.Term != t && !set[c.Term] && snowball(c.Term) == stem {
+				set[c.Term] = true
+			}
+		}
+	}
+	out := make([]string, 0, len(set))
+	for c := range set {
+		out = append(out, c)
+	}
+	sort.Strings(out)
+	if len(out) > maxForms {
+		out = out[:maxForms]
+	}
+	return out
 }
 
 // expansions returns completions of an unfinished last word from the words

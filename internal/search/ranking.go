@@ -24,6 +24,9 @@ import (
 // text field that has it most often (for the other fields, in that field):
 // one idf for the term wherever it occurs, so a word common in bodies but
 // rare in titles ("file") is not worth a title's weight of a rare word.
+// A leaf with Forms (a word's forms, Settings.Forms) takes the largest df
+// of any of them in any text field: one idf per word, whichever form of
+// it a document has.
 // A "max" node scores its best matching child (the alternatives of one
 // query word: what was typed, its synonyms, completions); an "and" the sum
 // of its children, all required (the terms of a phrase); a "sum" the sum
@@ -109,13 +112,19 @@ func rank(root *node, src leafSource, st corpusStats) (*ranking, error) {
 			}
 			ls.fields = append(ls.fields, lf)
 		}
+		terms := l.Forms
+		if len(terms) == 0 {
+			terms = []string{l.Term}
+		}
 		for _, f := range idfFields(l.Field) {
-			df, derr := src.df(f, l.Term)
-			if derr != nil {
-				err = derr
-				return
+			for _, t := range terms {
+				df, derr := src.df(f, t)
+				if derr != nil {
+					err = derr
+					return
+				}
+				ls.df = max(ls.df, df)
 			}
-			ls.df = max(ls.df, df)
 		}
 		df := float64(ls.df)
 		ls.idf = math.Log(1 + (n-df+0.5)/(df+0.5))

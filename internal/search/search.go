@@ -302,7 +302,7 @@ func Open(path string) (ix *Index, err error) {
 		return nil, &noIndexError{path, err.Error()}
 	}
 	ix = &Index{path: path, bi: bi, meta: m, text: ts, docs: dt, words: voc}
-	ix.pl = &planner{text: kbAnalyzer{text: true, stemmer: m.Stemmer}, synonyms: newSynonymTable(m.Synonyms), dict: &bleveDict{bi, voc}}
+	ix.pl = &planner{text: kbAnalyzer{text: true, stemmer: m.Stemmer}, forms: m.Forms, synonyms: newSynonymTable(m.Synonyms), dict: &bleveDict{bi, voc}}
 	return ix, nil
 }
 

@@ -212,6 +212,9 @@ func (ix *Index) export(ctx context.Context, w FileWriter) (*ExportStats, error)
 	if ix.meta.Stemmer != PluralStemmer && ix.meta.Stemmer != NoStemmer {
 		return nil, fmt.Errorf("the static client has no %s stemmer", ix.meta.Stemmer)
 	}
+	if ix.meta.Forms {
+		return nil, fmt.Errorf("the static client has no Snowball stemmer for word forms")
+	}
 	adv, err := ix.bi.Advanced()
 	if err != nil {
 		return nil, err
