@@ -292,11 +292,21 @@ func benchQueries() []Request {
 // queryRounds is how often an iteration of BenchmarkQuery runs the mix.
 const queryRounds = 20
 
-func BenchmarkQuery(b *testing.B) {
+func BenchmarkQuery(b *testing.B) { benchQuery(b, "query.bleve", Settings{}) }
+
+// BenchmarkQueryForms is BenchmarkQuery on an index with Settings.Forms:
+// what matching each word's Snowball forms costs.
+func BenchmarkQueryForms(b *testing.B) { benchQuery(b, "forms.bleve", Settings{Forms: true}) }
+
+func benchQuery(b *testing.B, name string, set Settings) {
 	s := loadBench(b)
-	path := filepath.Join(s.dir, ".kb", "query.bleve")
+	path := filepath.Join(s.dir, ".kb", name)
 	if _, err := os.Stat(path); err != nil {
-		if _, err := Build(context.Background(), s.pages, s.cfg, path); err != nil {
+		st, err := Stage(context.Background(), s.pages, s.cfg, path, set)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := st.Commit(); err != nil {
 			b.Fatal(err)
 		}
 	}

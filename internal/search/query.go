@@ -74,6 +74,9 @@ type dictionary interface {
 	fuzzy(field, term string, fuzziness int) []dictTerm
 	// inText reports whether an analysed term is in any text field.
 	inText(term string) bool
+	// textPrefixed calls f with each term of the text fields that starts
+	// with prefix (a term in several fields maybe more than once).
+	textPrefixed(prefix string, f func(term string))
 }
 
 type dictTerm struct {
@@ -381,13 +384,11 @@ func (p *planner) wordForms(t string) []string {
 	}
 	prefix := string(r[:len(r)-1])
 	set := map[string]bool{}
-	for _, f := range textFields {
-		for _, c := range p.dict.prefixed(f.Name, prefix) {
-			if c.Term != t && !set[c.Term] && snowball(c.Term) == stem {
-				set[c.Term] = true
-			}
+	p.dict.textPrefixed(prefix, func(c string) {
+		if c != t && !set[c] && snowball(c) == stem {
+			set[c] = true
 		}
-	}
+	})
 	out := make([]string, 0, len(set))
 	for c := range set {
 		out = append(out, c)

@@ -413,6 +413,23 @@ func (d *bleveDict) inText(term string) bool {
 	return false
 }
 
+func (d *bleveDict) textPrefixed(prefix string, f func(string)) {
+	for _, tf := range textFields {
+		fd, err := d.bi.FieldDictPrefix(tf.Name, []byte(prefix))
+		if err != nil {
+			continue
+		}
+		for {
+			e, err := fd.Next()
+			if err != nil || e == nil {
+				break
+			}
+			f(e.Term)
+		}
+		_ = fd.Close()
+	}
+}
+
 func (d *bleveDict) hasPrefixed(field, prefix string) bool {
 	if field == fWords {
 		return d.words.hasPrefixed(prefix)

@@ -268,6 +268,14 @@ func (d staticDict) hasPrefixed(field, prefix string) bool {
 	return found
 }
 
+func (d staticDict) textPrefixed(prefix string, f func(string)) {
+	_ = d.s.note(d.s.dictRange(prefix, prefixEnd(prefix), func(c *staticDictChunk, i int) {
+		if c.dfBody[i] > 0 || c.flags[i]&1 != 0 {
+			f(c.terms[i])
+		}
+	}))
+}
+
 func (d staticDict) prefixed(field, prefix string) []dictTerm {
 	var out []dictTerm
 	_ = d.s.note(d.s.dictRange(prefix, prefixEnd(prefix), func(c *staticDictChunk, i int) {
