@@ -53,7 +53,11 @@
 // keeps only the stop words, unstemmed: it serves queries of stop words
 // alone. The code field has the text analyzer's terms and each identifier
 // whole (codeWords). The words vocabulary (kb-words.bin) has all the words of the same
-// text, tokenized and lowercased only.
+// text, tokenized and lowercased only. With Settings.Forms (measured in
+// TestEval, not the default: the static client has no Snowball stemmer and
+// Export refuses such an index), each query term is a max of itself and
+// the indexed terms of its Snowball stem (planner.wordForms) at boostForm,
+// a form worth the typed term's idf when that is lower (node.Forms).
 //
 // # Queries
 //
