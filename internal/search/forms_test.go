@@ -62,9 +62,18 @@ func TestWordForms(t *testing.T) {
 			}
 		}
 	}
+	// A word whose forms are indexed is not a typo: "scheduled" finds the
+	// scheduler as a form, not by correction to "scheduler".
+	r, err := forms.Search(context.Background(), Request{Q: "scheduled"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Corrected != "" || len(r.Hits) == 0 || r.Hits[0].ID != "/articles/scheduler/" {
+		t.Errorf("scheduled: corrected %q, %v; want the scheduler uncorrected", r.Corrected, ids(r))
+	}
 	// "sharing" (in 1 document) matched for "share" (in 2) is worth
 	// share's idf, not its own higher one.
-	r, err := forms.Search(context.Background(), Request{Q: "share", Explain: true})
+	r, err = forms.Search(context.Background(), Request{Q: "share", Explain: true})
 	if err != nil {
 		t.Fatal(err)
 	}

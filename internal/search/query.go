@@ -438,7 +438,7 @@ func fuzziness(w string) int {
 }
 
 // correct returns the nearest indexed word to an unknown word w, or "" when
-// w is known, is a stop word, holds a digit, or nothing is near enough.
+// w is known (with Settings.Forms, when a form of it is indexed), is a stop word, holds a digit, or nothing is near enough.
 // Candidates share w's first rune, are within auto fuzziness and are not
 // stop words; the nearest
 // wins (optimal string alignment distance), then the most frequent, then the
@@ -448,7 +448,7 @@ func (p *planner) correct(w string) string {
 		return ""
 	}
 	stem := p.text.stemmer.stem(w)
-	if p.dict.df(fWords, w) > 0 || p.dict.inText(stem) {
+	if p.dict.df(fWords, w) > 0 || p.dict.inText(stem) || len(p.formsOf(stem)) > 0 {
 		return ""
 	}
 	best, bestDist, bestDF := "", 99, uint64(0)
