@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"html/template"
 	"regexp"
+	"strings"
 
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/renderer/html"
@@ -58,6 +59,11 @@ func writeCodes(w util.BufWriter, text []byte, write func(util.BufWriter, []byte
 // NoBreak is text as HTML: escaped, each code in a nowrap span. The
 // templates write titles and descriptions with it.
 func NoBreak(s string) template.HTML {
+	// codes' own test first, on the string: most titles have no code,
+	// and need no copy of their bytes.
+	if !strings.ContainsAny(s, "0123456789") || strings.IndexByte(s, '-') < 0 && !strings.Contains(s, "HTTP ") {
+		return template.HTML(template.HTMLEscapeString(s))
+	}
 	ms := codes([]byte(s))
 	if len(ms) == 0 {
 		return template.HTML(template.HTMLEscapeString(s))
