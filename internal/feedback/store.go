@@ -12,7 +12,8 @@ import (
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
-	_ "modernc.org/sqlite"             // registers "sqlite"
+	"modernc.org/sqlite"               // registers "sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // DefaultPath is the SQLite database of a site, relative to its folder.
@@ -105,31 +106,57 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 		s.w.SetMaxOpenConns(1)
 		s.r.SetMaxOpenConns(4)
 	}
-	if err := s.w.PingContext(ctx); err != nil {
-		s.Close()
-		return nil, fmt.Errorf("database %s: %w", Redact(url), err)
+	err = s.ready(ctx)
+	// SQLite does not wait on every lock: a new file switching to WAL
+	// while another process opens it fails at once with SQLITE_BUSY (no
+	// busy handler, to avoid a deadlock). Try again for as long as the
+	// busy timeout would have waited.
+	for wait, deadline := 10*time.Millisecond, time.Now().Add(10*time.Second); s.dialect == sqliteDB && isBusy(err) && time.Now().Before(deadline); wait = min(2*wait, 200*time.Millisecond) {
+		select {
+		case <-ctx.Done():
+			err = ctx.Err()
+		case <-time.After(wait):
+			err = s.ready(ctx)
+		}
 	}
-	if err := s.migrate(ctx); err != nil {
-		s.Close()
-		return nil, fmt.Errorf("database %s: %w", Redact(url), err)
-	}
-	if _, err := s.daySalt(ctx); err != nil {
+	if err != nil {
 		s.Close()
 		return nil, fmt.Errorf("database %s: %w", Redact(url), err)
 	}
 	return s, nil
 }
 
+// ready checks the connection, applies the migrations the database lacks
+// and makes today's salt.
+func (s *Store) ready(ctx context.Context) error {
+	if err := s.w.PingContext(ctx); err != nil {
+		return err
+	}
+	if err := s.migrate(ctx); err != nil {
+		return err
+	}
+	_, err := s.daySalt(ctx)
+	return err
+}
+
+// isBusy reports whether err is SQLite's SQLITE_BUSY (any extended code).
+func isBusy(err error) bool {
+	var e *sqlite.Error
+	return errors.As(err, &e) && e.Code()&0xff == sqlite3.SQLITE_BUSY
+}
+
 // sqliteDSN is the modernc.org/sqlite URI of a file, with the settings every
 // connection gets: WAL with synchronous=FULL (see Durability in the package
 // doc), a 10 s wait for another process's write lock, foreign keys, and
 // BEGIN IMMEDIATE, so a transaction that will write takes the lock at once
-// instead of failing to upgrade a read lock later.
+// instead of failing to upgrade a read lock later. The busy timeout comes
+// first: the pragmas run in order, and switching a new file to WAL needs
+// the lock another process opening it at the same moment may hold.
 func sqliteDSN(path string) string {
 	// The URI's path is percent-decoded by SQLite; escape what would end it.
 	r := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23")
 	return "file:" + r.Replace(path) +
-		"?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(10000)" +
+		"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)" +
 		"&_pragma=foreign_keys(1)&_txlock=immediate"
 }
 

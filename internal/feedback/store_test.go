@@ -435,3 +435,34 @@ func TestRedact(t *testing.T) {
 }
 
 var _ = sql.ErrNoRows
+
+// TestSQLiteOpenTogether: processes opening one new SQLite file at the same
+// moment (replicas, or kb serve and kb report started together) all
+// succeed. SQLite answers the loser of the switch to WAL with SQLITE_BUSY
+// at once, without waiting for the lock; Open must try again. Without the
+// retry about one round in a hundred fails, so the test runs many.
+func TestSQLiteOpenTogether(t *testing.T) {
+	if testing.Short() {
+		t.Skip("many rounds")
+	}
+	for round := range 300 {
+		path := filepath.Join(t.TempDir(), "kb.db")
+		var wg sync.WaitGroup
+		errs := make([]error, 6)
+		for i := range errs {
+			wg.Go(func() {
+				s, err := Open(context.Background(), path, Options{})
+				if err == nil {
+					s.Close()
+				}
+				errs[i] = err
+			})
+		}
+		wg.Wait()
+		for _, err := range errs {
+			if err != nil {
+				t.Fatalf("round %d: %v", round, err)
+			}
+		}
+	}
+}
