@@ -418,3 +418,41 @@ func hex4(u uint16) string {
 	const digits = "0123456789abcdef"
 	return string([]byte{digits[u>>12], digits[u>>8&15], digits[u>>4&15], digits[u&15]})
 }
+
+// TestBrowserTypedBeforeScript: kb.js loads search.js only when a search
+// box takes focus, so a customer (or a slow connection) can type before it
+// has arrived; the words already in the box get their suggestions without
+// another key. Before, the box stayed silent until the next keystroke.
+func TestBrowserTypedBeforeScript(t *testing.T) {
+	browserSkip(t)
+	out, _ := buildSample(t)
+	b := browsertest.New(t, 90*time.Second)
+	srv := httptest.NewServer(http.FileServer(http.Dir(out)))
+	defer srv.Close()
+	if err := chromedp.Do(b.Ctx, chromedp.Navigate(srv.URL+"/articles/")); err != nil {
+		t.Fatal(err)
+	}
+	// The words are in the box before it takes focus, which starts loading
+	// search.js: no input event will follow.
+	loaded, err := chromedp.Run(b.Ctx, chromedp.Evaluate[bool](`(() => {
+		const q = document.querySelector("#kb-q-header");
+		q.value = "sync";
+		return q.getAttribute("role") === "combobox"; // search.js has set up the box
+	})()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if loaded {
+		t.Fatal("search.js was loaded before the box took focus: the test does not test the late load")
+	}
+	if err := chromedp.Do(b.Ctx, chromedp.Click(chromedp.CSS("#kb-q-header"))); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(b.Ctx, 10*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS(".kb-suggest .kb-hit"))); err != nil {
+		state, _ := chromedp.Run(b.Ctx, chromedp.Evaluate[string](`JSON.stringify({role: document.querySelector("#kb-q-header").getAttribute("role"), active: document.activeElement && document.activeElement.id, list: (document.querySelector(".kb-suggest") || {}).outerHTML})`))
+		t.Fatalf("no suggestions for the words typed before search.js arrived: %v (%s)", err, state)
+	}
+	b.CheckNoExceptions(t)
+}

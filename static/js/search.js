@@ -218,6 +218,9 @@
       input.addEventListener("focus", function () { if (self.input.value.trim() && self.list.children.length) self.open(); });
     }
     this.list.addEventListener("mousedown", function (e) { e.preventDefault(); }); // keep focus in the box
+    // kb.js loads this script when a box takes focus: what was typed
+    // before it arrived gets its suggestions now, not at the next key.
+    if (!opts.list && d.activeElement === input && input.value.trim()) this.timer = setTimeout(function () { self.run(true); }, 0);
   }
 
   // go opens a suggestion; a result the API found is recorded as chosen.
