@@ -318,24 +318,8 @@ func TestMigrations(t *testing.T) {
 	each(t, func(t *testing.T, url string) {
 		ctx := context.Background()
 		// Replicas starting together: every Open succeeds, the schema is applied once.
-		var wg sync.WaitGroup
-		errs := make([]error, 6)
-		for i := range errs {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				s, err := Open(ctx, url, Options{})
-				if err == nil {
-					s.Close()
-				}
-				errs[i] = err
-			}()
-		}
-		wg.Wait()
-		for _, err := range errs {
-			if err != nil {
-				t.Fatalf("concurrent Open: %v", err)
-			}
+		if err := openTogether(ctx, url, 6); err != nil {
+			t.Fatalf("concurrent Open: %v", err)
 		}
 		s := open(t, url, Options{})
 		if n := count(t, s, "kb_schema"); n != len(migrations) {
@@ -447,22 +431,26 @@ func TestSQLiteOpenTogether(t *testing.T) {
 	}
 	for round := range 300 {
 		path := filepath.Join(t.TempDir(), "kb.db")
-		var wg sync.WaitGroup
-		errs := make([]error, 6)
-		for i := range errs {
-			wg.Go(func() {
-				s, err := Open(context.Background(), path, Options{})
-				if err == nil {
-					s.Close()
-				}
-				errs[i] = err
-			})
-		}
-		wg.Wait()
-		for _, err := range errs {
-			if err != nil {
-				t.Fatalf("round %d: %v", round, err)
-			}
+		if err := openTogether(context.Background(), path, 6); err != nil {
+			t.Fatalf("round %d: %v", round, err)
 		}
 	}
+}
+
+// openTogether opens the database at url n times at once, as replicas
+// starting together do, and returns their errors joined.
+func openTogether(ctx context.Context, url string, n int) error {
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	for i := range errs {
+		wg.Go(func() {
+			s, err := Open(ctx, url, Options{})
+			if err == nil {
+				s.Close()
+			}
+			errs[i] = err
+		})
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }

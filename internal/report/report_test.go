@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -13,6 +11,7 @@ import (
 	"time"
 
 	kb "github.com/octoacme/kb"
+	"github.com/octoacme/kb/internal/browsertest"
 	"github.com/octoacme/kb/internal/feedback"
 	"github.com/octoacme/kb/internal/feedback/feedbacktest"
 	"github.com/octoacme/kb/internal/model"
@@ -150,31 +149,7 @@ func TestHTMLSelfContained(t *testing.T) {
 			t.Errorf("the HTML report lacks %q", want)
 		}
 	}
-	validate(t, page)
-}
-
-// validate runs the Nu HTML Checker when it is installed (.ci/run
-// installs it; KB_CI makes its absence a failure).
-func validate(t *testing.T, page string) {
-	jar := os.Getenv("VNU_JAR")
-	if jar == "" {
-		jar = filepath.Join("..", "..", ".ci", "tools", "node_modules", "vnu-jar", "build", "dist", "vnu.jar")
-	}
-	_, jarErr := os.Stat(jar)
-	_, javaErr := exec.LookPath("java")
-	if jarErr != nil || javaErr != nil {
-		if os.Getenv("KB_CI") != "" {
-			t.Fatalf("KB_CI is set but the Nu HTML Checker cannot run: %v %v", jarErr, javaErr)
-		}
-		t.Log("the Nu HTML Checker is not installed; HTML validation skipped")
-		return
-	}
-	file := filepath.Join(t.TempDir(), "report.html")
-	os.WriteFile(file, []byte(page), 0o644)
-	out, err := exec.Command("java", "-jar", jar, "--errors-only", file).CombinedOutput()
-	if err != nil {
-		t.Errorf("the Nu HTML Checker finds errors in the HTML report:\n%s", out)
-	}
+	browsertest.ValidateHTML(t, "the HTML report", page)
 }
 
 // TestNoPlaceholders: a period without any data still fills every section

@@ -8,14 +8,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/octoacme/kb/internal/browsertest"
 	"github.com/octoacme/kb/internal/config"
 	"github.com/octoacme/kb/internal/content"
 	"github.com/octoacme/kb/internal/feedback"
@@ -219,7 +217,7 @@ func TestFeedbackWithoutJavaScript(t *testing.T) {
 		!strings.Contains(page, `name="comment"`) || !strings.Contains(page, `href="/help/articles/a/"`) {
 		t.Fatalf("the page after a No does not ask for the reason and link back:\n%s", page)
 	}
-	validateHTML(t, page)
+	browsertest.ValidateHTML(t, "the answer page", page)
 	second.Set("reason", reasons[2])
 	second.Set("comment", "Step 4 is gone")
 	rec = post(h, "POST", FeedbackPath, form, second.Encode(), nav)
@@ -239,7 +237,7 @@ func TestFeedbackWithoutJavaScript(t *testing.T) {
 	if rec.Code != 400 || !strings.Contains(rec.Body.String(), "comment: is 1001 characters; at most 1000") || strings.Contains(rec.Body.String(), `{"error"`) {
 		t.Errorf("a bad post without script: %d %s", rec.Code, rec.Body)
 	}
-	validateHTML(t, rec.Body.String())
+	browsertest.ValidateHTML(t, "the answer page", rec.Body.String())
 	// From a copy of the site hosted elsewhere: back to that site, through
 	// the second step too.
 	cross := map[string]string{"Sec-Fetch-Mode": "navigate", "Sec-Fetch-Site": "cross-site", "Origin": "https://docs.example.com"}
@@ -254,30 +252,6 @@ func TestFeedbackWithoutJavaScript(t *testing.T) {
 	rec = post(h, "POST", FeedbackPath, form, "page=/faq/b/&helpful=no&reason=other&from=https://evil.example", nav)
 	if strings.Contains(rec.Body.String(), "evil.example") {
 		t.Errorf("a from that is not an allowed origin is linked:\n%s", rec.Body)
-	}
-}
-
-// validateHTML runs the Nu HTML Checker on a page when it is installed
-// (.ci/run installs it; KB_CI makes its absence a failure).
-func validateHTML(t *testing.T, page string) {
-	t.Helper()
-	jar := os.Getenv("VNU_JAR")
-	if jar == "" {
-		jar = filepath.Join("..", "..", ".ci", "tools", "node_modules", "vnu-jar", "build", "dist", "vnu.jar")
-	}
-	_, jarErr := os.Stat(jar)
-	_, javaErr := exec.LookPath("java")
-	if jarErr != nil || javaErr != nil {
-		if os.Getenv("KB_CI") != "" {
-			t.Fatalf("KB_CI is set but the Nu HTML Checker cannot run: %v %v", jarErr, javaErr)
-		}
-		t.Log("the Nu HTML Checker is not installed; HTML validation skipped")
-		return
-	}
-	file := filepath.Join(t.TempDir(), "page.html")
-	os.WriteFile(file, []byte(page), 0o644)
-	if out, err := exec.Command("java", "-jar", jar, "--errors-only", file).CombinedOutput(); err != nil {
-		t.Errorf("the Nu HTML Checker finds errors:\n%s", out)
 	}
 }
 
