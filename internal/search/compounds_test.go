@@ -7,19 +7,11 @@ import (
 
 	"github.com/octoacme/kb/internal/config"
 	"github.com/octoacme/kb/internal/content"
-	"github.com/octoacme/kb/internal/markdown"
 )
 
 // compoundPages write each compound one way: hyphenated, joined or spaced.
 func compoundPages(t testing.TB) []*content.Page {
-	conv := markdown.New(markdown.Options{})
-	page := func(file, src string) *content.Page {
-		p, errs := content.Parse(file, []byte(src), content.Options{Markdown: conv})
-		if len(errs) > 0 {
-			t.Fatal(errs)
-		}
-		return p
-	}
+	page := pageParser(t)
 	return []*content.Page{
 		page("content/articles/autofill.md", "---\ntitle: Turn on Auto-fill\n---\nForms fill themselves.\n"),
 		page("content/articles/dropbox.md", "---\ntitle: Connect Dropbox\n---\nLink your account.\n"),

@@ -8,20 +8,12 @@ import (
 
 	"github.com/octoacme/kb/internal/config"
 	"github.com/octoacme/kb/internal/content"
-	"github.com/octoacme/kb/internal/markdown"
 )
 
 // formPages write one word in several forms: "share" on two pages,
 // "sharing" on one, "scheduler" on one.
 func formPages(t testing.TB) []*content.Page {
-	conv := markdown.New(markdown.Options{})
-	page := func(file, src string) *content.Page {
-		p, errs := content.Parse(file, []byte(src), content.Options{Markdown: conv})
-		if len(errs) > 0 {
-			t.Fatal(errs)
-		}
-		return p
-	}
+	page := pageParser(t)
 	return []*content.Page{
 		page("content/articles/share.md", "---\ntitle: Share a folder\n---\nShare it with the people.\n"),
 		page("content/articles/links.md", "---\ntitle: Links\n---\nShare a link with anyone.\n"),

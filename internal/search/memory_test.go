@@ -9,15 +9,21 @@ import (
 	"github.com/octoacme/kb/internal/markdown"
 )
 
-func TestMemoryUpdate(t *testing.T) {
+// pageParser returns a function that parses one Markdown page of a test
+// site, failing the test on any problem.
+func pageParser(t testing.TB) func(file, src string) *content.Page {
 	conv := markdown.New(markdown.Options{})
-	page := func(file, src string) *content.Page {
+	return func(file, src string) *content.Page {
 		p, errs := content.Parse(file, []byte(src), content.Options{Markdown: conv})
 		if len(errs) > 0 {
 			t.Fatal(errs)
 		}
 		return p
 	}
+}
+
+func TestMemoryUpdate(t *testing.T) {
+	page := pageParser(t)
 	a := page("content/articles/reset.md", "---\ntitle: Reset your password\n---\nChoose a new password.\n")
 	b := page("content/faq/billing.md", "---\ntitle: Billing questions\n---\n## Where is my invoice?\n\nUnder Billing.\n")
 	ctx := context.Background()
@@ -71,14 +77,7 @@ func TestMemoryUpdate(t *testing.T) {
 // take the distinct terms instead), alike in a built index, its static
 // export and kb serve's in-memory index, also after an edit.
 func TestAverageLengths(t *testing.T) {
-	conv := markdown.New(markdown.Options{})
-	page := func(file, src string) *content.Page {
-		p, errs := content.Parse(file, []byte(src), content.Options{Markdown: conv})
-		if len(errs) > 0 {
-			t.Fatal(errs)
-		}
-		return p
-	}
+	page := pageParser(t)
 	// title terms: reset, password, password (3); billing (1). Body: 5 + 6.
 	a := page("content/articles/reset.md", "---\ntitle: Reset your password, password\n---\nChoose a new password quickly today.\n")
 	b := page("content/articles/billing.md", "---\ntitle: Billing\n---\nInvoices arrive monthly by email as PDF files.\n")

@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/octoacme/kb/internal/content"
-	"github.com/octoacme/kb/internal/markdown"
 )
 
 // TestBM25HandComputed compares kb's scores, in a built index, its static
@@ -16,14 +15,7 @@ import (
 // the body lengths are 4, 1 and 2 terms, so the body's average is 7/3
 // (bleve's own "average", distinct terms ÷ N, would be 1).
 func TestBM25HandComputed(t *testing.T) {
-	conv := markdown.New(markdown.Options{})
-	page := func(file, src string) *content.Page {
-		p, errs := content.Parse(file, []byte(src), content.Options{Markdown: conv})
-		if len(errs) > 0 {
-			t.Fatal(errs)
-		}
-		return p
-	}
+	page := pageParser(t)
 	pages := []*content.Page{
 		page("content/articles/alpha.md", "---\ntitle: Alpha\n---\nprinter cable toner printer\n"),
 		page("content/articles/beta.md", "---\ntitle: Beta\n---\nprinter\n"),

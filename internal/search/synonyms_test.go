@@ -9,7 +9,6 @@ import (
 
 	"github.com/octoacme/kb/internal/config"
 	"github.com/octoacme/kb/internal/content"
-	"github.com/octoacme/kb/internal/markdown"
 )
 
 // TestSynonymsMerge checks how the site's synonyms and the built-in ones
@@ -48,14 +47,7 @@ func TestSynonymsMerge(t *testing.T) {
 // platform's page with no synonyms in site.yaml, in the API and the static
 // export, and not when the built-in synonyms are off.
 func TestBuiltinSynonymsSearch(t *testing.T) {
-	conv := markdown.New(markdown.Options{})
-	page := func(file, src string) *content.Page {
-		p, errs := content.Parse(file, []byte(src), content.Options{Markdown: conv})
-		if len(errs) > 0 {
-			t.Fatal(errs)
-		}
-		return p
-	}
+	page := pageParser(t)
 	pages := []*content.Page{
 		page("content/articles/ios.md", "---\ntitle: Install on iOS\n---\nGet the app from the App Store.\n"),
 		page("content/articles/web.md", "---\ntitle: Use the web app\n---\nOpen a browser.\n"),
